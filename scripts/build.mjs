@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Builds the project's compiled parts; run by `npm ci` / `npm install` (the `prepare` script) and by
+// `npm run build`. npm 11 blocks dependencies' install scripts but runs the project's own, so every
+// compiled piece is built here:
+//  - the WebAssembly kernels (AssemblyScript → wasm, plain SIMD and relaxed SIMD): required;
+//  - the native OpenBLAS addon: built when libopenblas-dev is present, otherwise skipped with a note.
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+function run(script) {
+  if (!existsSync(script)) return 0;
+  const r = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+  return r.status ?? 1;
+}
+
+if (run('scripts/build-wasm.mjs') !== 0) {
+  console.error('glorot build: the WebAssembly kernels failed to build (see above)');
+  process.exit(1);
+}
+// The native addon is optional: its script prints why it was skipped and exits 0 in that case.
+if (run('scripts/build-native.mjs') !== 0) {
+  console.error('glorot build: the native addon failed to build; the wasm backend will be used');
+}

@@ -1,0 +1,30 @@
+/**
+ * The `glorot` command line (commander). Each concern registers its own sub-commands from its own
+ * file in src/cli/, so this file only wires them together.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands.ts';
+
+const program = new Command();
+program
+  .name('glorot')
+  .description(
+    'Reproduce and extend Glorot & Bengio (2010): train deep feed-forward nets and watch every layer\'s ' +
+      'activations and gradients.',
+  )
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode;
+  } else {
+    console.error(`glorot: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env['GLOROT_DEBUG'] && e instanceof Error) console.error(e.stack);
+    process.exitCode = 1;
+  }
+}
