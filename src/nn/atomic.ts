@@ -1,0 +1,22 @@
+/** Atomic file writes: write a temporary file beside the target, fsync it, rename over the target. */
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Writes `data` to `path` so that a crash at any moment leaves either the previous file or the new
+ * one, never a torn file (POSIX rename is atomic within a file system).
+ * @throws Error from the file system (ENOENT for a missing directory, EACCES, ENOSPC…).
+ */
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}

@@ -1,0 +1,184 @@
+/**
+ * Weight initialisation schemes (SPEC.md §2). Weights are `[fanIn, fanOut]` row-major
+ * (`W[i*fanOut + j]` connects input unit i to output unit j); biases start at 0.
+ *
+ * Each scheme returns what the theory code needs: the distribution, its bound (uniform schemes) and
+ * the standard deviation of a single weight, so `n·Var[W]` can be computed without sampling.
+ */
+import { type ActivationName, LEAKY_RELU_SLOPE } from '../kernels/backend.ts';
+import { Rng } from '../random/rng.ts';
+import { Matrix, QrDecomposition } from 'ml-matrix';
+
+/** The initialisation schemes, by name. */
+export const INIT_NAMES = [
+  'standard',
+  'normalized',
+  'glorot_normal',
+  'lecun_uniform',
+  'lecun_normal',
+  'he_uniform',
+  'he_normal',
+  'orthogonal',
+  'truncated_normal',
+] as const;
+/** One of {@link INIT_NAMES}. */
+export type InitName = (typeof INIT_NAMES)[number];
+
+/** A scheme with its options. `gain` multiplies the scale (default 1; an explicit 0 is honoured). */
+export interface InitSpec {
+  readonly name: InitName;
+  /** Multiplies the bound or std. Default 1 — the paper uses no gain. See {@link recommendedGain}. */
+  readonly gain?: number;
+  /**
+   * For `truncated_normal` only: the std of the normal BEFORE truncation at ±2σ (as in PyTorch's
+   * `trunc_normal_` and Keras' `TruncatedNormal`). Default 0.05 (Keras' default). The std after
+   * truncation is this times {@link TRUNCATION_STD_FACTOR}.
+   */
+  readonly std?: number;
+}
+
+/**
+ * Std of a standard normal truncated to [−2, 2]: multiply the pre-truncation std by this to get the
+ * std of the values drawn (SPEC.md §2: 0.87962566103423978).
+ */
+export const TRUNCATION_STD_FACTOR = 0.87962566103423978;
+
+/** What one initialisation produced: the distribution, its scale and the std of one weight. */
+export interface InitResult {
+  readonly distribution: 'uniform' | 'normal' | 'truncated_normal' | 'orthogonal';
+  /** For uniform draws: W ~ U[−bound, bound]. `null` otherwise. */
+  readonly bound: number | null;
+  /** The standard deviation of one weight under the scheme (exact, not measured). */
+  readonly std: number;
+}
+
+/**
+ * The recommended gain for an activation: PyTorch's `torch.nn.init.calculate_gain` table (sigmoid 1,
+ * tanh 5/3, relu √2, leaky relu √(2/(1+slope²)), selu 3/4, linear 1), extended to softsign and elu,
+ * which PyTorch does not list (docs/DECISIONS.md): softsign 2.34 = 1/√E[softsign(z)²] for
+ * z ~ N(0,1), the same rule that gives 1.59 for tanh (≈ PyTorch's rounded 5/3); elu 1 (as relu's
+ * positive half with a smooth negative part, we follow the SELU paper's practice of gain 1 for elu).
+ * The paper itself uses no gain: {@link InitSpec.gain} defaults to 1.
+ */
+export function recommendedGain(activation: ActivationName): number {
+  switch (activation) {
+    case 'sigmoid':
+    case 'linear':
+    case 'elu':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'softsign':
+      return 2.34;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leaky_relu':
+      return Math.sqrt(2 / (1 + LEAKY_RELU_SLOPE * LEAKY_RELU_SLOPE));
+    case 'selu':
+      return 0.75;
+  }
+}
+
+/**
+ * The scale of a scheme without drawing: its bound (uniform) and the std of one weight.
+ * Formulas: standard U[±1/√fanIn] (eq. 1); normalized U[±√6/√(fanIn+fanOut)] (eq. 16);
+ * glorot_normal N(0, 2/(fanIn+fanOut)); lecun_uniform U[±√(3/fanIn)]; lecun_normal N(0, 1/fanIn);
+ * he_uniform U[±√(6/fanIn)]; he_normal N(0, 2/fanIn) (He et al. 2015); orthogonal: std of a
+ * fanIn×fanOut matrix with orthonormal rows or columns, √(1/max(fanIn, fanOut)); truncated_normal:
+ * std·0.8796 after truncation. Every value is multiplied by `gain`.
+ * @throws RangeError when fanIn or fanOut is not a positive integer, or gain/std is negative or not finite.
+ */
+export function initScale(spec: InitSpec, fanIn: number, fanOut: number): InitResult {
+  if (!Number.isInteger(fanIn) || fanIn < 1) throw new RangeError(`fanIn must be a positive integer, found ${fanIn}`);
+  if (!Number.isInteger(fanOut) || fanOut < 1) throw new RangeError(`fanOut must be a positive integer, found ${fanOut}`);
+  const gain = spec.gain ?? 1;
+  if (!Number.isFinite(gain) || gain < 0) throw new RangeError(`gain must be a finite number ≥ 0, found ${gain}`);
+  const uniform = (bound: number): InitResult => ({
+    distribution: 'uniform',
+    bound: gain * bound,
+    std: (gain * bound) / Math.sqrt(3),
+  });
+  const normal = (std: number): InitResult => ({ distribution: 'normal', bound: null, std: gain * std });
+  switch (spec.name) {
+    case 'standard':
+      return uniform(1 / Math.sqrt(fanIn));
+    case 'normalized':
+      return uniform(Math.sqrt(6) / Math.sqrt(fanIn + fanOut));
+    case 'glorot_normal':
+      return normal(Math.sqrt(2 / (fanIn + fanOut)));
+    case 'lecun_uniform':
+      return uniform(Math.sqrt(3 / fanIn));
+    case 'lecun_normal':
+      return normal(Math.sqrt(1 / fanIn));
+    case 'he_uniform':
+      return uniform(Math.sqrt(6 / fanIn));
+    case 'he_normal':
+      return normal(Math.sqrt(2 / fanIn));
+    case 'orthogonal':
+      return { distribution: 'orthogonal', bound: null, std: gain * Math.sqrt(1 / Math.max(fanIn, fanOut)) };
+    case 'truncated_normal': {
+      const std = spec.std ?? 0.05;
+      if (!Number.isFinite(std) || std < 0) throw new RangeError(`std must be a finite number ≥ 0, found ${std}`);
+      return { distribution: 'truncated_normal', bound: null, std: gain * std * TRUNCATION_STD_FACTOR };
+    }
+  }
+}
+
+/**
+ * Fills `w` (`[fanIn, fanOut]` row-major, float32) with draws of the scheme from `rng`.
+ * Orthogonal: the Q factor of the QR decomposition of a Gaussian matrix, sign-corrected by R's
+ * diagonal (Saxe et al. 2014; as PyTorch's `orthogonal_`), via ml-matrix's QR.
+ * Truncated normal: rejection of draws outside ±2σ.
+ * @returns the scheme's scale (see {@link initScale}).
+ * @throws RangeError as {@link initScale}, or when `w` is shorter than fanIn·fanOut.
+ */
+export function initWeights(w: Float32Array, fanIn: number, fanOut: number, spec: InitSpec, rng: Rng): InitResult {
+  const scale = initScale(spec, fanIn, fanOut);
+  const n = fanIn * fanOut;
+  if (w.length < n) throw new RangeError(`weight buffer has ${w.length} elements, needs ${fanIn}×${fanOut} = ${n}`);
+  const gain = spec.gain ?? 1;
+  switch (scale.distribution) {
+    case 'uniform': {
+      const a = scale.bound!;
+      for (let i = 0; i < n; i++) w[i] = a * (2 * rng.uniform() - 1);
+      break;
+    }
+    case 'normal':
+      for (let i = 0; i < n; i++) w[i] = scale.std * rng.normal();
+      break;
+    case 'truncated_normal': {
+      const sigma = gain * (spec.std ?? 0.05);
+      for (let i = 0; i < n; i++) {
+        let v: number;
+        do v = rng.normal();
+        while (v < -2 || v > 2);
+        w[i] = sigma * v;
+      }
+      break;
+    }
+    case 'orthogonal':
+      fillOrthogonal(w, fanIn, fanOut, gain, rng);
+      break;
+  }
+  return scale;
+}
+
+/** Orthogonal fill: rows orthonormal when fanIn ≤ fanOut, columns orthonormal otherwise. */
+function fillOrthogonal(w: Float32Array, fanIn: number, fanOut: number, gain: number, rng: Rng): void {
+  const rows = Math.max(fanIn, fanOut);
+  const cols = Math.min(fanIn, fanOut);
+  const g = new Matrix(rows, cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g.set(i, j, rng.normal());
+  const qr = new QrDecomposition(g);
+  const q = qr.orthogonalMatrix; // rows × rows; first `cols` columns span g
+  const r = qr.upperTriangularMatrix;
+  for (let j = 0; j < cols; j++) {
+    const sign = r.get(j, j) < 0 ? -1 : 1;
+    for (let i = 0; i < rows; i++) {
+      const v = gain * sign * q.get(i, j);
+      // q is rows×cols with orthonormal columns; W is fanIn×fanOut
+      if (fanIn >= fanOut) w[i * fanOut + j] = v;
+      else w[j * fanOut + i] = v;
+    }
+  }
+}

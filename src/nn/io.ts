@@ -1,0 +1,82 @@
+/**
+ * Saving and loading a network as safetensors (docs/DECISIONS.md "Model files").
+ *
+ * Tensor names and shapes: `layers.{i}.weight` is `W^i`, shape `[fanIn, fanOut]` = `[n_i, n_{i+1}]`
+ * (the paper's row-vector convention `s = z·W + b`; PyTorch's `nn.Linear.weight` is the transpose,
+ * `[out, in]`); `layers.{i}.bias` is `b^i`, shape `[n_{i+1}]`; i = 0 … L−1, the last layer feeding the
+ * softmax. Metadata: `format` = `glorot-mlp`, `format_version` = `1`, `config` = the MlpConfig as JSON.
+ */
+import { readFileSync } from 'node:fs';
+import type { Backend } from '../kernels/backend.ts';
+import { writeFileAtomic } from './atomic.ts';
+import { type MlpConfig, Mlp } from './mlp.ts';
+import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.ts';
+
+const FORMAT = 'glorot-mlp';
+const FORMAT_VERSION = '1';
+
+/** The network's weights, biases and config as safetensors bytes. */
+export function modelToBytes(mlp: Mlp): Uint8Array {
+  const tensors: Record<string, Tensor> = {};
+  mlp.layers.forEach((l, i) => {
+    tensors[`layers.${i}.weight`] = { shape: [l.fanIn, l.fanOut], data: l.W };
+    tensors[`layers.${i}.bias`] = { shape: [l.fanOut], data: l.b };
+  });
+  return encodeSafetensors(tensors, { format: FORMAT, format_version: FORMAT_VERSION, config: JSON.stringify(mlp.config) });
+}
+
+/**
+ * Rebuilds a network on `backend` from {@link modelToBytes} output; its outputs are bit-identical to
+ * the saved network's on the same backend and thread count.
+ * @param source file name for error messages.
+ * @throws Error naming `source` and the tensor or field that is missing or of the wrong shape.
+ */
+export function modelFromBytes(backend: Backend, bytes: Uint8Array, source: string): Mlp {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  if (metadata['format'] !== FORMAT) {
+    throw new Error(`${source}: metadata "format" expected "${FORMAT}", found ${JSON.stringify(metadata['format'])}`);
+  }
+  if (metadata['format_version'] !== FORMAT_VERSION) {
+    throw new Error(`${source}: metadata "format_version" expected "${FORMAT_VERSION}", found ${JSON.stringify(metadata['format_version'])}`);
+  }
+  let config: MlpConfig;
+  try {
+    config = JSON.parse(metadata['config'] ?? '') as MlpConfig;
+  } catch {
+    throw new Error(`${source}: metadata "config" is not valid JSON`);
+  }
+  const mlp = new Mlp(backend, config);
+  mlp.layers.forEach((l, i) => {
+    for (const [key, buf, shape] of [
+      [`layers.${i}.weight`, l.W, [l.fanIn, l.fanOut]],
+      [`layers.${i}.bias`, l.b, [l.fanOut]],
+    ] as const) {
+      const t = tensors[key];
+      if (!t) throw new Error(`${source}: tensor "${key}" is missing`);
+      if (t.shape.length !== shape.length || t.shape.some((d, j) => d !== shape[j])) {
+        throw new Error(`${source}: tensor "${key}" expected shape ${JSON.stringify(shape)}, found ${JSON.stringify(t.shape)}`);
+      }
+      buf.set(t.data);
+    }
+  });
+  return mlp;
+}
+
+/** Writes the network to `path` (atomically: a crash leaves the old file or the new one). */
+export function saveModel(mlp: Mlp, path: string): void {
+  writeFileAtomic(path, modelToBytes(mlp));
+}
+
+/**
+ * Loads a network saved by {@link saveModel}.
+ * @throws Error naming the file when it cannot be read or is not a glorot model.
+ */
+export function loadModel(backend: Backend, path: string): Mlp {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Error(`${path}: cannot read the model file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return modelFromBytes(backend, bytes, path);
+}

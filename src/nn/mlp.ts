@@ -1,0 +1,333 @@
+/**
+ * The multi-layer perceptron of the paper (SPEC.md §1): widths `[n_0 … n_L]`, hidden layers
+ * `z^{i+1} = f(s^i)`, `s^i = z^i W^i + b^i`, and a softmax output on `s^{L−1}`.
+ *
+ * Shapes (row-major, batch = axis 0): `z^i` is `[rows, n_i]`, `s^i` is `[rows, n_{i+1}]`,
+ * `W^i` is `[n_i, n_{i+1}]` (fanIn × fanOut), `b^i` is `[n_{i+1}]`. All buffers are allocated once
+ * from the backend and reused: a training step allocates nothing.
+ */
+import type { ActivationName, Backend } from '../kernels/backend.ts';
+import { deriveSeed, Rng } from '../random/rng.ts';
+import { type InitResult, type InitSpec, initWeights } from './init.ts';
+
+/** The costs of SPEC.md §1: softmax negative log-likelihood, or quadratic on the softmax output. */
+export const COSTS = ['nll', 'quadratic'] as const;
+/** One of {@link COSTS}. */
+export type CostName = (typeof COSTS)[number];
+
+/** Everything that defines a network before training. JSON-serialisable. */
+export interface MlpConfig {
+  /** `[n_0 … n_L]`: input size, hidden widths, number of classes. At least 2 entries. */
+  readonly widths: readonly number[];
+  /** One activation for every hidden layer, or one per hidden layer (length L−1). */
+  readonly activation: ActivationName | readonly ActivationName[];
+  /** One scheme for every layer (output layer included, as the authors' code did), or one per layer (length L). */
+  readonly init: InitSpec | readonly InitSpec[];
+  /** Seed of the initialisation draws. */
+  readonly seed: number;
+}
+
+/** One weight layer `s^i = z^i W^i + b^i` and the activation applied to it (`softmax` for the last). */
+export interface Layer {
+  readonly fanIn: number;
+  readonly fanOut: number;
+  /** `[fanIn, fanOut]` row-major. */
+  readonly W: Float32Array;
+  /** `[fanOut]`. */
+  readonly b: Float32Array;
+  /** The hidden activation f, or `'softmax'` for the output layer. */
+  readonly activation: ActivationName | 'softmax';
+  /** The scheme that initialised W and its exact scale. */
+  readonly init: InitSpec;
+  readonly initScale: InitResult;
+}
+
+/** Gradients of the cost for one minibatch, all averaged over the minibatch (as SGD uses them). */
+export interface Gradients {
+  /** Mean cost over the minibatch. */
+  readonly loss: number;
+  /** `∂C/∂s^i` per layer, `[rows, n_{i+1}]` (views into the network's workspace: copy to keep). */
+  readonly backpropGrad: readonly Float32Array[];
+  /** `∂C/∂W^i`, `[n_i, n_{i+1}]`. */
+  readonly weightGrad: readonly Float32Array[];
+  /** `∂C/∂b^i`, `[n_{i+1}]`. */
+  readonly biasGrad: readonly Float32Array[];
+}
+
+/**
+ * Validates a config and expands per-layer activations and inits.
+ * @throws Error naming the field, what was expected and what was found.
+ */
+export function expandConfig(config: MlpConfig): { activations: ActivationName[]; inits: InitSpec[] } {
+  const { widths } = config;
+  if (!Array.isArray(widths) || widths.length < 2) {
+    throw new Error(`widths: expected at least 2 sizes [input, …, classes], found ${JSON.stringify(widths)}`);
+  }
+  widths.forEach((w, i) => {
+    if (!Number.isInteger(w) || w < 1) throw new Error(`widths[${i}]: expected a positive integer, found ${String(w)}`);
+  });
+  const L = widths.length - 1;
+  const activations =
+    typeof config.activation === 'string' ? Array<ActivationName>(L - 1).fill(config.activation) : [...config.activation];
+  if (activations.length !== L - 1) {
+    throw new Error(`activation: expected one name or ${L - 1} (one per hidden layer), found ${activations.length}`);
+  }
+  const inits = Array.isArray(config.init) ? [...(config.init as InitSpec[])] : Array<InitSpec>(L).fill(config.init as InitSpec);
+  if (inits.length !== L) throw new Error(`init: expected one scheme or ${L} (one per layer), found ${inits.length}`);
+  if (!Number.isSafeInteger(config.seed)) throw new Error(`seed: expected an integer, found ${String(config.seed)}`);
+  return { activations, inits };
+}
+
+/** Per-minibatch-size buffers; sized for the largest `rows` seen, reused for smaller ones. */
+interface Workspace {
+  rows: number;
+  /** z^0 … z^{L−1}; z^0 is the input buffer. Output-layer "z" is the logits s^{L−1}. */
+  z: Float32Array[];
+  /** s^0 … s^{L−1}. */
+  s: Float32Array[];
+  /** ∂C/∂s^i, and (aliased) ∂C/∂z^{i+1} before the activation derivative is applied. */
+  gs: Float32Array[];
+  targets: Int32Array;
+}
+
+/** A feed-forward network on one backend. */
+export class Mlp {
+  readonly layers: Layer[];
+  readonly widths: readonly number[];
+  readonly config: MlpConfig;
+  private ws: Workspace | null = null;
+  private gradW: Float32Array[] | null = null;
+  private gradB: Float32Array[] | null = null;
+
+  /**
+   * Builds and initialises a network: biases 0, weights drawn from each layer's scheme with an
+   * `Rng(deriveSeed(config.seed, 'init'))` in layer order.
+   * @throws Error from {@link expandConfig} on an invalid config.
+   */
+  constructor(
+    readonly backend: Backend,
+    config: MlpConfig,
+  ) {
+    const { activations, inits } = expandConfig(config);
+    this.config = config;
+    this.widths = [...config.widths];
+    const rng = new Rng(deriveSeed(config.seed, 'init'));
+    const L = this.widths.length - 1;
+    this.layers = [];
+    for (let i = 0; i < L; i++) {
+      const fanIn = this.widths[i]!;
+      const fanOut = this.widths[i + 1]!;
+      const W = backend.alloc(fanIn * fanOut);
+      const b = backend.alloc(fanOut);
+      const initScale = initWeights(W, fanIn, fanOut, inits[i]!, rng);
+      this.layers.push({ fanIn, fanOut, W, b, activation: i < L - 1 ? activations[i]! : 'softmax', init: inits[i]!, initScale });
+    }
+  }
+
+  /** Number of weight layers L (hidden layers + the output layer). */
+  get depth(): number {
+    return this.layers.length;
+  }
+
+  /** Input size n_0. */
+  get inputSize(): number {
+    return this.widths[0]!;
+  }
+
+  /** Number of classes n_L. */
+  get classes(): number {
+    return this.widths[this.widths.length - 1]!;
+  }
+
+  /**
+   * The workspace for `rows` examples (allocated on first use of a larger size, then reused).
+   * @throws RangeError when rows is not a positive integer.
+   */
+  private workspace(rows: number): Workspace {
+    if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, found ${rows}`);
+    if (this.ws && this.ws.rows >= rows) return this.ws;
+    this.releaseWorkspace();
+    const be = this.backend;
+    const z = this.widths.slice(0, -1).map((n) => be.alloc(rows * n));
+    const s = this.layers.map((l) => be.alloc(rows * l.fanOut));
+    const gs = this.layers.map((l) => be.alloc(rows * l.fanOut));
+    this.ws = { rows, z, s, gs, targets: new Int32Array(rows) };
+    return this.ws;
+  }
+
+  private releaseWorkspace(): void {
+    if (!this.ws) return;
+    for (const b of [...this.ws.z, ...this.ws.s, ...this.ws.gs]) this.backend.free(b);
+    this.ws = null;
+  }
+
+  /**
+   * The input buffer `z^0` (`[rows, n_0]`) and target buffer (`[rows]`) for a minibatch of `rows`:
+   * fill them (e.g. with a dataset's `TrainStream.next`) and call {@link trainStep} or
+   * {@link forward} with `inputIsLoaded`. Valid until a larger `rows` is used.
+   */
+  inputBuffers(rows: number): { x: Float32Array; y: Int32Array } {
+    const ws = this.workspace(rows);
+    return { x: ws.z[0]!, y: ws.targets };
+  }
+
+  private loadInput(ws: Workspace, x: Float32Array | null, rows: number): void {
+    if (x === null || x === ws.z[0]) return;
+    const need = rows * this.inputSize;
+    if (x.length < need) throw new RangeError(`input has ${x.length} values, needs ${rows}×${this.inputSize} = ${need}`);
+    ws.z[0]!.set(x.subarray(0, need));
+  }
+
+  /**
+   * Forward pass on `rows` examples. `x` is `[rows, n_0]`; pass `null` when the input was written into
+   * {@link inputBuffers}. Keeps `s^i` and `z^{i+1}` for backward and for probes.
+   * @returns the logits `s^{L−1}`, `[rows, classes]` (a view into the workspace).
+   */
+  forward(x: Float32Array | null, rows: number): Float32Array {
+    const ws = this.workspace(rows);
+    this.loadInput(ws, x, rows);
+    const be = this.backend;
+    for (let i = 0; i < this.layers.length; i++) {
+      const l = this.layers[i]!;
+      const s = ws.s[i]!;
+      be.gemm(false, false, rows, l.fanOut, l.fanIn, 1, ws.z[i]!, l.W, 0, s);
+      if (l.activation === 'softmax') be.biasActivation('linear', s, l.b, s, rows, l.fanOut);
+      else be.biasActivation(l.activation, s, l.b, ws.z[i + 1]!, rows, l.fanOut);
+    }
+    return ws.s[this.layers.length - 1]!;
+  }
+
+  /** `z^i` of the last forward pass: `[rows, n_i]` (i = 0 is the input). */
+  activation(i: number): Float32Array {
+    return this.requireWs().z[i]!;
+  }
+
+  /** `s^i` of the last forward pass: `[rows, n_{i+1}]`. */
+  preactivation(i: number): Float32Array {
+    return this.requireWs().s[i]!;
+  }
+
+  private requireWs(): Workspace {
+    if (!this.ws) throw new Error('no forward pass has been run yet');
+    return this.ws;
+  }
+
+  /** Cost of the last forward pass's logits; writes `∂C/∂s^{L−1}` (scaled by 1/rows) into gs when asked. */
+  private cost(ws: Workspace, y: Int32Array, rows: number, cost: CostName, withGrad: boolean): number {
+    const top = this.layers.length - 1;
+    const grad = withGrad ? ws.gs[top]! : null;
+    const fn = cost === 'nll' ? this.backend.softmaxNll : this.backend.softmaxQuadratic;
+    return fn.call(this.backend, ws.s[top]!, y, rows, this.classes, grad, 1 / rows) / rows;
+  }
+
+  /**
+   * Back-propagates `∂C/∂s` from the top layer down. When `lr` is given, fuses the SGD update into the
+   * weight-gradient GEMM (`W ← W − lr·z^Tᵀ·∂C/∂s`, beta = 1) and the bias column sum, after the
+   * gradient for the layer below has been computed from the old W. Otherwise stores ∂C/∂W and ∂C/∂b.
+   */
+  private backward(ws: Workspace, rows: number, lr: number | null): void {
+    const be = this.backend;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const l = this.layers[i]!;
+      const gs = ws.gs[i]!;
+      if (i > 0) {
+        // ∂C/∂z^i = ∂C/∂s^i · W^iᵀ, written into the buffer of ∂C/∂s^{i−1} (aliasing is allowed).
+        be.gemm(false, true, rows, l.fanIn, l.fanOut, 1, gs, l.W, 0, ws.gs[i - 1]!);
+      }
+      if (lr !== null) {
+        be.gemm(true, false, l.fanIn, l.fanOut, rows, -lr, ws.z[i]!, gs, 1, l.W);
+        be.colSum(gs, rows, l.fanOut, -lr, 1, l.b);
+      } else {
+        be.gemm(true, false, l.fanIn, l.fanOut, rows, 1, ws.z[i]!, gs, 0, this.gradW![i]!);
+        be.colSum(gs, rows, l.fanOut, 1, 0, this.gradB![i]!);
+      }
+      if (i > 0) {
+        const below = this.layers[i - 1]!;
+        const act = below.activation as ActivationName;
+        be.activationBackward(act, ws.s[i - 1]!, ws.gs[i - 1]!, ws.gs[i - 1]!, rows * below.fanOut);
+      }
+    }
+  }
+
+  /**
+   * One SGD step on a minibatch (SPEC.md §1: θ ← θ − lr·g, g the minibatch-average gradient), using
+   * the fused update path. `x` `[rows, n_0]` and `y` `[rows]`, or `null` for both when they were
+   * written into {@link inputBuffers}.
+   * @returns the mean cost over the minibatch before the update (NaN/Infinity when diverged).
+   * @throws RangeError on a target outside [0, classes).
+   */
+  trainStep(x: Float32Array | null, y: Int32Array | null, rows: number, lr: number, cost: CostName = 'nll'): number {
+    const ws = this.workspace(rows);
+    this.forward(x, rows);
+    const targets = y ?? ws.targets;
+    const loss = this.cost(ws, targets, rows, cost, true);
+    this.backward(ws, rows, lr);
+    return loss;
+  }
+
+  /**
+   * The gradients on a minibatch without changing the weights (for probes and gradient checks).
+   * @returns views into buffers owned by the network, valid until the next call.
+   */
+  gradients(x: Float32Array | null, y: Int32Array | null, rows: number, cost: CostName = 'nll'): Gradients {
+    const ws = this.workspace(rows);
+    if (!this.gradW) {
+      this.gradW = this.layers.map((l) => this.backend.alloc(l.fanIn * l.fanOut));
+      this.gradB = this.layers.map((l) => this.backend.alloc(l.fanOut));
+    }
+    this.forward(x, rows);
+    const loss = this.cost(ws, y ?? ws.targets, rows, cost, true);
+    this.backward(ws, rows, null);
+    return {
+      loss,
+      backpropGrad: ws.gs.map((g, i) => g.subarray(0, rows * this.layers[i]!.fanOut)),
+      weightGrad: this.gradW,
+      biasGrad: this.gradB!,
+    };
+  }
+
+  /**
+   * Error rate and mean cost on a fixed set, in chunks of `chunk` examples.
+   * @param x `[n, n_0]` row-major; `y` `[n]`.
+   * @returns error rate in percent, mean NLL, and n.
+   */
+  evaluate(x: Float32Array, y: Int32Array, n: number, chunk = 500): { errorRate: number; nll: number; n: number } {
+    if (n === 0) return { errorRate: NaN, nll: NaN, n: 0 };
+    const d = this.inputSize;
+    const c = this.classes;
+    let wrong = 0;
+    let nll = 0;
+    for (let start = 0; start < n; start += chunk) {
+      const rows = Math.min(chunk, n - start);
+      const logits = this.forward(x.subarray(start * d, (start + rows) * d), rows);
+      const ys = y.subarray(start, start + rows);
+      nll += this.backend.softmaxNll(logits, ys, rows, c, null, 1);
+      for (let r = 0; r < rows; r++) if (argmax(logits, r * c, c) !== ys[r]) wrong++;
+    }
+    return { errorRate: (100 * wrong) / n, nll: nll / n, n };
+  }
+
+  /** Frees every buffer of this network on its backend. */
+  dispose(): void {
+    this.releaseWorkspace();
+    for (const l of this.layers) {
+      this.backend.free(l.W);
+      this.backend.free(l.b);
+    }
+    for (const g of [...(this.gradW ?? []), ...(this.gradB ?? [])]) this.backend.free(g);
+  }
+}
+
+/**
+ * Index of the largest of `x[off … off+n)`, first on ties; −1 when any value is NaN (a diverged
+ * network's prediction is counted wrong, never as class 0).
+ */
+export function argmax(x: Float32Array, off: number, n: number): number {
+  let best = 0;
+  for (let k = 0; k < n; k++) {
+    const v = x[off + k]!;
+    if (v !== v) return -1;
+    if (v > x[off + best]!) best = k;
+  }
+  return best;
+}
