@@ -1,0 +1,190 @@
+/**
+ * The layer probe: every hidden layer's statistics on a fixed probe set (SPEC.md §5; the paper
+ * uses 300 test examples). Read-only on the network: it runs a forward and a backward pass without
+ * the update, so training with probes on or off gives bit-identical weights.
+ *
+ * Layer numbering in the records follows the paper's figures: layer k = 1 … L−1 are the hidden
+ * layers (z^k = f(s^{k−1})), layer L is the softmax output layer; layer 0 is never recorded. For
+ * layer k, `backprop_grad` is ∂C/∂s^{k−1} (per example), `weight_grad` is ∂C/∂W^{k−1} (averaged over
+ * the probe set, as SGD would use it), `weight` is W^{k−1}, `jacobian` is J = ∂z^k/∂z^{k−1}.
+ */
+import type { ActivationName } from '../kernels/backend.ts';
+import { derivative, maxSlope } from '../kernels/activations.ts';
+import type { Mlp } from '../nn/mlp.ts';
+import { histogram, type Histogram, meanVariance, PERCENTILES, Scratch, summarize, type Summary } from './stats.ts';
+import { jacobianSpectrum, type SingularValues } from './jacobian.ts';
+import { predictVariances } from './theory.ts';
+
+/**
+ * A unit is saturated when f'(s) < SATURATION_SLOPE_FRACTION × (the activation's largest slope):
+ * for tanh |z| > 0.949, for sigmoid z < 0.026 or z > 0.974, for softsign |z| > 0.684, for ReLU any
+ * s ≤ 0 (a dead unit). One rule for every activation (docs/DECISIONS.md).
+ */
+export const SATURATION_SLOPE_FRACTION = 0.1;
+
+/** The tensors a probe histograms. */
+export const PROBE_TENSORS = ['activation', 'backprop_grad', 'weight_grad'] as const;
+/** One of {@link PROBE_TENSORS}. */
+export type ProbeTensor = (typeof PROBE_TENSORS)[number];
+
+/** One scalar statistic of one layer (layer −1: the whole network). */
+export interface ScalarRecord {
+  readonly layer: number;
+  readonly name: string;
+  readonly value: number;
+}
+
+/** One histogram of one layer's tensor. */
+export interface HistogramRecord {
+  readonly layer: number;
+  readonly tensor: ProbeTensor;
+  readonly histogram: Histogram;
+}
+
+/** What one probe point produced. */
+export interface ProbeResult {
+  readonly scalars: ScalarRecord[];
+  readonly histograms: HistogramRecord[];
+}
+
+/** Probe settings. */
+export interface ProbeOptions {
+  /** Histogram bins (default 100). */
+  readonly bins?: number;
+  /**
+   * Examples whose layer Jacobians are decomposed (default 0: skip). Each is an SVD per hidden
+   * layer (n×n): LAPACK ≈ 0.1–0.3 s at n = 1000, ml-matrix ≈ 5 s.
+   */
+  readonly jacobianExamples?: number;
+  /** The singular-value routine (see jacobian.ts); required when jacobianExamples > 0. */
+  readonly singularValues?: SingularValues;
+  /** Also store the theory's predicted variances (eqs. 5–7) beside the measured ones (at init). */
+  readonly theory?: boolean;
+}
+
+/** Fixed histogram ranges for bounded activations; unbounded ones use [min, max] of the data. */
+export function activationRange(a: ActivationName): [number, number] | null {
+  switch (a) {
+    case 'sigmoid':
+      return [0, 1];
+    case 'tanh':
+    case 'softsign':
+      return [-1, 1];
+    default:
+      return null;
+  }
+}
+
+/** Largest |finite value| over several tensors: the shared symmetric range of gradient histograms. */
+function sharedAbsRange(tensors: Float32Array[]): [number, number] | null {
+  let m = 0;
+  for (const t of tensors) {
+    for (let i = 0; i < t.length; i++) {
+      const v = Math.abs(t[i]!);
+      if (v > m && v !== Infinity) m = v;
+    }
+  }
+  return m > 0 ? [-m, m] : null;
+}
+
+function pushSummary(out: ScalarRecord[], layer: number, prefix: string, s: Summary): void {
+  out.push({ layer, name: `${prefix}.mean`, value: s.mean });
+  out.push({ layer, name: `${prefix}.std`, value: s.std });
+  out.push({ layer, name: `${prefix}.min`, value: s.min });
+  out.push({ layer, name: `${prefix}.max`, value: s.max });
+  for (const q of PERCENTILES) out.push({ layer, name: `${prefix}.p${q}`, value: s.percentiles[q]! });
+  if (s.nan + s.posInf + s.negInf > 0) out.push({ layer, name: `${prefix}.nonfinite`, value: s.nan + s.posInf + s.negInf });
+}
+
+/**
+ * Probes every layer of `mlp` on a fixed probe set.
+ * @param x `[n, n_0]` row-major probe inputs; `y` `[n]` their classes.
+ * @returns scalar records (names like `activation.p98`, `backprop_grad.std`, `weight.std`,
+ * `activation.saturated`, `jacobian.sv_mean`, `theory.activation.var`) and histograms.
+ */
+export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number, options: ProbeOptions = {}): ProbeResult {
+  const bins = options.bins ?? 100;
+  const L = mlp.depth;
+  const scratch = new Scratch();
+  const scalars: ScalarRecord[] = [];
+  const histograms: HistogramRecord[] = [];
+  const g = mlp.gradients(x, y, n);
+  scalars.push({ layer: -1, name: 'probe.loss', value: g.loss });
+
+  // per-example back-propagated gradients: the stored ones carry the 1/n of the minibatch average
+  const backprop = g.backpropGrad.map((t) => Float32Array.from(t, (v) => v * n));
+  const backpropRange = sharedAbsRange(backprop);
+  const weightRange = sharedAbsRange([...g.weightGrad]);
+
+  for (let k = 1; k <= L; k++) {
+    const layer = mlp.layers[k - 1]!;
+    if (k < L) {
+      const act = layer.activation as ActivationName;
+      const z = mlp.activation(k).subarray(0, n * layer.fanOut);
+      pushSummary(scalars, k, 'activation', summarize(z, z.length, scratch));
+      histograms.push({ layer: k, tensor: 'activation', histogram: histogram(z, z.length, bins, activationRange(act)) });
+      const s = mlp.preactivation(k - 1);
+      const limit = SATURATION_SLOPE_FRACTION * maxSlope(act);
+      let saturated = 0;
+      for (let i = 0; i < z.length; i++) if (derivative(act, s[i]!) < limit) saturated++;
+      scalars.push({ layer: k, name: 'activation.saturated', value: saturated / z.length });
+    }
+    const bp = backprop[k - 1]!;
+    pushSummary(scalars, k, 'backprop_grad', summarize(bp, bp.length, scratch));
+    histograms.push({ layer: k, tensor: 'backprop_grad', histogram: histogram(bp, bp.length, bins, backpropRange) });
+    const wg = g.weightGrad[k - 1]!;
+    pushSummary(scalars, k, 'weight_grad', summarize(wg, wg.length, scratch));
+    histograms.push({ layer: k, tensor: 'weight_grad', histogram: histogram(wg, wg.length, bins, weightRange) });
+    scalars.push({ layer: k, name: 'weight.std', value: Math.sqrt(meanVariance(layer.W).variance) });
+    // one example's weight gradient z_r^T gs_r has mean square (mean_j z_rj²)(mean_k gs_rk²)
+    const zIn = mlp.activation(k - 1);
+    let perExample = 0;
+    for (let r = 0; r < n; r++) {
+      let zz = 0;
+      for (let j = 0; j < layer.fanIn; j++) zz += zIn[r * layer.fanIn + j]! ** 2;
+      let gg = 0;
+      for (let j = 0; j < layer.fanOut; j++) gg += bp[r * layer.fanOut + j]! ** 2;
+      perExample += (zz / layer.fanIn) * (gg / layer.fanOut);
+    }
+    scalars.push({ layer: k, name: 'weight_grad.per_example_var', value: perExample / n });
+  }
+
+  const jacobianExamples = Math.min(options.jacobianExamples ?? 0, n);
+  if (jacobianExamples > 0) {
+    if (!options.singularValues) throw new Error('probeNetwork: jacobianExamples > 0 needs options.singularValues');
+    for (let k = 1; k < L; k++) {
+      const layer = mlp.layers[k - 1]!;
+      const work = new Float64Array(layer.fanIn * layer.fanOut);
+      let mean = 0;
+      let min = 0;
+      let max = 0;
+      for (let r = 0; r < jacobianExamples; r++) {
+        const s = mlp.preactivation(k - 1).subarray(r * layer.fanOut, (r + 1) * layer.fanOut);
+        const sp = jacobianSpectrum(layer.W, s, layer.fanIn, layer.fanOut, layer.activation as ActivationName, options.singularValues, work);
+        mean += sp.mean / jacobianExamples;
+        min += sp.min / jacobianExamples;
+        max += sp.max / jacobianExamples;
+      }
+      scalars.push({ layer: k, name: 'jacobian.sv_mean', value: mean });
+      scalars.push({ layer: k, name: 'jacobian.sv_min', value: min });
+      scalars.push({ layer: k, name: 'jacobian.sv_max', value: max });
+    }
+  }
+
+  if (options.theory) {
+    const inputVar = meanVariance(mlp.activation(0).subarray(0, n * mlp.inputSize)).variance;
+    const topVar = meanVariance(backprop[L - 1]!).variance;
+    const th = predictVariances(
+      mlp.widths,
+      mlp.layers.map((l) => l.initScale.std ** 2),
+      inputVar,
+      topVar,
+    );
+    for (let k = 1; k <= L; k++) {
+      if (k < L) scalars.push({ layer: k, name: 'theory.activation.var', value: th.activation[k]! });
+      scalars.push({ layer: k, name: 'theory.backprop_grad.var', value: th.backpropGrad[k - 1]! });
+      scalars.push({ layer: k, name: 'theory.weight_grad.var', value: th.weightGrad[k - 1]! });
+    }
+  }
+  return { scalars, histograms };
+}
