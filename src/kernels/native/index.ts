@@ -1,0 +1,247 @@
+/**
+ * The `native` backend: an N-API addon (native/glorot.c, built into build/native/glorot.node by
+ * scripts/build-native.mjs) over OpenBLAS `cblas_sgemm`, with vectorised C loops for the fused
+ * bias+activation, the activation derivatives, the softmax costs and column sums.
+ *
+ * Every kernel follows the {@link Backend} contract (src/kernels/backend.ts): row-major `Float32Array`s,
+ * batch on axis 0. The native backend accepts any `Float32Array` (no special allocation). Arguments are
+ * validated in C: a wrong element type throws `TypeError`, a buffer shorter than its shape or a bad
+ * dimension throws `RangeError` (same messages as the reference backend).
+ *
+ * Threads: OpenBLAS keeps one process-wide thread count. Each backend passes its own count with every
+ * GEMM call and the addon calls `openblas_set_num_threads` only when it changes, so several backends
+ * with different counts can coexist in one process (sequentially; do not run GEMMs with different
+ * counts concurrently from worker threads). `OPENBLAS_CORETYPE` is left alone: OpenBLAS picks its
+ * kernels for the CPU (see shared/notes/ENGINEERING.md).
+ *
+ * Determinism: for a fixed thread count and fixed shapes, results are bit-identical from call to call.
+ * Results may differ in the last bits between thread counts and between CPUs (the elementwise kernels
+ * are compiled for AVX-512, AVX2+FMA and baseline x86-64; the loader picks one per CPU).
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  ACTIVATION_CODE,
+  type ActivationName,
+  type Backend,
+  BackendUnavailableError,
+} from '../backend.ts';
+
+/** The addon's interface version this loader speaks (`GLOROT_ADDON_ABI` in native/glorot.c). */
+const ADDON_ABI = 1;
+
+/** How to get the native backend, quoted in every "unavailable" message. */
+export const NATIVE_BUILD_HINT = 'apt-get install -y libopenblas-dev && npm run build';
+
+/** Default location of the compiled addon: `build/native/glorot.node` at the repository root. */
+export const NATIVE_ADDON_PATH: string = fileURLToPath(new URL('../../../build/native/glorot.node', import.meta.url));
+
+/** What the addon reports about itself and the OpenBLAS it is linked with. */
+export interface NativeInfo {
+  /** Interface version of the addon (must equal the loader's). */
+  abi: number;
+  /** `openblas_get_config()`, e.g. `"OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"`. */
+  config: string;
+  /** `openblas_get_corename()`: the kernel set OpenBLAS chose for this CPU, e.g. `"Haswell"`. */
+  corename: string;
+  /** `openblas_get_num_threads()` at the time of the call. */
+  threads: number;
+  /** `openblas_get_parallel()`: 0 sequential build, 1 pthreads, 2 OpenMP. */
+  parallel: number;
+  /** Which multiversioned clone of the elementwise kernels runs, e.g. `"x86-64-v4 (AVX-512)"`. */
+  simd: string;
+}
+
+/**
+ * The raw functions exported by build/native/glorot.node (argument order as in native/glorot.c; each
+ * mirrors the {@link Backend} method of the same name, with the activation as its ACTIVATION_CODE and
+ * the thread count as the first GEMM argument). Use {@link createNativeBackend} instead; the raw
+ * interface is for benchmarks that measure the call overhead itself.
+ */
+export interface NativeAddon {
+  gemm(
+    threads: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    b: Float32Array,
+    beta: number,
+    c: Float32Array,
+  ): void;
+  biasActivation(code: number, s: Float32Array, bias: Float32Array, z: Float32Array, rows: number, cols: number): void;
+  activationBackward(code: number, s: Float32Array, gz: Float32Array, gs: Float32Array, n: number): void;
+  softmaxNll(
+    logits: Float32Array,
+    targets: Int32Array,
+    rows: number,
+    cols: number,
+    grad: Float32Array | null,
+    scale: number,
+    probs: Float32Array | null,
+  ): number;
+  softmaxQuadratic(
+    logits: Float32Array,
+    targets: Int32Array,
+    rows: number,
+    cols: number,
+    grad: Float32Array | null,
+    scale: number,
+  ): number;
+  colSum(a: Float32Array, rows: number, cols: number, alpha: number, beta: number, out: Float32Array): void;
+  singularValues(a: Float32Array | Float64Array, m: number, n: number): Float64Array;
+  info(): NativeInfo;
+  setThreads(threads: number): void;
+  nop(a?: Float32Array): void;
+}
+
+const loaded = new Map<string, NativeAddon>();
+
+/**
+ * Loads the addon (once per path) and returns its raw functions.
+ * @param path the addon file (default {@link NATIVE_ADDON_PATH}).
+ * @throws BackendUnavailableError when the file is missing, cannot be loaded (e.g. libopenblas.so.0
+ *   absent) or was built from another version of native/glorot.c; the message says how to build it.
+ */
+export function loadNativeAddon(path: string = NATIVE_ADDON_PATH): NativeAddon {
+  const cached = loaded.get(path);
+  if (cached) return cached;
+  const unavailable = (why: string): BackendUnavailableError =>
+    new BackendUnavailableError('native', `native backend unavailable: ${why}. Build it with: ${NATIVE_BUILD_HINT}`);
+  if (!existsSync(path)) throw unavailable(`the addon ${path} is not built`);
+  let addon: NativeAddon;
+  try {
+    addon = createRequire(import.meta.url)(path) as NativeAddon;
+  } catch (e) {
+    throw unavailable(`the addon ${path} could not be loaded (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const abi = addon.info().abi;
+  if (abi !== ADDON_ABI) {
+    throw unavailable(`the addon ${path} is stale (interface ${abi}, expected ${ADDON_ABI}); rebuild it`);
+  }
+  loaded.set(path, addon);
+  return addon;
+}
+
+/**
+ * Whether the native addon is built and loads, without throwing.
+ * @param addonPath the addon file (default {@link NATIVE_ADDON_PATH}).
+ */
+export function nativeAvailable(addonPath: string = NATIVE_ADDON_PATH): boolean {
+  try {
+    loadNativeAddon(addonPath);
+    return true;
+  } catch (e) {
+    if (e instanceof BackendUnavailableError) return false;
+    throw e;
+  }
+}
+
+/**
+ * What the addon reports about OpenBLAS (version, build config, detected core) and its SIMD level.
+ * @throws BackendUnavailableError when the addon is not built (the message says how to build it).
+ */
+export function nativeInfo(addonPath: string = NATIVE_ADDON_PATH): NativeInfo {
+  return loadNativeAddon(addonPath).info();
+}
+
+/** Options for {@link createNativeBackend}. */
+export interface NativeBackendOptions {
+  /** The addon file; default {@link NATIVE_ADDON_PATH}. For tests of the "not built" path. */
+  addonPath?: string;
+}
+
+function activationCode(activation: ActivationName): number {
+  const code = ACTIVATION_CODE[activation];
+  if (code === undefined) throw new TypeError(`unknown activation "${String(activation)}"`);
+  return code;
+}
+
+/**
+ * Creates the native backend with `threads` OpenBLAS threads (set with `openblas_set_num_threads`).
+ * `detail` names the OpenBLAS version and build config, the core OpenBLAS detected
+ * (`openblas_get_corename()`) and the SIMD level of the elementwise kernels.
+ * @param threads kernel threads, an integer ≥ 1 (a GEMM too small to split runs on one thread anyway).
+ * @throws BackendUnavailableError when the addon is not built or cannot load; its message says
+ *   `apt-get install -y libopenblas-dev && npm run build`.
+ * @throws RangeError when `threads` is not an integer from 1 to 1024.
+ */
+export async function createNativeBackend(threads: number, options: NativeBackendOptions = {}): Promise<Backend> {
+  const addon = loadNativeAddon(options.addonPath);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
+    throw new RangeError(`threads must be an integer from 1 to 1024, got ${String(threads)}`);
+  }
+  addon.setThreads(threads);
+  const info = addon.info();
+  const version = /OpenBLAS\s+([0-9][^\s]*)/.exec(info.config)?.[1] ?? 'unknown version';
+  const detail = `OpenBLAS ${version}, core ${info.corename} (${info.config.trim()}), elementwise ${info.simd}`;
+
+  return {
+    name: 'native',
+    threads,
+    detail,
+
+    alloc(length: number): Float32Array {
+      if (!Number.isInteger(length) || length < 0) {
+        throw new RangeError(`alloc length must be a non-negative integer, got ${String(length)}`);
+      }
+      return new Float32Array(length);
+    },
+
+    free(): void {},
+
+    gemm(transA, transB, m, n, k, alpha, a, b, beta, c): void {
+      addon.gemm(threads, transA, transB, m, n, k, alpha, a, b, beta, c);
+    },
+
+    biasActivation(activation, s, bias, z, rows, cols): void {
+      addon.biasActivation(activationCode(activation), s, bias, z, rows, cols);
+    },
+
+    activationBackward(activation, s, gz, gs, n): void {
+      addon.activationBackward(activationCode(activation), s, gz, gs, n);
+    },
+
+    softmaxNll(logits, targets, rows, cols, grad, scale, probs): number {
+      return addon.softmaxNll(logits, targets, rows, cols, grad, scale, probs ?? null);
+    },
+
+    softmaxQuadratic(logits, targets, rows, cols, grad, scale): number {
+      return addon.softmaxQuadratic(logits, targets, rows, cols, grad, scale);
+    },
+
+    colSum(a, rows, cols, alpha, beta, out): void {
+      addon.colSum(a, rows, cols, alpha, beta, out);
+    },
+
+    dispose(): void {},
+  };
+}
+
+/**
+ * Singular values of a dense row-major `m×n` matrix, in descending order (length `min(m, n)`), by
+ * LAPACK's divide-and-conquer SVD without vectors (`sgesdd_` for a `Float32Array`, computed in
+ * float32; `dgesdd_` for a `Float64Array`, in float64), as shipped inside OpenBLAS. The input is not
+ * modified. Used for the spectrum of layer Jacobians `J^i = W^i·diag(f'(s^i))` (SPEC.md §3, eq. 17).
+ * Runs on the calling thread with the current OpenBLAS thread count (that of the last native backend
+ * created or used). A 1000×1000 matrix takes roughly 0.1–0.3 s.
+ * @param a the matrix, row-major, at least `m*n` elements (only the first `m*n` are read).
+ * @param m rows; @param n columns: non-negative integers with `m*n < 2^31`.
+ * @throws TypeError when `a` is not a Float32Array or Float64Array.
+ * @throws RangeError when `m`/`n` are not non-negative integers, `a` is too short, or `a` holds a
+ *   NaN or infinite entry (the message names its index).
+ * @throws Error when LAPACK does not converge (practically never).
+ * @throws BackendUnavailableError when the native addon is not built.
+ */
+export function singularValues(
+  a: Float32Array | Float64Array,
+  m: number,
+  n: number,
+  addonPath: string = NATIVE_ADDON_PATH,
+): Float64Array {
+  return loadNativeAddon(addonPath).singularValues(a, m, n);
+}
