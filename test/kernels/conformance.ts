@@ -157,6 +157,76 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
     }
   });
 
+  test(`${label}: aliasing and oversized buffers as documented in backend.ts`, () => {
+    // The network relies on these: linear in place, gs aliasing gz, grad aliasing logits, and
+    // workspaces sized for the largest minibatch (elements past rows*cols must stay untouched).
+    const rand = mulberry32(4242);
+    const rows = 5;
+    const cols = 37;
+    const n = rows * cols;
+    const tail = 9;
+    const sentinel = 123.5;
+    const untouched = (buf: Float32Array, from: number, what: string): void => {
+      for (let i = from; i < buf.length; i++) assert.equal(buf[i], sentinel, `${what}[${i}] was written`);
+    };
+
+    // gemm: C, A and B larger than needed
+    const a = fillUniform(be.alloc(rows * 11 + tail), rand);
+    const b = fillUniform(be.alloc(11 * cols + tail), rand);
+    const c = be.alloc(n + tail).fill(sentinel);
+    const cRef = new Float32Array(n);
+    ref.gemm(false, false, rows, cols, 11, 1, a, b, 0, cRef);
+    be.gemm(false, false, rows, cols, 11, 1, a, b, 0, c);
+    assert.ok(maxRelErr(c, cRef, n) / Math.sqrt(11) < 2e-6, 'gemm on oversized buffers');
+    untouched(c, n, 'gemm C');
+
+    // linear in place (z === s), and a non-linear activation into an oversized z
+    const bias = fillUniform(be.alloc(cols), rand);
+    const s = fillUniform(be.alloc(n + tail), rand, -3, 3).fill(sentinel, n);
+    const sRef = Float32Array.from(s.subarray(0, n));
+    const zRef = new Float32Array(n);
+    ref.biasActivation('linear', sRef, bias, zRef, rows, cols);
+    be.biasActivation('linear', s, bias, s, rows, cols);
+    assert.ok(maxRelErr(s, zRef, n) < 1e-7, 'linear in place');
+    untouched(s, n, 'linear s');
+    const z = be.alloc(n + tail).fill(sentinel);
+    ref.biasActivation('tanh', sRef, bias, zRef, rows, cols);
+    be.biasActivation('tanh', s, bias, z, rows, cols);
+    assert.ok(maxRelErr(z, zRef, n) < 2e-6, 'tanh into oversized z');
+    untouched(z, n, 'tanh z');
+    untouched(s, n, 'tanh s');
+
+    // activationBackward with gs === gz, for every activation
+    for (const act of ACTIVATIONS) {
+      const g = fillUniform(be.alloc(n + tail), rand).fill(sentinel, n);
+      const gRef = new Float32Array(n);
+      ref.activationBackward(act, s, g, gRef, n);
+      be.activationBackward(act, s, g, g, n);
+      assert.ok(maxRelErr(g, gRef, n) < 2e-6, `${act}: gs aliasing gz`);
+      untouched(g, n, `${act} gs`);
+    }
+
+    // softmaxNll and softmaxQuadratic with grad === logits
+    const targets = new Int32Array(rows).map(() => Math.floor(rand() * cols));
+    for (const cost of ['softmaxNll', 'softmaxQuadratic'] as const) {
+      const logits = fillUniform(be.alloc(n + tail), rand, -5, 5).fill(sentinel, n);
+      const gRef = new Float32Array(n);
+      const lossRef = ref[cost](logits, targets, rows, cols, gRef, 0.5);
+      const loss = be[cost](logits, targets, rows, cols, logits, 0.5);
+      assert.ok(Math.abs(loss - lossRef) <= 1e-5 * (1 + Math.abs(lossRef)), `${cost} loss with grad aliasing logits`);
+      assert.ok(maxRelErr(logits, gRef, n) < 1e-6, `${cost}: grad aliasing logits`);
+      untouched(logits, n, `${cost} grad`);
+    }
+
+    // colSum into an oversized out
+    const out = be.alloc(cols + tail).fill(sentinel);
+    const outRef = new Float32Array(cols);
+    ref.colSum(s, rows, cols, 2, 0, outRef);
+    be.colSum(s, rows, cols, 2, 0, out);
+    assert.ok(maxRelErr(out, outRef, cols) < 1e-6, 'colSum into oversized out');
+    untouched(out, cols, 'colSum out');
+  });
+
   test(`${label}: dispose`, () => {
     be.dispose();
   });

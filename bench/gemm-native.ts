@@ -1,0 +1,146 @@
+/**
+ * Measures the native backend (not a test): GEMM GFLOP/s at 128×1024×1024 and at the paper-net shapes
+ * (1024-1000-1000-1000-1000-1000-9, minibatch 10 and 128: forward z·W, backward gs·Wᵀ, fused update
+ * zᵀ·gs with beta = 1) at 1 and 2 threads; the elementwise kernels in ns per element; the fixed cost
+ * of an N-API call; and a 1000×1000 singular-value decomposition.
+ *
+ * Run: `node --import tsx bench/gemm-native.ts` (after `npm run build`). Figures are medians of
+ * several timed batches; on a shared machine trust ratios more than absolute values.
+ */
+import { ACTIVATIONS, type Backend } from '../src/kernels/backend.ts';
+import { createNativeBackend, loadNativeAddon, nativeInfo, singularValues } from '../src/kernels/native/index.ts';
+
+/** Median seconds per call of `fn`, timing batches of calls that each last ≥ `batchSeconds`. */
+function timePerCall(fn: () => void, batchSeconds = 0.05, batches = 7): number {
+  for (let i = 0; i < 3; i++) fn(); // warm-up (OpenBLAS buffers, thread start)
+  let reps = 1;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < reps; i++) fn();
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (s >= batchSeconds) break;
+    reps *= 2;
+  }
+  const times: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < reps; i++) fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9 / reps);
+  }
+  times.sort((x, y) => x - y);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function randomBuffer(n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.random() * 2 - 1;
+  return a;
+}
+
+interface GemmCase {
+  label: string;
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  beta: number;
+}
+
+/** Seconds per call of one GEMM case. */
+function timeGemm(be: Backend, g: GemmCase): number {
+  const a = randomBuffer(g.m * g.k);
+  const b = randomBuffer(g.k * g.n);
+  const c = randomBuffer(g.m * g.n);
+  return timePerCall(() => be.gemm(g.transA, g.transB, g.m, g.n, g.k, -1e-3, a, b, g.beta, c));
+}
+
+const info = nativeInfo();
+console.log(`OpenBLAS: ${info.config.trim()} · core ${info.corename} · elementwise ${info.simd}`);
+const backends = [await createNativeBackend(1), await createNativeBackend(2)];
+
+// ---- GEMM throughput ------------------------------------------------------------------------------
+const cases: GemmCase[] = [{ label: 'square-ish 128×1024×1024 (NN)', transA: false, transB: false, m: 128, n: 1024, k: 1024, beta: 0 }];
+const layers: Array<[number, number]> = [
+  [1024, 1000],
+  [1000, 1000],
+  [1000, 9],
+];
+for (const batch of [10, 128]) {
+  for (const [fanIn, fanOut] of layers) {
+    cases.push(
+      { label: `B=${batch} ${fanIn}→${fanOut} forward z·W`, transA: false, transB: false, m: batch, n: fanOut, k: fanIn, beta: 0 },
+      { label: `B=${batch} ${fanIn}→${fanOut} backward gs·Wᵀ`, transA: false, transB: true, m: batch, n: fanIn, k: fanOut, beta: 0 },
+      { label: `B=${batch} ${fanIn}→${fanOut} update zᵀ·gs β=1`, transA: true, transB: false, m: fanIn, n: fanOut, k: batch, beta: 1 },
+    );
+  }
+}
+const seconds = new Map<string, number[]>();
+console.log('\nGEMM                                        m×n×k           1 thread              2 threads');
+for (const g of cases) {
+  const flop = 2 * g.m * g.n * g.k;
+  const ts = backends.map((be) => timeGemm(be, g));
+  seconds.set(g.label, ts);
+  const cells = ts.map((t) => `${(flop / t / 1e9).toFixed(1).padStart(6)} GFLOP/s ${(t * 1e6).toFixed(0).padStart(6)} µs`);
+  console.log(`${g.label.padEnd(44)}${`${g.m}×${g.n}×${g.k}`.padEnd(16)}${cells.join('   ')}`);
+}
+
+// GEMM time of one training step of the paper net (5 hidden layers of 1000, output 9): forward for
+// every layer, backward gs·Wᵀ for every layer but the first, fused update for every layer.
+for (const batch of [10, 128]) {
+  const perThread = backends.map((_, ti) => {
+    const t = (label: string): number => seconds.get(label)![ti]!;
+    const f = `B=${batch}`;
+    return (
+      t(`${f} 1024→1000 forward z·W`) + t(`${f} 1024→1000 update zᵀ·gs β=1`) +
+      4 * (t(`${f} 1000→1000 forward z·W`) + t(`${f} 1000→1000 backward gs·Wᵀ`) + t(`${f} 1000→1000 update zᵀ·gs β=1`)) +
+      t(`${f} 1000→9 forward z·W`) + t(`${f} 1000→9 backward gs·Wᵀ`) + t(`${f} 1000→9 update zᵀ·gs β=1`)
+    );
+  });
+  console.log(`paper-net step, GEMMs only, batch ${batch}: ${perThread.map((t, i) => `${(t * 1e3).toFixed(2)} ms at ${i + 1} thread${i ? 's' : ''}`).join(', ')}`);
+}
+
+// ---- elementwise kernels ------------------------------------------------------------------------
+const rows = 128;
+const cols = 1000;
+const n = rows * cols;
+const s = randomBuffer(n).map((v) => v * 3);
+const bias = randomBuffer(cols);
+const z = new Float32Array(n);
+const gz = randomBuffer(n);
+const gs = new Float32Array(n);
+const be1 = backends[0]!;
+console.log(`\nelementwise, ${rows}×${cols}, ns per element:`);
+for (const act of ACTIVATIONS) {
+  const sCopy = Float32Array.from(s);
+  const fwd = timePerCall(() => {
+    sCopy.set(s);
+    be1.biasActivation(act, sCopy, bias, z, rows, cols);
+  });
+  const copy = timePerCall(() => sCopy.set(s));
+  const bwd = timePerCall(() => be1.activationBackward(act, s, gz, gs, n));
+  console.log(`  ${act.padEnd(11)} bias+forward ${(((fwd - copy) / n) * 1e9).toFixed(3)}   backward ${((bwd / n) * 1e9).toFixed(3)}`);
+}
+
+// ---- N-API call overhead --------------------------------------------------------------------------
+const addon = loadNativeAddon();
+const one = Float32Array.of(1);
+const out = new Float32Array(1);
+console.log('\nN-API call overhead (ns per call):');
+console.log(`  nop()                                 ${(timePerCall(() => addon.nop()) * 1e9).toFixed(0)}`);
+console.log(`  nop(Float32Array)                     ${(timePerCall(() => addon.nop(one)) * 1e9).toFixed(0)}`);
+console.log(`  backend.gemm 1×1×1                    ${(timePerCall(() => be1.gemm(false, false, 1, 1, 1, 1, one, one, 0, out)) * 1e9).toFixed(0)}`);
+console.log(`  backend.biasActivation tanh 1×1       ${(timePerCall(() => be1.biasActivation('tanh', out, one, out, 1, 1)) * 1e9).toFixed(0)}`);
+console.log(`  backend.colSum 1×1                    ${(timePerCall(() => be1.colSum(one, 1, 1, 1, 0, out)) * 1e9).toFixed(0)}`);
+const t1 = Int32Array.of(0);
+console.log(`  backend.softmaxNll 1×1                ${(timePerCall(() => be1.softmaxNll(one, t1, 1, 1, out, 1)) * 1e9).toFixed(0)}`);
+
+// ---- singular values ------------------------------------------------------------------------------
+const w32 = randomBuffer(1000 * 1000).map((v) => v / Math.sqrt(1000));
+const w64 = Float64Array.from(w32);
+for (const [ti, be] of backends.entries()) {
+  be.gemm(false, false, 1, 1, 1, 1, one, one, 0, out); // sets this backend's OpenBLAS thread count
+  const t32 = timePerCall(() => singularValues(w32, 1000, 1000), 0.01, 3);
+  const t64 = timePerCall(() => singularValues(w64, 1000, 1000), 0.01, 3);
+  console.log(`${ti === 0 ? '\n' : ''}singularValues 1000×1000 at ${be.threads} thread(s): sgesdd ${(t32 * 1e3).toFixed(0)} ms, dgesdd ${(t64 * 1e3).toFixed(0)} ms`);
+}
