@@ -91,7 +91,7 @@ function nativeSpecificTests(): void {
     const info = nativeInfo();
     assert.equal(be.name, 'native');
     assert.equal(be.threads, 1);
-    assert.match(be.detail, /^OpenBLAS \d+\.\d+\.\d+, core \S+/);
+    assert.match(be.detail, /^OpenBLAS \d+\.\d+\.\d+, core \S+ \(.*\), elementwise /);
     assert.ok(info.corename.length > 0 && be.detail.includes(`core ${info.corename}`), be.detail);
     assert.match(info.config, /OpenBLAS/);
     assert.match(info.simd, /x86-64|compiler default/);
@@ -258,14 +258,27 @@ function nativeSpecificTests(): void {
       const a = fillUniform(new Float32Array(m * k), rand);
       const b = fillUniform(new Float32Array(k * n), rand);
       const c0 = fillUniform(new Float32Array(m * n), rand);
-      for (const be of [one, two, one, two]) {
-        const runs = [0, 1, 2].map(() => {
+      // alternate thread counts: each count's result must not change, whatever ran in between
+      const first = new Map<number, Buffer>();
+      for (const be of [one, two, one, two, one]) {
+        for (let rep = 0; rep < 2; rep++) {
           const c = Float32Array.from(c0);
           be.gemm(ta, tb, m, n, k, -0.01, a, b, beta, c);
-          return Buffer.from(c.buffer);
-        });
-        assert.ok(runs[0]!.equals(runs[1]!) && runs[1]!.equals(runs[2]!), `${m}x${n}x${k} ta=${ta} tb=${tb} at ${be.threads} threads`);
+          const bytes = Buffer.from(c.buffer);
+          const seen = first.get(be.threads);
+          if (!seen) first.set(be.threads, bytes);
+          else assert.ok(seen.equals(bytes), `${m}x${n}x${k} ta=${ta} tb=${tb} at ${be.threads} threads`);
+        }
       }
+      // and the result is right (spot-check one element against a float64 dot product)
+      const c = Float32Array.from(c0);
+      one.gemm(ta, tb, m, n, k, -0.01, a, b, beta, c);
+      const i = m - 1;
+      const j = n - 1;
+      let dot = 0;
+      for (let p = 0; p < k; p++) dot += (ta ? a[p * m + i]! : a[i * k + p]!) * (tb ? b[j * k + p]! : b[p * n + j]!);
+      const want = -0.01 * dot + beta * c0[i * n + j]!;
+      assert.ok(Math.abs(c[i * n + j]! - want) < 1e-5, `C[${i},${j}] = ${c[i * n + j]} vs ${want}`);
     }
   });
 

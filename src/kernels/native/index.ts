@@ -177,8 +177,10 @@ export async function createNativeBackend(threads: number, options: NativeBacken
   }
   addon.setThreads(threads);
   const info = addon.info();
-  const version = /OpenBLAS\s+([0-9][^\s]*)/.exec(info.config)?.[1] ?? 'unknown version';
-  const detail = `OpenBLAS ${version}, core ${info.corename} (${info.config.trim()}), elementwise ${info.simd}`;
+  const words = info.config.trim().split(/\s+/);
+  const version = words.find((w) => /^\d+\.\d+/.test(w)) ?? 'unknown version';
+  const flags = words.filter((w) => w !== 'OpenBLAS' && w !== version && w !== info.corename);
+  const detail = `OpenBLAS ${version}, core ${info.corename} (${flags.join(' ')}), elementwise ${info.simd}`;
 
   return {
     name: 'native',
