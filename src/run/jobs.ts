@@ -1,0 +1,150 @@
+/**
+ * Runs many training runs, `jobs` at a time, each in its own worker process (src/run/worker.ts)
+ * with its own kernel threads. Re-running the same plan skips finished (and diverged) runs and
+ * resumes interrupted ones from their checkpoints; Ctrl-C checkpoints every running run.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BackendName } from '../kernels/backend.ts';
+import { openRunStore } from '../store/runStore.ts';
+import type { PlannedRun } from './experiment.ts';
+import type { TrainProgress } from './train.ts';
+import type { WorkerMessage, WorkerRequest } from './worker.ts';
+
+/** What happened to one planned run. */
+export interface RunOutcome {
+  readonly runId: string;
+  /** finished | diverged | interrupted | failed (store statuses), or `error` when the worker failed to start the run. */
+  readonly status: string;
+  readonly detail: string | null;
+  /** True when the run was already finished (or diverged) before this job and was not run again. */
+  readonly skipped: boolean;
+}
+
+/** Events for the job's progress display. */
+export type JobEvent =
+  | { readonly type: 'start'; readonly runId: string; readonly resumed: boolean }
+  | { readonly type: 'progress'; readonly runId: string; readonly progress: TrainProgress }
+  | { readonly type: 'end'; readonly outcome: RunOutcome };
+
+/** Options of {@link runJobs}. */
+export interface JobOptions {
+  readonly outDir: string;
+  /** Runs in parallel (default 1). */
+  readonly jobs?: number;
+  readonly backend?: BackendName | 'auto';
+  /** Kernel threads per run (default 1). */
+  readonly threads?: number;
+  readonly onEvent?: (e: JobEvent) => void;
+  /** Aborting stops starting new runs and interrupts the running ones (they checkpoint). */
+  readonly signal?: AbortSignal;
+}
+
+/** Deterministic JSON (sorted keys) for comparing stored and planned configurations. */
+export function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+/**
+ * Runs the planned runs.
+ * @throws Error when a stored run with the same id has a different configuration (the message
+ *   names the run and says to use another --out or delete it).
+ */
+export async function runJobs(planned: readonly PlannedRun[], options: JobOptions): Promise<RunOutcome[]> {
+  const outcomes = new Map<string, RunOutcome>();
+  const todo: Array<{ run: PlannedRun; resume: boolean }> = [];
+  const store = openRunStore(options.outDir);
+  try {
+    for (const p of planned) {
+      if (!store.hasRun(p.runId)) {
+        todo.push({ run: p, resume: false });
+        continue;
+      }
+      const info = store.getRun(p.runId);
+      if (stableJson(info.config) !== stableJson(p.config)) {
+        throw new Error(
+          `run ${p.runId} in ${options.outDir} was made with a different configuration; ` +
+            'use another --out directory, or delete that run record to start again',
+        );
+      }
+      if (info.status === 'finished' || info.status === 'diverged') {
+        outcomes.set(p.runId, { runId: p.runId, status: info.status, detail: info.statusDetail, skipped: true });
+      } else {
+        todo.push({ run: p, resume: true });
+      }
+    }
+  } finally {
+    store.close();
+  }
+  for (const o of outcomes.values()) options.onEvent?.({ type: 'end', outcome: o });
+
+  const jobs = Math.max(1, options.jobs ?? 1);
+  const children = new Set<ChildProcess>();
+  const onAbort = (): void => {
+    for (const c of children) c.kill('SIGINT');
+  };
+  options.signal?.addEventListener('abort', onAbort);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && !options.signal?.aborted) {
+      const { run, resume } = todo[next++]!;
+      options.onEvent?.({ type: 'start', runId: run.runId, resumed: resume });
+      const outcome = await runOne(run, resume, options, children);
+      outcomes.set(run.runId, outcome);
+      options.onEvent?.({ type: 'end', outcome });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, worker));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  return planned.filter((p) => outcomes.has(p.runId)).map((p) => outcomes.get(p.runId)!);
+}
+
+function runOne(run: PlannedRun, resume: boolean, options: JobOptions, children: Set<ChildProcess>): Promise<RunOutcome> {
+  return new Promise((resolve) => {
+    const child = fork(WORKER, [], {
+      execArgv: ['--import', 'tsx'],
+      // same process group: a terminal Ctrl-C reaches every worker (and the parent forwards it too)
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    children.add(child);
+    let settled = false;
+    const finish = (o: RunOutcome): void => {
+      if (settled) return;
+      settled = true;
+      children.delete(child);
+      resolve(o);
+    };
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') options.onEvent?.({ type: 'progress', runId: run.runId, progress: m.progress });
+      else if (m.type === 'done') finish({ runId: run.runId, status: m.status, detail: m.detail, skipped: false });
+      else if (m.type === 'error') finish({ runId: run.runId, status: 'error', detail: m.message, skipped: false });
+    });
+    child.on('exit', (code, signal) => {
+      finish({ runId: run.runId, status: 'error', detail: `worker exited (${signal ?? `code ${code}`}) before reporting`, skipped: false });
+    });
+    const req: WorkerRequest = {
+      type: 'run',
+      outDir: options.outDir,
+      runId: run.runId,
+      config: run.config,
+      resume,
+      backend: options.backend ?? 'auto',
+      threads: options.threads ?? 1,
+    };
+    child.send(req);
+  });
+}

@@ -1,0 +1,294 @@
+/**
+ * One training run, from data to the run record (data → nn → probes → store): SGD on minibatches
+ * of a dataset's training stream, probes and evaluations at the scheduled updates, checkpoints every
+ * `checkpointInterval` updates and on interruption, and resumption from the last checkpoint.
+ *
+ * Determinism: the same config, backend and thread count give bit-identical weights and records;
+ * a run interrupted and resumed ends bit-identical to one never interrupted (the checkpoint holds
+ * the exact weights, the data stream's state and the running training averages).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Backend } from '../kernels/backend.ts';
+import { openDataset, type Dataset, type Split as DataSplit } from '../data/dataset.ts';
+import { Mlp, argmax, type MlpConfig } from '../nn/mlp.ts';
+import { modelFromBytes, modelToBytes, saveModel } from '../nn/io.ts';
+import { probeNetwork, type ProbeResult } from '../probes/probe.ts';
+import { singularValueRoutine } from '../probes/jacobian.ts';
+import { deriveSeed } from '../random/rng.ts';
+import { openRunStore, type RunStore } from '../store/runStore.ts';
+import type { EvaluationRecord, RunInfo } from '../store/types.ts';
+import { readCheckpoint, writeCheckpoint } from '../store/checkpoint.ts';
+import type { TrainConfig } from './config.ts';
+import { isProbePoint } from './schedule.ts';
+
+/** Progress of a running training, reported to the caller (the CLI's progress bar). */
+export interface TrainProgress {
+  readonly run: string;
+  readonly update: number;
+  readonly updates: number;
+  /** Mean training cost since the last report. */
+  readonly loss: number;
+  /** Test error (%) at the last probe point, if any yet. */
+  readonly testError: number | null;
+  /** Updates per second since the run (or resumption) started. */
+  readonly updatesPerSecond: number;
+}
+
+/** How a run ended. */
+export interface TrainResult {
+  readonly run: RunInfo;
+  /** Final test and validation error (%) and NLL, when the run finished. */
+  readonly test: EvaluationRecord | null;
+  readonly validation: EvaluationRecord | null;
+  /** Where the final model was saved (finished runs). */
+  readonly modelPath: string | null;
+  readonly seconds: number;
+}
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  /** Output directory holding the run record (glorot.sqlite), checkpoints and models. */
+  readonly outDir: string;
+  readonly backend: Backend;
+  /** A new run's configuration (ignored when resuming: the stored config is used). */
+  readonly config?: TrainConfig;
+  /** Id for a new run (default: generated from the config), or the run to resume. */
+  readonly runId?: string;
+  /** Continue the run `runId` from its last checkpoint. */
+  readonly resume?: boolean;
+  /** Stop (with a checkpoint, status `interrupted`) when this signal aborts (SIGINT/SIGTERM). */
+  readonly signal?: AbortSignal;
+  /** Called at most every `progressMs` milliseconds and at every probe point. */
+  readonly onProgress?: (p: TrainProgress) => void;
+  readonly progressMs?: number;
+  /** A dataset already opened with the config's options (the reproduce job shares one). */
+  readonly dataset?: Dataset;
+}
+
+/** The network configuration of a training configuration, for a dataset's sizes. */
+export function mlpConfigFor(config: TrainConfig, inputSize: number, classes: number): MlpConfig {
+  return {
+    widths: [inputSize, ...config.hidden, classes],
+    activation: config.activation,
+    init: { name: config.init, gain: config.gain },
+    seed: deriveSeed(config.seed, 'init'),
+  };
+}
+
+/** Opens the dataset a configuration names, with its options. */
+export function openConfigDataset(config: TrainConfig): Promise<Dataset> {
+  return openDataset(config.dataset, {
+    ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}),
+    ...(config.validationSize !== undefined ? { validationSize: config.validationSize } : {}),
+    ...(config.testSize !== undefined ? { testSize: config.testSize } : {}),
+  });
+}
+
+/** Running sums of the training cost and errors between probe points (part of a checkpoint). */
+interface Running {
+  loss: number;
+  wrong: number;
+  examples: number;
+}
+
+/** The checkpoint's JSON part. */
+interface CheckpointMeta {
+  update: number;
+  stream: unknown;
+  running: Running;
+}
+
+/** Evaluations at a probe point: the running training estimate, validation and test. */
+function evaluate(mlp: Mlp, dataset: Dataset, running: Running): EvaluationRecord[] {
+  const out: EvaluationRecord[] = [];
+  if (running.examples > 0) {
+    out.push({ split: 'train', errorRate: (100 * running.wrong) / running.examples, nll: running.loss / running.examples, examples: running.examples });
+  }
+  for (const [split, data] of [
+    ['validation', dataset.validation],
+    ['test', dataset.test],
+  ] as const) {
+    const r = mlp.evaluate(data.x, data.y, data.n);
+    out.push({ split, errorRate: r.errorRate, nll: r.nll, examples: r.n });
+  }
+  return out;
+}
+
+/** The probe set: the first `size` test examples (the paper's 300). */
+function probeSet(test: DataSplit, inputSize: number, size: number): { x: Float32Array; y: Int32Array; n: number } {
+  const n = Math.min(size, test.n);
+  return { x: test.x.subarray(0, n * inputSize), y: test.y.subarray(0, n), n };
+}
+
+/** Converts probe records to the store's shapes. */
+function toStore(r: ProbeResult): { scalars: ProbeResult['scalars']; histograms: Array<{ layer: number; tensor: string; edges: Float64Array; counts: Float64Array; nan: number; posinf: number; neginf: number }> } {
+  return {
+    scalars: r.scalars,
+    histograms: r.histograms.map((h) => ({
+      layer: h.layer,
+      tensor: h.tensor,
+      edges: h.histogram.edges,
+      counts: h.histogram.counts,
+      nan: h.histogram.nan,
+      posinf: h.histogram.posInf,
+      neginf: h.histogram.negInf,
+    })),
+  };
+}
+
+/**
+ * Trains one run to its configured number of updates (or until interrupted or diverged), recording
+ * everything in the output directory's run record.
+ * @throws Error when resuming a run that does not exist or has no checkpoint, when the dataset
+ *   cannot be opened (the message says how to get it), or on an invalid configuration.
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const started = performance.now();
+  const store = openRunStore(options.outDir);
+  try {
+    return await trainIn(store, options, started);
+  } finally {
+    store.close();
+  }
+}
+
+async function trainIn(store: RunStore, options: TrainOptions, started: number): Promise<TrainResult> {
+  const { outDir, backend } = options;
+  let run: RunInfo;
+  let config: TrainConfig;
+  if (options.resume) {
+    if (!options.runId) throw new Error('--resume needs a run id');
+    run = store.getRun(options.runId);
+    config = run.config as unknown as TrainConfig;
+    if (run.status === 'finished') {
+      return { run, test: null, validation: null, modelPath: join(outDir, 'models', `${run.id}.safetensors`), seconds: 0 };
+    }
+  } else {
+    if (!options.config) throw new Error('train: a configuration is required for a new run');
+    config = options.config;
+    run = store.createRun({
+      ...(options.runId !== undefined ? { id: options.runId } : {}),
+      config,
+      seed: config.seed,
+      backend: backend.name,
+      threads: backend.threads,
+      versions: { backend: backend.detail },
+    });
+  }
+  const dataset = options.dataset ?? (await openConfigDataset(config));
+  let mlp: Mlp;
+  const stream = dataset.trainStream(deriveSeed(config.seed, 'data'));
+  let running: Running = { loss: 0, wrong: 0, examples: 0 };
+  let start = 0;
+  let resumed = false;
+  const checkpoint = options.resume ? readCheckpoint(outDir, run.id) : null;
+  if (checkpoint) {
+    const meta = checkpoint.meta as unknown as CheckpointMeta;
+    const model = checkpoint.blobs['model'];
+    if (!model) throw new Error(`checkpoint of run ${run.id}: the model blob is missing`);
+    mlp = modelFromBytes(backend, model, `checkpoint of run ${run.id}`);
+    stream.setState(meta.stream);
+    running = { ...meta.running };
+    start = meta.update;
+    resumed = true;
+    store.deleteAfter(run.id, start);
+  } else {
+    // no checkpoint: (re)start from scratch, dropping anything a crashed first attempt recorded
+    mlp = new Mlp(backend, mlpConfigFor(config, dataset.inputSize, dataset.classes));
+    store.deleteAfter(run.id, -1);
+  }
+  store.setStatus(run.id, 'running');
+
+  const probe = probeSet(dataset.test, dataset.inputSize, config.probe.size);
+  const svd = config.probe.jacobianExamples > 0 ? (await singularValueRoutine()).fn : undefined;
+  const B = config.minibatch;
+  const classes = dataset.classes;
+  const top = mlp.depth - 1;
+  let lastTest: EvaluationRecord | null = null;
+  let lastValidation: EvaluationRecord | null = null;
+  const progressMs = options.progressMs ?? 500;
+  let lastReport = performance.now();
+  let reportLoss = 0;
+  let reportCount = 0;
+  const loopStart = performance.now();
+
+  const record = (u: number): void => {
+    const jacobian = config.probe.jacobianAt === 'every' || u === 0 ? config.probe.jacobianExamples : 0;
+    const probed = probeNetwork(mlp, probe.x, probe.y, probe.n, {
+      bins: config.probe.bins,
+      jacobianExamples: jacobian,
+      ...(svd ? { singularValues: svd } : {}),
+      theory: u === 0,
+    });
+    const evaluations = evaluate(mlp, dataset, running);
+    for (const e of evaluations) {
+      if (e.split === 'test') lastTest = e;
+      if (e.split === 'validation') lastValidation = e;
+    }
+    store.recordProbePoint(run.id, u, { ...toStore(probed), evaluations });
+    running = { loss: 0, wrong: 0, examples: 0 };
+  };
+  const saveCheckpoint = (u: number): void => {
+    const meta: CheckpointMeta = { update: u, stream: stream.getState(), running };
+    writeCheckpoint(outDir, run.id, u, { model: modelToBytes(mlp) }, meta as unknown as Record<string, unknown>);
+  };
+  const report = (u: number, force: boolean): void => {
+    const now = performance.now();
+    if (!options.onProgress || (!force && now - lastReport < progressMs)) return;
+    const seconds = (now - loopStart) / 1000;
+    options.onProgress({
+      run: run.id,
+      update: u,
+      updates: config.updates,
+      loss: reportCount > 0 ? reportLoss / reportCount : NaN,
+      testError: lastTest ? (lastTest as EvaluationRecord).errorRate : null,
+      updatesPerSecond: seconds > 0 ? (u - start) / seconds : 0,
+    });
+    lastReport = now;
+    reportLoss = 0;
+    reportCount = 0;
+  };
+
+  try {
+    for (let u = start; ; u++) {
+      // update u's state is the network after u SGD steps
+      if (isProbePoint(u, config.updates, config.probe.interval, config.probe.early) && !(resumed && u === start)) {
+        record(u);
+        report(u, true);
+      }
+      if (u > start && u % config.checkpointInterval === 0 && u < config.updates) saveCheckpoint(u);
+      if (u >= config.updates) break;
+      if (options.signal?.aborted) {
+        saveCheckpoint(u);
+        run = store.setStatus(run.id, 'interrupted', `interrupted at update ${u}; resume with: glorot train --resume ${run.id}`);
+        return { run, test: lastTest, validation: lastValidation, modelPath: null, seconds: (performance.now() - started) / 1000 };
+      }
+      const { x, y } = mlp.inputBuffers(B);
+      stream.next(x, y, B);
+      const loss = mlp.trainStep(null, null, B, config.learningRate, config.cost);
+      if (!Number.isFinite(loss)) {
+        run = store.setStatus(run.id, 'diverged', `loss became ${loss} at update ${u + 1}`);
+        return { run, test: lastTest, validation: lastValidation, modelPath: null, seconds: (performance.now() - started) / 1000 };
+      }
+      const logits = mlp.preactivation(top);
+      for (let r = 0; r < B; r++) if (argmax(logits, r * classes, classes) !== y[r]) running.wrong++;
+      running.loss += loss * B;
+      running.examples += B;
+      reportLoss += loss;
+      reportCount++;
+      report(u + 1, false);
+    }
+    const modelDir = join(outDir, 'models');
+    mkdirSync(modelDir, { recursive: true });
+    const modelPath = join(modelDir, `${run.id}.safetensors`);
+    saveModel(mlp, modelPath);
+    run = store.setStatus(run.id, 'finished');
+    return { run, test: lastTest, validation: lastValidation, modelPath, seconds: (performance.now() - started) / 1000 };
+  } catch (e) {
+    store.setStatus(run.id, 'failed', e instanceof Error ? e.message : String(e));
+    throw e;
+  } finally {
+    mlp.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * A training worker process: the job runner forks one per parallel run (one run per core with one
+ * kernel thread each never oversubscribes the cores). Protocol over the IPC channel:
+ * parent → worker: {@link WorkerRequest}; worker → parent: {@link WorkerMessage}s, ending with
+ * `done` or `error`. SIGINT/SIGTERM make the run checkpoint and end as `interrupted`.
+ */
+import type { BackendName } from '../kernels/backend.ts';
+import { createBackend } from '../kernels/index.ts';
+import type { TrainConfig } from './config.ts';
+import { train, type TrainProgress } from './train.ts';
+
+/** What the parent asks a worker to do. */
+export interface WorkerRequest {
+  readonly type: 'run';
+  readonly outDir: string;
+  readonly runId: string;
+  readonly config: TrainConfig;
+  readonly resume: boolean;
+  readonly backend: BackendName | 'auto';
+  readonly threads: number;
+}
+
+/** What a worker reports. */
+export type WorkerMessage =
+  | { readonly type: 'started'; readonly runId: string; readonly backend: string }
+  | { readonly type: 'progress'; readonly progress: TrainProgress }
+  | {
+      readonly type: 'done';
+      readonly runId: string;
+      readonly status: string;
+      readonly detail: string | null;
+      readonly testError: number | null;
+      readonly seconds: number;
+    }
+  | { readonly type: 'error'; readonly runId: string; readonly message: string };
+
+function send(m: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(m, undefined, {}, () => resolve());
+  });
+}
+
+const controller = new AbortController();
+process.on('SIGINT', () => controller.abort());
+process.on('SIGTERM', () => controller.abort());
+
+process.once('message', (req: WorkerRequest) => {
+  void (async () => {
+    try {
+      const backend = await createBackend({ name: req.backend, threads: req.threads });
+      await send({ type: 'started', runId: req.runId, backend: backend.name });
+      const r = await train({
+        outDir: req.outDir,
+        backend,
+        config: req.config,
+        runId: req.runId,
+        resume: req.resume,
+        signal: controller.signal,
+        onProgress: (progress) => void send({ type: 'progress', progress }),
+        progressMs: 1000,
+      });
+      backend.dispose();
+      await send({
+        type: 'done',
+        runId: req.runId,
+        status: r.run.status,
+        detail: r.run.statusDetail,
+        testError: r.test ? r.test.errorRate : null,
+        seconds: r.seconds,
+      });
+    } catch (e) {
+      await send({ type: 'error', runId: req.runId, message: e instanceof Error ? e.message : String(e) });
+    }
+    process.disconnect?.();
+  })();
+});
