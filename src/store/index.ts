@@ -1,0 +1,22 @@
+/**
+ * The run record (src/store): the SQLite database of runs and probe statistics, checkpoints, and
+ * CSV / TensorBoard exports. See docs/STORE.md for the schema and how to query it.
+ */
+export { DEFAULT_OUT_DIR, DATABASE_FILE, databasePath, checkpointsRoot, defaultCsvDir, defaultTensorboardDir } from './paths.ts';
+export { openRunStore, RunStore, type OpenRunStoreOptions, type CreateRunOptions } from './runStore.ts';
+export { RunStoreError, type RunStoreErrorCode } from './errors.ts';
+export { SCHEMA_VERSION, APPLICATION_ID } from './schema.ts';
+export { RUN_ID_PATTERN, validateRunId, runIdBase, uniqueRunId } from './runId.ts';
+export { NAME_PATTERN, parseRunStatus, parseSplit } from './validate.ts';
+export { collectVersions } from './versions.ts';
+export * from './types.ts';
+export {
+  writeCheckpoint,
+  readCheckpoint,
+  checkpointDir,
+  CheckpointError,
+  type Checkpoint,
+  type CheckpointStep,
+  type WriteCheckpointOptions,
+} from './checkpoint.ts';
+export { exportCsv, exportTensorboard, layerTag, type ExportResult } from './export.ts';

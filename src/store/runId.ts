@@ -1,0 +1,64 @@
+/**
+ * Run identifiers: short slugs people type on the command line (`glorot show tanh-normalized-d5-s1`)
+ * and that name the run's checkpoint directory, so they must be file-name safe.
+ */
+import { RunStoreError } from './errors.ts';
+
+/** Lower-case letters, digits, `-`, `_` and `.`; starts with a letter or digit; 1–64 characters. */
+export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/**
+ * Checks a run id.
+ * @throws RunStoreError `INVALID` naming the rule when `id` does not match {@link RUN_ID_PATTERN}.
+ */
+export function validateRunId(id: string): string {
+  if (!RUN_ID_PATTERN.test(id)) {
+    throw new RunStoreError(
+      'INVALID',
+      `invalid run id "${id}": use 1 to 64 lower-case letters, digits, "-", "_" or ".", starting with a letter or digit (e.g. tanh-normalized-d5-s1)`,
+    );
+  }
+  return id;
+}
+
+/** Lower-cases `s` and replaces every run of characters a run id cannot hold by `-`. */
+function slugPart(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9._]+/g, '-')
+    .replace(/^[-._]+|[-._]+$/g, '');
+}
+
+/**
+ * The base of a generated run id, from the configuration keys that tell runs apart in this lab:
+ * `<dataset>-<activation>-<init>-d<depth>-s<seed>`, leaving out parts the config lacks
+ * (`depth` falls back to the length of `widths`). E.g. `{activation: 'tanh', init: 'normalized',
+ * depth: 5}` with seed 1 gives `tanh-normalized-d5-s1`.
+ */
+export function runIdBase(config: Readonly<Record<string, unknown>>, seed: number): string {
+  const parts: string[] = [];
+  for (const key of ['dataset', 'activation', 'init']) {
+    const v = config[key];
+    if (typeof v === 'string' && slugPart(v) !== '') parts.push(slugPart(v));
+  }
+  const widths = config['widths'];
+  const depth = typeof config['depth'] === 'number' ? config['depth'] : Array.isArray(widths) ? widths.length : undefined;
+  if (depth !== undefined && Number.isInteger(depth)) parts.push(`d${depth}`);
+  parts.push(`s${seed}`);
+  const base = parts.length === 1 ? `run-${parts[0]}` : parts.join('-');
+  return base.slice(0, 56).replace(/[-._]+$/, '');
+}
+
+/**
+ * A run id not in `taken`: `base` itself, else `base-2`, `base-3`, …
+ * @throws RunStoreError `INVALID` when `base` is not a valid run id.
+ */
+export function uniqueRunId(base: string, taken: ReadonlySet<string>): string {
+  validateRunId(base);
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) {
+    const suffix = `-${i}`;
+    const id = `${base.slice(0, 64 - suffix.length)}${suffix}`;
+    if (!taken.has(id)) return validateRunId(id);
+  }
+}

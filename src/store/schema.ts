@@ -1,0 +1,153 @@
+/**
+ * The run-record schema (SQLite) and its versioning. docs/STORE.md documents every table and column;
+ * keep the two in step.
+ *
+ * Versioning: the database header's `application_id` marks the file as a glorot run record
+ * ({@link APPLICATION_ID}) and `user_version` holds the schema version ({@link SCHEMA_VERSION}).
+ * `MIGRATIONS[v]` upgrades a database from version v to v + 1 (v = 0 is an empty file), all inside
+ * one `BEGIN IMMEDIATE` transaction so two processes opening a new directory at once cannot both
+ * create the schema. A database with a higher version than this code knows is refused.
+ */
+import type Database from 'better-sqlite3';
+import { RunStoreError } from './errors.ts';
+
+/** The schema version this code writes and reads. Bump it and append to `MIGRATIONS` on any change. */
+export const SCHEMA_VERSION = 1;
+
+/** `PRAGMA application_id` of a glorot run record: the ASCII bytes "GLRT". */
+export const APPLICATION_ID = 0x474c5254;
+
+/**
+ * Version 1: runs, probe_points, scalars, histograms, evaluations.
+ * Every per-point table's primary key starts with (run, step), so the foreign-key check SQLite makes
+ * for each deleted probe point is a primary-key prefix seek (test/store/runStore.test.ts checks the
+ * plan: with another key order the planner was seen to scan all of a run's rows per point, making
+ * `deleteAfter` quadratic). Secondary indexes serve the readers: scalars by (run, name, layer, step),
+ * covering `value`; histograms by (run, tensor, step); evaluations by (run, split, step).
+ */
+const SCHEMA_V1 = `
+CREATE TABLE runs (
+  id            TEXT PRIMARY KEY,
+  config        TEXT NOT NULL CHECK (json_valid(config)),
+  seed          INTEGER NOT NULL,
+  backend       TEXT NOT NULL,
+  threads       INTEGER NOT NULL CHECK (threads >= 1),
+  versions      TEXT NOT NULL CHECK (json_valid(versions)),
+  status        TEXT NOT NULL CHECK (status IN ('created','running','finished','diverged','interrupted','failed')),
+  status_detail TEXT,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  last_update   INTEGER
+) STRICT;
+
+CREATE TABLE probe_points (
+  run       TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step      INTEGER NOT NULL CHECK (step >= 0),
+  wall_time REAL NOT NULL,
+  PRIMARY KEY (run, step)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE scalars (
+  run   TEXT NOT NULL,
+  step  INTEGER NOT NULL,
+  layer INTEGER NOT NULL,
+  name  TEXT NOT NULL,
+  value REAL,
+  PRIMARY KEY (run, step, layer, name),
+  FOREIGN KEY (run, step) REFERENCES probe_points(run, step) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+CREATE INDEX scalars_by_name ON scalars(run, name, layer, step, value);
+
+CREATE TABLE histograms (
+  run    TEXT NOT NULL,
+  step   INTEGER NOT NULL,
+  layer  INTEGER NOT NULL,
+  tensor TEXT NOT NULL,
+  edges  BLOB NOT NULL CHECK (length(edges) % 8 = 0 AND length(edges) >= 16),
+  counts BLOB NOT NULL CHECK (length(counts) + 8 = length(edges)),
+  nan    INTEGER NOT NULL DEFAULT 0 CHECK (nan >= 0),
+  posinf INTEGER NOT NULL DEFAULT 0 CHECK (posinf >= 0),
+  neginf INTEGER NOT NULL DEFAULT 0 CHECK (neginf >= 0),
+  PRIMARY KEY (run, step, tensor, layer),
+  FOREIGN KEY (run, step) REFERENCES probe_points(run, step) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+CREATE INDEX histograms_by_tensor ON histograms(run, tensor, step);
+
+CREATE TABLE evaluations (
+  run        TEXT NOT NULL,
+  step       INTEGER NOT NULL,
+  split      TEXT NOT NULL CHECK (split IN ('train','validation','test')),
+  error_rate REAL,
+  nll        REAL,
+  examples   INTEGER NOT NULL CHECK (examples >= 0),
+  PRIMARY KEY (run, step, split),
+  FOREIGN KEY (run, step) REFERENCES probe_points(run, step) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+CREATE INDEX evaluations_by_split ON evaluations(run, split, step);
+`;
+
+/** `MIGRATIONS[v]` brings a database from schema version v to v + 1. */
+const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [(db) => db.exec(SCHEMA_V1)];
+
+/** Reads `PRAGMA user_version` and `PRAGMA application_id`. */
+function header(db: Database.Database): { version: number; appId: number } {
+  return {
+    version: db.pragma('user_version', { simple: true }) as number,
+    appId: db.pragma('application_id', { simple: true }) as number,
+  };
+}
+
+/**
+ * Checks that `db` is a glorot run record this code can read and, when `writable`, creates or
+ * upgrades its schema to {@link SCHEMA_VERSION}.
+ * @param file the database path, for messages.
+ * @throws RunStoreError `SCHEMA_TOO_NEW` when the file's version is above {@link SCHEMA_VERSION};
+ *   `NOT_A_RUN_RECORD` when it belongs to another application, or is a non-empty SQLite file with
+ *   no version; `NO_DATABASE` when a readonly open finds an empty file; `INVALID` when a readonly
+ *   open finds an older schema (open it writable once to upgrade).
+ */
+export function ensureSchema(db: Database.Database, file: string, writable: boolean): void {
+  const check = (): number => {
+    const { version, appId } = header(db);
+    if (appId !== 0 && appId !== APPLICATION_ID) {
+      throw new RunStoreError(
+        'NOT_A_RUN_RECORD',
+        `${file} is a SQLite database of another application (application_id 0x${(appId >>> 0).toString(16)}), not a glorot run record; choose another --out directory`,
+      );
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new RunStoreError(
+        'SCHEMA_TOO_NEW',
+        `${file} has run-record schema version ${version}, but this glorot only knows versions up to ${SCHEMA_VERSION}: it was written by a newer glorot; upgrade glorot to read it`,
+      );
+    }
+    if (version === 0) {
+      const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_schema`).get() as { n: number };
+      if (tables.n > 0) {
+        throw new RunStoreError(
+          'NOT_A_RUN_RECORD',
+          `${file} is a SQLite database without a glorot schema version, not a glorot run record; choose another --out directory`,
+        );
+      }
+    }
+    return version;
+  };
+
+  const version = check();
+  if (version === SCHEMA_VERSION) return;
+  if (!writable) {
+    if (version === 0) throw new RunStoreError('NO_DATABASE', `${file} holds no run record yet (empty database)`);
+    throw new RunStoreError(
+      'INVALID',
+      `${file} has the older run-record schema version ${version}; open it once for writing (any glorot train or resume in that directory) to upgrade it to version ${SCHEMA_VERSION}`,
+    );
+  }
+  db.transaction(() => {
+    // Re-check inside the write lock: another process may have migrated meanwhile.
+    for (let v = check(); v < SCHEMA_VERSION; v++) {
+      MIGRATIONS[v]!(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+  }).immediate();
+}
