@@ -1,0 +1,188 @@
+/**
+ * `glorot runs`, `glorot show <run>` and `glorot export <run>`: reading the run record of an output
+ * directory (src/store). All three open the database readonly, so they are safe while a run trains.
+ */
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import {
+  DEFAULT_OUT_DIR,
+  defaultCsvDir,
+  defaultTensorboardDir,
+  exportCsv,
+  exportTensorboard,
+  layerTag,
+  openRunStore,
+  SPLITS,
+  type EvaluationPoint,
+  type RunInfo,
+  type RunStore,
+} from '../store/index.ts';
+
+/** A number for people: 4 significant digits, exponent form outside [1e-3, 1e6). */
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e6) return String(Number(v.toPrecision(4)));
+  return v.toExponential(3);
+}
+
+/** Left-aligned text columns separated by two spaces. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** A config entry as text, or `-` when absent. */
+function configText(v: unknown): string {
+  if (v === undefined || v === null) return '-';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Depth from the config: `depth`, else the length of `widths`. */
+function depthOf(config: Readonly<Record<string, unknown>>): unknown {
+  const widths = config['widths'];
+  return config['depth'] ?? (Array.isArray(widths) ? widths.length : undefined);
+}
+
+function withStore<T>(outDir: string, f: (store: RunStore) => T): T {
+  const store = openRunStore(outDir, { readonly: true });
+  try {
+    return f(store);
+  } finally {
+    store.close();
+  }
+}
+
+function statusText(run: RunInfo): string {
+  return run.statusDetail === null ? run.status : `${run.status} (${run.statusDetail})`;
+}
+
+function listRuns(store: RunStore, json: boolean): string {
+  const rows = store.listRuns().map((run) => ({ run, test: store.latestEvaluation(run.id, 'test') }));
+  if (json) return JSON.stringify(rows.map(({ run, test }) => ({ ...run, lastTestError: test?.errorRate ?? null })), null, 2);
+  if (rows.length === 0) return `no runs in ${store.file}`;
+  return table(
+    ['id', 'status', 'activation', 'init', 'depth', 'last update', 'test error %', 'created'],
+    rows.map(({ run, test }) => [
+      run.id,
+      run.status,
+      configText(run.config['activation']),
+      configText(run.config['init']),
+      configText(depthOf(run.config)),
+      run.lastUpdate === null ? '-' : String(run.lastUpdate),
+      test === null ? '-' : fmt(test.errorRate),
+      run.createdAt.replace('T', ' ').slice(0, 19),
+    ]),
+  );
+}
+
+function showRun(store: RunStore, id: string, json: boolean): string {
+  const run = store.getRun(id);
+  const latest = store.latestScalars(id);
+  const evaluations = SPLITS.map((s) => store.latestEvaluation(id, s)).filter((e): e is EvaluationPoint => e !== null);
+  if (json) return JSON.stringify({ run, latestScalars: latest, latestEvaluations: evaluations }, null, 2);
+
+  const out: string[] = [];
+  out.push(
+    table(
+      ['run', run.id],
+      [
+        ['status', statusText(run)],
+        ['seed', String(run.seed)],
+        ['backend', `${run.backend}, ${run.threads} thread${run.threads === 1 ? '' : 's'}`],
+        ['created', run.createdAt],
+        ['updated', run.updatedAt],
+        ['last update', run.lastUpdate === null ? '-' : String(run.lastUpdate)],
+        ['versions', Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
+      ],
+    ),
+  );
+  const config = Object.entries(run.config);
+  out.push('', 'config', config.length === 0 ? '  (empty)' : table(['  key', 'value'], config.map(([k, v]) => [`  ${k}`, configText(v)])));
+  if (evaluations.length > 0) {
+    out.push(
+      '',
+      'latest evaluations',
+      table(
+        ['  split', 'update', 'error %', 'nll', 'examples'],
+        evaluations.map((e) => [`  ${e.split}`, String(e.update), fmt(e.errorRate), fmt(e.nll), String(e.examples)]),
+      ),
+    );
+  }
+  if (latest.length === 0) {
+    out.push('', 'no statistics recorded yet');
+    return out.join('\n');
+  }
+  // One row per statistic, one column per layer (network-level last).
+  const layers = [...new Set(latest.map((s) => s.layer))].sort((a, b) => (a === -1 ? 1 : b === -1 ? -1 : a - b));
+  const names = [...new Set(latest.map((s) => s.name))].sort();
+  const at = new Map(latest.map((s) => [`${s.name}\u0000${s.layer}`, s]));
+  let older = false;
+  const rows = names.map((name) => [
+    `  ${name}`,
+    ...layers.map((layer) => {
+      const s = at.get(`${name}\u0000${layer}`);
+      if (s === undefined) return '';
+      if (s.update !== run.lastUpdate) older = true;
+      return s.update === run.lastUpdate ? fmt(s.value) : `${fmt(s.value)}*`;
+    }),
+  ]);
+  out.push('', `latest statistics per layer (update ${String(run.lastUpdate)})`, table(['  name', ...layers.map(layerTag)], rows));
+  if (older) out.push('  * last recorded at an earlier update');
+  return out.join('\n');
+}
+
+interface OutOptions {
+  out: string;
+}
+
+/** Registers `glorot runs`, `glorot show` and `glorot export`. */
+export function registerStoreCommands(program: Command): void {
+  program
+    .command('runs')
+    .description('list the runs recorded in an output directory')
+    .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
+    .option('--json', 'print the runs as JSON')
+    .action((opts: OutOptions & { json?: boolean }) => {
+      console.log(withStore(opts.out, (store) => listRuns(store, opts.json === true)));
+    });
+
+  program
+    .command('show')
+    .argument('<run>', 'run id (see glorot runs)')
+    .description("print a run's config, status and latest statistics per layer")
+    .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
+    .option('--json', 'print JSON')
+    .action((run: string, opts: OutOptions & { json?: boolean }) => {
+      console.log(withStore(opts.out, (store) => showRun(store, run, opts.json === true)));
+    });
+
+  program
+    .command('export')
+    .argument('<run>', 'run id (see glorot runs)')
+    .description("export a run's record as CSV files and/or a TensorBoard event file")
+    .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
+    .option('--csv [dir]', `write CSV files into dir (default: <out>/csv/<run>)`)
+    .option('--tensorboard [dir]', `write a TensorBoard event file into dir (default: <out>/tensorboard/<run>)`)
+    .action((run: string, opts: OutOptions & { csv?: string | true; tensorboard?: string | true }) => {
+      if (opts.csv === undefined && opts.tensorboard === undefined) {
+        throw new Error('glorot export: choose a format: --csv [dir] and/or --tensorboard [dir]');
+      }
+      withStore(opts.out, (store) => {
+        store.getRun(run);
+        if (opts.csv !== undefined) {
+          const dir = opts.csv === true ? defaultCsvDir(opts.out, run) : opts.csv;
+          const r = exportCsv(store, run, dir);
+          console.log(`CSV: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${dir}`);
+        }
+        if (opts.tensorboard !== undefined) {
+          const dir = opts.tensorboard === true ? defaultTensorboardDir(opts.out, run) : opts.tensorboard;
+          const r = exportTensorboard(store, run, dir);
+          console.log(`TensorBoard: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${r.files[0]}`);
+          console.log(`  view with: tensorboard --logdir ${dirname(dir)}`);
+        }
+      });
+    });
+}
