@@ -115,7 +115,7 @@ function nativeSpecificTests(): void {
     // abs: max |f − ref| / (1 + |ref|); rel: max |f' − ref| / |ref| where ref is a normal float32
     const limits: Record<ActivationName, { f: number; d: number }> = {
       sigmoid: { f: 2e-7, d: 5e-7 },
-      tanh: { f: 3e-7, d: 5e-7 },
+      tanh: { f: 4e-7, d: 5e-7 }, // 2.7e-7 with FMA (AVX2/AVX-512 clones), 3.3e-7 on the SSE2 baseline
       softsign: { f: 2e-7, d: 5e-7 },
       relu: { f: 0, d: 0 },
       leaky_relu: { f: 1.2e-7, d: 1e-7 },
