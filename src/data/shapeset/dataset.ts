@@ -1,0 +1,136 @@
+/**
+ * Shapeset-3×2 as a {@link Dataset}: an infinite seeded training stream and fixed validation and
+ * test sets generated on their own seeds (SHAPESET.md "Fixed evaluation sets", SPEC.md §7).
+ *
+ * Seeds. Each role draws from its own generator seed: train deriveSeed(seed, 'shapeset/train'),
+ * validation deriveSeed(−1, 'shapeset/validation'), test deriveSeed(0, 'shapeset/test') (−1 and 0
+ * are the authors' validation and test seeds). deriveSeed is a bijection of 32-bit seeds for a
+ * fixed name, so exactly one training seed in 2^32 would land on the validation generator's seed
+ * and one on the test's: the training stream refuses those two. Distinct 32-bit
+ * seeds start xoroshiro128+ (period 2^128 − 1) at unrelated points, so streams of fewer than 2^40
+ * draws overlap with probability below 2^-85; test/data/shapeset-dataset.test.ts checks that no
+ * image is shared between validation, test and training streams.
+ */
+import { Rng, type RngState, deriveSeed } from '../../random/rng.ts';
+import type { Dataset, OpenDatasetOptions, Split, TrainStream } from '../dataset.ts';
+import { checkBatch, checkSeed, checkState, stateInteger } from '../stream-state.ts';
+import { ShapesetGenerator } from './generator.ts';
+import { SHAPESET_CLASSES, SHAPESET_CLASS_NAMES, SHAPESET_SIZE } from './params.ts';
+
+/** The validation set's base seed (the authors' −1). */
+export const SHAPESET_VALIDATION_SEED = -1;
+/** The test set's base seed (the authors' 0). */
+export const SHAPESET_TEST_SEED = 0;
+/** Default number of images in the validation and in the test set (SPEC.md §7: the authors' 10k). */
+export const SHAPESET_EVAL_SIZE = 10_000;
+
+/** The 32-bit generator seed of a role: deriveSeed(seed, 'shapeset/<role>'). */
+export function shapesetGeneratorSeed(role: 'train' | 'validation' | 'test', seed: number): number {
+  return deriveSeed(seed, `shapeset/${role}`);
+}
+
+/**
+ * Generates `n` images from one generator seed, in order (so a smaller set is a prefix of a larger one).
+ * @returns x: [n, size²] row-major in [0, 1]; y: [n] labels 0..8.
+ */
+export function generateShapesetSplit(generatorSeed: number, n: number, size = SHAPESET_SIZE): Split {
+  const gen = new ShapesetGenerator({ size });
+  const rng = new Rng(generatorSeed);
+  const x = new Float32Array(n * gen.inputSize);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) y[i] = gen.generate(rng, x, i * gen.inputSize);
+  return { x, y, n };
+}
+
+/**
+ * The infinite training stream for `seed`: fresh images, never repeated (the paper trains on line).
+ * Its state is the generator's RNG state plus the images drawn.
+ * @param reserved generator seeds the stream must not use (the validation and test seeds).
+ * @throws RangeError when `seed` is not a safe integer or maps onto a reserved generator seed.
+ */
+export function createShapesetStream(seed: number, size: number, reserved: readonly number[]): TrainStream {
+  checkSeed(seed);
+  const generatorSeed = shapesetGeneratorSeed('train', seed);
+  if (reserved.includes(generatorSeed)) {
+    throw new RangeError(
+      `shapeset training seed ${seed} maps onto the validation or test generator's seed; choose another seed`,
+    );
+  }
+  const gen = new ShapesetGenerator({ size });
+  let rng = new Rng(generatorSeed);
+  let images = 0;
+  const identity = { kind: 'shapeset-train', dataset: 'shapeset', seed, size };
+  return {
+    next(x, y, rows) {
+      checkBatch(x, y, rows, gen.inputSize);
+      for (let r = 0; r < rows; r++) y[r] = gen.generate(rng, x, r * gen.inputSize);
+      images += rows;
+    },
+    getState() {
+      return { ...identity, images, rng: rng.getState() };
+    },
+    setState(state) {
+      const s = checkState(state, identity);
+      const n = stateInteger(s, 'images', Number.MAX_SAFE_INTEGER);
+      rng = Rng.fromState(parseRngState(s['rng']));
+      images = n;
+    },
+  };
+}
+
+/** @throws Error when `v` is not an {@link RngState} (four 32-bit integers and a spare normal or null). */
+function parseRngState(v: unknown): RngState {
+  const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const words = o['words'];
+  const spare = o['spare'];
+  const wordsOk = Array.isArray(words) && words.length === 4 && words.every((w) => Number.isInteger(w) && w === (w | 0));
+  if (!wordsOk || !(spare === null || typeof spare === 'number')) {
+    throw new Error(`training stream state: rng: expected {words: four 32-bit integers, spare}, found ${JSON.stringify(v)}`);
+  }
+  return { words: words as number[], spare };
+}
+
+/**
+ * Opens Shapeset-3×2 (SHAPESET.md): validation and test sets of `validationSize` / `testSize`
+ * images (default 10,000 each) generated now, and infinite training streams.
+ * @throws RangeError when a size is not a non-negative integer or imageSize is not in [8, 1024].
+ */
+export function openShapeset(options: OpenDatasetOptions): Dataset {
+  for (const key of ['dataDir', 'grey', 'splitSeed'] as const) {
+    if (options[key] !== undefined) throw new Error(`shapeset: option ${key} does not apply (it is generated)`);
+  }
+  const size = options.imageSize ?? SHAPESET_SIZE;
+  const nValidation = evalSize(options.validationSize, 'validationSize');
+  const nTest = evalSize(options.testSize, 'testSize');
+  const validationSeed = shapesetGeneratorSeed('validation', SHAPESET_VALIDATION_SEED);
+  const testSeed = shapesetGeneratorSeed('test', SHAPESET_TEST_SEED);
+  const validation = generateShapesetSplit(validationSeed, nValidation, size);
+  const test = generateShapesetSplit(testSeed, nTest, size);
+  return {
+    name: 'shapeset',
+    inputSize: size * size,
+    classes: SHAPESET_CLASSES,
+    classNames: SHAPESET_CLASS_NAMES,
+    validation,
+    test,
+    trainStream: (seed) => createShapesetStream(seed, size, [validationSeed, testSeed]),
+    info: {
+      train: 'infinite',
+      validation: nValidation,
+      test: nTest,
+      imageSize: size,
+      validationSeed: SHAPESET_VALIDATION_SEED,
+      testSeed: SHAPESET_TEST_SEED,
+      pixels: 'grey/255 in [0, 1]',
+      source: 'generated: Shapeset-3×2 (SHAPESET.md)',
+    },
+  };
+}
+
+function evalSize(v: number | undefined, name: string): number {
+  if (v === undefined) return SHAPESET_EVAL_SIZE;
+  if (!Number.isInteger(v) || v < 0 || v > 1_000_000) {
+    throw new RangeError(`shapeset ${name}: expected an integer from 0 to 1,000,000, found ${String(v)}`);
+  }
+  return v;
+}
