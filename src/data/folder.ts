@@ -1,0 +1,126 @@
+/**
+ * Image folders (the Small-ImageNet substitute, SPEC.md §4): one sub-folder per class holding PNG
+ * or JPEG files. Classes are the sub-folders that hold images, in code-point order of their names
+ * (no class list is hard-coded). Each image becomes grey, centre-cropped to a square and
+ * area-resized to `imageSize` × `imageSize` (default 37, the paper's Small-ImageNet), values in
+ * [0, 1]. A seeded shuffle splits the images into test, validation and train.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { Rng, deriveSeed } from '../random/rng.ts';
+import type { Dataset, OpenDatasetOptions } from './dataset.ts';
+import { decodeGrey, squareResize } from './image.ts';
+import { type ExampleTable, createFiniteStream, toSplit } from './splits.ts';
+
+/** File name endings read as images (case-insensitive); other files are ignored. */
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
+/** Default side of the resized images: the paper's Small-ImageNet is 37 × 37 grey. */
+export const FOLDER_IMAGE_SIZE = 37;
+/** Default fraction of the images held out for validation, and again for test. */
+export const FOLDER_HOLDOUT_FRACTION = 0.1;
+
+/** True when `path` is an existing directory. */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The classes and labelled image files of a folder, in a fixed order (class, then file name). */
+export interface FolderListing {
+  readonly classNames: readonly string[];
+  readonly files: readonly { readonly path: string; readonly label: number }[];
+}
+
+/**
+ * Lists `dir`: every non-hidden sub-folder holding at least one image file is a class.
+ * @throws Error when `dir` is not a directory or has fewer than two classes.
+ */
+export function listImageFolder(dir: string): FolderListing {
+  if (!isDirectory(dir)) throw new Error(`image folder ${dir}: not a directory`);
+  const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const classNames: string[] = [];
+  const files: { path: string; label: number }[] = [];
+  for (const name of readdirSync(dir).sort(byCodePoint)) {
+    const sub = join(dir, name);
+    if (name.startsWith('.') || !isDirectory(sub)) continue;
+    const images = readdirSync(sub)
+      .filter((f) => !f.startsWith('.') && (IMAGE_EXTENSIONS as readonly string[]).includes(extname(f).toLowerCase()))
+      .sort(byCodePoint);
+    if (images.length === 0) continue;
+    for (const f of images) files.push({ path: join(sub, f), label: classNames.length });
+    classNames.push(name);
+  }
+  if (classNames.length < 2) {
+    throw new Error(
+      `image folder ${dir}: expected one sub-folder of PNG/JPEG images per class (at least two classes), ` +
+        `found ${classNames.length}`,
+    );
+  }
+  return { classNames, files };
+}
+
+/**
+ * Opens an image folder as a dataset named after the folder. Split: a Fisher–Yates shuffle of the
+ * listing by Rng(deriveSeed(splitSeed, 'folder-split')) (splitSeed default 0); the first
+ * `testSize` images are the test set, the next `validationSize` the validation set (each default
+ * 10% of the images, rounded), the rest train.
+ * @throws Error from {@link listImageFolder}; DataFileError for an undecodable image; RangeError
+ *   when the held-out sizes leave no training image.
+ */
+export function openImageFolder(dirArg: string, options: OpenDatasetOptions): Dataset {
+  for (const key of ['dataDir', 'grey'] as const) {
+    if (options[key] !== undefined) throw new Error(`image folder: option ${key} does not apply (images are always grey)`);
+  }
+  const dir = resolve(dirArg);
+  const { classNames, files } = listImageFolder(dir);
+  const side = options.imageSize ?? FOLDER_IMAGE_SIZE;
+  const n = files.length;
+  const holdout = (v: number | undefined, what: string): number => {
+    const k = v ?? Math.round(n * FOLDER_HOLDOUT_FRACTION);
+    if (!Number.isInteger(k) || k < 0) throw new RangeError(`image folder ${what}: expected an integer ≥ 0, found ${String(k)}`);
+    return k;
+  };
+  const nTest = holdout(options.testSize, 'testSize');
+  const nValidation = holdout(options.validationSize, 'validationSize');
+  if (nTest + nValidation >= n) {
+    throw new RangeError(`image folder ${dir}: ${nTest} test + ${nValidation} validation images leave none of ${n} to train on`);
+  }
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const splitSeed = options.splitSeed ?? 0;
+  new Rng(deriveSeed(splitSeed, 'folder-split')).shuffle(order);
+
+  const inputSize = side * side;
+  const load = (from: number, to: number): ExampleTable => {
+    const pixels = new Float32Array((to - from) * inputSize);
+    const labels = new Int32Array(to - from);
+    for (let k = from; k < to; k++) {
+      const f = files[order[k]];
+      pixels.set(squareResize(decodeGrey(readFileSync(f.path), f.path), side), (k - from) * inputSize);
+      labels[k - from] = f.label;
+    }
+    return { pixels, labels, n: to - from, inputSize };
+  };
+  const name = basename(dir);
+  const trainTable = load(nTest + nValidation, n);
+  return {
+    name,
+    inputSize,
+    classes: classNames.length,
+    classNames,
+    validation: toSplit(load(nTest, nTest + nValidation)),
+    test: toSplit(load(0, nTest)),
+    trainStream: (seed) => createFiniteStream(name, trainTable, seed),
+    info: {
+      train: trainTable.n,
+      validation: nValidation,
+      test: nTest,
+      imageSize: `${side}×${side} grey`,
+      split: `seeded shuffle (splitSeed ${splitSeed}): test, then validation, then train`,
+      pixels: 'grey/255 in [0, 1], area-averaged',
+      source: dir,
+    },
+  };
+}

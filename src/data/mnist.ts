@@ -1,0 +1,144 @@
+/**
+ * MNIST, Fashion-MNIST and any IDX image set with MNIST's four file names (SPEC.md §4). Training
+ * file → train + validation (the last `validationSize`, default 10,000, of the training file, as
+ * the paper's 50k / 10k split of MNIST); t10k file → test. Pixels are byte/255 in [0, 1].
+ */
+import { basename, join, resolve } from 'node:path';
+import type { Dataset, OpenDatasetOptions } from './dataset.ts';
+import { DataFileError } from './errors.ts';
+import { firstExisting, readDataFile } from './files.ts';
+import { type IdxImages, type IdxLabels, parseIdxImages, parseIdxLabels } from './idx.ts';
+import { type ExampleTable, createFiniteStream, tableRows, toSplit } from './splits.ts';
+
+/** Where Debian's package dataset-fashion-mnist installs the files. */
+export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+
+/** Fashion-MNIST's class names, by label (zalandoresearch/fashion-mnist README, "Labels"). */
+export const FASHION_MNIST_CLASSES: readonly string[] = [
+  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+]; // prettier-ignore
+
+/** The four IDX files, by their names on the MNIST page. */
+const FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+/** Default examples held out from the end of the training file for validation. */
+export const IDX_VALIDATION_SIZE = 10_000;
+
+/**
+ * Finds one IDX file in `dir`: its name, with '.gz', or with '.' before 'idx' (a common variant).
+ * Gzip is detected by the bytes, so the suffix is only a name.
+ */
+function findIdxFile(dir: string, name: string): string | undefined {
+  const dotted = name.replace('-idx', '.idx');
+  return firstExisting([name, `${name}.gz`, dotted, `${dotted}.gz`].map((n) => join(dir, n)));
+}
+
+/**
+ * Opens 'mnist', 'fashion-mnist' or 'idx:<dir>'. Fashion-MNIST reads {@link FASHION_MNIST_DIR}
+ * unless `dataDir` is given; the others need `dataDir` (idx: the directory after the colon).
+ * Expected sizes: 60,000 training and 10,000 test images of 28 × 28 (MNIST, Fashion-MNIST), split
+ * 50,000 / 10,000 / 10,000.
+ * @throws Error saying how to get the files when they are missing; DataFileError (naming file,
+ *   field, expected, found) when a file is malformed, the label and image counts differ, a label is
+ *   ≥ the class count, or the images are not 28 × 28 (mnist, fashion-mnist).
+ */
+export function openMnist(name: string, options: OpenDatasetOptions): Dataset {
+  for (const key of ['testSize', 'grey', 'imageSize', 'splitSeed'] as const) {
+    if (options[key] !== undefined) throw new Error(`${name}: option ${key} does not apply (the IDX files fix it)`);
+  }
+  const generic = name.startsWith('idx:');
+  const dir = resolve(generic ? name.slice(4) : options.dataDir ?? (name === 'fashion-mnist' ? FASHION_MNIST_DIR : ''));
+  if (!generic && name === 'mnist' && options.dataDir === undefined) {
+    throw new Error("mnist: pass --data-dir <dir> holding MNIST's four IDX files (train-images-idx3-ubyte[.gz] …)");
+  }
+  const paths = Object.fromEntries(Object.entries(FILES).map(([k, f]) => [k, findIdxFile(dir, f)])) as Record<
+    keyof typeof FILES,
+    string | undefined
+  >;
+  const missing = Object.entries(paths).filter(([, p]) => p === undefined);
+  if (missing.length > 0) {
+    const list = missing.map(([k]) => `${FILES[k as keyof typeof FILES]}[.gz]`).join(', ');
+    const how =
+      name === 'fashion-mnist'
+        ? 'install them with `apt-get install dataset-fashion-mnist`, or pass --data-dir <dir>'
+        : 'pass --data-dir <dir> holding the four IDX files';
+    throw new Error(`${name}: missing ${list} in ${dir}: ${how}`);
+  }
+  const p = paths as Record<keyof typeof FILES, string>;
+  const train = readPair(p.trainImages, p.trainLabels);
+  const test = readPair(p.testImages, p.testLabels);
+  if (!generic) {
+    for (const [file, images] of [[p.trainImages, train.images], [p.testImages, test.images]] as const) {
+      if (images.rows !== 28 || images.cols !== 28) {
+        throw new DataFileError(file, 'rows × columns', '28 × 28', `${images.rows} × ${images.cols}`);
+      }
+    }
+  } else if (train.images.rows !== test.images.rows || train.images.cols !== test.images.cols) {
+    const found = `${test.images.rows} × ${test.images.cols}`;
+    throw new DataFileError(p.testImages, 'rows × columns', `${train.images.rows} × ${train.images.cols} (as the training file)`, found);
+  }
+  const classes = generic ? 1 + Math.max(maxLabel(train.labels), maxLabel(test.labels)) : 10;
+  checkLabels(p.trainLabels, train.labels, classes);
+  checkLabels(p.testLabels, test.labels, classes);
+
+  const nValidation = options.validationSize ?? IDX_VALIDATION_SIZE;
+  if (!Number.isInteger(nValidation) || nValidation < 0 || nValidation >= train.images.count) {
+    throw new RangeError(
+      `${name}: validationSize: expected an integer from 0 to ${train.images.count - 1} (the training file has ` +
+        `${train.images.count} images), found ${String(nValidation)}`,
+    );
+  }
+  const inputSize = train.images.rows * train.images.cols;
+  const all: ExampleTable = { pixels: train.images.pixels, labels: train.labels.labels, n: train.images.count, inputSize };
+  const nTrain = all.n - nValidation;
+  const trainTable = tableRows(all, 0, nTrain);
+  const testTable: ExampleTable = { pixels: test.images.pixels, labels: test.labels.labels, n: test.images.count, inputSize };
+  const datasetName = generic ? basename(dir) : name;
+  const classNames = name === 'fashion-mnist' ? FASHION_MNIST_CLASSES : Array.from({ length: classes }, (_, k) => String(k));
+  return {
+    name: datasetName,
+    inputSize,
+    classes,
+    classNames,
+    validation: toSplit(tableRows(all, nTrain, nValidation)),
+    test: toSplit(testTable),
+    trainStream: (seed) => createFiniteStream(datasetName, trainTable, seed),
+    info: {
+      train: nTrain,
+      validation: nValidation,
+      test: testTable.n,
+      imageSize: `${train.images.rows}×${train.images.cols}`,
+      split: `train = first ${nTrain} of ${basename(p.trainImages)}, validation = its last ${nValidation}, test = ${basename(p.testImages)}`,
+      pixels: 'byte/255 in [0, 1]',
+      source: dir,
+    },
+  };
+}
+
+/** Reads an images file and its labels file and checks that their counts agree. */
+function readPair(imagesPath: string, labelsPath: string): { images: IdxImages; labels: IdxLabels } {
+  const images = parseIdxImages(readDataFile(imagesPath), imagesPath);
+  const labels = parseIdxLabels(readDataFile(labelsPath), labelsPath);
+  if (labels.count !== images.count) {
+    throw new DataFileError(labelsPath, 'count', `${images.count} (the count of ${basename(imagesPath)})`, String(labels.count));
+  }
+  return { images, labels };
+}
+
+function maxLabel(l: IdxLabels): number {
+  let m = 0;
+  for (let i = 0; i < l.count; i++) m = Math.max(m, l.labels[i]);
+  return m;
+}
+
+/** @throws DataFileError naming the first label ≥ `classes`. */
+function checkLabels(file: string, l: IdxLabels, classes: number): void {
+  for (let i = 0; i < l.count; i++) {
+    if (l.labels[i] >= classes) throw new DataFileError(file, `label of item ${i}`, `< ${classes}`, String(l.labels[i]));
+  }
+}
