@@ -1,0 +1,60 @@
+/** Hands a finished job to the report (src/report) and prints short results on the terminal. */
+import { join } from 'node:path';
+import type { BackendName } from '../kernels/backend.ts';
+import type { ConfigLabel, ReportInput } from '../report/input.ts';
+import type { PlannedRun } from '../run/experiment.ts';
+import { type ReproduceResult, scaleNote } from '../run/reproduce.ts';
+import { openRunStore } from '../store/runStore.ts';
+
+/** The report's input for a reproduce job: per dataset, the runs of each configuration label. */
+export function reportInputFor(result: ReproduceResult, outDir: string): ReportInput {
+  return {
+    outDir,
+    scale: result.plan.scale,
+    scaleNote: scaleNote(result.plan.scale),
+    datasets: result.plan.datasets.map((d) => {
+      const byLabel = new Map<string, PlannedRun[]>();
+      for (const r of d.runs) byLabel.set(r.label, [...(byLabel.get(r.label) ?? []), r]);
+      return {
+        dataset: d.dataset,
+        status: d.status,
+        ...(d.message !== undefined ? { message: d.message } : {}),
+        configs: [...byLabel].map(([label, runs]) => ({
+          label: label as ConfigLabel,
+          runs: runs.map((r) => ({ runId: r.runId, learningRate: r.learningRate, seed: r.seed })),
+        })),
+      };
+    }),
+  };
+}
+
+/** Writes the report of a reproduce job and prints where it is. */
+export async function writeJobReport(result: ReproduceResult, outDir: string, backend: BackendName | 'auto', threads: number): Promise<void> {
+  void backend;
+  void threads;
+  // loaded lazily: the report pulls in vega and resvg, which training never needs
+  const { writeReport } = await import('../report/index.ts');
+  await writeReport(reportInputFor(result, outDir));
+  console.log(`report: ${join(outDir, 'report', 'index.html')} (also report/README.md, summary.json)`);
+}
+
+/**
+ * Prints one line per run of an experiment: label, learning rate, seed, status, final validation
+ * and test error (%).
+ */
+export function printExperimentResults(outDir: string, runs: readonly PlannedRun[]): void {
+  const store = openRunStore(outDir, { readonly: true });
+  try {
+    const rows = runs.map((r) => {
+      const info = store.hasRun(r.runId) ? store.getRun(r.runId) : null;
+      const v = info ? store.latestEvaluation(r.runId, 'validation') : null;
+      const t = info ? store.latestEvaluation(r.runId, 'test') : null;
+      return [r.label, String(r.learningRate), String(r.seed), info?.status ?? 'not run', v ? v.errorRate.toFixed(2) : '—', t ? t.errorRate.toFixed(2) : '—'];
+    });
+    const head = ['variant', 'lr', 'seed', 'status', 'valid err %', 'test err %'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    for (const row of [head, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+  } finally {
+    store.close();
+  }
+}

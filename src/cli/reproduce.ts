@@ -1,0 +1,281 @@
+/** `glorot reproduce` (the main job) and `glorot run <experiment.json>`. */
+import { cpus } from 'node:os';
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { createBackend, describeBackend, parseBackendName, parseThreads } from '../kernels/index.ts';
+import type { BackendName } from '../kernels/backend.ts';
+import { Mlp } from '../nn/mlp.ts';
+import { readExperiment, planRuns, type PlannedRun } from '../run/experiment.ts';
+import { runJobs, type JobEvent, type RunOutcome } from '../run/jobs.ts';
+import { planReproduce, reproduce } from '../run/reproduce.ts';
+import { openDataset } from '../data/dataset.ts';
+import { SCALES, type Scale } from '../run/scales.ts';
+import { DEFAULT_OUT_DIR } from '../store/paths.ts';
+import { intOption } from './train.ts';
+import { writeJobReport } from './report.ts';
+
+/** The datasets of `reproduce` by default: Shapeset (generated) and Fashion-MNIST (Debian package). */
+export const DEFAULT_DATASETS = ['shapeset', 'fashion-mnist'] as const;
+
+/** Seconds as `1 h 05 min`, `12 min 30 s` or `45 s`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '—';
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${s} s`;
+}
+
+/**
+ * Estimated wall-clock time of a set of runs: a few timed SGD steps of each distinct network on
+ * this backend, times the updates, plus 10% for probes and evaluations, divided among the jobs.
+ */
+async function estimateSeconds(runs: readonly PlannedRun[], jobs: number, backendName: BackendName | 'auto', threads: number, inputSize: (r: PlannedRun) => number): Promise<number> {
+  const backend = await createBackend({ name: backendName, threads });
+  const perShape = new Map<string, number>();
+  let total = 0;
+  try {
+    for (const r of runs) {
+      const widths = [inputSize(r), ...r.config.hidden, 10];
+      const key = `${widths.join('-')}/${r.config.minibatch}`;
+      if (!perShape.has(key)) {
+        const mlp = new Mlp(backend, { widths, activation: r.config.activation, init: { name: 'normalized' }, seed: 1 });
+        const { x, y } = mlp.inputBuffers(r.config.minibatch);
+        x.fill(0.5);
+        y.fill(0);
+        mlp.trainStep(null, null, r.config.minibatch, 1e-4);
+        const n = 30;
+        const t = performance.now();
+        for (let i = 0; i < n; i++) mlp.trainStep(null, null, r.config.minibatch, 1e-4);
+        perShape.set(key, (performance.now() - t) / 1000 / n);
+        mlp.dispose();
+      }
+      total += perShape.get(key)! * r.config.updates * 1.1;
+    }
+  } finally {
+    backend.dispose();
+  }
+  return total / Math.max(1, Math.min(jobs, runs.length));
+}
+
+/**
+ * One progress display for a whole job: runs done, updates/s of the runs in flight, ETA. A
+ * cli-progress bar on a terminal; plain lines every 15 s (and when a run ends) otherwise, so CI logs
+ * stay readable.
+ */
+function jobProgress(totalRuns: number, totalUpdates: number, updatesOf: (runId: string) => number): { onEvent: (e: JobEvent) => void; stop: () => void } {
+  const tty = process.stdout.isTTY === true;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        { format: 'reproduce |{bar}| {percentage}% · runs {done}/{runs} · {ups} upd/s · ETA {eta} · {current}', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const inFlight = new Map<string, { update: number; ups: number }>();
+  const started = performance.now();
+  let doneUpdates = 0;
+  let skippedUpdates = 0;
+  let done = 0;
+  let lastLine = 0;
+  let running = true;
+  const state = (): { value: number; ups: number; eta: string; current: string } => {
+    let value = doneUpdates;
+    let ups = 0;
+    for (const f of inFlight.values()) {
+      value += f.update;
+      ups += f.ups;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const rate = (value - skippedUpdates) / seconds;
+    const eta = rate > 0 && seconds > 5 ? formatDuration((totalUpdates - value) / rate) : '…';
+    return { value: Math.min(value, totalUpdates), ups, eta, current: [...inFlight.keys()].join(', ') };
+  };
+  bar?.start(Math.max(1, totalUpdates), 0, { done, runs: totalRuns, ups: '0', eta: '…', current: '' });
+  const refresh = (force: boolean): void => {
+    if (!running) return;
+    const s = state();
+    if (bar) bar.update(s.value, { done, runs: totalRuns, ups: s.ups.toFixed(0), eta: s.eta, current: s.current });
+    else if (force || performance.now() - lastLine > 15_000) {
+      lastLine = performance.now();
+      const pct = totalUpdates > 0 ? ((100 * s.value) / totalUpdates).toFixed(0) : '100';
+      console.log(`[reproduce] ${pct}% · runs ${done}/${totalRuns} · ${s.ups.toFixed(0)} upd/s · ETA ${s.eta}${s.current ? ` · running ${s.current}` : ''}`);
+    }
+  };
+  const say = (line: string): void => {
+    if (bar) bar.stop();
+    console.log(line);
+    if (bar) bar.start(Math.max(1, totalUpdates), state().value, { done, runs: totalRuns, ups: '0', eta: '…', current: '' });
+  };
+  return {
+    onEvent: (e) => {
+      if (e.type === 'start') inFlight.set(e.runId, { update: 0, ups: 0 });
+      else if (e.type === 'progress') inFlight.set(e.runId, { update: e.progress.update, ups: e.progress.updatesPerSecond });
+      else {
+        inFlight.delete(e.outcome.runId);
+        doneUpdates += updatesOf(e.outcome.runId);
+        if (e.outcome.skipped) skippedUpdates += updatesOf(e.outcome.runId);
+        done++;
+        const o = e.outcome;
+        if (o.skipped) say(`  run ${o.runId}: already ${o.status}, skipped`);
+        else say(`  run ${o.runId}: ${o.status}${o.detail ? ` — ${o.detail}` : ''}`);
+      }
+      refresh(false);
+    },
+    stop: () => {
+      if (running) bar?.stop();
+      running = false;
+    },
+  };
+}
+
+/** SIGINT/SIGTERM → an AbortSignal (a second Ctrl-C exits at once). */
+function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const stop = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping: every running run writes a checkpoint; re-run the same command to continue (Ctrl-C again quits at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+interface JobCliOptions {
+  out: string;
+  jobs?: number;
+  backend?: string;
+  threads?: string;
+}
+
+function backendOptions(o: JobCliOptions): { backend: BackendName | 'auto'; threads: number; jobs: number } {
+  const backend = o.backend !== undefined ? parseBackendName(o.backend, '--backend') : 'auto';
+  const threads = o.threads !== undefined ? parseThreads(o.threads, '--threads') : 1;
+  const jobs = o.jobs ?? Math.max(1, Math.floor(cpus().length / threads));
+  return { backend, threads, jobs };
+}
+
+function printOutcomes(outcomes: readonly RunOutcome[]): void {
+  const counts = new Map<string, number>();
+  for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+  console.log(`runs: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
+}
+
+/** Registers `glorot reproduce` and `glorot run`. */
+export function registerReproduceCommands(program: Command): void {
+  program
+    .command('reproduce')
+    .description("run the paper's experiments and write the report: figures 1-12, Table 1 and the checks")
+    .addOption(new Option('--scale <scale>', 'smoke (<1 min) | quick (≤20 min on 2 cores) | paper (days)').choices([...SCALES]).default('quick'))
+    .option('--datasets <list>', `comma-separated: shapeset, fashion-mnist, mnist, cifar10, idx:<dir>, folder:<dir> (default ${DEFAULT_DATASETS.join(',')})`)
+    .option('--data-dir <dir>', 'directory of the dataset files (mnist, cifar10)')
+    .option('--jobs <n>', 'runs in parallel (default: cores / threads)', intOption('--jobs', 1))
+    .option('--seeds <k>', 'seeds per configuration (default 1)', intOption('--seeds', 1))
+    .option('--backend <name>', 'auto | native | wasm | reference (default $GLOROT_BACKEND or auto)')
+    .option('--threads <n>', 'kernel threads per run (default 1)')
+    .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+    .action(async (o: JobCliOptions & { scale: Scale; datasets?: string; dataDir?: string; seeds?: number }) => {
+      const { backend, threads, jobs } = backendOptions(o);
+      const datasets = o.datasets !== undefined ? o.datasets.split(',').map((s) => s.trim()).filter((s) => s !== '') : [...DEFAULT_DATASETS];
+      if (datasets.length === 0) throw new Error('--datasets: expected at least one dataset name');
+      const probe = await createBackend({ name: backend, threads });
+      console.log(`${describeBackend(probe)} · ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
+      probe.dispose();
+      const plan = await planReproduce({
+        scale: o.scale,
+        datasets,
+        ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
+        ...(o.seeds !== undefined ? { seeds: o.seeds } : {}),
+      });
+      for (const d of plan.datasets) {
+        if (d.status === 'missing') console.log(`dataset ${d.dataset}: skipped — ${d.message}`);
+      }
+      const runs = plan.datasets.flatMap((d) => d.runs);
+      const inputs = new Map<string, number>();
+      for (const d of plan.datasets) {
+        if (d.status === 'ran') inputs.set(d.dataset, (await openDataset(d.dataset, o.dataDir !== undefined ? { dataDir: o.dataDir } : {})).inputSize);
+      }
+      const eta = runs.length > 0 ? await estimateSeconds(runs, jobs, backend, threads, (r) => inputs.get(r.config.dataset) ?? 1024) : 0;
+      console.log(
+        `scale ${plan.scale}: ${runs.length} runs on ${plan.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset).join(', ') || 'no dataset'} · ` +
+          `expected ≈ ${formatDuration(eta)} (finished runs are skipped, interrupted ones resume)`,
+      );
+      const interrupt = interruptSignal();
+      const updatesOf = new Map(runs.map((r) => [r.runId, r.config.updates]));
+      const progress = jobProgress(runs.length, plan.totalUpdates, (id) => updatesOf.get(id) ?? 0);
+      try {
+        const result = await reproduce({
+          scale: o.scale,
+          datasets,
+          outDir: o.out,
+          ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
+          jobs,
+          backend,
+          threads,
+          signal: interrupt.signal,
+          plan,
+          onEvent: progress.onEvent,
+        });
+        progress.stop();
+        printOutcomes(result.outcomes);
+        if (result.interrupted) {
+          console.log(`interrupted: re-run the same command to continue from the checkpoints in ${o.out}`);
+          process.exitCode = 130;
+          return;
+        }
+        await writeJobReport(result, o.out, backend, threads);
+      } finally {
+        progress.stop();
+        interrupt.dispose();
+      }
+    });
+
+  program
+    .command('run')
+    .description('run an experiment described in a JSON file (see <out>/experiments/ after a reproduce for examples)')
+    .argument('<experiment>', 'the experiment file (JSON)')
+    .option('--jobs <n>', 'runs in parallel (default: cores / threads)', intOption('--jobs', 1))
+    .option('--backend <name>', 'auto | native | wasm | reference (default $GLOROT_BACKEND or auto)')
+    .option('--threads <n>', 'kernel threads per run (default 1)')
+    .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+    .option('--dry-run', 'validate the file and print the runs and the expected duration, run nothing')
+    .action(async (file: string, o: JobCliOptions & { dryRun?: boolean }) => {
+      const { backend, threads, jobs } = backendOptions(o);
+      const experiment = readExperiment(file);
+      const runs = planRuns(experiment);
+      const sizes = new Map<string, number>();
+      for (const r of runs) {
+        if (!sizes.has(r.config.dataset)) {
+          const d = await openDataset(r.config.dataset, r.config.dataDir !== undefined ? { dataDir: r.config.dataDir } : {});
+          sizes.set(r.config.dataset, d.inputSize);
+        }
+      }
+      const eta = await estimateSeconds(runs, jobs, backend, threads, (r) => sizes.get(r.config.dataset)!);
+      console.log(`experiment ${experiment.name}: ${runs.length} runs (${experiment.variants.length} variants × ${experiment.learningRates.length} learning rates × ${experiment.seeds.length} seeds), expected ≈ ${formatDuration(eta)} with ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
+      for (const r of runs) console.log(`  ${r.runId}`);
+      if (o.dryRun) return;
+      const interrupt = interruptSignal();
+      const total = runs.reduce((a, r) => a + r.config.updates, 0);
+      const updatesOf = new Map(runs.map((r) => [r.runId, r.config.updates]));
+      const progress = jobProgress(runs.length, total, (id) => updatesOf.get(id) ?? 0);
+      try {
+        const outcomes = await runJobs(runs, { outDir: o.out, jobs, backend, threads, signal: interrupt.signal, onEvent: progress.onEvent });
+        progress.stop();
+        printOutcomes(outcomes);
+        const { printExperimentResults } = await import('./report.ts');
+        printExperimentResults(o.out, runs);
+        if (interrupt.signal.aborted) process.exitCode = 130;
+      } finally {
+        progress.stop();
+        interrupt.dispose();
+      }
+    });
+}
+
+export { estimateSeconds };

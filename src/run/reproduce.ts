@@ -1,0 +1,109 @@
+/**
+ * `glorot reproduce`: plans the paper's experiments for the datasets asked for at a scale, checks
+ * which datasets are available (a missing one gets a message on how to get it; the others still
+ * run), runs everything with {@link runJobs} (resuming what was interrupted, skipping what is done),
+ * and writes the experiment descriptions to `<out>/experiments/` so a user can copy and change one.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDataset } from '../data/dataset.ts';
+import { writeFileAtomic } from '../nn/atomic.ts';
+import { type Experiment, parseExperiment, type PlannedRun, planRuns } from './experiment.ts';
+import { runJobs, type JobEvent, type RunOutcome } from './jobs.ts';
+import { experimentFor, type Scale, SCALE_SETTINGS } from './scales.ts';
+import type { BackendName } from '../kernels/backend.ts';
+
+/** Options of {@link reproduce}. */
+export interface ReproduceOptions {
+  readonly scale: Scale;
+  readonly datasets: readonly string[];
+  readonly outDir: string;
+  readonly dataDir?: string;
+  readonly jobs: number;
+  readonly seeds?: number;
+  readonly backend?: BackendName | 'auto';
+  readonly threads?: number;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (e: JobEvent) => void;
+  /** A plan already made with {@link planReproduce} for these options (default: made here). */
+  readonly plan?: ReproducePlan;
+}
+
+/** One dataset of the job. */
+export interface DatasetPlan {
+  readonly dataset: string;
+  readonly status: 'ran' | 'missing';
+  /** For missing datasets: why, and how to get it. */
+  readonly message?: string;
+  readonly experiment: Experiment | null;
+  readonly runs: readonly PlannedRun[];
+}
+
+/** The whole job's plan. */
+export interface ReproducePlan {
+  readonly scale: Scale;
+  readonly datasets: readonly DatasetPlan[];
+  /** Total SGD updates over every planned run. */
+  readonly totalUpdates: number;
+}
+
+/** The plan and what happened to each run. */
+export interface ReproduceResult {
+  readonly plan: ReproducePlan;
+  readonly outcomes: readonly RunOutcome[];
+  readonly interrupted: boolean;
+}
+
+/**
+ * Plans the job: one experiment per available dataset.
+ * @throws Error only for invalid options; unavailable datasets are reported in the plan.
+ */
+export async function planReproduce(options: Pick<ReproduceOptions, 'scale' | 'datasets' | 'dataDir' | 'seeds'>): Promise<ReproducePlan> {
+  const datasets: DatasetPlan[] = [];
+  for (const dataset of options.datasets) {
+    try {
+      // opening checks the files exist and are valid (Shapeset: generates its evaluation sets)
+      await openDataset(dataset, options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
+    } catch (e) {
+      datasets.push({ dataset, status: 'missing', message: e instanceof Error ? e.message : String(e), experiment: null, runs: [] });
+      continue;
+    }
+    const experiment = parseExperiment(
+      experimentFor(dataset, options.scale, {
+        ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+        ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
+      }),
+      `${dataset} experiment`,
+    );
+    datasets.push({ dataset, status: 'ran', experiment, runs: planRuns(experiment) });
+  }
+  const totalUpdates = datasets.flatMap((d) => d.runs).reduce((a, r) => a + r.config.updates, 0);
+  return { scale: options.scale, datasets, totalUpdates };
+}
+
+/** Runs the job. Re-running the same command skips finished runs and resumes interrupted ones. */
+export async function reproduce(options: ReproduceOptions): Promise<ReproduceResult> {
+  const plan = options.plan ?? (await planReproduce(options));
+  const expDir = join(options.outDir, 'experiments');
+  mkdirSync(expDir, { recursive: true });
+  for (const d of plan.datasets) {
+    if (d.experiment) writeFileAtomic(join(expDir, `${d.experiment.name}.json`), `${JSON.stringify(d.experiment, null, 2)}\n`);
+  }
+  const outcomes = await runJobs(
+    plan.datasets.flatMap((d) => d.runs),
+    {
+      outDir: options.outDir,
+      jobs: options.jobs,
+      ...(options.backend !== undefined ? { backend: options.backend } : {}),
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    },
+  );
+  return { plan, outcomes, interrupted: options.signal?.aborted ?? false };
+}
+
+/** The scale's note, for the report. */
+export function scaleNote(scale: Scale): string {
+  return SCALE_SETTINGS[scale].note;
+}
