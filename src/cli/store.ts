@@ -168,7 +168,7 @@ export function registerStoreCommands(program: Command): void {
     .option('--tensorboard [dir]', `write a TensorBoard event file into dir (default: <out>/tensorboard/<run>)`)
     .action((run: string, opts: OutOptions & { csv?: string | true; tensorboard?: string | true }) => {
       if (opts.csv === undefined && opts.tensorboard === undefined) {
-        throw new Error('glorot export: choose a format: --csv [dir] and/or --tensorboard [dir]');
+        throw new Error('export: choose what to write: --csv [dir] and/or --tensorboard [dir]');
       }
       withStore(opts.out, (store) => {
         store.getRun(run);

@@ -303,7 +303,7 @@ export class RunStore {
   }
 
   private unknownRun(id: string): never {
-    const ids = (this.stmt('SELECT id FROM runs ORDER BY created_at, id').all() as { id: string }[]).map((r) => r.id);
+    const ids = (this.stmt('SELECT id FROM runs ORDER BY created_at, rowid').all() as { id: string }[]).map((r) => r.id);
     const shown = ids.length > 30 ? `${ids.slice(0, 30).join(', ')} and ${ids.length - 30} more` : ids.join(', ');
     throw new RunStoreError(
       'UNKNOWN_RUN',
@@ -315,9 +315,9 @@ export class RunStore {
     if (!this.hasRun(id)) this.unknownRun(id);
   }
 
-  /** Every run, oldest first (by creation time, then id). */
+  /** Every run, in creation order. */
   listRuns(): RunInfo[] {
-    return (this.stmt('SELECT * FROM runs ORDER BY created_at, id').all() as RunRow[]).map(runFromRow);
+    return (this.stmt('SELECT * FROM runs ORDER BY created_at, rowid').all() as RunRow[]).map(runFromRow);
   }
 
   /**
@@ -449,6 +449,11 @@ export class RunStore {
    */
   readProbePoint(run: string, update: number): StoredProbePoint | null {
     checkInteger(update, 'update', 0);
+    // One read transaction: the four queries see the same snapshot even while a run writes.
+    return this.db.transaction(() => this.readProbePointIn(run, update))();
+  }
+
+  private readProbePointIn(run: string, update: number): StoredProbePoint | null {
     this.requireRun(run);
     const p = this.stmt('SELECT wall_time FROM probe_points WHERE run = ? AND step = ?').get(run, update) as { wall_time: number } | undefined;
     if (p === undefined) return null;

@@ -23,7 +23,7 @@ export const APPLICATION_ID = 0x474c5254;
  * for each deleted probe point is a primary-key prefix seek (test/store/runStore.test.ts checks the
  * plan: with another key order the planner was seen to scan all of a run's rows per point, making
  * `deleteAfter` quadratic). Secondary indexes serve the readers: scalars by (run, name, layer, step),
- * covering `value`; histograms by (run, tensor, step); evaluations by (run, split, step).
+ * covering `value`; histograms by (run, tensor, step); evaluations by (run, split, step), covering.
  */
 const SCHEMA_V1 = `
 CREATE TABLE runs (
@@ -83,7 +83,7 @@ CREATE TABLE evaluations (
   PRIMARY KEY (run, step, split),
   FOREIGN KEY (run, step) REFERENCES probe_points(run, step) ON DELETE CASCADE
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX evaluations_by_split ON evaluations(run, split, step);
+CREATE INDEX evaluations_by_split ON evaluations(run, split, step, error_rate, nll, examples);
 `;
 
 /** `MIGRATIONS[v]` brings a database from schema version v to v + 1. */

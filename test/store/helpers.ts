@@ -1,0 +1,71 @@
+/** Shared helpers of the run-record tests: temporary directories and a synthetic probe point. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { maskedCrc32c } from '../../src/store/crc32c.ts';
+import { EventMessage } from '../../src/store/tensorboard.ts';
+import type { ProbePoint } from '../../src/store/types.ts';
+
+/** A fresh temporary directory and a function that removes it. */
+export function tempDir(prefix = 'glorot-store-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Layers 1..LAYERS, statistic names NAMES: a synthetic point has LAYERS × NAMES.length scalars. */
+export const LAYERS = 3;
+export const NAMES = ['activation/mean', 'activation/std', 'weight/std'] as const;
+/** Tensors with a histogram per layer. */
+export const TENSORS = ['activation', 'backprop_grad'] as const;
+
+/** A deterministic synthetic probe point whose values encode (update, layer, name index). */
+export function syntheticPoint(update: number): ProbePoint {
+  const scalars = [];
+  const histograms = [];
+  for (let layer = 1; layer <= LAYERS; layer++) {
+    for (let k = 0; k < NAMES.length; k++) scalars.push({ layer, name: NAMES[k]!, value: update + layer / 10 + k / 100 });
+    for (const tensor of TENSORS) {
+      histograms.push({ layer, tensor, edges: [-1, 0, 0.5, 1], counts: [update, layer, 1], nan: layer === 2 ? 1 : 0 });
+    }
+  }
+  scalars.push({ layer: -1, name: 'loss', value: 1 / (update + 1) });
+  return {
+    scalars,
+    histograms,
+    evaluations: [
+      { split: 'train', errorRate: 50 - update / 100, nll: 2, examples: 1000 },
+      { split: 'test', errorRate: 60 - update / 100, nll: 2.5, examples: 300 },
+    ],
+    wallTime: 1_700_000_000 + update,
+  };
+}
+
+/** Scalars per synthetic point (layers × names + the network loss). */
+export const SCALARS_PER_POINT = LAYERS * NAMES.length + 1;
+
+/** An Event as protobufjs decodes it (fields at their proto3 default are absent). */
+export interface DecodedEvent {
+  wall_time?: number;
+  step?: number;
+  file_version?: string;
+  summary?: { value: Array<{ tag: string; simple_value?: number; histo?: { min?: number; max?: number; num?: number; bucket_limit?: number[]; bucket?: number[] } }> };
+}
+
+/** A minimal TFRecord reader: checks both masked CRCs of every record and decodes Events. */
+export function readEvents(bytes: Uint8Array): DecodedEvent[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const events: DecodedEvent[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    assert.ok(pos + 12 <= bytes.length, 'truncated header');
+    const len = Number(view.getBigUint64(pos, true));
+    assert.equal(view.getUint32(pos + 8, true), maskedCrc32c(bytes.subarray(pos, pos + 8)), `length CRC of record at ${pos}`);
+    const data = bytes.subarray(pos + 12, pos + 12 + len);
+    assert.equal(data.length, len, 'truncated data');
+    assert.equal(view.getUint32(pos + 12 + len, true), maskedCrc32c(data), `data CRC of record at ${pos}`);
+    events.push(EventMessage.toObject(EventMessage.decode(data), { longs: Number }) as DecodedEvent);
+    pos += len + 16;
+  }
+  return events;
+}
