@@ -40,10 +40,10 @@ function configText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** Depth from the config: `depth`, else the length of `widths`. */
+/** Hidden layers from the config (src/run/config.ts: `hidden` widths), else `depth`. */
 function depthOf(config: Readonly<Record<string, unknown>>): unknown {
-  const widths = config['widths'];
-  return config['depth'] ?? (Array.isArray(widths) ? widths.length : undefined);
+  const hidden = config['hidden'];
+  return Array.isArray(hidden) ? hidden.length : config['depth'];
 }
 
 function withStore<T>(outDir: string, f: (store: RunStore) => T): T {
