@@ -5,6 +5,7 @@
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import {
+  configDepth,
   DEFAULT_OUT_DIR,
   defaultCsvDir,
   defaultTensorboardDir,
@@ -40,12 +41,6 @@ function configText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** Hidden layers from the config (src/run/config.ts: `hidden` widths), else `depth`. */
-function depthOf(config: Readonly<Record<string, unknown>>): unknown {
-  const hidden = config['hidden'];
-  return Array.isArray(hidden) ? hidden.length : config['depth'];
-}
-
 function withStore<T>(outDir: string, f: (store: RunStore) => T): T {
   const store = openRunStore(outDir, { readonly: true });
   try {
@@ -70,7 +65,7 @@ function listRuns(store: RunStore, json: boolean): string {
       run.status,
       configText(run.config['activation']),
       configText(run.config['init']),
-      configText(depthOf(run.config)),
+      configText(configDepth(run.config)),
       run.lastUpdate === null ? '-' : String(run.lastUpdate),
       test === null ? '-' : fmt(test.errorRate),
       run.createdAt.replace('T', ' ').slice(0, 19),

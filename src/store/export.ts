@@ -57,7 +57,7 @@ run.json          the run: id, config, seed, backend, threads, versions, status,
 scalars.csv       update,layer,name,value
                   update = SGD updates done when measured (0 = right after initialisation);
                   layer = hidden layer (1 = nearest the input), -1 = the whole network;
-                  name = statistic (e.g. activation/mean); value = float64, NaN/Infinity spelled out.
+                  name = statistic (e.g. activation.mean); value = float64, NaN/Infinity spelled out.
 evaluations.csv   update,split,error_rate,nll,examples
                   split = train (running estimate) | validation | test; error_rate in percent (0-100);
                   nll = mean negative log-likelihood per example, in nats; examples = how many were used.
@@ -115,13 +115,21 @@ export function layerTag(layer: number): string {
   return layer === NETWORK_LAYER ? 'network' : `layer${layer}`;
 }
 
+/**
+ * TensorBoard tag of a scalar: `<layerTag>/<name>` with the name's dots turned into slashes, so
+ * `activation.mean` of layer 1 is `layer1/activation/mean` (TensorBoard groups tags by `/`).
+ */
+export function scalarTag(layer: number, name: string): string {
+  return `${layerTag(layer)}/${name.replaceAll('.', '/')}`;
+}
+
 /** glorot's own event files (the ones {@link exportTensorboard} replaces). */
 const OWN_EVENT_FILE = /^events\.out\.tfevents\..*\.glorot$/;
 
 /**
  * Writes a run's record as one TensorBoard event file in `logDir` (created if needed), one event
- * per probe point at step = update, with the point's wall time. Tags: scalars `layer<L>/<name>`
- * (e.g. `layer1/activation/mean`; network-level `network/<name>`), evaluations
+ * per probe point at step = update, with the point's wall time. Tags: scalars as
+ * {@link scalarTag} (e.g. `layer1/activation/mean`; network-level `network/<name>`), evaluations
  * `eval/<split>/error_rate` (%) and `eval/<split>/nll`, histograms `layer<L>/<tensor>` (e.g.
  * `layer1/activation`; non-finite counts are left out, TensorBoard has no place for them).
  * Event files a previous export of glorot wrote in `logDir` are deleted first, so re-exporting
@@ -141,7 +149,7 @@ export function exportTensorboard(store: RunStore, run: string, logDir: string):
       const p = store.readProbePoint(run, update);
       if (p === null) continue;
       const values: SummaryValue[] = [];
-      for (const s of p.scalars) values.push({ tag: `${layerTag(s.layer)}/${s.name}`, simple_value: s.value });
+      for (const s of p.scalars) values.push({ tag: scalarTag(s.layer, s.name), simple_value: s.value });
       for (const e of p.evaluations) {
         values.push({ tag: `eval/${e.split}/error_rate`, simple_value: e.errorRate }, { tag: `eval/${e.split}/nll`, simple_value: e.nll });
       }

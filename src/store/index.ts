@@ -6,7 +6,7 @@ export { DEFAULT_OUT_DIR, DATABASE_FILE, databasePath, checkpointsRoot, defaultC
 export { openRunStore, RunStore, type OpenRunStoreOptions, type CreateRunOptions } from './runStore.ts';
 export { RunStoreError, type RunStoreErrorCode } from './errors.ts';
 export { SCHEMA_VERSION, APPLICATION_ID } from './schema.ts';
-export { RUN_ID_PATTERN, validateRunId, runIdBase, uniqueRunId } from './runId.ts';
+export { RUN_ID_PATTERN, validateRunId, runIdBase, uniqueRunId, configDepth } from './runId.ts';
 export { NAME_PATTERN, parseRunStatus, parseSplit } from './validate.ts';
 export { collectVersions } from './versions.ts';
 export * from './types.ts';
@@ -19,4 +19,4 @@ export {
   type CheckpointStep,
   type WriteCheckpointOptions,
 } from './checkpoint.ts';
-export { exportCsv, exportTensorboard, layerTag, type ExportResult } from './export.ts';
+export { exportCsv, exportTensorboard, layerTag, scalarTag, type ExportResult } from './export.ts';

@@ -30,9 +30,23 @@ function slugPart(s: string): string {
 }
 
 /**
+ * The number of hidden layers a run configuration describes: its `depth`, else the length of its
+ * `hidden` or `widths` array; undefined when it has none of them.
+ */
+export function configDepth(config: Readonly<Record<string, unknown>>): number | undefined {
+  const depth = config['depth'];
+  if (typeof depth === 'number' && Number.isInteger(depth)) return depth;
+  for (const key of ['hidden', 'widths']) {
+    const v = config[key];
+    if (Array.isArray(v)) return v.length;
+  }
+  return undefined;
+}
+
+/**
  * The base of a generated run id, from the configuration keys that tell runs apart in this lab:
  * `<dataset>-<activation>-<init>-d<depth>-s<seed>`, leaving out parts the config lacks
- * (`depth` falls back to the length of `widths`). E.g. `{activation: 'tanh', init: 'normalized',
+ * (depth as in {@link configDepth}). E.g. `{activation: 'tanh', init: 'normalized',
  * depth: 5}` with seed 1 gives `tanh-normalized-d5-s1`.
  */
 export function runIdBase(config: Readonly<Record<string, unknown>>, seed: number): string {
@@ -41,9 +55,8 @@ export function runIdBase(config: Readonly<Record<string, unknown>>, seed: numbe
     const v = config[key];
     if (typeof v === 'string' && slugPart(v) !== '') parts.push(slugPart(v));
   }
-  const widths = config['widths'];
-  const depth = typeof config['depth'] === 'number' ? config['depth'] : Array.isArray(widths) ? widths.length : undefined;
-  if (depth !== undefined && Number.isInteger(depth)) parts.push(`d${depth}`);
+  const depth = configDepth(config);
+  if (depth !== undefined) parts.push(`d${depth}`);
   parts.push(`s${seed}`);
   const base = parts.length === 1 ? `run-${parts[0]}` : parts.join('-');
   return base.slice(0, 56).replace(/[-._]+$/, '');

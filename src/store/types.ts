@@ -46,7 +46,7 @@ export interface RunInfo {
 export interface ScalarRecord {
   /** Hidden-layer index (1 = closest to the input) or {@link NETWORK_LAYER}. Integer. */
   readonly layer: number;
-  /** Statistic name, e.g. `activation/mean` (letters, digits and `_ . / -`, at most 128 characters). */
+  /** Statistic name, e.g. `activation.mean` (letters, digits and `_ . / -`, at most 128 characters). */
   readonly name: string;
   /** The value; NaN and ±Infinity are kept (NaN is stored as SQL NULL). */
   readonly value: number;

@@ -44,7 +44,7 @@ export function checkInteger(n: unknown, what: string, min: number): number {
 /** @throws RunStoreError `INVALID` unless `name` matches {@link NAME_PATTERN}. */
 export function checkName(name: unknown, what: string): string {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
-    invalid(`${what} "${String(name)}" is not valid: use 1 to 128 letters, digits, "_", ".", "/" or "-" (e.g. activation/mean)`);
+    invalid(`${what} "${String(name)}" is not valid: use 1 to 128 letters, digits, "_", ".", "/" or "-" (e.g. activation.mean)`);
   }
   return name;
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportCsv, exportTensorboard, openRunStore, type RunStore } from '../../src/store/index.ts';
+import { exportCsv, exportTensorboard, openRunStore, scalarTag, type RunStore } from '../../src/store/index.ts';
 import { readEvents, tempDir } from './helpers.ts';
 
 /** A store with one run of two hand-written probe points. */
@@ -84,4 +84,11 @@ test('exportTensorboard: tags, steps, wall times, histograms; re-export replaces
     store.close();
     cleanup();
   }
+});
+
+test('scalarTag: layers and the network, dots become TensorBoard groups', () => {
+  assert.equal(scalarTag(1, 'activation.mean'), 'layer1/activation/mean');
+  assert.equal(scalarTag(3, 'theory.backprop_grad.var'), 'layer3/theory/backprop_grad/var');
+  assert.equal(scalarTag(-1, 'probe.loss'), 'network/probe/loss');
+  assert.equal(scalarTag(2, 'activation/std'), 'layer2/activation/std');
 });

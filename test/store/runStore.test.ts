@@ -42,11 +42,14 @@ test('createRun: generated slug ids, uniqueness, stored fields and versions', ()
     assert.equal(b.id, 'tanh-normalized-d5-s1-2');
     const c = store.createRun({ config: { dataset: 'Shapeset 3x2', activation: 'softsign', widths: [1000, 1000] }, seed: 7, backend: 'native', threads: 1 });
     assert.equal(c.id, 'shapeset-3x2-softsign-d2-s7');
+    // the trainer's config lists hidden widths
+    const e = store.createRun({ config: { dataset: 'mnist', activation: 'sigmoid', init: 'standard', hidden: [500, 500, 500, 500] }, seed: 3, backend: 'native', threads: 1 });
+    assert.equal(e.id, 'mnist-sigmoid-standard-d4-s3');
     const d = store.createRun({ id: 'my-run', config: {}, seed: 0, backend: 'reference', threads: 1 });
     assert.equal(d.id, 'my-run');
     assert.deepEqual(
       store.listRuns().map((r) => r.id),
-      ['tanh-normalized-d5-s1', 'tanh-normalized-d5-s1-2', 'shapeset-3x2-softsign-d2-s7', 'my-run'],
+      ['tanh-normalized-d5-s1', 'tanh-normalized-d5-s1-2', 'shapeset-3x2-softsign-d2-s7', 'mnist-sigmoid-standard-d4-s3', 'my-run'],
     );
     assert.throws(() => store.createRun({ id: 'my-run', config: {}, seed: 0, backend: 'x', threads: 1 }), (e: unknown) => {
       return code('DUPLICATE_RUN')(e) && /run id "my-run" already exists/.test((e as Error).message);
