@@ -41,7 +41,10 @@ export interface Dataset {
    * @throws RangeError when `seed` is not a safe integer (seeds are used modulo 2^32).
    */
   trainStream(seed: number): TrainStream;
-  /** Sizes etc. for reports, e.g. { train: 50000 | 'infinite', validation: 10000, test: 10000, source: path }. */
+  /**
+   * Sizes etc. for reports, e.g. { train: 50000 | 'infinite', validation: 10000, test: 10000, source: path }.
+   * Every dataset also gives `height`, `width` and `channels` (inputs are channel planes, each row-major).
+   */
   readonly info: Record<string, string | number>;
 }
 
