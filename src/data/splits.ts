@@ -38,8 +38,9 @@ export function tableRows(table: ExampleTable, start: number, count: number): Ex
 export function copyRow(table: ExampleTable, i: number, x: Float32Array, at: number): void {
   const d = table.inputSize;
   const src = table.pixels;
+  // Element loops rather than x.set(src.subarray(…)): a subarray view would allocate per row.
   if (src instanceof Float32Array) {
-    x.set(src.subarray(i * d, (i + 1) * d), at);
+    for (let k = 0, p = i * d; k < d; k++, p++) x[at + k] = src[p];
     return;
   }
   for (let k = 0, p = i * d; k < d; k++, p++) x[at + k] = BYTE_TO_UNIT[src[p]];
