@@ -48,7 +48,7 @@ function withDatasetOptions(cmd: Command): Command {
     .option('--grey', 'cifar10: convert to grey')
     .option('--image-size <n>', 'image side in pixels (shapeset: 32, folders: 37)')
     .option('--split-seed <n>', 'folders: seed of the train/validation/test split (default 0)')
-    .option('--seed <n>', 'training-stream seed (default 0)', '0');
+    .option('--seed <n>', 'training-stream seed', '0');
 }
 
 /** Registers `glorot data info` and `glorot data preview`. */
