@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { buildChecks, chanceError, type Check, type ChecksResult, sigmoidCollapse, shapesetClassPriors, tanhLayerByLayer } from '../../src/report/checks.ts';
+import type { ConfigLabel, ReportDataset } from '../../src/report/input.ts';
+import { selectAll } from '../../src/report/select.ts';
+import { buildTable1 } from '../../src/report/table1.ts';
+import { openRunStore } from '../../src/store/runStore.ts';
+import { type SyntheticRun, writeSyntheticRun } from './synthetic.ts';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Writes runs labelled by their key into a fresh store and returns every check. */
+function checksFor(runs: Partial<Record<ConfigLabel, Omit<SyntheticRun, 'id'>>>): ChecksResult {
+  const dir = mkdtempSync(join(tmpdir(), 'glorot-checks-'));
+  dirs.push(dir);
+  const w = openRunStore(dir);
+  const configs: ReportDataset['configs'][number][] = [];
+  for (const [label, r] of Object.entries(runs) as Array<[ConfigLabel, Omit<SyntheticRun, 'id'>]>) {
+    const id = label.toLowerCase().replace(' ', '-');
+    writeSyntheticRun(w, { ...r, id });
+    configs.push({ label, runs: [{ runId: id, learningRate: r.learningRate ?? 0.1, seed: r.seed ?? 1 }] });
+  }
+  w.close();
+  const store = openRunStore(dir, { readonly: true });
+  try {
+    const datasets: ReportDataset[] = [{ dataset: 'shapeset', status: 'ran', configs }];
+    const selections = selectAll(store, datasets, () => {});
+    const table = buildTable1(selections, ['shapeset']);
+    return buildChecks(store, selections, table, 'shapeset');
+  } finally {
+    store.close();
+  }
+}
+
+function verdict(r: ChecksResult, id: string): Check['verdict'] {
+  const c = r.checks.find((x) => x.id === id);
+  assert.ok(c, `check ${id} exists`);
+  return c.verdict;
+}
+
+test('Shapeset chance level is computed from the class priors: 1/6, 1/9, 1/18 → 83.33 %', () => {
+  const p = shapesetClassPriors();
+  assert.equal(p.length, 9);
+  assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+  for (const k of [0, 1, 2]) assert.ok(Math.abs(p[k]! - 1 / 6) < 1e-12);
+  for (const k of [3, 4, 5]) assert.ok(Math.abs(p[k]! - 1 / 9) < 1e-12);
+  for (const k of [6, 7, 8]) assert.ok(Math.abs(p[k]! - 1 / 18) < 1e-12);
+  assert.equal(chanceError(p).toFixed(2), '83.33');
+});
+
+test('sigmoid collapse rule: top layer → ≤ 0.1 and lowest ⇒ shown; staying at 0.5 ⇒ not shown', () => {
+  const flat: Array<[number, number]> = [[0, 0.5], [10, 0.5], [100, 0.5]];
+  const yes = sigmoidCollapse([flat, flat, [[0, 0.5], [10, 0.05], [100, 0.02]]]);
+  assert.equal(yes.shown, true);
+  assert.equal(yes.update, 10);
+  assert.equal(yes.stayFraction, 1);
+  assert.equal(sigmoidCollapse([flat, flat, flat]).shown, false);
+  // ≤ 0.1 but another layer is even lower: not the phenomenon
+  assert.equal(sigmoidCollapse([[[0, 0.5], [10, 0.01]], [[0, 0.5], [10, 0.05]]]).shown, false);
+});
+
+test('tanh layer-by-layer rule: saturation times must be ordered from layer 1 upward', () => {
+  const sat = (t: number): Array<[number, number]> => [[0, 0.5], [t, 0.97], [10_000, 0.99]];
+  assert.deepEqual(tanhLayerByLayer([sat(10), sat(100), sat(1000)]), { shown: true, times: [10, 100, 1000] });
+  assert.equal(tanhLayerByLayer([sat(1000), sat(100), sat(10)]).shown, false, 'top layer first');
+  assert.equal(tanhLayerByLayer([[[0, 0.5]], sat(100), sat(1000)]).shown, false, 'layer 1 never saturates');
+  assert.equal(tanhLayerByLayer([sat(10), [[0, 0.5]], [[0, 0.5]]]).shown, false, 'a single layer is not "layer by layer"');
+});
+
+test('checks on synthetic records where every phenomenon is shown → pass', () => {
+  const r = checksFor({
+    Sigmoid: {
+      activation: 'sigmoid',
+      init: 'standard',
+      testError: 83,
+      scalar: (n, k, u) => (n === 'activation.mean' ? (k === 3 && u >= 10 ? 0.03 : 0.5) : undefined),
+    },
+    Tanh: {
+      activation: 'tanh',
+      init: 'standard',
+      testError: 30,
+      scalar: (n, k, u) => {
+        if (n === 'activation.p98') return u >= 10 ** k ? 0.98 : 0.5;
+        if (n === 'activation.saturated') return 0.2;
+        if (n === 'jacobian.sv_mean') return 0.49;
+        return undefined;
+      },
+    },
+    'Tanh N': {
+      activation: 'tanh',
+      init: 'normalized',
+      testError: 20,
+      scalar: (n, k) => {
+        if (n === 'activation.std') return 0.4 + 0.02 * k;
+        if (n === 'theory.activation.var') return (0.4 + 0.02 * k) ** 2;
+        if (n === 'backprop_grad.std') return 0.05;
+        if (n === 'theory.backprop_grad.var') return 0.0025;
+        if (n === 'jacobian.sv_mean') return 0.81;
+        return undefined;
+      },
+    },
+    Softsign: { activation: 'softsign', init: 'standard', scalar: (n) => (n === 'activation.saturated' ? 0.02 : undefined) },
+  });
+  for (const id of [
+    'jacobian.standard',
+    'jacobian.normalized',
+    'variance.tanh',
+    'variance.tanh-n',
+    'chance.level',
+    'chance.sigmoid5',
+    'phenomenon.sigmoid-collapse',
+    'phenomenon.tanh-layer-by-layer',
+    'phenomenon.softsign-less-saturated',
+    'phenomenon.tanhn-beats-tanh.shapeset',
+    'phenomenon.fig6.standard',
+    'phenomenon.fig6.normalized',
+    'phenomenon.fig7.standard',
+    'phenomenon.fig7.normalized',
+    'phenomenon.fig8.standard',
+    'phenomenon.fig8.normalized',
+  ]) {
+    assert.equal(verdict(r, id), 'pass', id);
+  }
+  assert.equal(verdict(r, 'variance.softsign-n'), 'not-run');
+  const jac = r.checks.find((c) => c.id === 'jacobian.standard')!;
+  assert.equal(jac.ours, 0.49);
+  assert.equal(jac.paper, 0.5);
+  const vt = r.varianceTables.find((t) => t.label === 'Tanh N')!;
+  assert.ok(vt.rows.every((row) => Math.abs(row.ratio - 1) < 1e-9 || row.quantity === 'weight_grad'));
+});
+
+test('checks on synthetic records where no phenomenon is shown → fail (never a silent pass)', () => {
+  const r = checksFor({
+    Sigmoid: { activation: 'sigmoid', init: 'standard', testError: 40, scalar: (n) => (n === 'activation.mean' ? 0.5 : undefined) },
+    Tanh: {
+      activation: 'tanh',
+      init: 'standard',
+      testError: 20,
+      scalar: (n, k, u) => {
+        if (n === 'activation.p98') return u >= 10 ** (4 - k) ? 0.98 : 0.5; // top layer first
+        if (n === 'activation.std' || n === 'backprop_grad.std') return 0.3; // no narrowing
+        if (n === 'weight_grad.std') return 0.001 * 10 ** k; // very different per layer
+        if (n === 'theory.activation.var') return 0.09 / 10 ** k; // trend contradicts the measurement
+        if (n === 'jacobian.sv_mean') return 0.9;
+        return undefined;
+      },
+    },
+    'Tanh N': {
+      activation: 'tanh',
+      init: 'normalized',
+      testError: 30,
+      scalar: (n, k) => {
+        if (n === 'activation.std') return 0.5 / k;
+        if (n === 'backprop_grad.std') return 0.01 * k;
+        if (n === 'jacobian.sv_mean') return 0.5;
+        return undefined;
+      },
+    },
+    Softsign: { activation: 'softsign', init: 'standard', scalar: (n) => (n === 'activation.saturated' ? 0.3 : undefined) },
+  });
+  for (const id of [
+    'jacobian.standard',
+    'jacobian.normalized',
+    'variance.tanh',
+    'chance.sigmoid5',
+    'phenomenon.sigmoid-collapse',
+    'phenomenon.tanh-layer-by-layer',
+    'phenomenon.softsign-less-saturated',
+    'phenomenon.tanhn-beats-tanh.shapeset',
+    'phenomenon.fig6.standard',
+    'phenomenon.fig6.normalized',
+    'phenomenon.fig7.standard',
+    'phenomenon.fig7.normalized',
+    'phenomenon.fig8.standard',
+  ]) {
+    assert.equal(verdict(r, id), 'fail', id);
+  }
+});
+
+test('checks without runs are "not run", with the paper value still shown', () => {
+  const r = checksFor({});
+  const notRun = r.checks.filter((c) => c.verdict === 'not-run');
+  assert.ok(notRun.length >= 10);
+  assert.equal(r.checks.find((c) => c.id === 'jacobian.normalized')!.paper, 0.8);
+  assert.equal(verdict(r, 'chance.level'), 'pass', 'the chance level needs no run');
+});
