@@ -190,3 +190,14 @@ test('checks without runs are "not run", with the paper value still shown', () =
   assert.equal(r.checks.find((c) => c.id === 'jacobian.normalized')!.paper, 0.8);
   assert.equal(verdict(r, 'chance.level'), 'pass', 'the chance level needs no run');
 });
+
+test('nothing learned (every configuration at chance): "Tanh N beats Tanh" and "Sigmoid at chance" are not shown', () => {
+  const r = checksFor({
+    Sigmoid: { activation: 'sigmoid', init: 'standard', testError: 83.5 },
+    Tanh: { activation: 'tanh', init: 'standard', testError: 87 },
+    'Tanh N': { activation: 'tanh', init: 'normalized', testError: 83.3 },
+  });
+  assert.equal(verdict(r, 'phenomenon.tanhn-beats-tanh.shapeset'), 'fail');
+  assert.match(r.checks.find((c) => c.id === 'phenomenon.tanhn-beats-tanh.shapeset')!.detail, /did not get clearly below chance/);
+  assert.equal(verdict(r, 'chance.sigmoid5'), 'fail');
+});

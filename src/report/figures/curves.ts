@@ -78,7 +78,7 @@ export function curvesPanel(ctx: FigureContext, dataset: string, width = 560): {
       encoding: {
         x: { field: 'examples', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'examples seen (updates × minibatch; log scale)', axis: { format: '~s' } },
         y: { field: 'error', type: 'quantitative', title: 'test error (%)', scale: { zero: true } },
-        color: { field: 'config', type: 'nominal', title: 'configuration (legend: worst final error first)', scale: { domain, range }, sort: domain, legend: { labelLimit: 400 } },
+        color: { field: 'config', type: 'nominal', title: 'configuration (worst final error first)', scale: { domain, range }, sort: domain, legend: { labelLimit: 400 } },
       },
     },
     runs: sels.map((s) => s.curveRun.runId),
