@@ -172,12 +172,16 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
   }
 
   if (options.theory) {
-    const inputVar = meanVariance(mlp.activation(0).subarray(0, n * mlp.inputSize)).variance;
+    // E[x²], not Var[x]: inputs need not be centred (theory.ts)
+    const input = mlp.activation(0).subarray(0, n * mlp.inputSize);
+    let inputMoment = 0;
+    for (let i = 0; i < input.length; i++) inputMoment += input[i]! * input[i]!;
+    inputMoment /= input.length;
     const topVar = meanVariance(backprop[L - 1]!).variance;
     const th = predictVariances(
       mlp.widths,
       mlp.layers.map((l) => l.initScale.std ** 2),
-      inputVar,
+      inputMoment,
       topVar,
     );
     for (let k = 1; k <= L; k++) {

@@ -9,11 +9,17 @@
  * - eq. (7)  Var[∂C/∂w^i] = Var[z^i] · Var[∂C/∂s^i]  (one example's weight gradient)
  * The paper writes (6) with the top index d and its own off-by-one conventions; the products above
  * are the same recursions (forward: fan-in; backward: fan-out) written for our indices.
+ *
+ * Input moment: the derivation needs E[(z^0)²], because Var[s] = n·Var[W]·E[z²] for zero-mean
+ * weights independent of z. The paper writes Var[x], assuming centred inputs; pixels in [0, 1] are
+ * not centred (Shapeset's mean is ≈ 0.5), so callers pass the measured second moment E[x²]
+ * (docs/DECISIONS.md "Probes"). Hidden tanh/softsign activations are centred at init, where the two
+ * coincide.
  */
 
 /** Predicted variances per layer i = 0 … L−1. */
 export interface TheoryVariances {
-  /** Var[z^i], the input of layer i (i = 0 is Var[x]). */
+  /** Var[z^i], the input of layer i (i = 0: the input's second moment E[x²]). */
   readonly activation: number[];
   /** Var[∂C/∂s^i]. */
   readonly backpropGrad: number[];
@@ -25,14 +31,14 @@ export interface TheoryVariances {
  * Evaluates eqs. (5)–(7).
  * @param widths `[n_0 … n_L]`.
  * @param weightVariance `Var[W^i]` for i = 0 … L−1 (e.g. `initScale(...).std²`).
- * @param inputVariance Var[x], measured on the probe set.
+ * @param inputMoment E[x²] of the inputs (Var[x] when they are centred), measured on the probe set.
  * @param topGradVariance Var[∂C/∂s^{L−1}] per example, measured.
  * @throws RangeError when the lengths disagree.
  */
 export function predictVariances(
   widths: readonly number[],
   weightVariance: readonly number[],
-  inputVariance: number,
+  inputMoment: number,
   topGradVariance: number,
 ): TheoryVariances {
   const L = widths.length - 1;
@@ -40,7 +46,7 @@ export function predictVariances(
     throw new RangeError(`weightVariance has ${weightVariance.length} entries, expected one per layer (${L})`);
   }
   const activation: number[] = [];
-  let v = inputVariance;
+  let v = inputMoment;
   for (let i = 0; i < L; i++) {
     activation.push(v);
     v *= widths[i]! * weightVariance[i]!;

@@ -33,7 +33,7 @@ test('Jacobian mean singular value at init: ≈0.5 standard, ≈0.8 normalized (
   assert.ok(got['normalized']! > 0.68 && got['normalized']! < 0.85, `normalized ${got['normalized']}`);
 });
 
-test('theory vs measurement at init: linear regime (small inputs) matches eqs. (5)–(6) within 10%', () => {
+test('theory vs measurement at init: linear regime (small centred inputs) matches eqs. (5)–(7)', () => {
   const n = 300;
   const r = mulberry32(8);
   const rows = 300;
@@ -54,6 +54,20 @@ test('theory vs measurement at init: linear regime (small inputs) matches eqs. (
       assert.ok(Math.abs(mw / pw - 1) < 0.25, `${init} layer ${k} weight-grad var ${mw} vs ${pw}`);
     }
   }
+});
+
+test('theory with uncentred inputs (pixels in [0, 1]) uses E[x²], not Var[x]', () => {
+  const n = 300;
+  const r = mulberry32(9);
+  const rows = 300;
+  const x = Float32Array.from({ length: rows * n }, () => r() * 0.2); // E[x²] = 4·Var[x]
+  const y = Int32Array.from({ length: rows }, () => Math.floor(r() * 10));
+  const mlp = new Mlp(be, { widths: [n, n, 10], activation: 'tanh', init: { name: 'standard' }, seed: 4 });
+  const res = probeNetwork(mlp, x, y, rows, { theory: true });
+  const ratio = scalar(res, 1, 'activation.std') ** 2 / scalar(res, 1, 'theory.activation.var');
+  // each unit's E[s²] carries a (Σ_i W_ij)²·E[x]² term, a 1-dof χ² across units: ≈ 8% spread over
+  // 300 units; a theory from Var[x] would give a ratio near 4
+  assert.ok(Math.abs(ratio - 1) < 0.2, `measured / theory = ${ratio}`);
 });
 
 test('saturated fraction comes from the derivative: a huge-weight tanh layer is fully saturated, a zero one not at all', () => {
