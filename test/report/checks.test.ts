@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { buildChecks, chanceError, type Check, type ChecksResult, sigmoidCollapse, shapesetClassPriors, tanhLayerByLayer } from '../../src/report/checks.ts';
+import { asymptoteFractions, buildChecks, chanceError, type Check, type ChecksResult, sigmoidCollapse, shapesetClassPriors, tanhLayerByLayer } from '../../src/report/checks.ts';
 import type { ConfigLabel, ReportDataset } from '../../src/report/input.ts';
 import { selectAll } from '../../src/report/select.ts';
 import { buildTable1 } from '../../src/report/table1.ts';
@@ -87,7 +87,8 @@ test('checks on synthetic records where every phenomenon is shown → pass', () 
       testError: 30,
       scalar: (n, k, u) => {
         if (n === 'activation.p98') return u >= 10 ** k ? 0.98 : 0.5;
-        if (n === 'activation.saturated') return 0.2;
+        if (n === 'activation.std') return 0.9 / k; // layer 1's histogram reaches ±0.9
+        if (n === 'theory.activation.var') return (0.9 / k) ** 2;
         if (n === 'jacobian.sv_mean') return 0.49;
         return undefined;
       },
@@ -105,7 +106,8 @@ test('checks on synthetic records where every phenomenon is shown → pass', () 
         return undefined;
       },
     },
-    Softsign: { activation: 'softsign', init: 'standard', scalar: (n) => (n === 'activation.saturated' ? 0.02 : undefined) },
+    // activation histograms are Gaussians of std activation.std: softsign's narrow ones never reach ±0.9
+    Softsign: { activation: 'softsign', init: 'standard', scalar: (n) => (n === 'activation.std' ? 0.2 : undefined) },
   });
   for (const id of [
     'jacobian.standard',
@@ -162,7 +164,7 @@ test('checks on synthetic records where no phenomenon is shown → fail (never a
         return undefined;
       },
     },
-    Softsign: { activation: 'softsign', init: 'standard', scalar: (n) => (n === 'activation.saturated' ? 0.3 : undefined) },
+    Softsign: { activation: 'softsign', init: 'standard', scalar: (n) => (n === 'activation.std' ? 0.9 : undefined) },
   });
   for (const id of [
     'jacobian.standard',
@@ -200,4 +202,11 @@ test('nothing learned (every configuration at chance): "Tanh N beats Tanh" and "
   assert.equal(verdict(r, 'phenomenon.tanhn-beats-tanh.shapeset'), 'fail');
   assert.match(r.checks.find((c) => c.id === 'phenomenon.tanhn-beats-tanh.shapeset')!.detail, /did not get clearly below chance/);
   assert.equal(verdict(r, 'chance.sigmoid5'), 'fail');
+});
+
+test('asymptote fractions: the share of histogram mass in bins centred at |z| ≥ 0.9', () => {
+  const edges = Float64Array.from({ length: 11 }, (_, i) => -1 + 0.2 * i); // centres ±0.9, ±0.7, …
+  const counts = Float64Array.from([5, 0, 0, 0, 40, 40, 0, 0, 0, 5]);
+  const h = { update: 9, layer: 1, tensor: 'activation', edges, counts, nan: 10, posinf: 0, neginf: 0 };
+  assert.deepEqual(asymptoteFractions([h, { ...h, layer: 2, counts: new Float64Array(10).fill(1), nan: 0 }], 3), [0.1, 0.2]);
 });
