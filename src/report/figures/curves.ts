@@ -33,6 +33,16 @@ export const CONFIG_COLORS: Readonly<Record<ConfigLabel, string>> = {
   'Tanh N': '#ff7f0e',
 };
 
+/** Dash patterns of the configurations (solid: normalized init; dashed: standard; dotted: sigmoid depth 4). */
+export const CONFIG_DASHES: Readonly<Record<ConfigLabel, number[]>> = {
+  Sigmoid: [6, 3],
+  'Sigmoid d4': [2, 2],
+  Tanh: [6, 3],
+  Softsign: [6, 3],
+  'Softsign N': [1, 0],
+  'Tanh N': [1, 0],
+};
+
 /** The paper's end of training in examples (2.5 × 10^7, Fig. 11). */
 export const PAPER_EXAMPLES = 2.5e7;
 
@@ -78,7 +88,9 @@ export function curvesPanel(ctx: FigureContext, dataset: string, width = 560): {
       encoding: {
         x: { field: 'examples', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'examples seen (updates × minibatch; log scale)', axis: { format: '~s' } },
         y: { field: 'error', type: 'quantitative', title: 'test error (%)', scale: { zero: true } },
-        color: { field: 'config', type: 'nominal', title: 'configuration (worst final error first)', scale: { domain, range }, sort: domain, legend: { labelLimit: 400 } },
+        color: { field: 'config', type: 'nominal', title: 'configuration (worst first)', scale: { domain, range }, sort: domain, legend: { labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 300 } },
+        // dashes tell apart curves that lie on top of each other (e.g. both sigmoids at chance)
+        strokeDash: { field: 'config', type: 'nominal', scale: { domain, range: finals.map((f) => CONFIG_DASHES[f.label]) }, sort: domain },
       },
     },
     runs: sels.map((s) => s.curveRun.runId),
