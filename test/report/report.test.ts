@@ -53,7 +53,8 @@ test('writeReport on a synthetic record: every figure, both documents, summary.j
   writeSyntheticRun(w, { id: 'tanh-2', activation: 'tanh', init: 'standard', seed: 2, testError: 34 });
   writeSyntheticRun(w, { id: 'tanhn-1', activation: 'tanh', init: 'normalized', testError: 20 });
   writeSyntheticRun(w, { id: 'tanhn-2', activation: 'tanh', init: 'normalized', seed: 2, testError: 22 });
-  writeSyntheticRun(w, { id: 'sig-1', activation: 'sigmoid', init: 'standard', status: 'diverged' });
+  // a diverged run whose last probe point recorded NaN statistics
+  writeSyntheticRun(w, { id: 'sig-1', activation: 'sigmoid', init: 'standard', status: 'diverged', scalar: (_n, _k, u) => (u === 1000 ? NaN : undefined) });
   writeSyntheticRun(w, { id: 'fm-1', activation: 'tanh', init: 'normalized', dataset: 'fashion-mnist', testError: 12 });
   w.close();
   const input: ReportInput = {

@@ -95,9 +95,12 @@ export function writeSyntheticRun(store: RunStore, r: SyntheticRun): void {
     }
     const histograms: HistogramRecord[] = [];
     for (let k = 1; k <= H + 1; k++) {
-      if (k <= H) histograms.push(gaussHistogram(k, 'activation', value('activation.std', k, u), 1));
-      histograms.push(gaussHistogram(k, 'backprop_grad', value('backprop_grad.std', k, u), 0.1));
-      histograms.push(gaussHistogram(k, 'weight_grad', value('weight_grad.std', k, u), 0.01));
+      const add = (tensor: string, std: number, r: number): void => {
+        if (Number.isFinite(std) && std > 0) histograms.push(gaussHistogram(k, tensor, std, r));
+      };
+      if (k <= H) add('activation', value('activation.std', k, u), 1);
+      add('backprop_grad', value('backprop_grad.std', k, u), 0.1);
+      add('weight_grad', value('weight_grad.std', k, u), 0.01);
     }
     const frac = last > 0 ? u / last : 1;
     const err = (final: number): number => 90 + (final - 90) * frac;
