@@ -113,8 +113,14 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
 
   // per-example back-propagated gradients: the stored ones carry the 1/n of the minibatch average
   const backprop = g.backpropGrad.map((t) => Float32Array.from(t, (v) => v * n));
-  const backpropRange = sharedAbsRange(backprop);
-  const weightRange = sharedAbsRange([...g.weightGrad]);
+  // hidden layers share one symmetric range per tensor (comparable across layers, Figs. 7–8); the
+  // softmax layer's gradients are an order of magnitude larger and get their own range, so they do not
+  // squeeze the hidden layers into a few bins
+  const hidden = (t: readonly Float32Array[]): Float32Array[] => t.slice(0, L - 1);
+  const backpropRange = sharedAbsRange(hidden(backprop));
+  const weightRange = sharedAbsRange(hidden(g.weightGrad));
+  const rangeOf = (k: number, shared: [number, number] | null, t: Float32Array): [number, number] | null =>
+    k < L ? shared : sharedAbsRange([t]);
 
   for (let k = 1; k <= L; k++) {
     const layer = mlp.layers[k - 1]!;
@@ -131,10 +137,10 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
     }
     const bp = backprop[k - 1]!;
     pushSummary(scalars, k, 'backprop_grad', summarize(bp, bp.length, scratch));
-    histograms.push({ layer: k, tensor: 'backprop_grad', histogram: histogram(bp, bp.length, bins, backpropRange) });
+    histograms.push({ layer: k, tensor: 'backprop_grad', histogram: histogram(bp, bp.length, bins, rangeOf(k, backpropRange, bp)) });
     const wg = g.weightGrad[k - 1]!;
     pushSummary(scalars, k, 'weight_grad', summarize(wg, wg.length, scratch));
-    histograms.push({ layer: k, tensor: 'weight_grad', histogram: histogram(wg, wg.length, bins, weightRange) });
+    histograms.push({ layer: k, tensor: 'weight_grad', histogram: histogram(wg, wg.length, bins, rangeOf(k, weightRange, wg)) });
     scalars.push({ layer: k, name: 'weight.std', value: Math.sqrt(meanVariance(layer.W).variance) });
     // one example's weight gradient z_r^T gs_r has mean square (mean_j z_rj²)(mean_k gs_rk²)
     const zIn = mlp.activation(k - 1);

@@ -117,3 +117,23 @@ test('records: every hidden layer gets activation stats and histograms; every la
   assert.deepEqual([h.edges[0], h.edges[7]], [-1, 1]);
   assert.equal(h.counts.reduce((a, b) => a + b, 0), 5 * 4);
 });
+
+test('gradient histograms: hidden layers share one symmetric range, the softmax layer has its own', () => {
+  const mlp = new Mlp(be, { widths: [20, 16, 16, 16, 4], activation: 'tanh', init: { name: 'standard' }, seed: 3 });
+  const r = mulberry32(2);
+  const x = Float32Array.from({ length: 20 * 30 }, () => r());
+  const res = probeNetwork(mlp, x, Int32Array.from({ length: 30 }, (_, i) => i % 4), 30, { bins: 10 });
+  for (const tensor of ['backprop_grad', 'weight_grad'] as const) {
+    const hs = [1, 2, 3, 4].map((k) => res.histograms.find((h) => h.layer === k && h.tensor === tensor)!.histogram);
+    const lo = hs[0]!.edges[0]!;
+    for (const h of hs.slice(0, 3)) {
+      assert.equal(h.edges[0], lo, `${tensor}: hidden layers share the range`);
+      assert.equal(h.edges[10], -lo, `${tensor}: symmetric`);
+    }
+    const top = hs[3]!;
+    assert.notEqual(top.edges[0], lo, `${tensor}: softmax layer has its own range`);
+    // the shared hidden range is set by the hidden layers, so the largest hidden value hits an end bin
+    const ends = hs.slice(0, 3).reduce((a, h) => a + h.counts[0]! + h.counts[9]!, 0);
+    assert.ok(ends > 0, `${tensor}: some hidden value reaches the shared range's ends`);
+  }
+});
