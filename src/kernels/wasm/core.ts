@@ -1,0 +1,374 @@
+/**
+ * The `wasm` backend, independent of the JavaScript host: it imports nothing from Node, so a
+ * browser page or Web Worker can use it with its own {@link WasmHost} (how to get the compiled
+ * module, how to start a kernel worker). The Node host is in ./index.ts.
+ *
+ * Memory: one shared `WebAssembly.Memory`, imported by every instance of the kernel module (the
+ * calling thread's and each worker's). Buffers from {@link Backend.alloc} are `Float32Array` views
+ * of it, 64-byte aligned; views of a SharedArrayBuffer stay valid when the memory grows. The first
+ * 64 KiB are never handed out (so no buffer sits at address 0); then come the thread control block
+ * and one workspace per thread (GEMM packing buffers), allocated once.
+ *
+ * Threads: with `threads` = T > 1, T − 1 workers run the module's `workerLoop` on the same memory;
+ * large calls are split statically (GEMM by output column blocks, elementwise calls by rows), so
+ * results are bit-identical for a given T (and, as the kernels are written, for any T).
+ */
+import {
+  ACTIVATION_CODE,
+  type ActivationName,
+  type Backend,
+  checkDim,
+  checkLength,
+} from '../backend.ts';
+import { checkGemm, checkTargets, rowNll, softmaxRow } from '../reference.ts';
+import { BLOCK_ALIGN, BlockAllocator } from './memory.ts';
+import { type WasmMemory, type WasmModule, WASM_PAGE, wasmApi } from './wasm-api.ts';
+
+/** The kernel module's exports (src/kernels/wasm/assembly/index.ts); pointers are byte offsets. */
+interface KernelExports {
+  controlBytes(threads: number): number;
+  workspaceBytes(): number;
+  init(control: number, workspace: number, index: number, count: number): void;
+  setTuning(flops: number, elements: number, spinCaller: number, spinWorkers: number): void;
+  gemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number,
+    a: number, b: number, beta: number, c: number): number;
+  biasActivation(act: number, s: number, bias: number, z: number, rows: number, cols: number): number;
+  activationBackward(act: number, s: number, gz: number, gs: number, n: number): number;
+  colSum(a: number, rows: number, cols: number, alpha: number, beta: number, out: number): void;
+  joinPoll(spins: number): number;
+  pendingAddress(): number;
+  pendingValue(): number;
+  stopWorkers(): void;
+}
+
+/** Status codes of the kernel entry points (assembly/index.ts). */
+const DONE = 0;
+const PENDING = 2;
+
+/** Which compiled variant of the kernels runs. */
+export type WasmBuild = 'relaxed' | 'plain';
+
+/** What a kernel worker needs to start; structured-clonable (postMessage / workerData). */
+export interface KernelWorkerStart {
+  /** The compiled kernel module (the same build as the calling thread's). */
+  module: WasmModule;
+  /** The shared memory. */
+  memory: WasmMemory;
+  /** Byte offset of the thread control block. */
+  control: number;
+  /** Byte offset of this worker's workspace. */
+  workspace: number;
+  /** Thread index, 1 … threads − 1 (0 is the calling thread). */
+  index: number;
+  /** Total kernel threads. */
+  threads: number;
+  /** Spin iterations before the worker blocks waiting for the next job. */
+  spin: number;
+}
+
+/** A started kernel worker, as the host reports it. */
+export interface KernelWorker {
+  /** Stops the thread (after the backend has asked it to leave its loop). */
+  terminate(): void;
+  /** The last error the worker reported, if any. */
+  readonly lastError: string | undefined;
+}
+
+/** What the JavaScript host provides. */
+export interface WasmHost {
+  /** The compiled kernel module. */
+  readonly module: WasmModule;
+  /** Which build `module` is. */
+  readonly build: WasmBuild;
+  /** Whether the calling thread may block in `Atomics.wait` (false on a browser's main thread). */
+  readonly canBlock: boolean;
+  /**
+   * Starts one kernel worker running ./worker-body.js's `runKernelWorker(start, post)`: it
+   * instantiates `start.module` on `start.memory`, reports ready, and serves jobs until disposed.
+   * Resolves once the worker is ready. The worker must not keep the host process alive.
+   */
+  startWorker(start: KernelWorkerStart): Promise<KernelWorker>;
+}
+
+/** When work is split across threads, and how long threads spin before blocking. */
+export interface WasmTuning {
+  /** Smallest GEMM, in flops (2·m·n·k), split across threads. */
+  minParallelFlops: number;
+  /** Smallest biasActivation / activationBackward call, in elements, split across threads. */
+  minParallelElements: number;
+  /** Spin iterations of the calling thread waiting for workers before it blocks. */
+  spinCaller: number;
+  /** Spin iterations of an idle worker before it blocks (keeps back-to-back calls cheap). */
+  spinWorker: number;
+}
+
+/**
+ * Defaults, from bench/gemm-wasm.ts on the 2-core Zen 4 machine: a split pays off from ≈ 4 MFLOP
+ * (≈ 0.1 ms of one thread), well above the ≈ 10–30 µs it costs to wake a blocked worker.
+ */
+export const DEFAULT_TUNING: Readonly<WasmTuning> = {
+  minParallelFlops: 4e6,
+  minParallelElements: 1 << 15,
+  spinCaller: 1 << 22,
+  spinWorker: 1 << 18,
+};
+
+/** Options of {@link createWasmBackendOn}. */
+export interface WasmCoreOptions {
+  /** Maximum memory in 64 KiB pages (≤ 65536 = 4 GiB, the module's declared maximum). */
+  maxMemoryPages?: number;
+  /** Overrides of {@link DEFAULT_TUNING}. */
+  tuning?: Partial<WasmTuning>;
+}
+
+/** First byte offset handed out: page 0 stays unused (no buffer at address 0). */
+const HEAP_BASE = WASM_PAGE;
+
+/**
+ * Creates the wasm backend on a host.
+ * @param threads kernel threads (≥ 1); T − 1 workers are started through the host.
+ * @throws RangeError when `threads` or `maxMemoryPages` is out of range.
+ * @throws Error when a worker fails to start.
+ */
+export async function createWasmBackendOn(
+  host: WasmHost,
+  threads: number,
+  options: WasmCoreOptions = {},
+): Promise<Backend> {
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new RangeError(`threads must be an integer from 1 to 64, got ${String(threads)}`);
+  }
+  const maxPages = options.maxMemoryPages ?? 65536;
+  if (!Number.isInteger(maxPages) || maxPages < 32 || maxPages > 65536) {
+    throw new RangeError(`maxMemoryPages must be an integer from 32 to 65536, got ${String(maxPages)}`);
+  }
+  const tuning: WasmTuning = { ...DEFAULT_TUNING, ...options.tuning };
+
+  const memory = new wasmApi.Memory({ initial: 32, maximum: maxPages, shared: true });
+  const instance = await wasmApi.instantiate(host.module, { env: { memory } });
+  const kernels = instance.exports as unknown as KernelExports;
+
+  // Every SharedArrayBuffer object this memory has had (a new one after each grow).
+  const ownBuffers = new Set<ArrayBufferLike>([memory.buffer]);
+  const heap = new BlockAllocator(HEAP_BASE, (end) => {
+    const have = memory.buffer.byteLength;
+    if (end <= have) return;
+    const pages = Math.ceil((end - have) / WASM_PAGE);
+    try {
+      memory.grow(pages);
+    } catch (e) {
+      throw new RangeError(
+        `wasm backend: cannot grow memory to ${end} bytes (maximum ${maxPages} pages = ` +
+          `${(maxPages * WASM_PAGE) / 2 ** 20} MiB): ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    ownBuffers.add(memory.buffer);
+  });
+
+  const control = heap.alloc(kernels.controlBytes(threads));
+  new Uint8Array(memory.buffer, control, kernels.controlBytes(threads)).fill(0);
+  const workspaces = Array.from({ length: threads }, () => heap.alloc(kernels.workspaceBytes()));
+  kernels.init(control, workspaces[0]!, 0, threads);
+  kernels.setTuning(tuning.minParallelFlops, tuning.minParallelElements, tuning.spinCaller, tuning.spinWorker);
+
+  const workers: KernelWorker[] = [];
+  try {
+    for (let t = 1; t < threads; t++) {
+      workers.push(
+        await host.startWorker({
+          module: host.module, memory, control, workspace: workspaces[t]!, index: t, threads, spin: tuning.spinWorker,
+        }),
+      );
+    }
+  } catch (e) {
+    if (workers.length > 0) kernels.stopWorkers();
+    for (const w of workers) w.terminate();
+    throw e;
+  }
+
+  let disposed = false;
+  const live = (): void => {
+    if (disposed) throw new Error('wasm backend used after dispose()');
+  };
+  /** Byte offset of a buffer in this backend's memory. */
+  const ptr = (name: string, v: Float32Array): number => {
+    if (!(v instanceof Float32Array)) {
+      throw new TypeError(`${name} must be a Float32Array from this wasm backend's alloc()`);
+    }
+    if (!ownBuffers.has(v.buffer)) {
+      if (v.buffer !== memory.buffer) {
+        throw new TypeError(
+          `${name} is not in this wasm backend's memory: the wasm kernels can only read buffers ` +
+            `from its alloc() (copy the data into one)`,
+        );
+      }
+      ownBuffers.add(v.buffer);
+    }
+    return v.byteOffset;
+  };
+  const controlWords = new Int32Array(memory.buffer, control, kernels.controlBytes(threads) / 4);
+  /** Waits (in JavaScript) for the workers of a call that returned PENDING; throws if one failed. */
+  const check = (status: number): void => {
+    let rc = status;
+    while (rc === PENDING) {
+      const index = (kernels.pendingAddress() - control) >> 2;
+      const doneValue = kernels.pendingValue();
+      const now = Atomics.load(controlWords, index);
+      // block while the worker's DONE word still holds its old value (bounded, to re-check errors)
+      if (now !== doneValue && host.canBlock) Atomics.wait(controlWords, index, now, 100);
+      rc = kernels.joinPoll(host.canBlock ? 1000 : 1 << 20);
+    }
+    if (rc !== DONE) {
+      const why = workers.map((w) => w.lastError).find((e) => e !== undefined);
+      throw new Error(`wasm backend: a kernel worker failed${why ? `: ${why}` : ''}; the backend is unusable`);
+    }
+  };
+  const code = (activation: ActivationName): number => {
+    const c = ACTIVATION_CODE[activation];
+    if (c === undefined) throw new RangeError(`unknown activation "${String(activation)}"`);
+    return c;
+  };
+  let rowScratch = new Float64Array(16);
+  const scratch = (cols: number): Float64Array => {
+    if (rowScratch.length < cols) rowScratch = new Float64Array(cols);
+    return rowScratch;
+  };
+
+  return {
+    name: 'wasm',
+    threads,
+    detail:
+      `AssemblyScript → WebAssembly ${host.build === 'relaxed' ? 'relaxed SIMD (FMA via f32x4.relaxed_madd)' : 'SIMD (no FMA)'}` +
+      (threads > 1 ? `, ${threads - 1} worker thread${threads > 2 ? 's' : ''}` : ''),
+
+    alloc(length: number): Float32Array {
+      live();
+      if (!Number.isInteger(length) || length < 0) {
+        throw new RangeError(`alloc length must be a non-negative integer, got ${String(length)}`);
+      }
+      if (length > 2 ** 30) throw new RangeError(`alloc length ${length} exceeds the 4 GiB wasm32 memory`);
+      const start = heap.alloc(length * 4);
+      const view = new Float32Array(memory.buffer, start, length);
+      view.fill(0);
+      return view;
+    },
+
+    free(buffer: Float32Array): void {
+      live();
+      const start = ptr('free: buffer', buffer);
+      if (start % BLOCK_ALIGN !== 0 || heap.sizeOf(start) === undefined) {
+        throw new Error(`free: the buffer at byte ${start} is not a live block from alloc() (freed twice, or a subarray)`);
+      }
+      heap.release(start);
+    },
+
+    gemm(transA, transB, m, n, k, alpha, a, b, beta, c): void {
+      live();
+      checkGemm(m, n, k, a, b, c);
+      const pa = ptr('gemm A', a);
+      const pb = ptr('gemm B', b);
+      const pc = ptr('gemm C', c);
+      if (m === 0 || n === 0) return;
+      check(kernels.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, pb, beta, pc));
+    },
+
+    biasActivation(activation, s, bias, z, rows, cols): void {
+      live();
+      checkDim('rows', rows);
+      checkDim('cols', cols);
+      checkLength('s', s, rows * cols);
+      checkLength('bias', bias, cols);
+      checkLength('z', z, rows * cols);
+      const act = code(activation);
+      check(kernels.biasActivation(act, ptr('s', s), ptr('bias', bias), ptr('z', z), rows, cols));
+    },
+
+    activationBackward(activation, s, gz, gs, n): void {
+      live();
+      checkDim('n', n);
+      checkLength('s', s, n);
+      checkLength('gz', gz, n);
+      checkLength('gs', gs, n);
+      const act = code(activation);
+      check(kernels.activationBackward(act, ptr('s', s), ptr('gz', gz), ptr('gs', gs), n));
+    },
+
+    // The two costs run in TypeScript on the buffers in wasm memory, with the reference
+    // backend's float64 row helpers: the output layer is 9–10 wide, so this is ≈ 1% of a step,
+    // and the non-finite-logit rules of Backend.softmaxNll stay in one place.
+    softmaxNll(logits, targets, rows, cols, grad, scale, probs): number {
+      live();
+      checkDim('rows', rows);
+      checkDim('cols', cols);
+      ptr('logits', logits);
+      checkLength('logits', logits, rows * cols);
+      checkTargets(targets, rows, cols);
+      if (grad) {
+        ptr('grad', grad);
+        checkLength('grad', grad, rows * cols);
+      }
+      if (probs) {
+        ptr('probs', probs);
+        checkLength('probs', probs, rows * cols);
+      }
+      const p = scratch(cols);
+      let loss = 0;
+      for (let r = 0; r < rows; r++) {
+        const off = r * cols;
+        const t = targets[r]!;
+        const row = softmaxRow(logits, off, cols, p);
+        loss += rowNll(logits, off, t, cols, row);
+        if (probs) for (let j = 0; j < cols; j++) probs[off + j] = p[j]!;
+        if (grad) for (let j = 0; j < cols; j++) grad[off + j] = scale * (p[j]! - (j === t ? 1 : 0));
+      }
+      return loss;
+    },
+
+    softmaxQuadratic(logits, targets, rows, cols, grad, scale): number {
+      live();
+      checkDim('rows', rows);
+      checkDim('cols', cols);
+      ptr('logits', logits);
+      checkLength('logits', logits, rows * cols);
+      checkTargets(targets, rows, cols);
+      if (grad) {
+        ptr('grad', grad);
+        checkLength('grad', grad, rows * cols);
+      }
+      const p = scratch(cols);
+      let loss = 0;
+      for (let r = 0; r < rows; r++) {
+        const off = r * cols;
+        const t = targets[r]!;
+        softmaxRow(logits, off, cols, p);
+        // e_j = p_j − y_j ; C = ½ Σ e_j² ; ∂C/∂l_j = p_j (e_j − Σ_i e_i p_i)
+        let dot = 0;
+        for (let j = 0; j < cols; j++) {
+          const e = p[j]! - (j === t ? 1 : 0);
+          loss += 0.5 * e * e;
+          dot += e * p[j]!;
+        }
+        if (grad) {
+          for (let j = 0; j < cols; j++) grad[off + j] = scale * p[j]! * (p[j]! - (j === t ? 1 : 0) - dot);
+        }
+      }
+      return loss;
+    },
+
+    colSum(a, rows, cols, alpha, beta, out): void {
+      live();
+      checkDim('rows', rows);
+      checkDim('cols', cols);
+      checkLength('a', a, rows * cols);
+      checkLength('out', out, cols);
+      kernels.colSum(ptr('a', a), rows, cols, alpha, beta, ptr('out', out));
+    },
+
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      if (workers.length > 0) kernels.stopWorkers();
+      for (const w of workers) w.terminate();
+    },
+  };
+}
