@@ -188,6 +188,33 @@ test('wasm: gemm edge cases (k = 0, empty, beta = 0 ignores NaN, non-finite B in
   });
 });
 
+test('wasm: gemm at the kernels’ block and tile boundaries agrees with the reference', async () => {
+  // dot kernel (transB, m ≤ 128): k tails 1–3, two k blocks (KCD = 512), odd m and n; outer
+  // kernel: m just past the dot limit, KC = 256 and MC = 130 boundaries, direct-B limit (20 rows)
+  const shapes: Array<[number, number, number]> = [
+    [1, 5, 17], [3, 7, 18], [2, 1, 19], [127, 5, 515], [128, 9, 1027], [129, 6, 33],
+    [20, 17, 257], [21, 17, 257], [131, 9, 513], [261, 3, 40],
+  ];
+  await withBackend(createWasmBackend(2, { tuning: { minParallelFlops: 0 } }), (be) => {
+    for (const [m, n, k] of shapes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const rand = mulberry32(m * 31 + n * 7 + k);
+          const a = fillUniform(be.alloc(m * k), rand);
+          const b = fillUniform(be.alloc(k * n), rand);
+          const c = fillUniform(be.alloc(m * n), rand);
+          const cRef = Float32Array.from(c);
+          be.gemm(transA, transB, m, n, k, 0.75, a, b, 1, c);
+          ref.gemm(transA, transB, m, n, k, 0.75, a, b, 1, cRef);
+          const err = maxRelErr(c, cRef) / Math.sqrt(k);
+          assert.ok(err < 2e-6, `${m}×${n}×${k} transA=${transA} transB=${transB}: ${err}`);
+          for (const v of [a, b, c]) be.free(v);
+        }
+      }
+    }
+  });
+});
+
 /**
  * f(s) or f′(s) from the wasm kernel vs float64 on a dense grid: max |x − y|/(1 + |y|) (absolute
  * for |y| ≤ 1, relative beyond, as in the conformance suite).

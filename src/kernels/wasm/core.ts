@@ -41,6 +41,9 @@ interface KernelExports {
   stopWorkers(): void;
 }
 
+/** Byte offset in the control block of the word used to recognise views of the memory. */
+const PROBE_BYTE = 12;
+
 /** Status codes of the kernel entry points (assembly/index.ts). */
 const DONE = 0;
 const PENDING = 2;
@@ -148,8 +151,10 @@ export async function createWasmBackendOn(
   const instance = await wasmApi.instantiate(host.module, { env: { memory } });
   const kernels = instance.exports as unknown as KernelExports;
 
-  // Every SharedArrayBuffer object this memory has had (a new one after each grow).
-  const ownBuffers = new Set<ArrayBufferLike>([memory.buffer]);
+  // SharedArrayBuffer objects known to be views of this memory. V8 hands out a new object after a
+  // grow, and may replace it again later (it refreshes shared memories lazily), so identity with
+  // memory.buffer is not enough: an unknown buffer is recognised by a probe word (below).
+  const ownBuffers = new WeakSet<ArrayBufferLike>([memory.buffer]);
   const heap = new BlockAllocator(HEAP_BASE, (end) => {
     const have = memory.buffer.byteLength;
     if (end <= have) return;
@@ -162,7 +167,6 @@ export async function createWasmBackendOn(
           `${(maxPages * WASM_PAGE) / 2 ** 20} MiB): ${e instanceof Error ? e.message : String(e)}`,
       );
     }
-    ownBuffers.add(memory.buffer);
   });
 
   const control = heap.alloc(kernels.controlBytes(threads));
@@ -190,23 +194,32 @@ export async function createWasmBackendOn(
   const live = (): void => {
     if (disposed) throw new Error('wasm backend used after dispose()');
   };
+  const controlWords = new Int32Array(memory.buffer, control, kernels.controlBytes(threads) / 4);
+  /** Whether `buf` is this memory: a token written through our view is read back through it. */
+  const isOwnBuffer = (buf: ArrayBufferLike): boolean => {
+    if (ownBuffers.has(buf)) return true;
+    if (!(buf instanceof SharedArrayBuffer) || buf.byteLength < control + 16) return false;
+    const probe = new Int32Array(buf, control + PROBE_BYTE, 1);
+    for (const token of [0x2f1c_a5e3, -0x3e0b_7a11]) {
+      Atomics.store(controlWords, PROBE_BYTE / 4, token);
+      if (Atomics.load(probe, 0) !== token) return false;
+    }
+    ownBuffers.add(buf);
+    return true;
+  };
   /** Byte offset of a buffer in this backend's memory. */
   const ptr = (name: string, v: Float32Array): number => {
     if (!(v instanceof Float32Array)) {
       throw new TypeError(`${name} must be a Float32Array from this wasm backend's alloc()`);
     }
-    if (!ownBuffers.has(v.buffer)) {
-      if (v.buffer !== memory.buffer) {
-        throw new TypeError(
-          `${name} is not in this wasm backend's memory: the wasm kernels can only read buffers ` +
-            `from its alloc() (copy the data into one)`,
-        );
-      }
-      ownBuffers.add(v.buffer);
+    if (!isOwnBuffer(v.buffer)) {
+      throw new TypeError(
+        `${name} is not in this wasm backend's memory: the wasm kernels can only read buffers ` +
+          `from its alloc() (copy the data into one)`,
+      );
     }
     return v.byteOffset;
   };
-  const controlWords = new Int32Array(memory.buffer, control, kernels.controlBytes(threads) / 4);
   /** Waits (in JavaScript) for the workers of a call that returned PENDING; throws if one failed. */
   const check = (status: number): void => {
     let rc = status;

@@ -9,7 +9,7 @@
 //    A and 2·MR FMAs.
 //  - "dot": op(B) = Bᵀ with few rows of A (the back-propagated gradient `gs·Wᵀ` at small
 //    minibatch). Row j of B is column j of op(B), contiguous in p, so C[i,j] is a dot product of
-//    two contiguous rows; a DMR×2 tile of C is accumulated in 4-lane partial sums and reduced at
+//    two contiguous rows; a 2×4 tile of C is accumulated in 4-lane partial sums and reduced at
 //    the end of each k block. Packing B instead would copy all of W on every call.
 //
 // Every element of C goes through the same sequence of operations whichever tile, row block or
@@ -27,10 +27,12 @@ export const NR: i32 = 8;
 export const KC: i32 = 256;
 /** Row block of the outer kernel: the packed A block (MC·KC·4 ≈ 130 KiB) stays in L2. */
 export const MC: i32 = MR * 26;
-/** Rows of the dot micro-kernel's C tile. */
-export const DMR: i32 = 5;
+/** Rows (of op(A)) of the dot micro-kernel's C tile. */
+export const DMR: i32 = 2;
+/** Columns (rows of B) of the dot micro-kernel's C tile. */
+export const DNR: i32 = 4;
 /** Most rows of op(A) for which the dot kernel is used with op(B) = Bᵀ. */
-export const DOT_MAX_M: i32 = 40;
+export const DOT_MAX_M: i32 = 128;
 /** k block of the dot kernel (a multiple of 4). */
 export const KCD: i32 = 512;
 /** At most this many rows of op(A) per block read B in place (else B panels are packed). */
@@ -189,11 +191,16 @@ function packB(transB: bool, n: i32, k: i32, b: usize, jr: i32, nr: i32, pc: i32
   }
 }
 
-/** C row ← alpha·acc + beta·C row (beta = 0: C is not read). */
+/**
+ * C row ← alpha·acc + beta·C row (beta = 0: C is not read; beta = 1: no multiply, which gives the
+ * same bits as multiplying by 1, so edge tiles computed lane by lane agree).
+ */
 // @ts-ignore: decorator
 @inline function update(p: usize, acc: v128, alpha: v128, beta: f32, offset: usize): void {
   if (beta == 0) {
     v128.store(p + offset, f32x4.mul(alpha, acc));
+  } else if (beta == 1) {
+    v128.store(p + offset, f32x4.add(f32x4.mul(alpha, acc), v128.load(p + offset)));
   } else {
     v128.store(p + offset, f32x4.add(f32x4.mul(alpha, acc), f32x4.mul(f32x4.splat(beta), v128.load(p + offset))));
   }
@@ -275,14 +282,17 @@ function gemmDot(
     const kbp = (kb + 3) & ~3;
     const betaK: f32 = pc == 0 ? beta : 1;
     packADot(transA, m, k, a, i0, i1, pc, kb, kbp);
-    for (let j = j0; j < j1; j += 2) {
+    for (let j = j0; j < j1; j += DNR) {
+      // rows j..j+3 of B; past j1 the last row is repeated and its results are not stored
+      const nr = min(DNR, j1 - j);
       const pb0 = b + ((<usize>j * <usize>k + <usize>pc) << 2);
-      const two = j + 1 < j1;
-      const pb1 = two ? pb0 + ldb : pb0;
+      const pb1 = nr > 1 ? pb0 + ldb : pb0;
+      const pb2 = nr > 2 ? pb1 + ldb : pb1;
+      const pb3 = nr > 3 ? pb2 + ldb : pb2;
       for (let ir = i0; ir < i1; ir += DMR) {
         const pa = wsA + (<usize>(ir - i0) * <usize>kbp << 2);
         const cp = c + ((<usize>ir * <usize>n + <usize>j) << 2);
-        dotKernel(kb, pa, pb0, pb1, cp, ldc, alpha, betaK, min(DMR, i1 - ir), two);
+        dotKernel(kb, pa, pb0, pb1, pb2, pb3, cp, ldc, alpha, betaK, min(DMR, i1 - ir), nr);
       }
     }
   }
@@ -293,18 +303,27 @@ function gemmDot(
  * rows, each kbp/4 blocks of DMR×4 values ([q][r][0:4], p = 4q + lane); padding is zero.
  */
 function packADot(transA: bool, m: i32, k: i32, a: usize, i0: i32, i1: i32, pc: i32, kb: i32, kbp: i32): void {
+  const kb4 = kb & ~3;
   for (let ir = i0; ir < i1; ir += DMR) {
     const dst = wsA + (<usize>(ir - i0) * <usize>kbp << 2);
     for (let r = 0; r < DMR; r++) {
       const i = ir + r;
-      for (let p = 0; p < kbp; p++) {
-        let v: f32 = 0;
-        if (i < i1 && p < kb) {
-          v = transA
-            ? load<f32>(a + ((<usize>(pc + p) * <usize>m + <usize>i) << 2))
-            : load<f32>(a + ((<usize>i * <usize>k + <usize>(pc + p)) << 2));
+      const d = dst + (<usize>(r * 4) << 2);
+      if (i >= i1) {
+        for (let q = 0; q < kbp; q += 4) v128.store(d + (<usize>(q * DMR) << 2), f32x4.splat(0));
+      } else if (!transA) {
+        // A is m×k: row i is contiguous in p, four values at a time
+        const src = a + ((<usize>i * <usize>k + <usize>pc) << 2);
+        for (let q = 0; q < kb4; q += 4) v128.store(d + (<usize>(q * DMR) << 2), v128.load(src + (<usize>q << 2)));
+        for (let p = kb4; p < kbp; p++) {
+          store<f32>(d + (<usize>(kb4 * DMR + (p & 3)) << 2), p < kb ? load<f32>(src + (<usize>p << 2)) : 0);
         }
-        store<f32>(dst + (<usize>(((p >> 2) * DMR + r) * 4 + (p & 3)) << 2), v);
+      } else {
+        // A is k×m: op(A)[i, p] = A[p, i], one value per row of A
+        for (let p = 0; p < kbp; p++) {
+          const v: f32 = p < kb ? load<f32>(a + ((<usize>(pc + p) * <usize>m + <usize>i) << 2)) : 0;
+          store<f32>(d + (<usize>((p & ~3) * DMR + (p & 3)) << 2), v);
+        }
       }
     }
   }
@@ -325,73 +344,76 @@ function packADot(transA: bool, m: i32, k: i32, a: usize, i0: i32, i1: i32, pc: 
   return f32x4.extract_lane(f32x4.add(w, v128.shuffle<f32>(w, w, 1, 0, 3, 2)), 0);
 }
 
+/** Stores alpha·Σlanes(acc) + beta·C at `p` (beta = 0: C not read) when `q < nr`. */
 // @ts-ignore: decorator
-@inline function dotStore(p: usize, acc: v128, alpha: f32, beta: f32): void {
-  const s = hsum(acc);
-  store<f32>(p, beta == 0 ? alpha * s : alpha * s + beta * load<f32>(p));
+@inline function dotStore(p: usize, acc: v128, alpha: f32, beta: f32, q: i32, nr: i32): void {
+  if (q < nr) {
+    const s = hsum(acc);
+    store<f32>(p, beta == 0 ? alpha * s : alpha * s + beta * load<f32>(p));
+  }
 }
 
 /**
- * DMR×2 tile of C: C[r, 0:2] ← alpha·Σ_p A[r, p]·B[j+q, p] + beta·C. `pb0`/`pb1` point at the two
- * rows of B (the same row when only one column is wanted); kb values per row.
+ * DMR×DNR (2×4) tile of C: C[r, q] ← alpha·Σ_p A[r, p]·B[j+q, p] + beta·C, for r < mr, q < nr;
+ * `pb0`…`pb3` point at the rows of B, kb values each. Eight accumulators: with the four B vectors
+ * and two A vectors this fits V8's 15 allocatable xmm registers (a 5×2 tile spilled two
+ * accumulators to the stack and ran at half speed).
  */
 function dotKernel(
-  kb: i32, pa: usize, pb0: usize, pb1: usize, c: usize, ldc: usize,
-  alpha: f32, beta: f32, mr: i32, two: bool,
+  kb: i32, pa: usize, pb0: usize, pb1: usize, pb2: usize, pb3: usize, c: usize, ldc: usize,
+  alpha: f32, beta: f32, mr: i32, nr: i32,
 ): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  const kb4 = kb >> 2;
-  const tail = kb & 3;
-  const nq = tail != 0 ? kb4 + 1 : kb4;
-  for (let q = 0; q < nq; q++) {
-    let b0: v128, b1: v128;
-    if (q < kb4) {
-      b0 = v128.load(pb0);
-      b1 = v128.load(pb1);
-    } else {
-      b0 = loadTail(pb0, tail); // the packed A is zero past kb
-      b1 = loadTail(pb1, tail);
-    }
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  const kb4 = kb & ~3;
+  const end0 = pb0 + (<usize>kb4 << 2);
+  while (pb0 < end0) {
+    const b0 = v128.load(pb0);
+    const b1 = v128.load(pb1);
+    const b2 = v128.load(pb2);
+    const b3 = v128.load(pb3);
     let av = v128.load(pa);
     c00 = fma(av, b0, c00);
     c01 = fma(av, b1, c01);
+    c02 = fma(av, b2, c02);
+    c03 = fma(av, b3, c03);
     av = v128.load(pa, 16);
     c10 = fma(av, b0, c10);
     c11 = fma(av, b1, c11);
-    av = v128.load(pa, 32);
-    c20 = fma(av, b0, c20);
-    c21 = fma(av, b1, c21);
-    av = v128.load(pa, 48);
-    c30 = fma(av, b0, c30);
-    c31 = fma(av, b1, c31);
-    av = v128.load(pa, 64);
-    c40 = fma(av, b0, c40);
-    c41 = fma(av, b1, c41);
+    c12 = fma(av, b2, c12);
+    c13 = fma(av, b3, c13);
     pa += <usize>(DMR * 4) << 2;
     pb0 += 16;
     pb1 += 16;
+    pb2 += 16;
+    pb3 += 16;
   }
-  let cp = c;
-  dotStore(cp, c00, alpha, beta);
-  if (two) dotStore(cp + 4, c01, alpha, beta);
+  const tail = kb & 3;
+  if (tail != 0) {
+    // the last 1–3 values of each B row, zero-filled (the packed A is zero past kb)
+    const b0 = loadTail(pb0, tail);
+    const b1 = loadTail(pb1, tail);
+    const b2 = loadTail(pb2, tail);
+    const b3 = loadTail(pb3, tail);
+    let av = v128.load(pa);
+    c00 = fma(av, b0, c00);
+    c01 = fma(av, b1, c01);
+    c02 = fma(av, b2, c02);
+    c03 = fma(av, b3, c03);
+    av = v128.load(pa, 16);
+    c10 = fma(av, b0, c10);
+    c11 = fma(av, b1, c11);
+    c12 = fma(av, b2, c12);
+    c13 = fma(av, b3, c13);
+  }
+  dotStore(c, c00, alpha, beta, 0, nr);
+  dotStore(c + 4, c01, alpha, beta, 1, nr);
+  dotStore(c + 8, c02, alpha, beta, 2, nr);
+  dotStore(c + 12, c03, alpha, beta, 3, nr);
   if (mr < 2) return;
-  cp += ldc;
-  dotStore(cp, c10, alpha, beta);
-  if (two) dotStore(cp + 4, c11, alpha, beta);
-  if (mr < 3) return;
-  cp += ldc;
-  dotStore(cp, c20, alpha, beta);
-  if (two) dotStore(cp + 4, c21, alpha, beta);
-  if (mr < 4) return;
-  cp += ldc;
-  dotStore(cp, c30, alpha, beta);
-  if (two) dotStore(cp + 4, c31, alpha, beta);
-  if (mr < 5) return;
-  cp += ldc;
-  dotStore(cp, c40, alpha, beta);
-  if (two) dotStore(cp + 4, c41, alpha, beta);
+  const c1 = c + ldc;
+  dotStore(c1, c10, alpha, beta, 0, nr);
+  dotStore(c1 + 4, c11, alpha, beta, 1, nr);
+  dotStore(c1 + 8, c12, alpha, beta, 2, nr);
+  dotStore(c1 + 12, c13, alpha, beta, 3, nr);
 }

@@ -25,6 +25,8 @@ export { colSum } from './elementwise';
 @inline const OP: usize = 4;
 // @ts-ignore: decorator
 @inline const ERROR: usize = 8;
+// byte 12: PROBE, written and read only by the TypeScript side (core.ts) to recognise views of
+// this memory
 // @ts-ignore: decorator
 @inline const ARGS: usize = 16;
 /** DONE word of thread t (t ≥ 1) is at 64·(t+1): one cache line each. */
