@@ -9,9 +9,10 @@
  * 64 KiB are never handed out (so no buffer sits at address 0); then come the thread control block
  * and one workspace per thread (GEMM packing buffers), allocated once.
  *
- * Threads: with `threads` = T > 1, T − 1 workers run the module's `workerLoop` on the same memory;
- * large calls are split statically (GEMM by output column blocks, elementwise calls by rows), so
- * results are bit-identical for a given T (and, as the kernels are written, for any T).
+ * Threads: with `threads` = T > 1, T − 1 workers instantiate the module on the same memory and
+ * serve jobs posted in a control block (Atomics, no message per call). Large calls are split
+ * statically (GEMM by output column blocks, or row blocks when C is narrow; elementwise calls by
+ * rows), so results are bit-identical for a given T (and, as the kernels are written, for any T).
  */
 import {
   ACTIVATION_CODE,
@@ -107,13 +108,15 @@ export interface WasmTuning {
 
 /**
  * Defaults, from bench/gemm-wasm.ts on the 2-core Zen 4 machine: a split pays off from ≈ 4 MFLOP
- * (≈ 0.1 ms of one thread), well above the ≈ 10–30 µs it costs to wake a blocked worker.
+ * (≈ 70 µs on one thread), well above the ≈ 10–30 µs it costs to wake a blocked worker. A spin
+ * iteration costs ≈ 0.25 ns in optimised code: an idle worker spins ≈ 130 µs, longer than the
+ * gaps between the kernel calls of one training step, and the caller ≈ 65 µs before blocking.
  */
 export const DEFAULT_TUNING: Readonly<WasmTuning> = {
   minParallelFlops: 4e6,
   minParallelElements: 1 << 15,
-  spinCaller: 1 << 22,
-  spinWorker: 1 << 18,
+  spinCaller: 1 << 18,
+  spinWorker: 1 << 19,
 };
 
 /** Options of {@link createWasmBackendOn}. */

@@ -1,16 +1,17 @@
 // GEMM, CBLAS row-major semantics: C ← alpha·op(A)·op(B) + beta·C, op(A) m×k, op(B) k×n, C m×n.
 //
 // Two kernels, both register-tiled f32x4:
-//  - "outer": the BLIS scheme. For each k block (KC) and row block (MC), op(A) is packed into
-//    MR-row micro-panels ([p][r], zero-padded rows), and each NR = 8 column micro-panel of op(B) is
-//    either read in place (op(B) = B row-major, few rows of A: no packing cost, the paper's
-//    batch-10 forward pass and weight update) or packed ([p][j], zero-padded). The micro-kernel
-//    keeps an MR×8 tile of C in 2·MR registers and does, per p, 2 loads of B, MR broadcast loads of
-//    A and 2·MR FMAs.
-//  - "dot": op(B) = Bᵀ with few rows of A (the back-propagated gradient `gs·Wᵀ` at small
-//    minibatch). Row j of B is column j of op(B), contiguous in p, so C[i,j] is a dot product of
-//    two contiguous rows; a 2×4 tile of C is accumulated in 4-lane partial sums and reduced at
-//    the end of each k block. Packing B instead would copy all of W on every call.
+//  - "outer" (here): the BLIS scheme. For each k block (KC) and row block (MC), op(A) is packed
+//    into MR-row micro-panels ([p][r], zero-padded rows), and each NR = 8 column micro-panel of
+//    op(B) is either read in place (op(B) = B row-major with few rows of A or a short k block: the
+//    paper's batch-10 forward pass and weight update, no packing cost) or packed ([p][j],
+//    zero-padded). The micro-kernel keeps an MR×8 tile of C in 2·MR registers and does, per p, 2
+//    loads of B, MR broadcast loads of A and 2·MR FMAs.
+//  - "dot" (gemm-dot.ts): op(B) = Bᵀ with at most DOT_MAX_M rows of op(A), the back-propagated
+//    gradient gs·Wᵀ; W is read in place.
+//
+// Register budget: V8 gives wasm SIMD code only xmm0–xmm14, so a tile keeps at most ~10
+// accumulators; more, and V8 spills accumulators to the stack inside the loop (half speed).
 //
 // Every element of C goes through the same sequence of operations whichever tile, row block or
 // thread computes it, so results do not depend on how the work is split.
@@ -18,6 +19,7 @@
 // Source: K. Goto and R. van de Geijn, "Anatomy of high-performance matrix multiplication", ACM
 // TOMS 34(3), 2008; F. Van Zee and R. van de Geijn, "BLIS", ACM TOMS 41(3), 2015.
 import { fma } from './vmath';
+import { DMR, DOT_MAX_M, KCD, gemmDot } from './gemm-dot';
 
 /** Rows of the outer micro-kernel's C tile. */
 export const MR: i32 = 5;
@@ -27,16 +29,10 @@ export const NR: i32 = 8;
 export const KC: i32 = 256;
 /** Row block of the outer kernel: the packed A block (MC·KC·4 ≈ 130 KiB) stays in L2. */
 export const MC: i32 = MR * 26;
-/** Rows (of op(A)) of the dot micro-kernel's C tile. */
-export const DMR: i32 = 2;
-/** Columns (rows of B) of the dot micro-kernel's C tile. */
-export const DNR: i32 = 4;
-/** Most rows of op(A) for which the dot kernel is used with op(B) = Bᵀ. */
-export const DOT_MAX_M: i32 = 128;
-/** k block of the dot kernel (a multiple of 4). */
-export const KCD: i32 = 512;
-/** At most this many rows of op(A) per block read B in place (else B panels are packed). */
+/** At most this many rows of op(A) per block read B in place (else B panels are packed)… */
 export const DIRECT_B_MAX_M: i32 = 20;
+/** …or at most this deep a k block (the weight update at small batch: k = batch size). */
+export const DIRECT_B_MAX_K: i32 = 32;
 
 /** Bytes of workspace one thread needs: packed A, one packed B panel, one C tile. */
 export function gemmWorkspaceBytes(): i32 {
@@ -70,7 +66,7 @@ export function gemmRange(
   if (k == 0) {
     scaleC(n, beta, c, i0, i1, j0, j1);
   } else if (transB && m <= DOT_MAX_M && k >= 16) {
-    gemmDot(transA, m, n, k, alpha, a, b, beta, c, i0, i1, j0, j1);
+    gemmDot(transA, m, n, k, alpha, a, b, beta, c, i0, i1, j0, j1, wsA);
   } else {
     gemmOuter(transA, transB, m, n, k, alpha, a, b, beta, c, i0, i1, j0, j1);
   }
@@ -102,7 +98,9 @@ function gemmOuter(
     for (let ic = i0; ic < i1; ic += MC) {
       const mb = min(MC, i1 - ic);
       packA(transA, m, k, a, ic, mb, pc, kb);
-      const direct = !transB && mb <= DIRECT_B_MAX_M;
+      // B in place when few row tiles reuse each panel, or when the panel is short (kb rows n
+      // apart: long panels at a stride of 4 KiB would all fall into the same L1 sets)
+      const direct = !transB && (mb <= DIRECT_B_MAX_M || kb <= DIRECT_B_MAX_K);
       for (let jr = j0; jr < j1; jr += NR) {
         const nr = min(NR, j1 - jr);
         let pb: usize;
@@ -265,155 +263,4 @@ function kernelMRx8(
       store<f32>(p, beta == 0 ? alpha * acc : alpha * acc + beta * load<f32>(p));
     }
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// dot kernel (op(B) = Bᵀ, few rows)
-
-function gemmDot(
-  transA: bool, m: i32, n: i32, k: i32,
-  alpha: f32, a: usize, b: usize, beta: f32, c: usize,
-  i0: i32, i1: i32, j0: i32, j1: i32,
-): void {
-  const ldb = <usize>k << 2;
-  const ldc = <usize>n << 2;
-  for (let pc = 0; pc < k; pc += KCD) {
-    const kb = min(KCD, k - pc);
-    const kbp = (kb + 3) & ~3;
-    const betaK: f32 = pc == 0 ? beta : 1;
-    packADot(transA, m, k, a, i0, i1, pc, kb, kbp);
-    for (let j = j0; j < j1; j += DNR) {
-      // rows j..j+3 of B; past j1 the last row is repeated and its results are not stored
-      const nr = min(DNR, j1 - j);
-      const pb0 = b + ((<usize>j * <usize>k + <usize>pc) << 2);
-      const pb1 = nr > 1 ? pb0 + ldb : pb0;
-      const pb2 = nr > 2 ? pb1 + ldb : pb1;
-      const pb3 = nr > 3 ? pb2 + ldb : pb2;
-      for (let ir = i0; ir < i1; ir += DMR) {
-        const pa = wsA + (<usize>(ir - i0) * <usize>kbp << 2);
-        const cp = c + ((<usize>ir * <usize>n + <usize>j) << 2);
-        dotKernel(kb, pa, pb0, pb1, pb2, pb3, cp, ldc, alpha, betaK, min(DMR, i1 - ir), nr);
-      }
-    }
-  }
-}
-
-/**
- * Packs rows [i0, i1) × columns [pc, pc+kb) of op(A) into wsA for the dot kernel: groups of DMR
- * rows, each kbp/4 blocks of DMR×4 values ([q][r][0:4], p = 4q + lane); padding is zero.
- */
-function packADot(transA: bool, m: i32, k: i32, a: usize, i0: i32, i1: i32, pc: i32, kb: i32, kbp: i32): void {
-  const kb4 = kb & ~3;
-  for (let ir = i0; ir < i1; ir += DMR) {
-    const dst = wsA + (<usize>(ir - i0) * <usize>kbp << 2);
-    for (let r = 0; r < DMR; r++) {
-      const i = ir + r;
-      const d = dst + (<usize>(r * 4) << 2);
-      if (i >= i1) {
-        for (let q = 0; q < kbp; q += 4) v128.store(d + (<usize>(q * DMR) << 2), f32x4.splat(0));
-      } else if (!transA) {
-        // A is m×k: row i is contiguous in p, four values at a time
-        const src = a + ((<usize>i * <usize>k + <usize>pc) << 2);
-        for (let q = 0; q < kb4; q += 4) v128.store(d + (<usize>(q * DMR) << 2), v128.load(src + (<usize>q << 2)));
-        for (let p = kb4; p < kbp; p++) {
-          store<f32>(d + (<usize>(kb4 * DMR + (p & 3)) << 2), p < kb ? load<f32>(src + (<usize>p << 2)) : 0);
-        }
-      } else {
-        // A is k×m: op(A)[i, p] = A[p, i], one value per row of A
-        for (let p = 0; p < kbp; p++) {
-          const v: f32 = p < kb ? load<f32>(a + ((<usize>(pc + p) * <usize>m + <usize>i) << 2)) : 0;
-          store<f32>(d + (<usize>((p & ~3) * DMR + (p & 3)) << 2), v);
-        }
-      }
-    }
-  }
-}
-
-/** The last 1–3 values of a row of B, zero-filled to four lanes (never reads past them). */
-// @ts-ignore: decorator
-@inline function loadTail(p: usize, tail: i32): v128 {
-  if (tail == 1) return v128.load32_zero(p);
-  const v = v128.load64_zero(p);
-  return tail == 2 ? v : f32x4.replace_lane(v, 2, load<f32>(p, 8));
-}
-
-/** Sum of the four lanes, in a fixed order: (l0 + l2) + (l1 + l3). */
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  const w = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-  return f32x4.extract_lane(f32x4.add(w, v128.shuffle<f32>(w, w, 1, 0, 3, 2)), 0);
-}
-
-/** Stores alpha·Σlanes(acc) + beta·C at `p` (beta = 0: C not read) when `q < nr`. */
-// @ts-ignore: decorator
-@inline function dotStore(p: usize, acc: v128, alpha: f32, beta: f32, q: i32, nr: i32): void {
-  if (q < nr) {
-    const s = hsum(acc);
-    store<f32>(p, beta == 0 ? alpha * s : alpha * s + beta * load<f32>(p));
-  }
-}
-
-/**
- * DMR×DNR (2×4) tile of C: C[r, q] ← alpha·Σ_p A[r, p]·B[j+q, p] + beta·C, for r < mr, q < nr;
- * `pb0`…`pb3` point at the rows of B, kb values each. Eight accumulators: with the four B vectors
- * and two A vectors this fits V8's 15 allocatable xmm registers (a 5×2 tile spilled two
- * accumulators to the stack and ran at half speed).
- */
-function dotKernel(
-  kb: i32, pa: usize, pb0: usize, pb1: usize, pb2: usize, pb3: usize, c: usize, ldc: usize,
-  alpha: f32, beta: f32, mr: i32, nr: i32,
-): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-  const kb4 = kb & ~3;
-  const end0 = pb0 + (<usize>kb4 << 2);
-  while (pb0 < end0) {
-    const b0 = v128.load(pb0);
-    const b1 = v128.load(pb1);
-    const b2 = v128.load(pb2);
-    const b3 = v128.load(pb3);
-    let av = v128.load(pa);
-    c00 = fma(av, b0, c00);
-    c01 = fma(av, b1, c01);
-    c02 = fma(av, b2, c02);
-    c03 = fma(av, b3, c03);
-    av = v128.load(pa, 16);
-    c10 = fma(av, b0, c10);
-    c11 = fma(av, b1, c11);
-    c12 = fma(av, b2, c12);
-    c13 = fma(av, b3, c13);
-    pa += <usize>(DMR * 4) << 2;
-    pb0 += 16;
-    pb1 += 16;
-    pb2 += 16;
-    pb3 += 16;
-  }
-  const tail = kb & 3;
-  if (tail != 0) {
-    // the last 1–3 values of each B row, zero-filled (the packed A is zero past kb)
-    const b0 = loadTail(pb0, tail);
-    const b1 = loadTail(pb1, tail);
-    const b2 = loadTail(pb2, tail);
-    const b3 = loadTail(pb3, tail);
-    let av = v128.load(pa);
-    c00 = fma(av, b0, c00);
-    c01 = fma(av, b1, c01);
-    c02 = fma(av, b2, c02);
-    c03 = fma(av, b3, c03);
-    av = v128.load(pa, 16);
-    c10 = fma(av, b0, c10);
-    c11 = fma(av, b1, c11);
-    c12 = fma(av, b2, c12);
-    c13 = fma(av, b3, c13);
-  }
-  dotStore(c, c00, alpha, beta, 0, nr);
-  dotStore(c + 4, c01, alpha, beta, 1, nr);
-  dotStore(c + 8, c02, alpha, beta, 2, nr);
-  dotStore(c + 12, c03, alpha, beta, 3, nr);
-  if (mr < 2) return;
-  const c1 = c + ldc;
-  dotStore(c1, c10, alpha, beta, 0, nr);
-  dotStore(c1 + 4, c11, alpha, beta, 1, nr);
-  dotStore(c1 + 8, c12, alpha, beta, 2, nr);
-  dotStore(c1 + 12, c13, alpha, beta, 3, nr);
 }
