@@ -100,6 +100,39 @@ for (const batch of [10, 128]) {
   console.log(`paper-net step, GEMMs only, batch ${batch}: ${perThread.map((t, i) => `${(t * 1e3).toFixed(2)} ms at ${i + 1} thread${i ? 's' : ''}`).join(', ')}`);
 }
 
+// ---- a whole training step, in the order src/nn/mlp.ts runs its kernels ----------------------------
+/** Seconds per SGD step of the paper net (tanh, softmax NLL, fused update) on `be`. */
+function timeStep(be: Backend, batch: number): number {
+  const widths = [1024, 1000, 1000, 1000, 1000, 1000, 9];
+  const L = widths.length - 1;
+  const W = widths.slice(0, L).map((fanIn, i) => randomBuffer(fanIn * widths[i + 1]!).map((v) => v * 0.05));
+  const b = widths.slice(1).map((w) => new Float32Array(w));
+  const z = widths.map((w) => randomBuffer(batch * w)); // z[0] = x
+  const s = widths.slice(1).map((w) => new Float32Array(batch * w));
+  const gs = widths.slice(1).map((w) => new Float32Array(batch * w));
+  const y = new Int32Array(batch).map((_, i) => i % 9);
+  const lr = 1e-6; // keeps the weights (and the timing) stable over many steps
+  return timePerCall(() => {
+    for (let i = 0; i < L; i++) {
+      be.gemm(false, false, batch, widths[i + 1]!, widths[i]!, 1, z[i]!, W[i]!, 0, s[i]!);
+      if (i === L - 1) be.biasActivation('linear', s[i]!, b[i]!, s[i]!, batch, widths[i + 1]!);
+      else be.biasActivation('tanh', s[i]!, b[i]!, z[i + 1]!, batch, widths[i + 1]!);
+    }
+    be.softmaxNll(s[L - 1]!, y, batch, widths[L]!, gs[L - 1]!, 1 / batch);
+    for (let i = L - 1; i >= 0; i--) {
+      if (i > 0) be.gemm(false, true, batch, widths[i]!, widths[i + 1]!, 1, gs[i]!, W[i]!, 0, gs[i - 1]!);
+      be.gemm(true, false, widths[i]!, widths[i + 1]!, batch, -lr, z[i]!, gs[i]!, 1, W[i]!);
+      be.colSum(gs[i]!, batch, widths[i + 1]!, -lr, 1, b[i]!);
+      if (i > 0) be.activationBackward('tanh', s[i - 1]!, gs[i - 1]!, gs[i - 1]!, batch * widths[i]!);
+    }
+  }, 0.2);
+}
+console.log('\nwhole SGD step of the paper net (tanh, NLL, fused update), all kernels:');
+for (const batch of [10, 128]) {
+  const ts = backends.map((be) => timeStep(be, batch));
+  console.log(`  batch ${String(batch).padStart(3)}: ${ts.map((t, i) => `${(t * 1e3).toFixed(2)} ms at ${i + 1} thread${i ? 's' : ''}`).join(', ')}`);
+}
+
 // ---- elementwise kernels ------------------------------------------------------------------------
 const rows = 128;
 const cols = 1000;
