@@ -24,11 +24,11 @@ export class Rng {
     // pure-rand's own seeding puts the seed straight into the state, so nearby seeds start with
     // nearby streams; we fill the four state words through the SplitMix32 mixer instead.
     let x = seed | 0;
-    const words = [0, 0, 0, 0].map(() => {
+    const words: number[] = [0, 0, 0, 0].map((): number => {
       x = (x + 0x9e3779b9) | 0;
       return fmix32(x);
     });
-    if (words.every((w) => w === 0)) words[0] = 1; // the all-zero state is a fixed point
+    if (!words.some((w) => w !== 0)) words[0] = 1; // the all-zero state is a fixed point
     this.gen = xoroshiro128plusFromState(words);
   }
 
