@@ -1,0 +1,157 @@
+/**
+ * Memory measurements, each in a fresh child process so that peak RSS and heap figures belong to
+ * that measurement alone. Launched by bench/run.ts as
+ *   node --expose-gc --import tsx bench/lib/memory-child.ts '<json request>'
+ * and prints one JSON line. Not part of the library.
+ *
+ * - `heap`: SGD steps of a network (optionally with the Shapeset stream and the trainer's
+ *   bookkeeping, as in train()'s loop): heap used after a full GC before and after (retained
+ *   growth), heap growth during the loop with no forced GC (allocation), and the garbage
+ *   collections that ran during the loop (observed with PerformanceObserver 'gc').
+ * - `train`: a real train() of the paper's network on Shapeset (default 10,000-image validation and
+ *   test sets, probes with Jacobian spectra at update 0, a final evaluation), then peak RSS.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import type { BackendName } from '../../src/kernels/backend.ts';
+import { createBackend } from '../../src/kernels/index.ts';
+import { argmax } from '../../src/nn/mlp.ts';
+import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
+import { parseTrainConfig } from '../../src/run/config.ts';
+import { train } from '../../src/run/train.ts';
+import { BENCH_LR, benchMlp } from './net.ts';
+
+/** What the parent asks for. */
+export type MemoryRequest =
+  | { kind: 'heap'; backend: BackendName; threads: number; widths: number[]; batch: number; steps: number; warmup: number; data: boolean }
+  | { kind: 'train'; backend: BackendName; threads: number; updates: number };
+
+/** What a `heap` measurement reports (bytes). */
+export interface HeapReport {
+  kind: 'heap';
+  backend: string;
+  threads: number;
+  widths: number[];
+  batch: number;
+  steps: number;
+  data: boolean;
+  /** heapUsed after a full GC, before the loop. */
+  heapBefore: number;
+  /** heapUsed after the loop, before any forced GC (includes the loop's garbage, if any). */
+  heapAfterNoGc: number;
+  /** heapUsed after a full GC, after the loop. */
+  heapAfter: number;
+  /** GCs that ran during the loop (a loop that allocates nothing triggers none). */
+  gcDuringLoop: number;
+  /** (heapAfterNoGc − heapBefore) / steps when no GC ran during the loop: bytes allocated per step. */
+  bytesPerStep: number | null;
+  seconds: number;
+}
+
+/** What a `train` measurement reports. */
+export interface TrainReport {
+  kind: 'train';
+  backend: string;
+  threads: number;
+  updates: number;
+  /** process.resourceUsage().maxRSS in bytes. */
+  peakRss: number;
+  /** Breakdown at the end: rss, heapTotal, external, arrayBuffers. */
+  end: NodeJS.MemoryUsage;
+  seconds: number;
+  status: string;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function heap(req: Extract<MemoryRequest, { kind: 'heap' }>): Promise<HeapReport> {
+  if (!gc) throw new Error('run with --expose-gc');
+  const backend = await createBackend({ name: req.backend, threads: req.threads });
+  const mlp = benchMlp(backend, req.widths, [req.batch]);
+  const classes = req.widths[req.widths.length - 1]!;
+  const stream = req.data ? createShapesetStream(1, Math.round(Math.sqrt(req.widths[0]!)), []) : null;
+  const running = { loss: 0, wrong: 0, examples: 0 };
+  const B = req.batch;
+  const step = (): void => {
+    if (stream) {
+      const { x, y } = mlp.inputBuffers(B);
+      stream.next(x, y, B);
+      const loss = mlp.trainStep(null, null, B, BENCH_LR);
+      const logits = mlp.preactivation(mlp.depth - 1);
+      for (let r = 0; r < B; r++) if (argmax(logits, r * classes, classes) !== y[r]) running.wrong++;
+      running.loss += loss * B;
+      running.examples += B;
+    } else {
+      mlp.trainStep(null, null, B, BENCH_LR);
+    }
+  };
+  for (let i = 0; i < req.warmup; i++) step();
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
+  gc();
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  obs.observe({ entryTypes: ['gc'] });
+  const t0 = performance.now();
+  for (let i = 0; i < req.steps; i++) step();
+  const seconds = (performance.now() - t0) / 1e3;
+  const heapAfterNoGc = process.memoryUsage().heapUsed;
+  // let the observer deliver entries of GCs that ran during the loop
+  await new Promise((r) => setImmediate(r));
+  obs.disconnect();
+  const gcDuringLoop = gcs;
+  gc();
+  gc();
+  const heapAfter = process.memoryUsage().heapUsed;
+  mlp.dispose();
+  backend.dispose();
+  return {
+    kind: 'heap',
+    backend: req.backend,
+    threads: req.threads,
+    widths: req.widths,
+    batch: B,
+    steps: req.steps,
+    data: req.data,
+    heapBefore,
+    heapAfterNoGc,
+    heapAfter,
+    gcDuringLoop,
+    bytesPerStep: gcDuringLoop === 0 ? (heapAfterNoGc - heapBefore) / req.steps : null,
+    seconds,
+  };
+}
+
+async function trainRss(req: Extract<MemoryRequest, { kind: 'train' }>): Promise<TrainReport> {
+  const backend = await createBackend({ name: req.backend, threads: req.threads });
+  const dir = mkdtempSync(join(tmpdir(), 'glorot-bench-rss-'));
+  try {
+    const config = parseTrainConfig({ dataset: 'shapeset', updates: req.updates, probe: { interval: req.updates, early: false } }, 'bench');
+    const t0 = performance.now();
+    const r = await train({ outDir: dir, backend, config, runId: 'bench-rss' });
+    const seconds = (performance.now() - t0) / 1e3;
+    const end = process.memoryUsage();
+    backend.dispose();
+    return {
+      kind: 'train',
+      backend: req.backend,
+      threads: req.threads,
+      updates: req.updates,
+      peakRss: process.resourceUsage().maxRSS * 1024,
+      end,
+      seconds,
+      status: r.run.status,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const req = JSON.parse(process.argv[2] ?? '{}') as MemoryRequest;
+const report = req.kind === 'heap' ? await heap(req) : await trainRss(req);
+process.stdout.write(`${JSON.stringify(report)}\n`);
+process.exit(0);
