@@ -2,7 +2,9 @@
  * glorot native kernels: an N-API addon (plain C, node_api.h) over OpenBLAS.
  *
  * What it provides (the `native` backend, see src/kernels/backend.ts for the contract of each kernel):
- *   gemm            cblas_sgemm, row-major, transpose flags, alpha, beta (never copied transposes)
+ *   gemm            cblas_sgemm, row-major, transpose flags, alpha, beta (never copied transposes);
+ *                   at 2+ threads a small-batch product runs as column blocks on a small pool
+ *                   (see "Small-batch GEMM across threads" below)
  *   biasActivation  fused `s += bias; z = f(s)` for the 8 activations (codes = ACTIVATION_CODE)
  *   activationBackward  `gs = gz * f'(s)`
  *   softmaxNll, softmaxQuadratic, colSum   float64 accumulation, the non-finite logit rules
