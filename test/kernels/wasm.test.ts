@@ -14,6 +14,10 @@ kernelConformance('wasm threads=2', () => createWasmBackend(2));
 kernelConformance('wasm threads=2, split every call', () =>
   createWasmBackend(2, { tuning: { minParallelFlops: 0, minParallelElements: 0 } }),
 );
+// the caller never blocks (a browser page's main thread), with workers that block at once
+kernelConformance('wasm threads=2, caller spins, split every call', () =>
+  createWasmBackend(2, { canBlock: false, tuning: { minParallelFlops: 0, minParallelElements: 0, spinWorker: 0 } }),
+);
 kernelConformance('wasm plain SIMD (no FMA)', () => createWasmBackend(1, { build: 'plain' }));
 
 const ref = createReferenceBackend();

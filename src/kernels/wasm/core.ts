@@ -1,7 +1,9 @@
 /**
  * The `wasm` backend, independent of the JavaScript host: it imports nothing from Node, so a
  * browser page or Web Worker can use it with its own {@link WasmHost} (how to get the compiled
- * module, how to start a kernel worker). The Node host is in ./index.ts.
+ * module, how to start a kernel worker running ./worker-body.js). The Node host is in ./index.ts.
+ * In a browser, shared WebAssembly memory needs a cross-origin isolated page (COOP/COEP headers),
+ * and a page's main thread cannot block: give it `canBlock: false` (it then spins while waiting).
  *
  * Memory: one shared `WebAssembly.Memory`, imported by every instance of the kernel module (the
  * calling thread's and each worker's). Buffers from {@link Backend.alloc} are `Float32Array` views

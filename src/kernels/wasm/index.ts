@@ -31,6 +31,11 @@ export interface WasmBackendOptions extends WasmCoreOptions {
    * plain SIMD; `'plain'` forces plain SIMD; `'relaxed'` fails when it is not supported.
    */
   build?: WasmBuild | 'auto';
+  /**
+   * Whether the calling thread may block in `Atomics.wait` while workers finish (default true).
+   * `false` spins instead, as a browser page's main thread must; here it lets tests run that path.
+   */
+  canBlock?: boolean;
 }
 
 const BUILD_DIR = new URL('../../../build/wasm/', import.meta.url);
@@ -145,6 +150,6 @@ export async function createWasmBackend(threads: number, options: WasmBackendOpt
     module = await loadModule(choice);
     build = choice;
   }
-  const host: WasmHost = { module, build, canBlock: true, startWorker: startNodeWorker };
+  const host: WasmHost = { module, build, canBlock: options.canBlock ?? true, startWorker: startNodeWorker };
   return createWasmBackendOn(host, threads, options);
 }
