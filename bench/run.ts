@@ -14,9 +14,10 @@
  * - scaling:  step time for widths 250…2000 × depths 1…100.
  * - jobs:     throughput of parallel runs (src/run/jobs.ts) with 1 and 2 jobs.
  *
- * Options: --quick (≈ 2 min), --only step,gemm,… (a subset), --write (regenerate the GENERATED
- * block of BENCHMARKS.md and save bench/results/benchmarks.json), --from <json> (re-render a saved
- * run without measuring), --json <file> (also save the results there).
+ * Options: --quick (≈ 2 min), --only step,gemm,… (a subset), --quiet-wait <s> (before each
+ * section, wait up to s seconds until other processes keep < 0.25 cores busy), --write (regenerate
+ * the GENERATED block of BENCHMARKS.md and save bench/results/benchmarks.json), --from <json>
+ * (re-render a saved run without measuring), --json <file> (also save the results there).
  *
  * Peers are optional and benchmark-only: one that is not installed is skipped with a message.
  */
@@ -38,7 +39,7 @@ import { GEMM_SHAPES, gemmSection, jobsSection, probeSection, scalingSection, sh
 import { now, sleep } from './lib/stats.ts';
 import { startTfjs } from './lib/tfjs.ts';
 import { startTorch, torchUnavailable } from './lib/torch.ts';
-import { startLoadMeter } from './lib/load.ts';
+import { startLoadMeter, waitForQuiet } from './lib/load.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECTIONS = ['step', 'gemm', 'share', 'probe', 'shapeset', 'memory', 'scaling', 'jobs'] as const;
@@ -51,11 +52,12 @@ const { values: opts } = parseArgs({
     write: { type: 'boolean', default: false },
     from: { type: 'string' },
     json: { type: 'string' },
+    'quiet-wait': { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 });
 if (opts.help) {
-  console.log('npm run bench -- [--quick] [--only step,gemm,share,probe,shapeset,memory,scaling,jobs] [--write] [--json file] [--from results.json]');
+  console.log('npm run bench -- [--quick] [--only step,gemm,share,probe,shapeset,memory,scaling,jobs] [--quiet-wait seconds] [--write] [--json file] [--from results.json]');
   process.exit(0);
 }
 const RESULTS_JSON = join(ROOT, 'bench', 'results', 'benchmarks.json');
@@ -69,6 +71,8 @@ if (opts.from) {
 }
 
 const quick = opts.quick;
+/** Seconds to wait before each section for other processes to go quiet (shared machine). */
+const quietWait = Number(opts['quiet-wait']);
 const only = new Set<Section>(
   opts.only
     ? opts.only.split(',').map((s) => {
@@ -81,7 +85,7 @@ const only = new Set<Section>(
 /** Settings per mode: quick ≈ 2 min, full ≈ 10 min on the 2-core machine. */
 const P = quick
   ? { rounds: 3, trialSeconds: 0.25, warmupSeconds: 0.3, gemmRounds: 2, shareRounds: 2, shareTrial: 0.15, probeRepeats: 1, probeBlock: 150, probeWasm: false, shapesetRounds: 3, shapesetSeconds: 0.4, heapSteps: 10_000, paperHeapSteps: 200, rssUpdates: 30, scalingWidths: [250, 500, 1000], scalingDepths: [1, 5, 20], scalingRounds: 2, scalingTrial: 0.1, jobsRuns: 2, jobsUpdates: 300, jobsTrials: 1 }
-  : { rounds: 9, trialSeconds: 0.5, warmupSeconds: 1, gemmRounds: 5, shareRounds: 5, shareTrial: 0.3, probeRepeats: 3, probeBlock: 300, probeWasm: true, shapesetRounds: 5, shapesetSeconds: 1, heapSteps: 10_000, paperHeapSteps: 1000, rssUpdates: 200, scalingWidths: [250, 500, 1000, 2000], scalingDepths: [1, 5, 20, 100], scalingRounds: 3, scalingTrial: 0.3, jobsRuns: 4, jobsUpdates: 1500, jobsTrials: 1 };
+  : { rounds: 9, trialSeconds: 0.5, warmupSeconds: 1, gemmRounds: 5, shareRounds: 5, shareTrial: 0.3, probeRepeats: 3, probeBlock: 300, probeWasm: true, shapesetRounds: 5, shapesetSeconds: 1, heapSteps: 10_000, paperHeapSteps: 1000, rssUpdates: 200, scalingWidths: [250, 500, 1000, 2000], scalingDepths: [1, 5, 20, 100], scalingRounds: 3, scalingTrial: 0.3, jobsRuns: 4, jobsUpdates: 800, jobsTrials: 2 };
 
 const log = (s = ''): void => console.log(s);
 const heading = (s: string): void => log(`\n## ${s}\n`);
@@ -191,6 +195,11 @@ log(report.renderMachine(results));
 async function section(name: Section, title: string, fn: () => Promise<void>, render: () => string): Promise<void> {
   if (!only.has(name)) return;
   heading(title);
+  if (quietWait > 0) {
+    const t = now();
+    const load = await waitForQuiet(quietWait);
+    log(`(waited ${Math.round(now() - t)} s for a quiet machine: other processes now keep ${load.toFixed(2)} cores busy)`);
+  }
   const t0 = now();
   const meter = startLoadMeter();
   try {

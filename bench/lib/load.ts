@@ -44,3 +44,19 @@ export function startLoadMeter(): LoadMeter {
     return { stop: () => NaN };
   }
 }
+
+/**
+ * Waits, in windows of `windowSeconds`, until other processes keep fewer than `maxCores` cores busy,
+ * for at most `budgetSeconds`. Returns the load of the last window (NaN off Linux).
+ */
+export async function waitForQuiet(budgetSeconds: number, maxCores = 0.25, windowSeconds = 2): Promise<number> {
+  const deadline = performance.now() + budgetSeconds * 1e3;
+  let load = NaN;
+  do {
+    const m = startLoadMeter();
+    await new Promise((r) => setTimeout(r, windowSeconds * 1e3));
+    load = m.stop();
+    if (!(load >= maxCores)) return load;
+  } while (performance.now() < deadline);
+  return load;
+}

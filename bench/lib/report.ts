@@ -186,10 +186,10 @@ export function renderJobs(r: BenchResults): string {
   if (!j) return '_not run_';
   return (
     table(
-      ['--jobs', 'wall time', 'updates/s (all runs)', 'updates/s per run (reported by the runs)'],
-      j.trials.map((t) => [String(t.jobs), `${sig(t.seconds)} s`, sig(t.updatesPerSecond), sig(t.perRunUpdatesPerSecond)]),
+      ['--jobs', 'wall time', 'updates/s (all runs)', 'updates/s per run (reported by the runs)', 'cores busy with other work'],
+      j.trials.map((t) => [String(t.jobs), `${sig(t.seconds)} s`, sig(t.updatesPerSecond), sig(t.perRunUpdatesPerSecond), (t.otherCores ?? NaN).toFixed(2)]),
     ) +
-    `\n\n${j.runs} runs of the paper network on Shapeset (${j.updatesPerRun.toLocaleString('en')} updates each, minibatch 10, 1,000-image evaluation sets, probes at start and end) through src/run/jobs.ts (the runner behind \`glorot reproduce --jobs N\` / \`glorot run\`), backend ${j.backend}, 1 kernel thread per run. Throughput ratio **${times(j.speedup)}**; a run's own training speed with 2 jobs is ${times(j.perRunRatio)} of its speed alone.`
+    `\n\n${j.runs} runs of the paper network on Shapeset (${j.updatesPerRun.toLocaleString('en')} updates each, minibatch 10, 1,000-image evaluation sets, probes at start and end) through src/run/jobs.ts (the runner behind \`glorot reproduce --jobs N\` / \`glorot run\`), backend ${j.backend}, 1 kernel thread per run. Throughput ratio, best trial of each: **${times(j.speedup)}** (median trials: ${times(j.speedupMedian)}); a run's own training speed with 2 jobs is ${times(j.perRunRatio)} of its speed alone (medians).`
   );
 }
 

@@ -23,6 +23,7 @@ import { UPDATES_PER_EPOCH } from '../../src/run/config.ts';
 import { BENCH_LR, PAPER_WIDTHS, benchMlp, stepFlops } from './net.ts';
 import { TIMED_KERNELS, type TimedKernel, timedBackend } from './ours.ts';
 import { type Spread, median, now, sleep, spread } from './stats.ts';
+import { startLoadMeter } from './load.ts';
 
 /** Median seconds per call of `fn` over `batches` timed batches of calls lasting ≥ `batchSeconds` each. */
 export function timePerCall(fn: () => void, batchSeconds: number, batches: number): Spread {
@@ -78,11 +79,14 @@ export interface GemmResult {
   readonly gflops: number;
 }
 
-/** The target shape of issue 6 and the transposed variants a training step uses at batch 128. */
+/** The target shape of issue 6 and the three GEMM kinds of a training step at minibatch 128 and 10. */
 export const GEMM_SHAPES: readonly GemmShape[] = [
   { label: 'NN 128×1024×1024 (target)', transA: false, transB: false, m: 128, n: 1024, k: 1024, beta: 0 },
   { label: 'NT 128×1000×1000 (backward ∂C/∂s·Wᵀ)', transA: false, transB: true, m: 128, n: 1000, k: 1000, beta: 0 },
   { label: 'TN 1000×1000×128 β=1 (fused update zᵀ·∂C/∂s)', transA: true, transB: false, m: 1000, n: 1000, k: 128, beta: 1 },
+  { label: 'NN 10×1000×1000 (forward, minibatch 10)', transA: false, transB: false, m: 10, n: 1000, k: 1000, beta: 0 },
+  { label: 'NT 10×1000×1000 (backward, minibatch 10)', transA: false, transB: true, m: 10, n: 1000, k: 1000, beta: 0 },
+  { label: 'TN 1000×1000×10 β=1 (update, minibatch 10)', transA: true, transB: false, m: 1000, n: 1000, k: 10, beta: 1 },
 ];
 
 /**
@@ -492,9 +496,14 @@ export interface JobsResult {
   readonly runs: number;
   readonly updatesPerRun: number;
   readonly backend: string;
-  readonly trials: Array<{ jobs: number; seconds: number; updatesPerSecond: number; perRunUpdatesPerSecond: number }>;
-  /** Total updates/s with --jobs 2 ÷ with --jobs 1 (medians). */
+  readonly trials: Array<{ jobs: number; seconds: number; updatesPerSecond: number; perRunUpdatesPerSecond: number; otherCores: number }>;
+  /**
+   * Total updates/s with --jobs 2 ÷ with --jobs 1, best trial of each: other processes on the shared
+   * machine only ever slow a trial down, so the best trial is the least disturbed estimate.
+   */
   readonly speedup: number;
+  /** The same ratio from the median trials. */
+  readonly speedupMedian: number;
   /** Mean per-run training speed (updates/s reported by the runs) with 2 jobs ÷ with 1. */
   readonly perRunRatio: number;
 }
@@ -502,7 +511,9 @@ export interface JobsResult {
 /**
  * Runs a small real experiment (the paper's network on Shapeset, `runs` runs of `updates` updates,
  * small evaluation sets) through src/run/jobs.ts — the machinery of `glorot reproduce --jobs N` and
- * `glorot run` — with 1 and 2 jobs, each in a fresh output directory; order alternates by trial.
+ * `glorot run` — with 1 and 2 jobs, each in a fresh output directory; order alternates by trial
+ * (1, 2 then 2, 1 …). Each trial records how many cores other processes kept busy meanwhile: the
+ * 2-job trial needs both cores, so a busy machine hurts it most.
  */
 export async function jobsSection(runs: number, updates: number, trials: number): Promise<JobsResult> {
   const variants = [
@@ -541,7 +552,9 @@ export async function jobsSection(runs: number, updates: number, trials: number)
       };
       try {
         const t0 = now();
+        const meter = startLoadMeter();
         const outcomes = await runJobs(planned, { outDir: dir, jobs, backend: 'auto', threads: 1, onEvent });
+        const otherCores = meter.stop();
         const seconds = now() - t0;
         const bad = outcomes.filter((o) => o.status !== 'finished');
         if (bad.length > 0) throw new Error(`jobs bench: runs did not finish: ${bad.map((o) => `${o.runId} ${o.status} ${o.detail ?? ''}`).join('; ')}`);
@@ -553,7 +566,7 @@ export async function jobsSection(runs: number, updates: number, trials: number)
             store.close();
           }
         }
-        results.push({ jobs, seconds, updatesPerSecond: (planned.length * updates) / seconds, perRunUpdatesPerSecond: ups.length ? ups.reduce((a, b) => a + b, 0) / ups.length : NaN });
+        results.push({ jobs, seconds, updatesPerSecond: (planned.length * updates) / seconds, perRunUpdatesPerSecond: ups.length ? ups.reduce((a, b) => a + b, 0) / ups.length : NaN, otherCores });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -561,12 +574,14 @@ export async function jobsSection(runs: number, updates: number, trials: number)
     }
   }
   const of = (j: number, key: 'updatesPerSecond' | 'perRunUpdatesPerSecond'): number => median(results.filter((r) => r.jobs === j).map((r) => r[key]));
+  const best = (j: number): number => Math.max(...results.filter((r) => r.jobs === j).map((r) => r.updatesPerSecond));
   return {
     runs: planned.length,
     updatesPerRun: updates,
     backend: backendName,
     trials: results,
-    speedup: of(2, 'updatesPerSecond') / of(1, 'updatesPerSecond'),
+    speedup: best(2) / best(1),
+    speedupMedian: of(2, 'updatesPerSecond') / of(1, 'updatesPerSecond'),
     perRunRatio: of(2, 'perRunUpdatesPerSecond') / of(1, 'perRunUpdatesPerSecond'),
   };
 }
