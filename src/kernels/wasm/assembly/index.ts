@@ -235,7 +235,7 @@ export function activationBackward(act: i32, s: usize, gz: usize, gs: usize, n: 
   return DONE;
 }
 
-/** Asks every worker to leave workerLoop. */
+/** Asks every worker to stop (workerPoll returns 2; its JavaScript loop ends). */
 export function stopWorkers(): void {
   dispatch(OP_QUIT);
 }
