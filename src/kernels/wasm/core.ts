@@ -200,14 +200,17 @@ export async function createWasmBackendOn(
     if (disposed) throw new Error('wasm backend used after dispose()');
   };
   const controlWords = new Int32Array(memory.buffer, control, kernels.controlBytes(threads) / 4);
+  let probeToken = (Math.random() * 2 ** 31) | 0;
   /** Whether `buf` is this memory: a token written through our view is read back through it. */
   const isOwnBuffer = (buf: ArrayBufferLike): boolean => {
     if (ownBuffers.has(buf)) return true;
     if (!(buf instanceof SharedArrayBuffer) || buf.byteLength < control + 16) return false;
+    // two fresh tokens (another backend's memory has its own probe word at the same offset)
     const probe = new Int32Array(buf, control + PROBE_BYTE, 1);
-    for (const token of [0x2f1c_a5e3, -0x3e0b_7a11]) {
-      Atomics.store(controlWords, PROBE_BYTE / 4, token);
-      if (Atomics.load(probe, 0) !== token) return false;
+    for (let i = 0; i < 2; i++) {
+      probeToken = (probeToken + 0x9e37_79b9) | 0;
+      Atomics.store(controlWords, PROBE_BYTE / 4, probeToken);
+      if (Atomics.load(probe, 0) !== probeToken) return false;
     }
     ownBuffers.add(buf);
     return true;
