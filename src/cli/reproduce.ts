@@ -76,7 +76,7 @@ function jobProgress(totalRuns: number, totalUpdates: number, updatesOf: (runId:
   let doneUpdates = 0;
   let skippedUpdates = 0;
   let done = 0;
-  let lastLine = 0;
+  let lastLine = -Infinity;
   let running = true;
   const state = (): { value: number; ups: number; eta: string; current: string } => {
     let value = doneUpdates;

@@ -169,16 +169,16 @@ export function registerTrainCommands(program: Command): void {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
-      const bar = new cliProgress.SingleBar(
-        {
-          format: '{run} |{bar}| {value}/{total} updates · {ups} upd/s · loss {loss} · test err {err}',
-          noTTYOutput: true,
-          notTTYSchedule: 10_000,
-          hideCursor: true,
-        },
-        cliProgress.Presets.shades_classic,
-      );
+      // a bar on a terminal; plain lines every 10 s otherwise (CI logs, `… > log`)
+      const tty = process.stdout.isTTY === true;
+      const bar = tty
+        ? new cliProgress.SingleBar(
+            { format: '{run} |{bar}| {value}/{total} updates · {ups} upd/s · loss {loss} · test err {err}', hideCursor: true },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
       let started = false;
+      let lastLine = -Infinity;
       const onProgress = (p: TrainProgress): void => {
         const payload = {
           run: p.run,
@@ -186,6 +186,14 @@ export function registerTrainCommands(program: Command): void {
           loss: Number.isFinite(p.loss) ? p.loss.toFixed(4) : '—',
           err: p.testError === null ? '—' : `${p.testError.toFixed(2)}%`,
         };
+        if (!bar) {
+          const now = performance.now();
+          if (now - lastLine >= 10_000 || p.update === p.updates) {
+            lastLine = now;
+            console.log(`${payload.run}: update ${p.update}/${p.updates} · ${payload.ups} upd/s · loss ${payload.loss} · test err ${payload.err}`);
+          }
+          return;
+        }
         if (!started) {
           bar.start(p.updates, p.update, payload);
           started = true;
@@ -200,7 +208,8 @@ export function registerTrainCommands(program: Command): void {
           signal: controller.signal,
           onProgress,
         });
-        if (started) bar.stop();
+        if (started) bar?.stop();
+        started = false;
         const lines = [`run ${r.run.id}: ${r.run.status}${r.run.statusDetail ? ` (${r.run.statusDetail})` : ''}`];
         if (r.test) lines.push(`  test error ${r.test.errorRate.toFixed(2)}% · test NLL ${r.test.nll.toFixed(4)} (${r.test.examples} examples)`);
         if (r.validation) lines.push(`  validation error ${r.validation.errorRate.toFixed(2)}%`);
@@ -210,7 +219,7 @@ export function registerTrainCommands(program: Command): void {
         console.log(lines.join('\n'));
         if (r.run.status === 'diverged') process.exitCode = 2;
       } finally {
-        if (started) bar.stop();
+        if (started) bar?.stop();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         backend.dispose();
