@@ -5,6 +5,14 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands.ts';
 
+// `glorot runs | head`: a closed pipe ends the command quietly, as Unix tools do
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 const program = new Command();
 program
   .name('glorot')
