@@ -17,7 +17,9 @@
  * Options: --quick (≈ 2 min), --only step,gemm,… (a subset), --quiet-wait <s> (before each
  * section, wait up to s seconds until other processes keep < 0.25 cores busy), --write (regenerate
  * the GENERATED block of BENCHMARKS.md and save bench/results/benchmarks.json), --from <json>
- * (re-render a saved run without measuring), --json <file> (also save the results there).
+ * (re-render a saved run without measuring), --json <file> (also save the results there),
+ * --merge <json> (start from a saved run and replace only the sections run now: on a shared machine,
+ * a section can be re-measured in a quiet moment; each section records its date and background load).
  *
  * Peers are optional and benchmark-only: one that is not installed is skipped with a message.
  */
@@ -53,11 +55,12 @@ const { values: opts } = parseArgs({
     from: { type: 'string' },
     json: { type: 'string' },
     'quiet-wait': { type: 'string', default: '0' },
+    merge: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (opts.help) {
-  console.log('npm run bench -- [--quick] [--only step,gemm,share,probe,shapeset,memory,scaling,jobs] [--quiet-wait seconds] [--write] [--json file] [--from results.json]');
+  console.log('npm run bench -- [--quick] [--only step,gemm,share,probe,shapeset,memory,scaling,jobs] [--quiet-wait seconds] [--merge results.json] [--write] [--json file] [--from results.json]');
   process.exit(0);
 }
 const RESULTS_JSON = join(ROOT, 'bench', 'results', 'benchmarks.json');
@@ -187,7 +190,18 @@ async function machineInfo(): Promise<Omit<MachineInfo, 'loadAfter' | 'seconds'>
 
 const started = now();
 const partial = await machineInfo();
-const results: BenchResults = { machine: { ...partial, loadAfter: [], seconds: 0 }, errors: {}, load: {} };
+const results: BenchResults = { machine: { ...partial, loadAfter: [], seconds: 0 }, errors: {}, load: {}, sectionDates: {} };
+if (opts.merge) {
+  // start from a saved run; the sections run now replace its sections (each keeps its own date and load)
+  const old = JSON.parse(readFileSync(opts.merge, 'utf8')) as BenchResults;
+  for (const k of SECTIONS) {
+    if (only.has(k) || old[k] === undefined) continue;
+    (results as unknown as Record<string, unknown>)[k] = old[k];
+    if (old.load?.[k] !== undefined) results.load[k] = old.load[k]!;
+    const d = old.sectionDates?.[k] ?? old.machine.date;
+    results.sectionDates![k] = d;
+  }
+}
 log(`# glorot benchmark (${quick ? 'quick' : 'full'})\n`);
 log(report.renderMachine(results));
 
@@ -203,6 +217,7 @@ async function section(name: Section, title: string, fn: () => Promise<void>, re
   const t0 = now();
   const meter = startLoadMeter();
   try {
+    results.sectionDates![name] = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     await fn();
     results.load[name] = meter.stop();
     log(render());
@@ -217,7 +232,7 @@ async function section(name: Section, title: string, fn: () => Promise<void>, re
 // which of our backends work here (the wasm backend is new; a hang must not stall the benchmark)
 const ours: Array<{ name: BackendName; threads: number }> = [];
 const oursSkipped: Array<{ id: string; why: string }> = [];
-if (only.has('step') || only.has('gemm') || only.has('share') || only.has('memory')) {
+if (only.has('step') || only.has('gemm') || only.has('share') || only.has('memory') || only.has('probe')) {
   for (const name of ['native', 'wasm'] as const) {
     for (const threads of [1, 2]) {
       const why = await preflight(name, threads);

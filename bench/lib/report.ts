@@ -33,11 +33,11 @@ export function renderMachine(r: BenchResults): string {
       : '- TensorFlow.js: not run.',
     `- Load average (1/5/15 min) before: ${m.loadBefore.map((l) => l.toFixed(2)).join(' / ')}, after: ${m.loadAfter.map((l) => l.toFixed(2)).join(' / ')}. ` +
       'The machine is shared with other engineers\' tests and runs: figures are noisy; trust the ratios (measured interleaved, in the same minutes) more than absolute times.',
-    `- Cores kept busy by other processes, averaged over each section (from /proc/stat minus the benchmark's own CPU time): ${
+    `- Cores kept busy by other processes while each section ran (from /proc/stat minus the benchmark's own CPU time), and when: ${
       Object.entries(r.load ?? {})
-        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}${r.sectionDates?.[k] ? ` (${r.sectionDates[k]!.slice(5, 16).replace('T', ' ')})` : ''}`)
         .join(', ') || '—'
-    } (of ${m.cores}).`,
+    } (of ${m.cores} cores).`,
   ];
   return lines.join('\n');
 }

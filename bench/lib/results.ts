@@ -73,6 +73,8 @@ export interface BenchResults {
   errors: Record<string, string>;
   /** Average cores kept busy by OTHER processes while each section ran (see lib/load.ts). */
   load: Record<string, number>;
+  /** When each section ran (ISO time); sections can come from different runs with --merge. */
+  sectionDates?: Record<string, string>;
 }
 
 /** Median seconds per step of contender `id` at `batch`, or NaN. */
