@@ -1,8 +1,9 @@
 /**
  * The report's checks: each of our measurements beside the paper's value, with a verdict and the
  * exact rule that gave it (docs/DECISIONS.md "Report", docs/REPORT.md). Verdicts: `pass` (the
- * paper's claim holds in our runs / the phenomenon is shown), `fail` (it does not / not shown),
- * `not-run` (the runs it needs were not made at this scale).
+ * paper's claim holds in our runs / the phenomenon is shown), `weak` (a comparison goes the paper's
+ * way but is not statistically significant: one seed, or Welch p ≥ the paper's 0.005), `fail` (it
+ * does not / not shown), `not-run` (the runs it needs were not made at this scale).
  *
  * Every threshold is a named constant below; the rule text shown in the report is built from them.
  */
@@ -16,8 +17,11 @@ import type { RunOutcome, Selection } from './select.ts';
 import type { Table1 } from './table1.ts';
 import { welchTTest } from './stats.ts';
 
-/** A check's outcome. */
-export type Verdict = 'pass' | 'fail' | 'not-run';
+/** A check's outcome; `weak` = shown, but not significant (see the module comment). */
+export type Verdict = 'pass' | 'weak' | 'fail' | 'not-run';
+
+/** Every verdict, in the order the report counts them. */
+export const VERDICTS: readonly Verdict[] = ['pass', 'weak', 'fail', 'not-run'];
 
 /** The kinds of checks. */
 export type CheckGroup = 'jacobian' | 'variance' | 'chance' | 'phenomenon';
@@ -161,6 +165,12 @@ export function spreadRatio(values: readonly number[]): number {
 }
 
 const fmt = (x: number | null, digits = 3): string => (x === null || !Number.isFinite(x) ? '—' : Number(x.toPrecision(digits)).toString());
+
+/** "1 epoch", "0.25 epochs", "3 epochs": a count with its noun, plural unless exactly 1. */
+export function plural(n: number, noun: string, digits = 3): string {
+  const text = fmt(n, digits);
+  return `${text} ${text === '1' ? noun : `${noun}s`}`;
+}
 
 function notRun(id: string, group: CheckGroup, title: string, paper: number | null, paperText: string, rule: string, why: string, source: string): Check {
   return { id, group, title, ours: null, oursText: 'not run', paper, paperText, verdict: 'not-run', rule, detail: why, runs: [], source };
@@ -366,10 +376,29 @@ export function tanhLayerByLayer(p98: ReadonlyArray<ReadonlyArray<readonly [numb
   return { shown: m >= 2 && prefix && ordered, times };
 }
 
+/**
+ * Phenomenon rule, Fig. 10: with normalized initialization the layer-by-layer saturation of Fig. 3
+ * disappears. A hidden layer "saturates" when its 98th percentile reaches {@link TANH_SATURATION_P98}
+ * at some probe point. Shown when no layer of the normalized run saturates, or (when the standard
+ * run is given) fewer of its layers saturate than the standard run's.
+ * @param normalized per hidden layer (index k−1) of the Tanh N run, the series [update, p98].
+ * @param standard the same for the Tanh run, or null when there is none.
+ */
+export function tanhNoSaturation(
+  normalized: ReadonlyArray<ReadonlyArray<readonly [number, number]>>,
+  standard: ReadonlyArray<ReadonlyArray<readonly [number, number]>> | null,
+): { shown: boolean; normalizedSaturated: number; standardSaturated: number | null; times: Array<number | null> } {
+  const times = tanhLayerByLayer(normalized).times;
+  const normalizedSaturated = times.filter((t) => t !== null).length;
+  const standardSaturated = standard === null ? null : tanhLayerByLayer(standard).times.filter((t) => t !== null).length;
+  const shown = normalizedSaturated === 0 || (standardSaturated !== null && normalizedSaturated < standardSaturated);
+  return { shown, normalizedSaturated, standardSaturated, times };
+}
+
 /** Phenomena of Figs. 2–4 and 6–8, and Tanh N beating Tanh (Table 1). */
 function phenomenonChecks(l: Lookup, table: Table1): Check[] {
   const out: Check[] = [];
-  const epochs = (u: number): string => `update ${u.toLocaleString('en-US')} (${fmt(u / 20000)} epochs)`;
+  const epochs = (u: number): string => `update ${u.toLocaleString('en-US')} (${plural(u / 20000, 'epoch')})`;
 
   // Fig. 2: sigmoid top-layer collapse
   {
@@ -430,11 +459,45 @@ function phenomenonChecks(l: Lookup, table: Table1): Check[] {
     }
   }
 
+  // Fig. 10: no layer-by-layer saturation with normalized init
+  {
+    const id = 'phenomenon.tanhn-no-saturation';
+    const title = 'Tanh N: no layer-by-layer saturation (Fig. 10)';
+    const rule = `a hidden layer saturates when its 98th percentile reaches ≥ ${TANH_SATURATION_P98} at some probe point; shown when no layer of the Tanh N run saturates, or fewer of its layers than of the Tanh (standard init) run`;
+    const o = l.run('Tanh N');
+    if (!o) out.push(notRun(id, 'phenomenon', title, 0, 'no layer saturates', rule, 'no Tanh N run', '§4.2.2, Fig. 10'));
+    else {
+      const p98Of = (x: RunOutcome): Array<Array<[number, number]>> => Array.from({ length: x.shape.hidden.length }, (_, i) => series(l.store, x.runId, 'activation.p98', i + 1));
+      const pn = p98Of(o);
+      const t = l.run('Tanh');
+      const r = tanhNoSaturation(pn, t ? p98Of(t) : null);
+      const finals = pn.map((s) => s[s.length - 1]?.[1] ?? NaN);
+      const recorded = pn.some((s) => s.length > 0);
+      out.push({
+        id,
+        group: 'phenomenon',
+        title,
+        ours: r.normalizedSaturated,
+        oursText: `${r.normalizedSaturated} of ${pn.length} layers saturated${r.standardSaturated === null ? '' : ` (Tanh: ${r.standardSaturated})`}`,
+        paper: 0,
+        paperText: 'the saturation of Fig. 3 disappears',
+        verdict: recorded ? (r.shown ? 'pass' : 'fail') : 'not-run',
+        rule,
+        detail:
+          `Tanh N saturation updates: ${r.times.map((u, i) => `L${i + 1} ${u === null ? 'never' : u.toLocaleString('en-US')}`).join(', ')}; final 98th percentiles: ${finals.map((v, i) => `L${i + 1} ${fmt(v)}`).join(', ')}` +
+          (r.standardSaturated === null ? '; no Tanh run to compare' : `; Tanh (standard init): ${r.standardSaturated} layer${r.standardSaturated === 1 ? '' : 's'} saturated`) +
+          (r.shown || !recorded ? '' : ' — saturation did not disappear in this run'),
+        runs: t ? [o.runId, t.runId] : [o.runId],
+        source: '§4.2.2, Fig. 10',
+      });
+    }
+  }
+
   // Fig. 4: softsign saturates less than tanh
   {
     const id = 'phenomenon.softsign-less-saturated';
     const title = 'Softsign saturates less than tanh at the end of training (Figs. 3–4)';
-    const rule = `fraction of activations within ${1 - ASYMPTOTE_LEVEL} of the asymptotes ±1 (|z| ≥ ${ASYMPTOTE_LEVEL}, from the stored activation histograms: bins whose centre lies there), averaged over hidden layers at the last probe point; shown when softsign's < tanh's and tanh's ≥ ${TANH_MIN_SATURATED} (otherwise tanh did not saturate and there is nothing to compare). Not f′-based: softsign's working region, its knees at |z| ≈ 0.6–0.8 (Fig. 4), already has f′ ≈ 0.1`;
+    const rule = `fraction of activations within ${fmt(1 - ASYMPTOTE_LEVEL)} of the asymptotes ±1 (|z| ≥ ${ASYMPTOTE_LEVEL}, from the stored activation histograms: bins whose centre lies there), averaged over hidden layers at the last probe point; shown when softsign's < tanh's and tanh's ≥ ${TANH_MIN_SATURATED} (otherwise tanh did not saturate and there is nothing to compare). Not f′-based: softsign's working region, its knees at |z| ≈ 0.6–0.8 (Fig. 4), already has f′ ≈ 0.1`;
     const t = l.run('Tanh');
     const s = l.run('Softsign');
     if (!t || !s) out.push(notRun(id, 'phenomenon', title, null, 'softsign saturates less', rule, `${!t ? 'no Tanh run' : ''}${!t && !s ? ', ' : ''}${!s ? 'no Softsign run' : ''}`, '§3.2, Fig. 4'));
@@ -475,7 +538,7 @@ function phenomenonChecks(l: Lookup, table: Table1): Check[] {
     const id = `phenomenon.tanhn-beats-tanh.${col.dataset}`;
     const title = `Tanh N beats Tanh on ${col.title} (Table 1)`;
     const chance = datasetChance(col.dataset);
-    const rule = `shown when Tanh N's mean test error < Tanh's and Tanh N learned (error more than ${LEARNED_MARGIN_PP} points below the dataset's chance level${chance === null ? ', unknown here: not required' : ` of ${chance.toFixed(2)} %`}); significance by Welch's t-test at p < ${PAPER_SIGNIFICANCE_P} reported beside (not required)`;
+    const rule = `shown when Tanh N's mean test error < Tanh's and Tanh N learned (error more than ${LEARNED_MARGIN_PP} points below the dataset's chance level${chance === null ? ', unknown here: not required' : ` of ${chance.toFixed(2)} %`}); pass when shown and significant (Welch's t-test, p < ${PAPER_SIGNIFICANCE_P}); weak ("shown, not significant") when shown with one seed per configuration or p ≥ ${PAPER_SIGNIFICANCE_P}`;
     const a = table.cells.find((c) => c.dataset === col.dataset && c.label === 'Tanh N');
     const b = table.cells.find((c) => c.dataset === col.dataset && c.label === 'Tanh');
     const paperA = col.paperColumn ? paperTable1('Tanh N', col.paperColumn) : null;
@@ -495,10 +558,11 @@ function phenomenonChecks(l: Lookup, table: Table1): Check[] {
       oursText: `${a.mean.toFixed(2)} vs ${b.mean.toFixed(2)} %`,
       paper: paperA !== null && paperB !== null ? paperA - paperB : null,
       paperText,
-      verdict: a.mean < b.mean && learned ? 'pass' : 'fail',
+      verdict: a.mean < b.mean && learned ? (w !== null && w.p < PAPER_SIGNIFICANCE_P ? 'pass' : 'weak') : 'fail',
       rule,
       detail:
-        (w ? `Welch p = ${w.p.toPrecision(2)} (${w.p < PAPER_SIGNIFICANCE_P ? 'significant' : 'not significant'})` : `not testable (${Math.min(a.errors.length, b.errors.length)} seed${Math.min(a.errors.length, b.errors.length) === 1 ? '' : 's'})`) +
+        `gap ${fmt(b.mean - a.mean)} points; ` +
+        (w ? `Welch p = ${w.p.toPrecision(2)} (${w.p < PAPER_SIGNIFICANCE_P ? 'significant' : 'not significant'})` : `significance not testable (${plural(Math.min(a.errors.length, b.errors.length), 'seed')})`) +
         (learned ? '' : `; Tanh N did not get clearly below chance (${chance!.toFixed(2)} %): nothing to compare`),
       runs: [...a.runIds, ...b.runIds],
       source: 'Table 1, Fig. 11',

@@ -8,7 +8,7 @@ import { PAPER_OTHER, PAPER_TABLE1_SOURCE } from './paper.ts';
 import type { ReportSummary } from './summary.ts';
 import { formatOurs, inTopGroup, type Table1, type Table1Cell } from './table1.ts';
 
-const VERDICT_TEXT: Record<Check['verdict'], string> = { pass: 'pass', fail: 'fail', 'not-run': 'not run' };
+const VERDICT_TEXT: Record<Check['verdict'], string> = { pass: 'pass', weak: 'shown (not significant)', fail: 'fail', 'not-run': 'not run' };
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -169,7 +169,7 @@ function header(s: ReportSummary): { title: string; facts: Array<[string, string
     ['compute backend', s.backends.join('; ') || '—'],
     ['datasets run', s.datasets.filter((d) => d.status === 'ran').map((d) => d.title).join(', ') || 'none'],
     ['figures 2–10 and per-run checks drawn from', s.mainDataset ?? '—'],
-    ['checks', `${s.checkCounts.pass} pass · ${s.checkCounts.fail} fail · ${s.checkCounts['not-run']} not run`],
+    ['checks', `${s.checkCounts.pass} pass · ${s.checkCounts.weak} shown (not significant) · ${s.checkCounts.fail} fail · ${s.checkCounts['not-run']} not run`],
     ['generated', s.generatedAt],
     ['versions', Object.entries(s.versions).map(([k, v]) => `${k} ${v}`).join(', ') || '—'],
   ];
@@ -180,7 +180,7 @@ const CSS = `body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1400px;
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;margin:.5em 0}
 td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}th{background:#f3f3f3}
 .small{font-size:.85em;color:#444}.ref{color:#888;font-style:italic}.warn{color:#a33}
-tr.pass td.v{background:#dff3df;font-weight:bold}tr.fail td.v{background:#f8dddd;font-weight:bold}tr.not-run td.v{background:#eee;color:#777}
+tr.pass td.v{background:#dff3df;font-weight:bold}tr.weak td.v{background:#fbf3d0;font-weight:bold}tr.fail td.v{background:#f8dddd;font-weight:bold}tr.not-run td.v{background:#eee;color:#777}
 .fig img{max-width:100%;border:1px solid #ddd}.facts th{width:22em}`;
 
 /** The report's HTML page (self-contained; links are relative to `<outDir>/report/`). */

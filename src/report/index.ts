@@ -11,7 +11,7 @@ import { createBackend } from '../kernels/index.ts';
 import { createReferenceBackend } from '../kernels/reference.ts';
 import { DATABASE_FILE } from '../store/paths.ts';
 import { openRunStore, type RunStore } from '../store/runStore.ts';
-import { buildChecks } from './checks.ts';
+import { buildChecks, type Verdict } from './checks.ts';
 import { renderHtml, renderMarkdown } from './document.ts';
 import { buildFig2, buildFig3, buildFig10 } from './figures/activations.ts';
 import { composeFigure, type FigureBuild, type FigureContext, placeholderPanel } from './figures/common.ts';
@@ -197,7 +197,7 @@ export async function writeReport(input: ReportInput): Promise<ReportSummary> {
 
     const table1 = buildTable1(selections, ranDatasets);
     const checks = buildChecks(store, selections, table1, mainDataset);
-    const counts = { pass: 0, fail: 0, 'not-run': 0 };
+    const counts: Record<Verdict, number> = { pass: 0, weak: 0, fail: 0, 'not-run': 0 };
     for (const c of checks.checks) counts[c.verdict]++;
     const firstRun = selections.flatMap((s) => s.candidates.flatMap((c) => c.runs))[0];
 

@@ -3,12 +3,12 @@
  * figure file, every run with its outcome, the scale and the datasets missing. JSON: NaN never
  * appears (absent numbers are null).
  */
-import type { Check, VarianceTable } from './checks.ts';
+import type { Check, VarianceTable, Verdict } from './checks.ts';
 import type { ConfigLabel, ReportScale } from './input.ts';
 import type { Table1 } from './table1.ts';
 
-/** Version tag of the summary's layout. */
-export const SUMMARY_SCHEMA = 'glorot-report/1';
+/** Version tag of the summary's layout (2: verdict `weak` added, `checkCounts.weak`). */
+export const SUMMARY_SCHEMA = 'glorot-report/2';
 
 /** One run as listed in the summary. */
 export interface SummaryRun {
@@ -75,7 +75,8 @@ export interface ReportSummary {
   readonly missingDatasets: ReadonlyArray<{ readonly dataset: string; readonly message: string }>;
   readonly table1: Table1;
   readonly checks: readonly Check[];
-  readonly checkCounts: Readonly<Record<'pass' | 'fail' | 'not-run', number>>;
+  /** Checks per verdict: pass, weak (shown, not significant), fail, not-run. */
+  readonly checkCounts: Readonly<Record<Verdict, number>>;
   readonly varianceTables: readonly VarianceTable[];
   readonly chance: { readonly priors: readonly number[]; readonly errorPercent: number };
   readonly selections: readonly SummarySelection[];

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { asymptoteFractions, buildChecks, chanceError, type Check, type ChecksResult, sigmoidCollapse, shapesetClassPriors, tanhLayerByLayer } from '../../src/report/checks.ts';
+import { asymptoteFractions, buildChecks, chanceError, type Check, type ChecksResult, plural, sigmoidCollapse, shapesetClassPriors, tanhLayerByLayer, tanhNoSaturation } from '../../src/report/checks.ts';
 import type { ConfigLabel, ReportDataset } from '../../src/report/input.ts';
 import { selectAll } from '../../src/report/select.ts';
 import { buildTable1 } from '../../src/report/table1.ts';
@@ -33,6 +33,31 @@ function checksFor(runs: Partial<Record<ConfigLabel, Omit<SyntheticRun, 'id'>>>)
     const selections = selectAll(store, datasets, () => {});
     const table = buildTable1(selections, ['shapeset']);
     return buildChecks(store, selections, table, 'shapeset');
+  } finally {
+    store.close();
+  }
+}
+
+/** Like {@link checksFor}, with several seeds per label: `runs[label]` lists one run per seed. */
+function checksForSeeds(runs: Partial<Record<ConfigLabel, Array<Omit<SyntheticRun, 'id'>>>>): ChecksResult {
+  const dir = mkdtempSync(join(tmpdir(), 'glorot-checks-'));
+  dirs.push(dir);
+  const w = openRunStore(dir);
+  const configs: ReportDataset['configs'][number][] = [];
+  for (const [label, list] of Object.entries(runs) as Array<[ConfigLabel, Array<Omit<SyntheticRun, 'id'>>]>) {
+    const entries = list.map((r, i) => {
+      const id = `${label.toLowerCase().replace(' ', '-')}-s${i + 1}`;
+      writeSyntheticRun(w, { ...r, id, seed: i + 1 });
+      return { runId: id, learningRate: r.learningRate ?? 0.1, seed: i + 1 };
+    });
+    configs.push({ label, runs: entries });
+  }
+  w.close();
+  const store = openRunStore(dir, { readonly: true });
+  try {
+    const datasets: ReportDataset[] = [{ dataset: 'shapeset', status: 'ran', configs }];
+    const selections = selectAll(store, datasets, () => {});
+    return buildChecks(store, selections, buildTable1(selections, ['shapeset']), 'shapeset');
   } finally {
     store.close();
   }
@@ -118,8 +143,8 @@ test('checks on synthetic records where every phenomenon is shown → pass', () 
     'chance.sigmoid5',
     'phenomenon.sigmoid-collapse',
     'phenomenon.tanh-layer-by-layer',
+    'phenomenon.tanhn-no-saturation',
     'phenomenon.softsign-less-saturated',
-    'phenomenon.tanhn-beats-tanh.shapeset',
     'phenomenon.fig6.standard',
     'phenomenon.fig6.normalized',
     'phenomenon.fig7.standard',
@@ -129,6 +154,8 @@ test('checks on synthetic records where every phenomenon is shown → pass', () 
   ]) {
     assert.equal(verdict(r, id), 'pass', id);
   }
+  // one seed each: the comparison goes the paper's way but cannot be significant
+  assert.equal(verdict(r, 'phenomenon.tanhn-beats-tanh.shapeset'), 'weak');
   assert.equal(verdict(r, 'variance.softsign-n'), 'not-run');
   const jac = r.checks.find((c) => c.id === 'jacobian.standard')!;
   assert.equal(jac.ours, 0.49);
@@ -158,6 +185,7 @@ test('checks on synthetic records where no phenomenon is shown → fail (never a
       init: 'normalized',
       testError: 30,
       scalar: (n, k) => {
+        if (n === 'activation.p98') return 0.99; // every layer saturated from the start
         if (n === 'activation.std') return 0.5 / k;
         if (n === 'backprop_grad.std') return 0.01 * k;
         if (n === 'jacobian.sv_mean') return 0.5;
@@ -173,6 +201,7 @@ test('checks on synthetic records where no phenomenon is shown → fail (never a
     'chance.sigmoid5',
     'phenomenon.sigmoid-collapse',
     'phenomenon.tanh-layer-by-layer',
+    'phenomenon.tanhn-no-saturation',
     'phenomenon.softsign-less-saturated',
     'phenomenon.tanhn-beats-tanh.shapeset',
     'phenomenon.fig6.standard',
@@ -209,4 +238,40 @@ test('asymptote fractions: the share of histogram mass in bins centred at |z| �
   const counts = Float64Array.from([5, 0, 0, 0, 40, 40, 0, 0, 0, 5]);
   const h = { update: 9, layer: 1, tensor: 'activation', edges, counts, nan: 10, posinf: 0, neginf: 0 };
   assert.deepEqual(asymptoteFractions([h, { ...h, layer: 2, counts: new Float64Array(10).fill(1), nan: 0 }], 3), [0.1, 0.2]);
+});
+
+test('Fig. 10 rule: Tanh N saturating no layer, or fewer than Tanh, is shown; as many or more is not', () => {
+  const sat = (u: number): Array<[number, number]> => [[0, 0.5], [u, 0.97], [u * 10, 0.99]];
+  const never: Array<[number, number]> = [[0, 0.3], [100, 0.6]];
+  assert.equal(tanhNoSaturation([never, never, never], null).shown, true, 'none saturated, no Tanh run');
+  assert.equal(tanhNoSaturation([sat(10), never, never], [sat(10), sat(100), never]).shown, true, '1 < 2');
+  const r = tanhNoSaturation([sat(10), sat(10), sat(10), never], [sat(10), sat(100), never, never]);
+  assert.deepEqual({ shown: r.shown, n: r.normalizedSaturated, s: r.standardSaturated }, { shown: false, n: 3, s: 2 }, 'the quick-scale case: 3 ≥ 2');
+  assert.equal(tanhNoSaturation([sat(10), never], null).shown, false, 'saturation without a Tanh run to compare is not shown');
+});
+
+test('Tanh N beats Tanh: significant over seeds → pass; same direction but p ≥ 0.005 → weak; one seed → weak', () => {
+  const tanh = (e: number): Omit<SyntheticRun, 'id'> => ({ activation: 'tanh', init: 'standard', testError: e });
+  const tanhN = (e: number): Omit<SyntheticRun, 'id'> => ({ activation: 'tanh', init: 'normalized', testError: e });
+  const sig = checksForSeeds({ Tanh: [tanh(30), tanh(30.2), tanh(29.9)], 'Tanh N': [tanhN(20), tanhN(20.1), tanhN(19.8)] });
+  assert.equal(verdict(sig, 'phenomenon.tanhn-beats-tanh.shapeset'), 'pass');
+  const noisy = checksForSeeds({ Tanh: [tanh(30), tanh(20), tanh(40)], 'Tanh N': [tanhN(29), tanhN(19), tanhN(39)] });
+  assert.equal(verdict(noisy, 'phenomenon.tanhn-beats-tanh.shapeset'), 'weak');
+  assert.match(noisy.checks.find((c) => c.id === 'phenomenon.tanhn-beats-tanh.shapeset')!.detail, /not significant/);
+  const one = checksForSeeds({ Tanh: [tanh(30)], 'Tanh N': [tanhN(29.5)] });
+  assert.equal(verdict(one, 'phenomenon.tanhn-beats-tanh.shapeset'), 'weak');
+  assert.match(one.checks.find((c) => c.id === 'phenomenon.tanhn-beats-tanh.shapeset')!.detail, /not testable \(1 seed\)/);
+});
+
+test('number formatting in check text: plurals and no floating-point noise', () => {
+  assert.equal(plural(1, 'epoch'), '1 epoch');
+  assert.equal(plural(0.25, 'epoch'), '0.25 epochs');
+  assert.equal(plural(3, 'epoch'), '3 epochs');
+  const r = checksFor({
+    Tanh: { activation: 'tanh', init: 'standard' },
+    Softsign: { activation: 'softsign', init: 'standard' },
+    Sigmoid: { activation: 'sigmoid', init: 'standard', scalar: (n, k, u) => (n === 'activation.mean' ? (k === 3 && u >= 1 ? 0.03 : 0.5) : undefined), updates: [0, 20000, 40000] },
+  });
+  for (const c of r.checks) assert.doesNotMatch(`${c.rule} ${c.detail} ${c.oursText}`, /\d\.\d{8,}|\b1 epochs\b/, c.id);
+  assert.match(r.checks.find((c) => c.id === 'phenomenon.sigmoid-collapse')!.detail, /\(1 epoch\)/);
 });
