@@ -6,7 +6,7 @@ import { createBackend, describeBackend, parseBackendName, parseThreads } from '
 import type { BackendName } from '../kernels/backend.ts';
 import { Mlp } from '../nn/mlp.ts';
 import { readExperiment, planRuns, type PlannedRun } from '../run/experiment.ts';
-import { runJobs, type JobEvent, type RunOutcome } from '../run/jobs.ts';
+import { killWorkers, runJobs, type JobEvent, type RunOutcome } from '../run/jobs.ts';
 import { planReproduce, reproduce } from '../run/reproduce.ts';
 import { openDataset } from '../data/dataset.ts';
 import { SCALES, type Scale } from '../run/scales.ts';
@@ -132,7 +132,10 @@ function jobProgress(totalRuns: number, totalUpdates: number, updatesOf: (runId:
 function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const stop = (): void => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) {
+      killWorkers(); // a second Ctrl-C quits at once: no worker may outlive us
+      process.exit(130);
+    }
     process.stderr.write('\nstopping: every running run writes a checkpoint; re-run the same command to continue (Ctrl-C again quits at once)\n');
     controller.abort();
   };

@@ -155,6 +155,14 @@ export function registerTrainCommands(program: Command): void {
     .option('--run-id <id>', 'name of the new run (default: made from the config)')
     .option('--resume <run>', 'continue an interrupted run from its last checkpoint')
     .action(async (o: TrainCliOptions) => {
+      if (o.resume !== undefined) {
+        const given = Object.entries(o)
+          .filter(([k, v]) => v !== undefined && !['resume', 'out', 'backend', 'threads'].includes(k))
+          .map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+        if (given.length > 0) {
+          throw new Error(`--resume continues a run with its stored configuration: ${given.join(', ')} cannot be given with it`);
+        }
+      }
       const config = o.resume ? undefined : parseTrainConfig(configInput(o), o.config ? `--config ${o.config}` : 'options');
       const backend = await createBackend({
         ...(o.backend !== undefined ? { name: parseBackendName(o.backend, '--backend') } : {}),

@@ -56,6 +56,19 @@ export function stableJson(v: unknown): string {
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
+/** Every live worker of this process, so none outlives it (see {@link killWorkers}). */
+const liveWorkers = new Set<ChildProcess>();
+
+/**
+ * Kills every worker at once (SIGKILL): for a second Ctrl-C, which must quit immediately. Their runs
+ * resume later from their last checkpoints. Also called when this process exits.
+ */
+export function killWorkers(): void {
+  for (const c of liveWorkers) c.kill('SIGKILL');
+  liveWorkers.clear();
+}
+process.on('exit', killWorkers);
+
 /**
  * Runs the planned runs.
  * @throws Error when a stored run with the same id has a different configuration (the message
@@ -117,15 +130,20 @@ function runOne(run: PlannedRun, resume: boolean, options: JobOptions, children:
   return new Promise((resolve) => {
     const child = fork(WORKER, [], {
       execArgv: ['--import', 'tsx'],
-      // same process group: a terminal Ctrl-C reaches every worker (and the parent forwards it too)
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // own process group: a terminal Ctrl-C reaches only this process, which forwards one SIGINT
+      // (checkpoint and stop) and, on a second Ctrl-C, kills the workers; a worker whose parent dies
+      // sees its IPC channel close and stops with a checkpoint (worker.ts)
+      detached: true,
     });
     children.add(child);
+    liveWorkers.add(child);
     let settled = false;
     const finish = (o: RunOutcome): void => {
       if (settled) return;
       settled = true;
       children.delete(child);
+      liveWorkers.delete(child);
       resolve(o);
     };
     child.on('message', (m: WorkerMessage) => {

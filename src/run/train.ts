@@ -21,6 +21,7 @@ import type { EvaluationRecord, RunInfo } from '../store/types.ts';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint.ts';
 import type { TrainConfig } from './config.ts';
 import { isProbePoint } from './schedule.ts';
+import { acquireRunLock } from './lock.ts';
 
 /** Progress of a running training, reported to the caller (the CLI's progress bar). */
 export interface TrainProgress {
@@ -85,6 +86,9 @@ export function openConfigDataset(config: TrainConfig): Promise<Dataset> {
   });
 }
 
+/** How often (ms) the training loop yields to the event loop, so an interrupt is seen promptly. */
+const YIELD_MS = 100;
+
 /** Running sums of the training cost and errors between probe points (part of a checkpoint). */
 interface Running {
   loss: number;
@@ -146,20 +150,24 @@ function toStore(r: ProbeResult): { scalars: ProbeResult['scalars']; histograms:
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const started = performance.now();
   const store = openRunStore(options.outDir);
+  const releases: Array<() => void> = [];
   try {
-    return await trainIn(store, options, started);
+    return await trainIn(store, options, started, releases);
   } finally {
+    for (const release of releases) release();
     store.close();
   }
 }
 
-async function trainIn(store: RunStore, options: TrainOptions, started: number): Promise<TrainResult> {
+async function trainIn(store: RunStore, options: TrainOptions, started: number, releases: Array<() => void>): Promise<TrainResult> {
   const { outDir, backend } = options;
   let run: RunInfo;
   let config: TrainConfig;
   if (options.resume) {
     if (!options.runId) throw new Error('--resume needs a run id');
     run = store.getRun(options.runId);
+    releases.push(acquireRunLock(outDir, run.id));
+    run = store.getRun(run.id); // re-read: another process may have finished it before we took the lock
     config = run.config as unknown as TrainConfig;
     if (run.status === 'finished') {
       return { run, test: null, validation: null, modelPath: join(outDir, 'models', `${run.id}.safetensors`), seconds: 0 };
@@ -175,6 +183,7 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number):
       threads: backend.threads,
       versions: { backend: backend.detail },
     });
+    releases.push(acquireRunLock(outDir, run.id));
   }
   const dataset = options.dataset ?? (await openConfigDataset(config));
   let mlp: Mlp;
@@ -212,6 +221,7 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number):
   let reportLoss = 0;
   let reportCount = 0;
   const loopStart = performance.now();
+  let lastYield = loopStart;
 
   const record = (u: number): void => {
     const jacobian = config.probe.jacobianAt === 'every' || u === 0 ? config.probe.jacobianExamples : 0;
@@ -259,9 +269,14 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number):
       }
       if (u > start && u % config.checkpointInterval === 0 && u < config.updates) saveCheckpoint(u);
       if (u >= config.updates) break;
+      if ((u & 63) === 0 && performance.now() - lastYield > YIELD_MS) {
+        // let SIGINT/SIGTERM handlers (and IPC) run: the loop is otherwise synchronous
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
       if (options.signal?.aborted) {
         saveCheckpoint(u);
-        run = store.setStatus(run.id, 'interrupted', `interrupted at update ${u}; resume with: glorot train --resume ${run.id}`);
+        run = store.setStatus(run.id, 'interrupted', `interrupted at update ${u}; resume with: glorot train --resume ${run.id} --out ${outDir}`);
         return { run, test: lastTest, validation: lastValidation, modelPath: null, seconds: (performance.now() - started) / 1000 };
       }
       const { x, y } = mlp.inputBuffers(B);

@@ -42,8 +42,16 @@ function send(m: WorkerMessage): Promise<void> {
 }
 
 const controller = new AbortController();
-process.on('SIGINT', () => controller.abort());
-process.on('SIGTERM', () => controller.abort());
+let signals = 0;
+const onSignal = (): void => {
+  // the first signal checkpoints and stops the run; a second one (a second Ctrl-C) quits at once
+  if (++signals > 1) process.exit(130);
+  controller.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+// the parent died or went away: stop with a checkpoint rather than train on unobserved
+process.on('disconnect', () => controller.abort());
 
 process.once('message', (req: WorkerRequest) => {
   void (async () => {
