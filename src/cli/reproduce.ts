@@ -8,7 +8,11 @@ import { Mlp } from '../nn/mlp.ts';
 import { readExperiment, planRuns, type PlannedRun } from '../run/experiment.ts';
 import { killWorkers, runJobs, type JobEvent, type RunOutcome } from '../run/jobs.ts';
 import { planReproduce, reproduce } from '../run/reproduce.ts';
-import { openDataset } from '../data/dataset.ts';
+import { existsSync } from 'node:fs';
+import { openConfigDataset } from '../run/train.ts';
+import { probePoints } from '../run/schedule.ts';
+import { openRunStore } from '../store/runStore.ts';
+import { databasePath } from '../store/paths.ts';
 import { SCALES, type Scale } from '../run/scales.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
 import { intOption } from './train.ts';
@@ -26,36 +30,78 @@ export function formatDuration(seconds: number): string {
   return `${s} s`;
 }
 
+/** What the estimate needs to know of a run's dataset. */
+interface DatasetShape {
+  readonly inputSize: number;
+  /** Validation + test examples evaluated at every probe point. */
+  readonly evalExamples: number;
+}
+
+/** Seconds a worker process needs before its first update (tsx start-up, opening the dataset). */
+const WORKER_STARTUP_SECONDS = 3;
+/** Slow-down of each run when `jobs` runs share the cores (memory bandwidth, caches), measured ≈ 1.15. */
+const PARALLEL_SLOWDOWN = 1.15;
+
 /**
- * Estimated wall-clock time of a set of runs: a few timed SGD steps of each distinct network on
- * this backend, times the updates, plus 10% for probes and evaluations, divided among the jobs.
+ * Estimated wall-clock time of a set of runs on this backend, from a few timed SGD steps and a timed
+ * forward pass of each distinct network: updates × step time, plus at every probe point the
+ * evaluation of the validation and test sets and the probe itself (≈ probe-set size × one forward and
+ * backward), plus start-up; spread over `jobs` parallel runs. Runs already finished are not counted.
  */
-async function estimateSeconds(runs: readonly PlannedRun[], jobs: number, backendName: BackendName | 'auto', threads: number, inputSize: (r: PlannedRun) => number): Promise<number> {
+async function estimateSeconds(
+  runs: readonly PlannedRun[],
+  jobs: number,
+  backendName: BackendName | 'auto',
+  threads: number,
+  shape: (r: PlannedRun) => DatasetShape,
+  outDir: string,
+): Promise<number> {
+  const done = new Set<string>();
+  if (existsSync(databasePath(outDir))) {
+    const store = openRunStore(outDir, { readonly: true });
+    try {
+      for (const r of runs) if (store.hasRun(r.runId) && ['finished', 'diverged'].includes(store.getRun(r.runId).status)) done.add(r.runId);
+    } finally {
+      store.close();
+    }
+  }
+  const todo = runs.filter((r) => !done.has(r.runId));
+  if (todo.length === 0) return 0;
   const backend = await createBackend({ name: backendName, threads });
-  const perShape = new Map<string, number>();
+  const timings = new Map<string, { step: number; forwardPerExample: number }>();
   let total = 0;
   try {
-    for (const r of runs) {
-      const widths = [inputSize(r), ...r.config.hidden, 10];
+    for (const r of todo) {
+      const { inputSize, evalExamples } = shape(r);
+      const widths = [inputSize, ...r.config.hidden, 10];
       const key = `${widths.join('-')}/${r.config.minibatch}`;
-      if (!perShape.has(key)) {
+      if (!timings.has(key)) {
         const mlp = new Mlp(backend, { widths, activation: r.config.activation, init: { name: 'normalized' }, seed: 1 });
         const { x, y } = mlp.inputBuffers(r.config.minibatch);
         x.fill(0.5);
         y.fill(0);
         mlp.trainStep(null, null, r.config.minibatch, 1e-4);
         const n = 30;
-        const t = performance.now();
+        let t = performance.now();
         for (let i = 0; i < n; i++) mlp.trainStep(null, null, r.config.minibatch, 1e-4);
-        perShape.set(key, (performance.now() - t) / 1000 / n);
+        const step = (performance.now() - t) / 1000 / n;
+        const chunk = new Float32Array(500 * inputSize).fill(0.5);
+        mlp.forward(chunk, 500);
+        t = performance.now();
+        mlp.forward(chunk, 500);
+        timings.set(key, { step, forwardPerExample: (performance.now() - t) / 1000 / 500 });
         mlp.dispose();
       }
-      total += perShape.get(key)! * r.config.updates * 1.1;
+      const { step, forwardPerExample } = timings.get(key)!;
+      const points = probePoints(r.config.updates, r.config.probe.interval, r.config.probe.early).length;
+      const perPoint = forwardPerExample * (evalExamples + 3 * r.config.probe.size);
+      total += step * r.config.updates + points * perPoint + WORKER_STARTUP_SECONDS;
     }
   } finally {
     backend.dispose();
   }
-  return total / Math.max(1, Math.min(jobs, runs.length));
+  const parallel = Math.max(1, Math.min(jobs, todo.length));
+  return (total * (parallel > 1 ? PARALLEL_SLOWDOWN : 1)) / parallel;
 }
 
 /**
@@ -200,11 +246,11 @@ export function registerReproduceCommands(program: Command): void {
         if (d.status === 'missing') console.log(`dataset ${d.dataset}: skipped — ${d.message}`);
       }
       const runs = plan.datasets.flatMap((d) => d.runs);
-      const inputs = new Map<string, number>();
-      for (const d of plan.datasets) {
-        if (d.status === 'ran') inputs.set(d.dataset, (await openDataset(d.dataset, o.dataDir !== undefined ? { dataDir: o.dataDir } : {})).inputSize);
+      const shapes = new Map<string, DatasetShape>();
+      for (const r of runs) {
+        if (!shapes.has(r.config.dataset)) shapes.set(r.config.dataset, await datasetShape(r));
       }
-      const eta = runs.length > 0 ? await estimateSeconds(runs, jobs, backend, threads, (r) => inputs.get(r.config.dataset) ?? 1024) : 0;
+      const eta = await estimateSeconds(runs, jobs, backend, threads, (r) => shapes.get(r.config.dataset)!, o.out);
       console.log(
         `scale ${plan.scale}: ${runs.length} runs on ${plan.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset).join(', ') || 'no dataset'} · ` +
           `expected ≈ ${formatDuration(eta)} (finished runs are skipped, interrupted ones resume)`,
@@ -252,15 +298,13 @@ export function registerReproduceCommands(program: Command): void {
       const { backend, threads, jobs } = backendOptions(o);
       const experiment = readExperiment(file);
       const runs = planRuns(experiment);
-      const sizes = new Map<string, number>();
+      const shapes = new Map<string, DatasetShape>();
       for (const r of runs) {
-        if (!sizes.has(r.config.dataset)) {
-          const d = await openDataset(r.config.dataset, r.config.dataDir !== undefined ? { dataDir: r.config.dataDir } : {});
-          sizes.set(r.config.dataset, d.inputSize);
-        }
+        if (!shapes.has(r.config.dataset)) shapes.set(r.config.dataset, await datasetShape(r));
       }
-      const eta = await estimateSeconds(runs, jobs, backend, threads, (r) => sizes.get(r.config.dataset)!);
-      console.log(`experiment ${experiment.name}: ${runs.length} runs (${experiment.variants.length} variants × ${experiment.learningRates.length} learning rates × ${experiment.seeds.length} seeds), expected ≈ ${formatDuration(eta)} with ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
+      const eta = await estimateSeconds(runs, jobs, backend, threads, (r) => shapes.get(r.config.dataset)!, o.out);
+      const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+      console.log(`experiment ${experiment.name}: ${plural(runs.length, 'run')} (${plural(experiment.variants.length, 'variant')} × ${plural(experiment.learningRates.length, 'learning rate')} × ${plural(experiment.seeds.length, 'seed')}), expected ≈ ${formatDuration(eta)} with ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
       for (const r of runs) console.log(`  ${r.runId}`);
       if (o.dryRun) return;
       const interrupt = interruptSignal();
@@ -279,6 +323,12 @@ export function registerReproduceCommands(program: Command): void {
         interrupt.dispose();
       }
     });
+}
+
+/** Input size and evaluation-set sizes of a run's dataset (opened with the run's options). */
+async function datasetShape(r: PlannedRun): Promise<DatasetShape> {
+  const d = await openConfigDataset(r.config);
+  return { inputSize: d.inputSize, evalExamples: d.validation.n + d.test.n };
 }
 
 export { estimateSeconds };
