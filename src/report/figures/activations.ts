@@ -4,6 +4,7 @@
  * for tanh with normalized initialization). Read from the probe scalars `activation.{mean,std,p2,p98}`.
  */
 import type { RunStore } from '../../store/runStore.ts';
+import { TANH_SATURATION_P98, tanhNoSaturation } from '../checks.ts';
 import type { ConfigLabel } from '../input.ts';
 import type { RunOutcome } from '../select.ts';
 import {
@@ -168,13 +169,34 @@ export function buildFig3(ctx: FigureContext): FigureBuild {
   );
 }
 
-/** Fig. 10: as Fig. 3, for tanh with normalized initialization. */
+/** p98 series [update, value] of every hidden layer of a run. */
+function p98Series(store: RunStore, o: RunOutcome): Array<Array<[number, number]>> {
+  return Array.from({ length: o.shape.hidden.length }, (_, i) => store.scalarSeries(o.runId, 'activation.p98', i + 1).map((p) => [p.update, p.value] as [number, number]));
+}
+
+/**
+ * The sentence of the Fig. 10 caption that says what this run showed: which Tanh N layers saturated
+ * (98th percentile ≥ {@link TANH_SATURATION_P98}), against Tanh's, and whether the saturation
+ * disappeared (the rule of the check `phenomenon.tanhn-no-saturation`). Empty without a Tanh N run.
+ */
+export function fig10Finding(ctx: FigureContext): string {
+  const n = pick(ctx, 'Tanh N');
+  if (!n) return '';
+  const t = pick(ctx, 'Tanh');
+  const r = tanhNoSaturation(p98Series(ctx.store, n.curveRun), t ? p98Series(ctx.store, t.curveRun) : null);
+  const layers = r.times.map((u, i) => (u === null ? null : `${i + 1}`)).filter((x): x is string => x !== null);
+  const which = layers.length === 0 ? 'no hidden layer' : `layer${layers.length === 1 ? '' : 's'} ${layers.join(', ')}`;
+  const against = r.standardSaturated === null ? '' : ` (Tanh, standard init: ${r.standardSaturated} layer${r.standardSaturated === 1 ? '' : 's'})`;
+  return ` This run: ${which} of Tanh N reached a 98th percentile ≥ ${TANH_SATURATION_P98}${against}, so the saturation ${r.shown ? 'did disappear or shrink, as in the paper' : 'did NOT disappear here'} (check "Tanh N: no layer-by-layer saturation").`;
+}
+
+/** Fig. 10: as Fig. 3, for tanh with normalized initialization; the caption says what the run showed. */
 export function buildFig10(ctx: FigureContext): FigureBuild {
   return percentileFigure(
     ctx,
     10,
     'Activation percentiles and std per layer during training: tanh, normalized init',
     ['Tanh N'],
-    'As Fig. 3, for tanh networks initialized with the normalized initialization (eq. 16). Paper: the layer-by-layer saturation of Fig. 3 (top) disappears.',
+    'As Fig. 3, for tanh networks initialized with the normalized initialization (eq. 16). Paper: the layer-by-layer saturation of Fig. 3 (top) disappears.' + fig10Finding(ctx),
   );
 }

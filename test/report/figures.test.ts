@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { buildFig10 } from '../../src/report/figures/activations.ts';
+import { coincideNote, coincidingCurves } from '../../src/report/figures/curves.ts';
+import type { ConfigLabel, ReportDataset } from '../../src/report/input.ts';
+import { selectAll } from '../../src/report/select.ts';
+import { openRunStore } from '../../src/store/runStore.ts';
+import { type SyntheticRun, writeSyntheticRun } from './synthetic.ts';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Fig. 10's caption for synthetic Tanh / Tanh N runs. */
+function fig10Caption(runs: Partial<Record<ConfigLabel, Omit<SyntheticRun, 'id'>>>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'glorot-figs-'));
+  dirs.push(dir);
+  const w = openRunStore(dir);
+  const configs: ReportDataset['configs'][number][] = [];
+  for (const [label, r] of Object.entries(runs) as Array<[ConfigLabel, Omit<SyntheticRun, 'id'>]>) {
+    const id = label.toLowerCase().replace(' ', '-');
+    writeSyntheticRun(w, { ...r, id });
+    configs.push({ label, runs: [{ runId: id, learningRate: 0.1, seed: 1 }] });
+  }
+  w.close();
+  const store = openRunStore(dir, { readonly: true });
+  try {
+    const selections = selectAll(store, [{ dataset: 'shapeset', status: 'ran', configs }], () => {});
+    return buildFig10({ store, selections, mainDataset: 'shapeset', scale: 'quick' }).caption;
+  } finally {
+    store.close();
+  }
+}
+
+test('Fig. 10 caption says what the run showed, not only the paper', () => {
+  const tanh: Omit<SyntheticRun, 'id'> = { activation: 'tanh', init: 'standard', scalar: (n, k, u) => (n === 'activation.p98' ? (k <= 2 && u >= 10 ? 0.98 : 0.5) : undefined) };
+  const saturated = fig10Caption({ Tanh: tanh, 'Tanh N': { activation: 'tanh', init: 'normalized', scalar: (n, k, u) => (n === 'activation.p98' ? (k <= 3 && u >= 10 ? 0.99 : 0.5) : undefined) } });
+  assert.match(saturated, /This run: layers 1, 2, 3 of Tanh N reached/);
+  assert.match(saturated, /Tanh, standard init: 2 layers/);
+  assert.match(saturated, /did NOT disappear/);
+  const clean = fig10Caption({ Tanh: tanh, 'Tanh N': { activation: 'tanh', init: 'normalized', scalar: (n) => (n === 'activation.p98' ? 0.6 : undefined) } });
+  assert.match(clean, /This run: no hidden layer of Tanh N/);
+  assert.doesNotMatch(clean, /NOT/);
+});
+
+test('coinciding curves: equal at ≥ 80 % of the probe points → named in the caption; apart → not', () => {
+  const flat = (e: number): Array<[number, number]> => [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((u) => [u, e]);
+  const noisy = flat(83.5).map(([u, e]) => [u, u === 1 ? 94 : e] as [number, number]);
+  const pairs = coincidingCurves([
+    { name: 'Sigmoid', points: flat(83.5) },
+    { name: 'Sigmoid d4', points: noisy },
+    { name: 'Tanh', points: flat(60) },
+  ]);
+  assert.deepEqual(pairs, [['Sigmoid', 'Sigmoid d4']]);
+  assert.match(coincideNote(pairs), /Sigmoid and Sigmoid d4/);
+  assert.equal(coincideNote([]), '');
+});
