@@ -275,3 +275,12 @@ test('number formatting in check text: plurals and no floating-point noise', () 
   for (const c of r.checks) assert.doesNotMatch(`${c.rule} ${c.detail} ${c.oursText}`, /\d\.\d{8,}|\b1 epochs\b/, c.id);
   assert.match(r.checks.find((c) => c.id === 'phenomenon.sigmoid-collapse')!.detail, /\(1 epoch\)/);
 });
+
+test('Sigmoid depth 4: stuck at chance → fail with a note; well below chance → pass', () => {
+  const stuck = checksFor({ 'Sigmoid d4': { activation: 'sigmoid', init: 'standard', hidden: [8, 8, 8, 8], testError: 83.54 }, Sigmoid: { activation: 'sigmoid', init: 'standard', testError: 83.54 } });
+  assert.equal(verdict(stuck, 'phenomenon.sigmoid4-learns'), 'fail');
+  assert.match(stuck.checks.find((c) => c.id === 'phenomenon.sigmoid4-learns')!.detail, /stuck at chance too/);
+  const learns = checksFor({ 'Sigmoid d4': { activation: 'sigmoid', init: 'standard', hidden: [8, 8, 8, 8], testError: 40 } });
+  assert.equal(verdict(learns, 'phenomenon.sigmoid4-learns'), 'pass');
+  assert.equal(verdict(checksFor({}), 'phenomenon.sigmoid4-learns'), 'not-run');
+});
