@@ -181,7 +181,7 @@ h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}table{border-c
 td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}th{background:#f3f3f3}
 .small{font-size:.85em;color:#444}.ref{color:#888;font-style:italic}.warn{color:#a33}
 tr.pass td.v{background:#dff3df;font-weight:bold}tr.weak td.v{background:#fbf3d0;font-weight:bold}tr.fail td.v{background:#f8dddd;font-weight:bold}tr.not-run td.v{background:#eee;color:#777}
-.fig img{max-width:100%;border:1px solid #ddd}.facts th{width:22em}`;
+.context{background:#fff8e1;border-left:4px solid #e0b000;padding:.3em 1em;margin:.5em 0}.fig img{max-width:100%;border:1px solid #ddd}.facts th{width:22em}`;
 
 /** The report's HTML page (self-contained; links are relative to `<outDir>/report/`). */
 export function renderHtml(s: ReportSummary): string {
@@ -198,6 +198,7 @@ export function renderHtml(s: ReportSummary): string {
 <table class="facts">${h.facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
 ${missing}${warnings}
 <h2>Table 1: test error (%)</h2>
+${s.table1Context.length ? `<div class="context"><b>Read Table 1 with this in mind:</b><ul>${s.table1Context.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : ''}
 ${htmlTable1(s.table1)}
 <h2>Checks</h2>
 ${htmlChecks(s.checks)}
@@ -231,7 +232,9 @@ export function renderMarkdown(s: ReportSummary): string {
   ];
   if (s.missingDatasets.length) parts.push('## Datasets not run', '', ...s.missingDatasets.map((d) => `- **${d.dataset}**: ${d.message}`), '');
   if (s.warnings.length) parts.push('## Warnings', '', ...s.warnings.map((w) => `- ${w}`), '');
-  parts.push('## Table 1: test error (%)', '', mdTable1(s.table1), '## Checks', '', mdChecks(s.checks), '### Theory vs measured variances at initialization (eqs. 5–7)', '', mdVariance(s.varianceTables));
+  parts.push('## Table 1: test error (%)', '');
+  if (s.table1Context.length) parts.push('**Read Table 1 with this in mind:**', '', ...s.table1Context.map((n) => `- ${n}`), '');
+  parts.push(mdTable1(s.table1), '## Checks', '', mdChecks(s.checks), '### Theory vs measured variances at initialization (eqs. 5–7)', '', mdVariance(s.varianceTables));
   parts.push('## Figures', '', mdFigures(s));
   parts.push('## Runs', '', `| ${RUN_HEAD.join(' | ')} |`, `|${RUN_HEAD.map(() => '---').join('|')}|`, ...runRows(s).map((r) => `| ${r.map(md).join(' | ')} |`), '');
   parts.push('## Other numbers from the paper (context, not reproduced)', '', ...PAPER_OTHER.map((p) => `- ${p.what}: ${p.value} ${p.unit} (${p.source.where})`), '');

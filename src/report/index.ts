@@ -12,6 +12,7 @@ import { createReferenceBackend } from '../kernels/reference.ts';
 import { DATABASE_FILE } from '../store/paths.ts';
 import { openRunStore, type RunStore } from '../store/runStore.ts';
 import { buildChecks, type Verdict } from './checks.ts';
+import { table1Context } from './context.ts';
 import { renderHtml, renderMarkdown } from './document.ts';
 import { buildFig2, buildFig3, buildFig10 } from './figures/activations.ts';
 import { composeFigure, type FigureBuild, type FigureContext, placeholderPanel } from './figures/common.ts';
@@ -214,6 +215,7 @@ export async function writeReport(input: ReportInput): Promise<ReportSummary> {
       datasets: input.datasets.map((d) => ({ dataset: d.dataset, title: datasetTitle(d.dataset), status: d.status, message: d.message ?? null })),
       missingDatasets: input.datasets.filter((d) => d.status === 'missing').map((d) => ({ dataset: d.dataset, message: d.message ?? 'not available' })),
       table1,
+      table1Context: table1Context(store, selections, table1),
       checks: checks.checks,
       checkCounts: counts,
       varianceTables: checks.varianceTables,

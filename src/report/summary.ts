@@ -74,6 +74,8 @@ export interface ReportSummary {
   readonly datasets: ReadonlyArray<{ readonly dataset: string; readonly title: string; readonly status: 'ran' | 'missing'; readonly message: string | null }>;
   readonly missingDatasets: ReadonlyArray<{ readonly dataset: string; readonly message: string }>;
   readonly table1: Table1;
+  /** Sentences printed beside Table 1: training length vs the paper's, curves still falling, cells at chance (context.ts). */
+  readonly table1Context: readonly string[];
   readonly checks: readonly Check[];
   /** Checks per verdict: pass, weak (shown, not significant), fail, not-run. */
   readonly checkCounts: Readonly<Record<Verdict, number>>;
