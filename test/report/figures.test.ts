@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { buildFig10 } from '../../src/report/figures/activations.ts';
+import { buildFig1 } from '../../src/report/figures/fig01.ts';
+import type { RunOutcome } from '../../src/report/select.ts';
 import { coincideNote, coincidingCurves } from '../../src/report/figures/curves.ts';
 import type { ConfigLabel, ReportDataset } from '../../src/report/input.ts';
 import { selectAll } from '../../src/report/select.ts';
@@ -58,4 +60,11 @@ test('coinciding curves: equal at ≥ 80 % of the probe points → named in the 
   assert.deepEqual(pairs, [['Sigmoid', 'Sigmoid d4']]);
   assert.match(coincideNote(pairs), /Sigmoid and Sigmoid d4/);
   assert.equal(coincideNote([]), '');
+});
+
+test('Fig. 1 lists the datasets it shows, never a training run as its source', async () => {
+  const run = { runId: 'fashion-mnist-sigmoid-lr0.03-s1', run: { config: { dataDir: join(tmpdir(), 'glorot-no-such-dir') } } } as unknown as RunOutcome;
+  const f = await buildFig1([{ dataset: 'fashion-mnist', run }]);
+  assert.deepEqual(f.runs, []);
+  assert.match(f.caption, /Data shown: Shapeset-3×2 \(generated\), Fashion-MNIST \(test set\)/);
 });

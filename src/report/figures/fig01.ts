@@ -75,10 +75,12 @@ export async function buildFig1(others: ReadonlyArray<{ dataset: string; run: Ru
     title,
     caption:
       'One row per class, labelled with its index and name. Top/left: Shapeset-3×2 images generated at 64 × 64 for display, as in the paper (the networks are trained on 32 × 32 images); ' +
-      'then a sheet of test images of every other dataset that was run. The paper\'s Small-ImageNet sheet is not reproduced (no public copy).',
+      'then a sheet of test images of every other dataset that was run. The paper\'s Small-ImageNet sheet is not reproduced (no public copy). ' +
+      `Data shown: ${['Shapeset-3×2 (generated)', ...others.map((o) => `${datasetTitle(o.dataset)} (test set)`)].join(', ')}; no training run is involved.`,
     status: 'ok',
     notes,
-    runs: others.map((o) => o.run.runId),
+    // the figure shows data only: a run is used just to find the dataset's files, so none is listed
+    runs: [],
     spec: composeFigure(`Fig. 1: ${title}`, undefined, panels, 'h'),
   };
 }
