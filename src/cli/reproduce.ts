@@ -204,16 +204,33 @@ interface JobCliOptions {
 }
 
 function backendOptions(o: JobCliOptions): { backend: BackendName | 'auto'; threads: number; jobs: number } {
-  const backend = o.backend !== undefined ? parseBackendName(o.backend, '--backend') : 'auto';
-  const threads = o.threads !== undefined ? parseThreads(o.threads, '--threads') : 1;
+  const envBackend = process.env['GLOROT_BACKEND'];
+  const envThreads = process.env['GLOROT_THREADS'];
+  const backend =
+    o.backend !== undefined
+      ? parseBackendName(o.backend, '--backend')
+      : envBackend !== undefined && envBackend !== ''
+        ? parseBackendName(envBackend, 'GLOROT_BACKEND')
+        : 'auto';
+  const threads =
+    o.threads !== undefined
+      ? parseThreads(o.threads, '--threads')
+      : envThreads !== undefined && envThreads !== ''
+        ? parseThreads(envThreads, 'GLOROT_THREADS')
+        : 1;
   const jobs = o.jobs ?? Math.max(1, Math.floor(cpus().length / threads));
   return { backend, threads, jobs };
 }
 
+/**
+ * Prints how many runs ended in each status; sets a non-zero exit code when any run failed or could
+ * not start (diverged runs are results, not failures).
+ */
 function printOutcomes(outcomes: readonly RunOutcome[]): void {
   const counts = new Map<string, number>();
   for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
-  console.log(`runs: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  console.log(`runs: ${outcomes.length === 0 ? 'none' : [...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  if (outcomes.some((o) => o.status === 'error' || o.status === 'failed')) process.exitCode = 1;
 }
 
 /** Registers `glorot reproduce` and `glorot run`. */
@@ -231,7 +248,7 @@ export function registerReproduceCommands(program: Command): void {
     .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
     .action(async (o: JobCliOptions & { scale: Scale; datasets?: string; dataDir?: string; seeds?: number }) => {
       const { backend, threads, jobs } = backendOptions(o);
-      const datasets = o.datasets !== undefined ? o.datasets.split(',').map((s) => s.trim()).filter((s) => s !== '') : [...DEFAULT_DATASETS];
+      const datasets = [...new Set(o.datasets !== undefined ? o.datasets.split(',').map((s) => s.trim()).filter((s) => s !== '') : DEFAULT_DATASETS)];
       if (datasets.length === 0) throw new Error('--datasets: expected at least one dataset name');
       const probe = await createBackend({ name: backend, threads });
       console.log(`${describeBackend(probe)} · ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
@@ -246,6 +263,7 @@ export function registerReproduceCommands(program: Command): void {
         if (d.status === 'missing') console.log(`dataset ${d.dataset}: skipped — ${d.message}`);
       }
       const runs = plan.datasets.flatMap((d) => d.runs);
+      if (runs.length === 0) throw new Error(`none of the datasets asked for (${datasets.join(', ')}) is available; see the messages above`);
       const shapes = new Map<string, DatasetShape>();
       for (const r of runs) {
         if (!shapes.has(r.config.dataset)) shapes.set(r.config.dataset, await datasetShape(r));

@@ -81,11 +81,16 @@ function configInput(o: TrainCliOptions): TrainConfigInput {
     } catch (e) {
       throw new Error(`--config ${o.config}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
+    let parsed: unknown;
     try {
-      base = JSON.parse(text) as Record<string, unknown>;
+      parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (e) {
       throw new Error(`--config ${o.config}: not valid JSON (${(e as Error).message})`);
     }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new Error(`--config ${o.config}: expected a JSON object of training settings; found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
+    }
+    base = parsed as Record<string, unknown>;
   }
   const cfg: Record<string, unknown> = { ...base };
   const set = (key: string, v: unknown): void => {
@@ -155,6 +160,8 @@ export function registerTrainCommands(program: Command): void {
     .option('--run-id <id>', 'name of the new run (default: made from the config)')
     .option('--resume <run>', 'continue an interrupted run from its last checkpoint')
     .action(async (o: TrainCliOptions) => {
+      if (o.resume !== undefined && o.resume.trim() === '') throw new Error('--resume expects a run id (see glorot runs); found ""');
+      if (o.runId !== undefined && o.runId.trim() === '') throw new Error('--run-id expects a name; found ""');
       if (o.resume !== undefined) {
         const given = Object.entries(o)
           .filter(([k, v]) => v !== undefined && !['resume', 'out', 'backend', 'threads'].includes(k))

@@ -116,8 +116,18 @@ export function planRuns(e: Experiment): PlannedRun[] {
           { ...e.base, hidden: widths, activation: v.activation, init: v.init, learningRate: lr, seed },
           `experiment ${e.name}, variant ${v.label}`,
         );
+        const slug = labelSlug(v.label);
+        if (slug === '') throw new Error(`experiment ${e.name}: variant label "${v.label}" has no letter or digit to name its runs`);
+        const runId = `${e.name}-${slug}-lr${lrSlug(lr)}-s${seed}`;
+        const clash = runs.find((r) => r.runId === runId);
+        if (clash) {
+          throw new Error(
+            `experiment ${e.name}: run id ${runId} would be used twice (variant "${clash.label}", lr ${clash.learningRate}, seed ${clash.seed} ` +
+              `and variant "${v.label}", lr ${lr}, seed ${seed}); give distinct labels, learning rates and seeds`,
+          );
+        }
         runs.push({
-          runId: `${e.name}-${labelSlug(v.label)}-lr${lrSlug(lr)}-s${seed}`,
+          runId,
           experiment: e.name,
           label: v.label,
           learningRate: lr,

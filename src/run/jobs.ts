@@ -55,6 +55,8 @@ export function stableJson(v: unknown): string {
 }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+/** tsx resolved from this package, not from the current directory (glorot may run from anywhere). */
+const TSX = import.meta.resolve('tsx');
 
 /** Every live worker of this process, so none outlives it (see {@link killWorkers}). */
 const liveWorkers = new Set<ChildProcess>();
@@ -129,7 +131,7 @@ export async function runJobs(planned: readonly PlannedRun[], options: JobOption
 function runOne(run: PlannedRun, resume: boolean, options: JobOptions, children: Set<ChildProcess>): Promise<RunOutcome> {
   return new Promise((resolve) => {
     const child = fork(WORKER, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', TSX],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // own process group: a terminal Ctrl-C reaches only this process, which forwards one SIGINT
       // (checkpoint and stop) and, on a second Ctrl-C, kills the workers; a worker whose parent dies

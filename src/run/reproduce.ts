@@ -10,7 +10,7 @@ import { openDataset } from '../data/dataset.ts';
 import { writeFileAtomic } from '../nn/atomic.ts';
 import { type Experiment, parseExperiment, type PlannedRun, planRuns } from './experiment.ts';
 import { runJobs, type JobEvent, type RunOutcome } from './jobs.ts';
-import { experimentFor, type Scale, SCALE_SETTINGS } from './scales.ts';
+import { DATA_DIR_DATASETS, experimentFor, type Scale, SCALE_SETTINGS } from './scales.ts';
 import type { BackendName } from '../kernels/backend.ts';
 
 /** Options of {@link reproduce}. */
@@ -63,7 +63,7 @@ export async function planReproduce(options: Pick<ReproduceOptions, 'scale' | 'd
   for (const dataset of options.datasets) {
     try {
       // opening checks the files exist and are valid (Shapeset: generates its evaluation sets)
-      await openDataset(dataset, options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
+      await openDataset(dataset, options.dataDir !== undefined && DATA_DIR_DATASETS.includes(dataset) ? { dataDir: options.dataDir } : {});
     } catch (e) {
       datasets.push({ dataset, status: 'missing', message: e instanceof Error ? e.message : String(e), experiment: null, runs: [] });
       continue;

@@ -77,6 +77,13 @@ export const SCALE_SETTINGS: Readonly<Record<Scale, ScaleSettings>> = {
   },
 };
 
+/**
+ * The datasets `--data-dir` applies to: those whose files the user supplies. Shapeset is generated
+ * and Fashion-MNIST comes from its Debian package, so one `--data-dir` can never make one dataset
+ * read another's files (e.g. MNIST results under a Fashion-MNIST heading).
+ */
+export const DATA_DIR_DATASETS: readonly string[] = ['mnist', 'cifar10'];
+
 /** The compared configurations: the paper's Table 1 rows; `Sigmoid d4` only on Shapeset (Fig. 11). */
 export function variantsFor(dataset: string, depth: number): ExperimentInput['variants'] {
   const v: ExperimentInput['variants'] = [
@@ -104,7 +111,7 @@ export function experimentFor(dataset: string, scale: Scale, options: { dataDir?
     description: `Table 1 column and curves for ${dataset} at the ${scale} scale`,
     base: {
       dataset,
-      ...(options.dataDir !== undefined && !isShapeset ? { dataDir: options.dataDir } : {}),
+      ...(options.dataDir !== undefined && DATA_DIR_DATASETS.includes(dataset) ? { dataDir: options.dataDir } : {}),
       ...(evalSize !== undefined ? { validationSize: evalSize, testSize: evalSize } : {}),
       hidden: Array<number>(s.depth).fill(s.width),
       minibatch: 10,

@@ -161,7 +161,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
 async function trainIn(store: RunStore, options: TrainOptions, started: number, releases: Array<() => void>): Promise<TrainResult> {
   const { outDir, backend } = options;
-  let run: RunInfo;
+  let run!: RunInfo; // assigned once the run is recorded (new) or read (resume)
   let config: TrainConfig;
   if (options.resume) {
     if (!options.runId) throw new Error('--resume needs a run id');
@@ -175,18 +175,28 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
   } else {
     if (!options.config) throw new Error('train: a configuration is required for a new run');
     config = options.config;
-    run = store.createRun({
-      ...(options.runId !== undefined ? { id: options.runId } : {}),
-      config,
-      seed: config.seed,
-      backend: backend.name,
-      threads: backend.threads,
-      versions: { backend: backend.detail },
-    });
+  }
+  // open the data and build the network before a new run is recorded: a missing dataset or an
+  // impossible network must not leave a run row behind that blocks its id
+  const dataset = options.dataset ?? (await openConfigDataset(config));
+  let mlp: Mlp | null = null;
+  if (!options.resume) {
+    mlp = new Mlp(backend, mlpConfigFor(config, dataset.inputSize, dataset.classes));
+    try {
+      run = store.createRun({
+        ...(options.runId !== undefined ? { id: options.runId } : {}),
+        config,
+        seed: config.seed,
+        backend: backend.name,
+        threads: backend.threads,
+        versions: { backend: backend.detail },
+      });
+    } catch (e) {
+      mlp.dispose();
+      throw e;
+    }
     releases.push(acquireRunLock(outDir, run.id));
   }
-  const dataset = options.dataset ?? (await openConfigDataset(config));
-  let mlp: Mlp;
   const stream = dataset.trainStream(deriveSeed(config.seed, 'data'));
   let running: Running = { loss: 0, wrong: 0, examples: 0 };
   let start = 0;
@@ -204,7 +214,7 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
     store.deleteAfter(run.id, start);
   } else {
     // no checkpoint: (re)start from scratch, dropping anything a crashed first attempt recorded
-    mlp = new Mlp(backend, mlpConfigFor(config, dataset.inputSize, dataset.classes));
+    mlp ??= new Mlp(backend, mlpConfigFor(config, dataset.inputSize, dataset.classes));
     store.deleteAfter(run.id, -1);
   }
   store.setStatus(run.id, 'running');
