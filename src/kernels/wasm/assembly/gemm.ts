@@ -31,8 +31,10 @@ export const KC: i32 = 256;
 export const MC: i32 = MR * 26;
 /** At most this many rows of op(A) per block read B in place (else B panels are packed)… */
 export const DIRECT_B_MAX_M: i32 = 20;
-/** …or at most this deep a k block (the weight update at small batch: k = batch size). */
+/** …or for k at most this (the weight update at small batch: k = batch size). */
 export const DIRECT_B_MAX_K: i32 = 32;
+/** k block when B is read in place for few rows (see gemmOuter). */
+export const KC_DIRECT: i32 = 64;
 
 /** Bytes of workspace one thread needs: packed A, one packed B panel, one C tile. */
 export function gemmWorkspaceBytes(): i32 {
@@ -92,15 +94,21 @@ function gemmOuter(
   i0: i32, i1: i32, j0: i32, j1: i32,
 ): void {
   const ldc = <usize>n << 2;
-  for (let pc = 0; pc < k; pc += KC) {
-    const kb = min(KC, k - pc);
+  // B is read in place when few rows of op(A) reuse each panel (packing would cost more than it
+  // saves), or when k is short. Decided on the whole m, not on this thread's rows, so that the
+  // arithmetic (and its k blocking) does not depend on how the work is split.
+  const fewRows = m <= DIRECT_B_MAX_M;
+  const direct = !transB && (fewRows || k <= DIRECT_B_MAX_K);
+  // Reading B in place walks down its columns, one row (a different 4 KiB page when n ≈ 1000)
+  // per step: a short k block keeps few pages in flight and consumes each row across all panels
+  // before moving on, so W streams almost sequentially even when it is not in cache.
+  const kc = direct && fewRows ? KC_DIRECT : KC;
+  for (let pc = 0; pc < k; pc += kc) {
+    const kb = min(kc, k - pc);
     const betaK: f32 = pc == 0 ? beta : 1; // later k blocks accumulate onto C
     for (let ic = i0; ic < i1; ic += MC) {
       const mb = min(MC, i1 - ic);
       packA(transA, m, k, a, ic, mb, pc, kb);
-      // B in place when few row tiles reuse each panel, or when the panel is short (kb rows n
-      // apart: long panels at a stride of 4 KiB would all fall into the same L1 sets)
-      const direct = !transB && (mb <= DIRECT_B_MAX_M || kb <= DIRECT_B_MAX_K);
       for (let jr = j0; jr < j1; jr += NR) {
         const nr = min(NR, j1 - jr);
         let pb: usize;
