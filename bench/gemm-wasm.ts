@@ -2,7 +2,8 @@
  * Measures the wasm backend (not a test): GEMM GFLOP/s at 128×1024×1024 and at the paper-net shapes
  * (1024-1000-1000-1000-1000-1000-9, minibatch 10 and 128: forward z·W, backward gs·Wᵀ, fused update
  * zᵀ·gs with beta = 1), for the relaxed-SIMD (FMA) and plain-SIMD builds at 1 and 2 threads; the
- * GEMM time of one paper-net training step; and the elementwise kernels in ns per element.
+ * GEMM time of one paper-net training step; the batch-10 shapes with W out of cache (five weight
+ * matrices cycled, as in a step); and the elementwise kernels in ns per element.
  *
  * Run: `node --import tsx bench/gemm-wasm.ts [--quick]` (after `npm run build`). Each figure is the
  * best of 7 timed batches (5 with --quick): other processes on a shared 2-core machine only ever
@@ -112,6 +113,35 @@ for (const batch of [10, 128]) {
   });
   console.log(`paper-net step, GEMMs only, batch ${String(batch).padEnd(4)}${' '.repeat(19)}${perConfig.map((t) => `${(t * 1e3).toFixed(2)} ms`.padStart(22)).join('')}`);
 }
+
+// ---- W out of cache ---------------------------------------------------------------------------
+// A training step touches five 4 MB weight matrices in turn, so W is rarely in cache when its next
+// GEMM starts; cycling through five copies shows that (the rows above reuse one hot W).
+console.log(`\nbatch 10, 1000×1000, five W cycled, GFLOP/s${' '.repeat(14)}${heads.join('')}`);
+const cycled: Array<[string, boolean, boolean]> = [
+  ['forward z·W', false, false],
+  ['backward gs·Wᵀ', false, true],
+  ['update zᵀ·gs β=1', true, false],
+];
+const cycledCells = new Map<string, string[]>();
+for (const be of backends) {
+  const ws = Array.from({ length: 5 }, () => randomBuffer(be, 1000 * 1000));
+  const z = randomBuffer(be, 10 * 1000);
+  const g = randomBuffer(be, 10 * 1000);
+  for (const [label, transA, transB] of cycled) {
+    let i = 0;
+    const t = timePerCall(() => {
+      const w = ws[i++ % ws.length]!;
+      if (transA) be.gemm(true, false, 1000, 1000, 10, -1e-3, z, g, 1, w);
+      else be.gemm(false, transB, 10, 1000, 1000, 1, z, w, 0, g);
+    });
+    cycledCells.set(label, [...(cycledCells.get(label) ?? []), `${(2e7 / t / 1e9).toFixed(1)} (${(t * 1e6).toFixed(0).padStart(4)} µs)`]);
+  }
+  for (const w of ws) be.free(w);
+  be.free(z);
+  be.free(g);
+}
+for (const [label] of cycled) console.log(`  ${label.padEnd(52)}${cycledCells.get(label)!.map((c) => c.padStart(22)).join('')}`);
 
 // ---- elementwise kernels ------------------------------------------------------------------------
 const rows = 128;
