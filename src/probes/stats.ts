@@ -97,7 +97,18 @@ export function summarize(x: Float32Array, n = x.length, scratch: Scratch = new 
     else if (v === -Infinity) negInf++;
     s[m++] = v;
   }
-  const sorted = s.subarray(0, m).sort();
+  // Only the order statistics the percentiles need are placed (multi-quickselect, O(m)), not a full
+  // O(m log m) sort: a probe summarises ~10^6 weight gradients per layer (bench: probe overhead).
+  const values = s.subarray(0, m);
+  const ranks = new Set<number>([0, m - 1]);
+  for (const q of PERCENTILES) {
+    const pos = (q / 100) * (m - 1);
+    ranks.add(Math.floor(pos));
+    ranks.add(Math.min(Math.floor(pos) + 1, m - 1));
+  }
+  const sortedRanks = [...ranks].filter((r) => r >= 0).sort((a, b) => a - b);
+  selectRanks(values, 0, m - 1, sortedRanks, 0, sortedRanks.length);
+  const sorted = values; // correct at every rank in sortedRanks, which is all percentileSorted reads
   const percentiles: Record<number, number> = {};
   for (const q of PERCENTILES) percentiles[q] = percentileSorted(sorted, m, q);
   return {
@@ -111,6 +122,61 @@ export function summarize(x: Float32Array, n = x.length, scratch: Scratch = new 
     posInf,
     negInf,
   };
+}
+
+/**
+ * Rearranges `a[left … right]` so that, for every rank r in `ranks[rLo … rHi)` (ascending, within
+ * [left, right]), `a[r]` holds the value a full ascending sort would put there (multi-quickselect:
+ * median-of-three pivots, Hoare partition, insertion sort for short ranges). No NaN allowed.
+ */
+export function selectRanks(a: Float32Array, left: number, right: number, ranks: readonly number[], rLo: number, rHi: number): void {
+  while (rLo < rHi && right > left) {
+    if (right - left < 24) {
+      for (let i = left + 1; i <= right; i++) {
+        const v = a[i]!;
+        let j = i - 1;
+        while (j >= left && a[j]! > v) {
+          a[j + 1] = a[j]!;
+          j--;
+        }
+        a[j + 1] = v;
+      }
+      return;
+    }
+    const mid = (left + right) >>> 1;
+    const x = a[left]!;
+    const y = a[mid]!;
+    const z = a[right]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // now a[left … j] ≤ pivot, a[i … right] ≥ pivot, and a[j+1 … i−1] (if any) equal the pivot
+    let split = rLo;
+    while (split < rHi && ranks[split]! <= j) split++;
+    let rightStart = split;
+    while (rightStart < rHi && ranks[rightStart]! < i) rightStart++;
+    // recurse into the side with fewer ranks, loop on the other
+    if (split - rLo < rHi - rightStart) {
+      selectRanks(a, left, j, ranks, rLo, split);
+      left = i;
+      rLo = rightStart;
+    } else {
+      selectRanks(a, i, right, ranks, rightStart, rHi);
+      right = j;
+      rHi = split;
+    }
+  }
 }
 
 /** A histogram of one tensor: `bins` equal-width bins over [edges[0], edges[bins]]. */

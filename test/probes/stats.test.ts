@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { histogram, meanVariance, percentileSorted, safeRange, summarize } from '../../src/probes/stats.ts';
+import { histogram, meanVariance, percentileSorted, safeRange, selectRanks, summarize } from '../../src/probes/stats.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 test('Welford variance is exact where E[x²] − E[x]² cancels catastrophically', () => {
@@ -80,4 +80,21 @@ test('histograms: fixed range counts below/above; the max lands in the last bin;
   assert.equal(h.above, 1);
   assert.deepEqual([h.nan, h.posInf, h.negInf], [1, 1, 1]);
   assert.throws(() => histogram(x, 3, 0, null), /bins must be a positive integer, found 0/);
+});
+
+test('selectRanks places every requested order statistic exactly as a full sort would (duplicates, infinities, ±0)', () => {
+  const r = mulberry32(77);
+  for (const n of [1, 2, 3, 25, 100, 1000, 20_000]) {
+    for (const kind of ['uniform', 'few-values', 'sorted', 'reversed', 'with-inf'] as const) {
+      const a = Float32Array.from({ length: n }, (_, i) =>
+        kind === 'uniform' ? r() - 0.5 : kind === 'few-values' ? Math.floor(r() * 3) - 1 : kind === 'sorted' ? i : kind === 'reversed' ? -i : r() < 0.1 ? (r() < 0.5 ? Infinity : -Infinity) : r());
+      if (kind === 'few-values' && n > 2) a[0] = -0;
+      const sorted = Float32Array.from(a).sort();
+      const ranks = [...new Set([0, n - 1, Math.floor(n / 100), Math.floor(n / 2), Math.max(0, n - 2), Math.floor(n * 0.98)])].filter((k) => k < n).sort((x, y) => x - y);
+      selectRanks(a, 0, n - 1, ranks, 0, ranks.length);
+      for (const k of ranks) assert.ok(a[k] === sorted[k], `${kind} n=${n} rank ${k}: ${a[k]} vs ${sorted[k]}`);
+      // nothing lost: the multiset is unchanged
+      assert.deepEqual(Float32Array.from(a).sort(), sorted);
+    }
+  }
 });
