@@ -101,6 +101,64 @@ export function rowNll(
   return -(logits[off + t]! - row.max - row.logSum);
 }
 
+/**
+ * The softmax/NLL loop of {@link Backend.softmaxNll} on already-validated arguments, float64 per
+ * row: shared by the reference and wasm backends (the output layer is narrow, so TypeScript costs
+ * ≈ 1% of a step) so the non-finite-logit rules live in one place.
+ * @param p float64 scratch of at least `cols` elements.
+ */
+export function softmaxNllRows(
+  logits: Float32Array,
+  targets: Int32Array,
+  rows: number,
+  cols: number,
+  grad: Float32Array | null,
+  scale: number,
+  probs: Float32Array | null,
+  p: Float64Array,
+): number {
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const off = r * cols;
+    const t = targets[r]!;
+    const row = softmaxRow(logits, off, cols, p);
+    loss += rowNll(logits, off, t, cols, row);
+    if (probs) for (let c = 0; c < cols; c++) probs[off + c] = p[c]!;
+    if (grad) for (let c = 0; c < cols; c++) grad[off + c] = scale * (p[c]! - (c === t ? 1 : 0));
+  }
+  return loss;
+}
+
+/**
+ * The quadratic-cost loop of {@link Backend.softmaxQuadratic} on already-validated arguments
+ * (shared like {@link softmaxNllRows}). C = ½ Σ_c e_c², e = p − y; ∂C/∂l_j = p_j (e_j − Σ_c e_c p_c).
+ * @param p float64 scratch of at least `cols` elements.
+ */
+export function softmaxQuadraticRows(
+  logits: Float32Array,
+  targets: Int32Array,
+  rows: number,
+  cols: number,
+  grad: Float32Array | null,
+  scale: number,
+  p: Float64Array,
+): number {
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const off = r * cols;
+    const t = targets[r]!;
+    softmaxRow(logits, off, cols, p);
+    let dot = 0;
+    for (let c = 0; c < cols; c++) {
+      const e = p[c]! - (c === t ? 1 : 0);
+      loss += 0.5 * e * e;
+      dot += e * p[c]!;
+    }
+    if (grad) for (let c = 0; c < cols; c++) grad[off + c] = scale * p[c]! * (p[c]! - (c === t ? 1 : 0) - dot);
+  }
+  return loss;
+}
+
 /** Creates the reference backend. */
 export function createReferenceBackend(): Backend {
   let scratch = new Float64Array(16);
@@ -170,19 +228,7 @@ export function createReferenceBackend(): Backend {
       checkTargets(targets, rows, cols);
       if (grad) checkLength('grad', grad, rows * cols);
       if (probs) checkLength('probs', probs, rows * cols);
-      const p = rowScratch(cols);
-      let loss = 0;
-      for (let r = 0; r < rows; r++) {
-        const off = r * cols;
-        const t = targets[r]!;
-        const row = softmaxRow(logits, off, cols, p);
-        loss += rowNll(logits, off, t, cols, row);
-        if (probs) for (let c = 0; c < cols; c++) probs[off + c] = p[c]!;
-        if (grad) {
-          for (let c = 0; c < cols; c++) grad[off + c] = scale * (p[c]! - (c === t ? 1 : 0));
-        }
-      }
-      return loss;
+      return softmaxNllRows(logits, targets, rows, cols, grad, scale, probs ?? null, rowScratch(cols));
     },
 
     softmaxQuadratic(logits, targets, rows, cols, grad, scale): number {
@@ -191,27 +237,7 @@ export function createReferenceBackend(): Backend {
       checkLength('logits', logits, rows * cols);
       checkTargets(targets, rows, cols);
       if (grad) checkLength('grad', grad, rows * cols);
-      const p = rowScratch(cols);
-      let loss = 0;
-      for (let r = 0; r < rows; r++) {
-        const off = r * cols;
-        const t = targets[r]!;
-        softmaxRow(logits, off, cols, p);
-        // e_c = p_c − y_c ; C = ½ Σ e_c² ; ∂C/∂l_j = p_j (e_j − Σ_c e_c p_c)
-        let dot = 0;
-        for (let c = 0; c < cols; c++) {
-          const e = p[c]! - (c === t ? 1 : 0);
-          loss += 0.5 * e * e;
-          dot += e * p[c]!;
-        }
-        if (grad) {
-          for (let c = 0; c < cols; c++) {
-            const e = p[c]! - (c === t ? 1 : 0);
-            grad[off + c] = scale * p[c]! * (e - dot);
-          }
-        }
-      }
-      return loss;
+      return softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, rowScratch(cols));
     },
 
     colSum(a, rows, cols, alpha, beta, out): void {

@@ -23,7 +23,7 @@ import {
   checkDim,
   checkLength,
 } from '../backend.ts';
-import { checkGemm, checkTargets, rowNll, softmaxRow } from '../reference.ts';
+import { checkGemm, checkTargets, softmaxNllRows, softmaxQuadraticRows } from '../reference.ts';
 import { BLOCK_ALIGN, BlockAllocator } from './memory.ts';
 import { type WasmMemory, type WasmModule, WASM_PAGE, wasmApi } from './wasm-api.ts';
 
@@ -332,17 +332,7 @@ export async function createWasmBackendOn(
         ptr('probs', probs);
         checkLength('probs', probs, rows * cols);
       }
-      const p = scratch(cols);
-      let loss = 0;
-      for (let r = 0; r < rows; r++) {
-        const off = r * cols;
-        const t = targets[r]!;
-        const row = softmaxRow(logits, off, cols, p);
-        loss += rowNll(logits, off, t, cols, row);
-        if (probs) for (let j = 0; j < cols; j++) probs[off + j] = p[j]!;
-        if (grad) for (let j = 0; j < cols; j++) grad[off + j] = scale * (p[j]! - (j === t ? 1 : 0));
-      }
-      return loss;
+      return softmaxNllRows(logits, targets, rows, cols, grad, scale, probs ?? null, scratch(cols));
     },
 
     softmaxQuadratic(logits, targets, rows, cols, grad, scale): number {
@@ -356,24 +346,7 @@ export async function createWasmBackendOn(
         ptr('grad', grad);
         checkLength('grad', grad, rows * cols);
       }
-      const p = scratch(cols);
-      let loss = 0;
-      for (let r = 0; r < rows; r++) {
-        const off = r * cols;
-        const t = targets[r]!;
-        softmaxRow(logits, off, cols, p);
-        // e_j = p_j − y_j ; C = ½ Σ e_j² ; ∂C/∂l_j = p_j (e_j − Σ_i e_i p_i)
-        let dot = 0;
-        for (let j = 0; j < cols; j++) {
-          const e = p[j]! - (j === t ? 1 : 0);
-          loss += 0.5 * e * e;
-          dot += e * p[j]!;
-        }
-        if (grad) {
-          for (let j = 0; j < cols; j++) grad[off + j] = scale * p[j]! * (p[j]! - (j === t ? 1 : 0) - dot);
-        }
-      }
-      return loss;
+      return softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols));
     },
 
     colSum(a, rows, cols, alpha, beta, out): void {
