@@ -261,7 +261,7 @@ await section(
       try {
         const best = await startTorch('torch-best', 'PyTorch · 2 cores (1 ATen thread + 2 OpenBLAS threads)', PAPER_WIDTHS, batches, { atenThreads: 1, blasThreads: 2 });
         const one = await startTorch('torch-1', 'PyTorch · 1 thread', PAPER_WIDTHS, batches, { atenThreads: 1, blasThreads: 1 });
-        torchInfo = best.info;
+        torchInfo = { ...best.info, zeroGrad: { 'torch-best': best.zeroGrad, 'torch-1': one.zeroGrad } };
         contenders.push(best, one);
       } catch (e) {
         skipped.push({ id: 'torch', why: e instanceof Error ? e.message : String(e) });

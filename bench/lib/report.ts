@@ -67,6 +67,16 @@ export function renderStep(r: BenchResults): string {
         table(['contender', 'time / step', 'steps/s', 'GFLOP/s', '× PyTorch best (2 cores)', '× PyTorch 1 thread'], rows),
     );
   }
+  const zg = (s.torch as { zeroGrad?: Record<string, Record<string, { choice: string; calibration?: { setToNoneMs: number; zeroMs: number } }>> } | null)?.zeroGrad;
+  if (zg) {
+    const lines = Object.entries(zg).flatMap(([id, byBatch]) =>
+      Object.entries(byBatch).map(
+        ([B, z]) => `${id} at minibatch ${B}: ${z.choice === 'zero' ? 'zero_grad(set_to_none=False)' : 'zero_grad(set_to_none=True)'}` +
+          (z.calibration ? ` (${sig(z.calibration.zeroMs)} ms reused vs ${sig(z.calibration.setToNoneMs)} ms fresh)` : ''),
+      ),
+    );
+    parts.push(`PyTorch's gradient buffers, the faster variant chosen per batch size during warm-up: ${lines.join('; ')}.`);
+  }
   if (s.skipped.length) parts.push(`Skipped: ${s.skipped.map((k) => `${k.id} — ${k.why}`).join('; ')}.`);
   return parts.join('\n\n');
 }

@@ -554,8 +554,11 @@ export async function jobsSection(runs: number, updates: number, trials: number)
         const t0 = now();
         const meter = startLoadMeter();
         const outcomes = await runJobs(planned, { outDir: dir, jobs, backend: 'auto', threads: 1, onEvent });
-        const otherCores = meter.stop();
         const seconds = now() - t0;
+        // runJobs resolves on the workers' last message; let them exit and be reaped, so their CPU
+        // time counts as ours (/proc/self/stat cutime) and not as other processes'
+        await sleep(500);
+        const otherCores = meter.stop();
         const bad = outcomes.filter((o) => o.status !== 'finished');
         if (bad.length > 0) throw new Error(`jobs bench: runs did not finish: ${bad.map((o) => `${o.runId} ${o.status} ${o.detail ?? ''}`).join('; ')}`);
         if (!backendName) {

@@ -39,6 +39,11 @@ export interface TorchSetting {
 /** A started PyTorch peer. */
 export interface TorchContender extends Contender {
   readonly info: TorchInfo;
+  /**
+   * Per batch size: which `zero_grad` variant the peer chose (the faster of `set_to_none=True`,
+   * fresh gradient tensors, and `False`, zeroed and reused) and the times it measured for both.
+   */
+  readonly zeroGrad: Record<number, { choice: string; calibration?: { setToNoneMs: number; zeroMs: number } }>;
 }
 
 /** Why the peer cannot run here, or null when it can (Debian interpreter and torch present). */
@@ -81,6 +86,7 @@ export async function startTorch(
     return r.value;
   };
   const info = JSON.parse(await nextLine()) as TorchInfo & { ready: boolean };
+  const zeroGrad: TorchContender['zeroGrad'] = {};
   return {
     id,
     label,
@@ -88,9 +94,16 @@ export async function startTorch(
     batches,
     peer: true,
     info,
+    zeroGrad,
     async run(batch, steps) {
       child.stdin.write(`${JSON.stringify({ batch, steps })}\n`);
-      const reply = JSON.parse(await nextLine()) as { seconds: number; perStep: number[] };
+      const reply = JSON.parse(await nextLine()) as {
+        seconds: number;
+        perStep: number[];
+        zeroGrad: string;
+        calibration?: { setToNoneMs: number; zeroMs: number };
+      };
+      if (reply.calibration) zeroGrad[batch] = { choice: reply.zeroGrad, calibration: reply.calibration };
       return reply.seconds;
     },
     async dispose() {
