@@ -87,7 +87,7 @@ const only = new Set<Section>(
 
 /** Settings per mode: quick ≈ 2 min, full ≈ 10 min on the 2-core machine. */
 const P = quick
-  ? { rounds: 3, trialSeconds: 0.25, warmupSeconds: 0.3, gemmRounds: 2, shareRounds: 2, shareTrial: 0.15, probeRepeats: 1, probeBlock: 150, probeWasm: false, shapesetRounds: 3, shapesetSeconds: 0.4, heapSteps: 10_000, paperHeapSteps: 200, rssUpdates: 30, scalingWidths: [250, 500, 1000], scalingDepths: [1, 5, 20], scalingRounds: 2, scalingTrial: 0.1, jobsRuns: 2, jobsUpdates: 300, jobsTrials: 1 }
+  ? { rounds: 3, trialSeconds: 0.25, warmupSeconds: 0.3, gemmRounds: 2, shareRounds: 2, shareTrial: 0.15, probeRepeats: 1, probeBlock: 150, probeWasm: false, shapesetRounds: 3, shapesetSeconds: 0.4, heapSteps: 10_000, paperHeapSteps: 200, rssUpdates: 30, scalingWidths: [250, 500, 1000], scalingDepths: [1, 5, 20], scalingRounds: 2, scalingTrial: 0.1, jobsRuns: 2, jobsUpdates: 500, jobsTrials: 1 }
   : { rounds: 9, trialSeconds: 0.5, warmupSeconds: 1, gemmRounds: 5, shareRounds: 5, shareTrial: 0.3, probeRepeats: 3, probeBlock: 300, probeWasm: true, shapesetRounds: 5, shapesetSeconds: 1, heapSteps: 10_000, paperHeapSteps: 1000, rssUpdates: 200, scalingWidths: [250, 500, 1000, 2000], scalingDepths: [1, 5, 20, 100], scalingRounds: 3, scalingTrial: 0.3, jobsRuns: 4, jobsUpdates: 800, jobsTrials: 2 };
 
 const log = (s = ''): void => console.log(s);

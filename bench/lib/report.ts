@@ -21,7 +21,12 @@ export function renderMachine(r: BenchResults): string {
   const torch = r.step?.torch as { torch?: string; python?: string; blas?: { libraries?: string[]; openblasCore?: string } } | undefined;
   const tfjs = r.step?.tfjs as { version?: string; simd?: boolean; multithread?: boolean; threads?: number } | undefined;
   const lines = [
-    `- Run: ${m.date}, commit ${m.commit}, \`${m.mode}\` mode, ${Math.round(m.seconds)} s in all.`,
+    (() => {
+      const dates = [...new Set(Object.values(r.sectionDates ?? {}))].sort();
+      return dates.length > 1
+        ? `- Run: \`${m.mode}\` mode, sections measured between ${dates[0]} and ${dates[dates.length - 1]} and merged (\`--merge\`; the last run at commit ${m.commit}).`
+        : `- Run: ${m.date}, commit ${m.commit}, \`${m.mode}\` mode, ${Math.round(m.seconds)} s in all.`;
+    })(),
     `- CPU: ${m.cpuModel} (${m.cpuFlags}), ${m.cores} cores; ${sig(m.memoryGiB)} GiB RAM; ${m.os}.`,
     `- Node ${m.node} (V8 ${m.v8}). Our wasm kernels: ${m.wasmBuild}.`,
     `- OpenBLAS: ${m.openblas}; core in use: **${m.openblasCore}**; OPENBLAS_* in the environment: ${env}. Native elementwise kernels: ${m.nativeSimd}.`,
