@@ -42,6 +42,16 @@ export interface Layer {
   readonly initScale: InitResult;
 }
 
+/**
+ * A source of examples that copies rows out on request (a dataset split stored compactly).
+ * `read(start, rows, out, at)` writes examples `[start, start + rows)` as float32 inputs,
+ * `[rows, n_0]` row-major, into `out[at …]`; it throws RangeError when the rows are out of range
+ * or `out` is too short.
+ */
+export interface ExampleReader {
+  read(start: number, rows: number, out: Float32Array, at: number): void;
+}
+
 /** Gradients of the cost for one minibatch, all averaged over the minibatch (as SGD uses them). */
 export interface Gradients {
   /** Mean cost over the minibatch. */
@@ -304,11 +314,15 @@ export class Mlp {
   }
 
   /**
-   * Error rate and mean cost on a fixed set, in chunks of `chunk` examples.
-   * @param x `[n, n_0]` row-major; `y` `[n]`.
-   * @returns error rate in percent, mean NLL, and n.
+   * Error rate and mean NLL on a fixed set, in chunks of `chunk` examples.
+   * @param x the inputs: `[n, n_0]` row-major float32, or an {@link ExampleReader} that writes them
+   *   chunk by chunk into the network's input buffer (so a set stored compactly, e.g. as 8-bit
+   *   pixels, is never expanded whole).
+   * @param y `[n]` class indices.
+   * @returns error rate in percent, mean NLL, and n (NaN rates for n = 0).
+   * @throws RangeError on a target outside [0, classes) or a too-short `x`.
    */
-  evaluate(x: Float32Array, y: Int32Array, n: number, chunk = 500): { errorRate: number; nll: number; n: number } {
+  evaluate(x: Float32Array | ExampleReader, y: Int32Array, n: number, chunk = 500): { errorRate: number; nll: number; n: number } {
     if (n === 0) return { errorRate: NaN, nll: NaN, n: 0 };
     const d = this.inputSize;
     const c = this.classes;
@@ -316,7 +330,13 @@ export class Mlp {
     let nll = 0;
     for (let start = 0; start < n; start += chunk) {
       const rows = Math.min(chunk, n - start);
-      const logits = this.forward(x.subarray(start * d, (start + rows) * d), rows);
+      let logits: Float32Array;
+      if (x instanceof Float32Array) {
+        logits = this.forward(x.subarray(start * d, (start + rows) * d), rows);
+      } else {
+        x.read(start, rows, this.inputBuffers(rows).x, 0);
+        logits = this.forward(null, rows);
+      }
       const ys = y.subarray(start, start + rows);
       nll += this.backend.softmaxNll(logits, ys, rows, c, null, 1);
       for (let r = 0; r < rows; r++) if (argmax(logits, r * c, c) !== ys[r]) wrong++;
