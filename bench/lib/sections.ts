@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Backend, BackendName } from '../../src/kernels/backend.ts';
 import { createBackend } from '../../src/kernels/index.ts';
 import { argmax } from '../../src/nn/mlp.ts';
-import { openDataset } from '../../src/data/dataset.ts';
+import { openDataset, readRows } from '../../src/data/dataset.ts';
 import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
 import { probeNetwork, type ProbeResult } from '../../src/probes/probe.ts';
 import { singularValueRoutine } from '../../src/probes/jacobian.ts';
@@ -290,7 +290,7 @@ export async function probeSection(
     const classes = dataset.classes;
     const stream = dataset.trainStream(1);
     const probeN = 300;
-    const px = dataset.test.x.subarray(0, probeN * dataset.inputSize);
+    const px = readRows(dataset.test, 0, probeN);
     const py = dataset.test.y.subarray(0, probeN);
     let update = 0;
     const running = { loss: 0, wrong: 0, examples: 0 };
@@ -316,7 +316,7 @@ export async function probeSection(
         { split: 'train', errorRate: (100 * running.wrong) / Math.max(1, running.examples), nll: running.loss / Math.max(1, running.examples), examples: running.examples },
         ...(['validation', 'test'] as const).map((split) => {
           const d = dataset[split];
-          const r = mlp.evaluate(d.x, d.y, d.n);
+          const r = mlp.evaluate(d, d.y, d.n);
           return { split, errorRate: r.errorRate, nll: r.nll, examples: r.n };
         }),
       ];

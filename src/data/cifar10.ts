@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Dataset, OpenDatasetOptions } from './dataset.ts';
 import { DataFileError } from './errors.ts';
 import { firstExisting, readDataFile } from './files.ts';
-import { type ExampleTable, createFiniteStream, tableRows, toSplit } from './splits.ts';
+import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './splits.ts';
 
 /** Bytes per record: 1 label + 3 × 32 × 32 pixels. */
 export const CIFAR_RECORD_BYTES = 3073;
@@ -105,6 +105,8 @@ export function openCifar10(options: OpenDatasetOptions): Dataset {
   const train = concat(batches);
   const grey = options.grey ?? false;
   const inputSize = grey ? 1024 : CIFAR_PIXELS;
+  // Grey stays 8-bit: the integer luma formula gives exact bytes, so splits read grey/255 exactly as
+  // a float32 copy would (no float table needed). Validation and test are views of these bytes.
   const form = (r: CifarRecords): ExampleTable => ({
     pixels: grey ? rgbPlanesToGrey(r.pixels, r.count, 1024) : r.pixels,
     labels: r.labels,
@@ -123,8 +125,8 @@ export function openCifar10(options: OpenDatasetOptions): Dataset {
     inputSize,
     classes: 10,
     classNames: readClassNames(dir),
-    validation: toSplit(tableRows(all, nTrain, nValidation)),
-    test: toSplit(form(test)),
+    validation: tableSplit(tableRows(all, nTrain, nValidation), 'cifar10 validation'),
+    test: tableSplit(form(test), 'cifar10 test'),
     trainStream: (seed) => createFiniteStream('cifar10', trainTable, seed),
     info: {
       train: nTrain,

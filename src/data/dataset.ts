@@ -4,11 +4,39 @@
  * paper's datasets (SPEC.md §4) by name.
  */
 
-/** A fixed split: `x` is [n, inputSize] row-major float32 (batch = axis 0), `y` is [n] class indices. */
+/**
+ * A fixed split (validation or test): `n` examples of `inputSize` inputs and their labels `y` [n]
+ * (class indices). The inputs are kept in their compact stored form (8-bit pixels where the source
+ * is bytes, float32 otherwise; docs/DECISIONS.md "Datasets") and expanded chunk by chunk by
+ * {@link Split.read}; it fits `Mlp.evaluate`'s `ExampleReader`. {@link readRows} materialises a
+ * small dense subset.
+ */
 export interface Split {
-  readonly x: Float32Array;
-  readonly y: Int32Array;
   readonly n: number;
+  /** Inputs per example (pixels × channels). */
+  readonly inputSize: number;
+  /** Class indices, [n]. */
+  readonly y: Int32Array;
+  /**
+   * Writes examples [start, start + rows) as float32 in [0, 1] (stored bytes become byte/255
+   * exactly as the float form would hold them), [rows, inputSize] row-major, into
+   * `out[at … at + rows·inputSize)`. Allocates nothing.
+   * @throws RangeError naming the split, the rows and the lengths when a row is outside [0, n) or
+   *   `out` is too short.
+   */
+  read(start: number, rows: number, out: Float32Array, at: number): void;
+}
+
+/**
+ * Examples [start, start + rows) of `split` as a new float32 array, [rows, inputSize] row-major in
+ * [0, 1]: for callers that need a small dense subset (the probe set, previews). Allocates
+ * rows·inputSize floats; evaluate whole splits through {@link Split.read} instead.
+ * @throws RangeError from {@link Split.read} when the rows are outside the split.
+ */
+export function readRows(split: Split, start: number, rows: number): Float32Array {
+  const out = new Float32Array(Math.max(0, rows) * split.inputSize);
+  split.read(start, rows, out, 0);
+  return out;
 }
 
 /** The training stream: an infinite sequence of minibatches (finite sets: reshuffled every epoch with a seeded shuffle). */

@@ -10,7 +10,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { Rng, deriveSeed } from '../random/rng.ts';
 import type { Dataset, OpenDatasetOptions } from './dataset.ts';
 import { decodeGrey, squareResize } from './image.ts';
-import { type ExampleTable, createFiniteStream, toSplit } from './splits.ts';
+import { type ExampleTable, createFiniteStream, tableSplit } from './splits.ts';
 
 /** File name endings read as images (case-insensitive); other files are ignored. */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
@@ -93,6 +93,8 @@ export function openImageFolder(dirArg: string, options: OpenDatasetOptions): Da
   new Rng(deriveSeed(splitSeed, 'folder-split')).shuffle(order);
 
   const inputSize = side * side;
+  // Area-averaged grey values are not multiples of 1/255, so folder tables (and the splits over
+  // them) stay float32.
   const load = (from: number, to: number): ExampleTable => {
     const pixels = new Float32Array((to - from) * inputSize);
     const labels = new Int32Array(to - from);
@@ -110,8 +112,8 @@ export function openImageFolder(dirArg: string, options: OpenDatasetOptions): Da
     inputSize,
     classes: classNames.length,
     classNames,
-    validation: toSplit(load(nTest, nTest + nValidation)),
-    test: toSplit(load(0, nTest)),
+    validation: tableSplit(load(nTest, nTest + nValidation), `${name} validation`),
+    test: tableSplit(load(0, nTest), `${name} test`),
     trainStream: (seed) => createFiniteStream(name, trainTable, seed),
     info: {
       train: trainTable.n,

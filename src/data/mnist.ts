@@ -8,7 +8,7 @@ import type { Dataset, OpenDatasetOptions } from './dataset.ts';
 import { DataFileError } from './errors.ts';
 import { firstExisting, readDataFile } from './files.ts';
 import { type IdxImages, type IdxLabels, parseIdxImages, parseIdxLabels } from './idx.ts';
-import { type ExampleTable, createFiniteStream, tableRows, toSplit } from './splits.ts';
+import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './splits.ts';
 
 /** Where Debian's package dataset-fashion-mnist installs the files. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
@@ -105,8 +105,8 @@ export function openMnist(name: string, options: OpenDatasetOptions): Dataset {
     inputSize,
     classes,
     classNames,
-    validation: toSplit(tableRows(all, nTrain, nValidation)),
-    test: toSplit(testTable),
+    validation: tableSplit(tableRows(all, nTrain, nValidation), `${datasetName} validation`),
+    test: tableSplit(testTable, `${datasetName} test`),
     trainStream: (seed) => createFiniteStream(datasetName, trainTable, seed),
     info: {
       train: nTrain,

@@ -4,7 +4,7 @@
  */
 import { PNG } from 'pngjs';
 import { Rng } from '../random/rng.ts';
-import type { Split } from './dataset.ts';
+import { type Split, readRows } from './dataset.ts';
 import { GLYPH_HEIGHT, drawText, textWidth } from './font.ts';
 import { shapesetGeneratorSeed } from './shapeset/dataset.ts';
 import { ShapesetGenerator } from './shapeset/generator.ts';
@@ -31,13 +31,18 @@ const TEXT_SCALE = 2;
 
 /**
  * The first `perClass` examples of each class in `split`, in split order.
- * @returns per class, a list of views into split.x ([inputSize] each); short when a class is rare.
+ * @returns per class, a list of new float32 arrays ([inputSize] each, values in [0, 1]); short when
+ *   a class is rare.
+ * @throws RangeError when `inputSize` differs from the split's.
  */
 export function examplesFromSplit(split: Split, inputSize: number, classes: number, perClass: number): Float32Array[][] {
+  if (inputSize !== split.inputSize) {
+    throw new RangeError(`examplesFromSplit: inputSize ${inputSize} differs from the split's ${split.inputSize}`);
+  }
   const rows: Float32Array[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < split.n; i++) {
     const row = rows[split.y[i]];
-    if (row.length < perClass) row.push(split.x.subarray(i * inputSize, (i + 1) * inputSize));
+    if (row.length < perClass) row.push(readRows(split, i, 1));
   }
   return rows;
 }

@@ -46,11 +46,41 @@ export function copyRow(table: ExampleTable, i: number, x: Float32Array, at: num
   for (let k = 0, p = i * d; k < d; k++, p++) x[at + k] = BYTE_TO_UNIT[src[p]];
 }
 
-/** The whole table as a {@link Split} (x: [n, inputSize] float32 in [0, 1], y: [n]). */
-export function toSplit(table: ExampleTable): Split {
-  const x = new Float32Array(table.n * table.inputSize);
-  for (let i = 0; i < table.n; i++) copyRow(table, i, x, i * table.inputSize);
-  return { x, y: Int32Array.from(table.labels), n: table.n };
+/**
+ * The whole table as a {@link Split}, without copying the pixels: `read` expands rows on demand
+ * (bytes through {@link BYTE_TO_UNIT}, so the floats are those a float32 copy would hold). Labels
+ * are the table's own Int32Array, or an Int32Array copy of Uint8Array labels (4 bytes per example).
+ * @param name names the split in errors, e.g. 'mnist validation'.
+ */
+export function tableSplit(table: ExampleTable, name: string): Split {
+  const { n, inputSize: d, pixels } = table;
+  const y = table.labels instanceof Int32Array ? table.labels : Int32Array.from(table.labels);
+  if (pixels.length < n * d || y.length < n) {
+    throw new RangeError(`${name}: a table of ${n} × ${d} needs ${n * d} pixels and ${n} labels, found ${pixels.length} and ${y.length}`);
+  }
+  const check = (start: number, rows: number, out: Float32Array, at: number): void => {
+    if (!Number.isInteger(start) || !Number.isInteger(rows) || start < 0 || rows < 0 || start + rows > n) {
+      throw new RangeError(`${name}: read: rows ${start}..${start + rows} (${rows} rows) outside the split's ${n} examples`);
+    }
+    if (!Number.isInteger(at) || at < 0 || at + rows * d > out.length) {
+      throw new RangeError(
+        `${name}: read: out needs ${rows}×${d} = ${rows * d} floats from offset ${at}, found length ${out.length}`,
+      );
+    }
+  };
+  // Two closures rather than a branch per element; element loops rather than subarray views,
+  // which would allocate per call.
+  const read =
+    pixels instanceof Float32Array
+      ? (start: number, rows: number, out: Float32Array, at: number): void => {
+          check(start, rows, out, at);
+          for (let k = 0, p = start * d, end = rows * d; k < end; k++, p++) out[at + k] = pixels[p];
+        }
+      : (start: number, rows: number, out: Float32Array, at: number): void => {
+          check(start, rows, out, at);
+          for (let k = 0, p = start * d, end = rows * d; k < end; k++, p++) out[at + k] = BYTE_TO_UNIT[pixels[p]];
+        };
+  return { n, inputSize: d, y: n === y.length ? y : y.subarray(0, n), read };
 }
 
 /** Examples per class in `labels`, indexed by class. */

@@ -55,10 +55,24 @@ class SummaryAccumulator {
   }
 }
 
-/** Summary of a fixed split (x: [n, inputSize], y: [n]). */
+/**
+ * Summary of a fixed split (n examples of `inputSize` inputs, labels [n]), read in chunks of up
+ * to 1000 rows (the split is never expanded whole); the sums run in example order, as over one
+ * dense array.
+ * @throws RangeError when `inputSize` differs from the split's.
+ */
 export function summarizeSplit(split: Split, inputSize: number, classes: number): SplitSummary {
+  if (inputSize !== split.inputSize) {
+    throw new RangeError(`summarizeSplit: inputSize ${inputSize} differs from the split's ${split.inputSize}`);
+  }
   const acc = new SummaryAccumulator(classes);
-  acc.add(split.x, split.y, split.n, inputSize);
+  const chunk = Math.min(1000, Math.max(1, split.n));
+  const x = new Float32Array(chunk * inputSize);
+  for (let start = 0; start < split.n; start += chunk) {
+    const rows = Math.min(chunk, split.n - start);
+    split.read(start, rows, x, 0);
+    acc.add(x, split.y.subarray(start, start + rows), rows, inputSize);
+  }
   return acc.result();
 }
 

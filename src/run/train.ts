@@ -113,16 +113,19 @@ function evaluate(mlp: Mlp, dataset: Dataset, running: Running): EvaluationRecor
     ['validation', dataset.validation],
     ['test', dataset.test],
   ] as const) {
-    const r = mlp.evaluate(data.x, data.y, data.n);
+    // the split itself: Mlp.evaluate reads it chunk by chunk (it stays compact, e.g. 8-bit pixels)
+    const r = mlp.evaluate(data, data.y, data.n);
     out.push({ split, errorRate: r.errorRate, nll: r.nll, examples: r.n });
   }
   return out;
 }
 
-/** The probe set: the first `size` test examples (the paper's 300). */
+/** The probe set: the first `size` test examples (the paper's 300), materialised as float32 [n, inputSize]. */
 function probeSet(test: DataSplit, inputSize: number, size: number): { x: Float32Array; y: Int32Array; n: number } {
   const n = Math.min(size, test.n);
-  return { x: test.x.subarray(0, n * inputSize), y: test.y.subarray(0, n), n };
+  const x = new Float32Array(n * inputSize);
+  test.read(0, n, x, 0);
+  return { x, y: test.y.subarray(0, n), n };
 }
 
 /** Converts probe records to the store's shapes. */

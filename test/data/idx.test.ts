@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openDataset } from '../../src/data/dataset.ts';
+import { openDataset, readRows } from '../../src/data/dataset.ts';
 import { readDataFile } from '../../src/data/files.ts';
 import { parseIdxImages, parseIdxLabels } from '../../src/data/idx.ts';
 import { FASHION_MNIST_DIR } from '../../src/data/mnist.ts';
@@ -67,7 +67,7 @@ test('mnist from --data-dir: 28×28, last validationSize of the training file he
     assert.deepEqual([ds.name, ds.inputSize, ds.classes, ds.validation.n, ds.test.n], ['mnist', 784, 10, 12, 5]);
     assert.deepEqual(ds.classNames, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     assert.deepEqual(Array.from(ds.validation.y), train.slice(18));
-    assert.equal(ds.validation.x[0], Math.fround(((18 * 7) % 256) / 255), 'validation starts at training image 18');
+    assert.equal(readRows(ds.validation, 0, 1)[0], Math.fround(((18 * 7) % 256) / 255), 'validation starts at training image 18');
     assert.deepEqual(Array.from(ds.test.y), [3, 1, 4, 1, 5]);
     assert.equal(ds.info['train'], 18);
     // The training stream covers exactly the first 18 images in an epoch.
@@ -124,5 +124,5 @@ test('Fashion-MNIST (Debian dataset-fashion-mnist): 60,000 + 10,000 images, 6,00
   const testPerClass = new Array<number>(10).fill(0);
   for (const y of ds.test.y) testPerClass[y]++;
   assert.deepEqual(testPerClass, new Array<number>(10).fill(1000));
-  assert.ok(ds.test.x.every((v) => v >= 0 && v <= 1));
+  assert.ok(readRows(ds.test, 0, ds.test.n).every((v) => v >= 0 && v <= 1));
 });

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deriveSeed } from '../../src/random/rng.ts';
-import { openDataset } from '../../src/data/dataset.ts';
+import { Rng, deriveSeed } from '../../src/random/rng.ts';
+import { openDataset, readRows } from '../../src/data/dataset.ts';
 import {
   SHAPESET_TEST_SEED,
   SHAPESET_VALIDATION_SEED,
   generateShapesetSplit,
   shapesetGeneratorSeed,
 } from '../../src/data/shapeset/dataset.ts';
+import { ShapesetGenerator } from '../../src/data/shapeset/generator.ts';
 
 const ds = await openDataset('shapeset');
 
@@ -30,10 +31,10 @@ test('shapeset: 1024 inputs, 9 classes, 10,000 validation and 10,000 test images
   assert.equal(ds.classNames.length, 9);
   for (const split of [ds.validation, ds.test]) {
     assert.equal(split.n, 10_000);
-    assert.equal(split.x.length, 10_000 * 1024);
+    assert.equal(split.inputSize, 1024);
     assert.equal(split.y.length, 10_000);
     assert.ok(split.y.every((y) => y >= 0 && y < 9));
-    assert.ok(split.x.every((v) => v >= 0 && v <= 1));
+    assert.ok(readRows(split, 0, split.n).every((v) => v >= 0 && v <= 1));
   }
   assert.deepEqual(
     [ds.info['train'], ds.info['validation'], ds.info['test'], ds.info['validationSeed'], ds.info['testSeed']],
@@ -43,11 +44,39 @@ test('shapeset: 1024 inputs, 9 classes, 10,000 validation and 10,000 test images
 
 test('shapeset: validation and test sets come from their documented seeds and reopen identically', async () => {
   const v = generateShapesetSplit(shapesetGeneratorSeed('validation', SHAPESET_VALIDATION_SEED), 300);
-  assert.deepEqual(v.x, ds.validation.x.subarray(0, 300 * 1024));
+  assert.deepEqual(readRows(v, 0, 300), readRows(ds.validation, 0, 300));
   assert.deepEqual(v.y, ds.validation.y.subarray(0, 300));
   const small = await openDataset('shapeset', { validationSize: 50, testSize: 20 });
-  assert.deepEqual(small.test.x, ds.test.x.subarray(0, 20 * 1024), 'a smaller set is a prefix');
+  assert.deepEqual(readRows(small.test, 0, 20), readRows(ds.test, 0, 20), 'a smaller set is a prefix');
   assert.deepEqual([small.validation.n, small.test.n], [50, 20]);
+});
+
+test('shapeset: the 8-bit validation and test sets read back bit-identical to float generation, image by image', () => {
+  for (const [split, role, base] of [
+    [ds.validation, 'validation', SHAPESET_VALIDATION_SEED],
+    [ds.test, 'test', SHAPESET_TEST_SEED],
+  ] as const) {
+    const gen = new ShapesetGenerator();
+    const rng = new Rng(shapesetGeneratorSeed(role, base));
+    const expected = new Float32Array(1024);
+    const got = new Float32Array(1024);
+    const e32 = new Uint32Array(expected.buffer);
+    const g32 = new Uint32Array(got.buffer);
+    for (let i = 0; i < split.n; i++) {
+      const label = gen.generate(rng, expected, 0);
+      split.read(i, 1, got, 0);
+      assert.equal(split.y[i], label, `${role} image ${i}: label`);
+      for (let k = 0; k < 1024; k++) {
+        if (g32[k] !== e32[k]) assert.fail(`${role} image ${i}, pixel ${k}: read ${got[k]}, generated ${expected[k]}`);
+      }
+    }
+  }
+  // Chunks and offsets give the same floats as single rows.
+  const chunk = new Float32Array(1 + 7 * 1024);
+  ds.test.read(9_993, 7, chunk, 1);
+  assert.deepEqual(chunk.subarray(1), readRows(ds.test, 9_993, 7));
+  assert.throws(() => ds.test.read(9_999, 2, chunk, 0), /shapeset test: read: rows 9999\.\.10001 \(2 rows\) outside the split's 10000 examples/);
+  assert.throws(() => ds.validation.read(0, 8, chunk, 0), /shapeset validation: read: out needs 8×1024 = 8192 floats from offset 0, found length 7169/);
 });
 
 test('shapeset: no image is shared between validation, test and the training streams of seeds 0 and 1', () => {
@@ -60,8 +89,8 @@ test('shapeset: no image is shared between validation, test and the training str
       seen.set(key, `${where} #${i}`);
     }
   };
-  add(ds.validation.x, ds.validation.n, 'validation');
-  add(ds.test.x, ds.test.n, 'test');
+  add(readRows(ds.validation, 0, ds.validation.n), ds.validation.n, 'validation');
+  add(readRows(ds.test, 0, ds.test.n), ds.test.n, 'test');
   const x = new Float32Array(10_000 * 1024);
   const y = new Int32Array(10_000);
   for (const seed of [0, 1]) {
@@ -148,7 +177,8 @@ test('shapeset stream: next() checks its buffers', () => {
 test('shapeset: image size 64 for display; options that do not apply are refused', async () => {
   const big = await openDataset('shapeset', { imageSize: 64, validationSize: 10, testSize: 10 });
   assert.equal(big.inputSize, 4096);
-  assert.equal(big.validation.x.length, 10 * 4096);
+  assert.equal(big.validation.inputSize, 4096);
+  assert.equal(readRows(big.validation, 0, 10).length, 10 * 4096);
   await assert.rejects(openDataset('shapeset', { dataDir: '/tmp' }), /option dataDir does not apply/);
   await assert.rejects(openDataset('shapeset', { testSize: -1 }), /testSize: expected an integer from 0 to 1,000,000, found -1/);
 });

@@ -28,6 +28,8 @@ import { fillPolygon } from './raster.ts';
 const MAX_OBJECTS = 2;
 /** grey / 255 as float32, for grey = 0..255 (pixels are in [0, 1], SHAPESET.md step 5). */
 const GREY_TO_UNIT = Float32Array.from({ length: 256 }, (_, g) => g / 255);
+/** grey itself as float32 (exact): renders grey levels, which {@link ShapesetGenerator.generateGrey} stores as bytes. */
+const GREY_LEVEL = Float32Array.from({ length: 256 }, (_, g) => g);
 const AREA_RATIO = VERTICES.map(areaRatio);
 
 /** Running totals over every image a generator has produced. */
@@ -114,6 +116,9 @@ export class ShapesetGenerator {
     ys: new Float64Array(MAX_VERTICES * MAX_OBJECTS),
   };
 
+  /** One image of float grey levels for {@link generateGrey} (allocated on its first call). */
+  private greyScratch: Float32Array | undefined;
+
   /** @throws RangeError when `size` is not an integer from 8 to 1024. */
   constructor(options: ShapesetOptions = {}) {
     const size = options.size ?? SHAPESET_SIZE;
@@ -129,6 +134,28 @@ export class ShapesetGenerator {
    * [0, 1], into `image[offset …]`, updates {@link counts} and {@link scene}, and returns the label.
    */
   generate(rng: Rng, image: Float32Array, offset: number): number {
+    const label = this.sample(rng);
+    this.render(image, offset, GREY_TO_UNIT);
+    return label;
+  }
+
+  /**
+   * As {@link generate} (the same draws, scene and counts), but writes the grey levels 0..255 as
+   * bytes into `image[offset … offset + size²)`: the compact form of the fixed evaluation sets.
+   * byte/255 as float32 is bit-identical to what {@link generate} writes. Allocates nothing per image.
+   */
+  generateGrey(rng: Rng, image: Uint8Array, offset: number): number {
+    const label = this.sample(rng);
+    // Rendered as exact float grey levels into scratch, then stored as bytes: the float rasteriser
+    // (the training stream's hot path) stays monomorphic.
+    const scratch = (this.greyScratch ??= new Float32Array(this.inputSize));
+    this.render(scratch, 0, GREY_LEVEL);
+    for (let k = 0; k < this.inputSize; k++) image[offset + k] = scratch[k];
+    return label;
+  }
+
+  /** SHAPESET.md steps 1–4 and 6: draws the scene into {@link scene}, tallies it, returns the label. */
+  private sample(rng: Rng): number {
     const sc = this.scene;
     // 1. Polarity, 2. number of objects, 3. background grey.
     sc.brightOnDark = rng.uniform() < 0.5;
@@ -147,16 +174,23 @@ export class ShapesetGenerator {
       sc.greys[i] = fore.min + rng.int(fore.max - fore.min + 1);
       sc.count++;
     }
-    // 5. Render: background, then each polygon in sampling order (later ones occlude).
-    image.fill(GREY_TO_UNIT[sc.background], offset, offset + this.inputSize);
-    for (let i = 0; i < sc.count; i++) {
-      const at = i * MAX_VERTICES;
-      fillPolygon(image, offset, this.size, this.size, sc.xs, sc.ys, at, sc.vertexCounts[i], GREY_TO_UNIT[sc.greys[i]]);
-    }
     // 6. Label from the shapes present.
     const label = shapesetLabel(sc.types[0], sc.count > 1 ? sc.types[1] : -1);
     this.tally(label);
     return label;
+  }
+
+  /**
+   * SHAPESET.md step 5 for the current scene: background, then each polygon in sampling order
+   * (later ones occlude), each grey g written as `values[g]`.
+   */
+  private render(image: Float32Array, offset: number, values: Float32Array): void {
+    const sc = this.scene;
+    image.fill(values[sc.background], offset, offset + this.inputSize);
+    for (let i = 0; i < sc.count; i++) {
+      const at = i * MAX_VERTICES;
+      fillPolygon(image, offset, this.size, this.size, sc.xs, sc.ys, at, sc.vertexCounts[i], values[sc.greys[i]]);
+    }
   }
 
   /**

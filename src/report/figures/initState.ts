@@ -10,7 +10,7 @@
  * against the stored update-0 scalars (`*.std`) before using it.
  */
 import type { Backend } from '../../kernels/backend.ts';
-import { openDataset } from '../../data/dataset.ts';
+import { openDataset, readRows } from '../../data/dataset.ts';
 import { Mlp } from '../../nn/mlp.ts';
 import { meanVariance } from '../../probes/stats.ts';
 import { parseTrainConfig } from '../../run/config.ts';
@@ -58,7 +58,7 @@ export async function recomputeInit(o: RunOutcome, backend: Backend): Promise<In
   const n = Math.min(config.probe.size, dataset.test.n);
   const mlp = new Mlp(backend, mlpConfigFor(config, dataset.inputSize, dataset.classes));
   try {
-    const g = mlp.gradients(dataset.test.x.subarray(0, n * dataset.inputSize), dataset.test.y.subarray(0, n), n);
+    const g = mlp.gradients(readRows(dataset.test, 0, n), dataset.test.y.subarray(0, n), n);
     const L = mlp.depth;
     const activation: Float32Array[] = [];
     const backpropGrad: Float32Array[] = [];
