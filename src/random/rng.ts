@@ -52,9 +52,27 @@ export class Rng {
 
   /** Uniform double in [0, 1) with 53 random bits. */
   uniform(): number {
-    const hi = this.nextUint32() >>> 5; // 27 bits
-    const lo = this.nextUint32() >>> 6; // 26 bits
+    const hi = this.gen.next() >>> 5; // 27 bits
+    const lo = this.gen.next() >>> 6; // 26 bits
     return (hi * 67108864 + lo) / TWO_POW_53;
+  }
+
+  /**
+   * Writes `n` uniform doubles in [0, 1) into `out[0 … n)`: exactly what `n` successive
+   * {@link uniform} calls return. For hot loops (the Shapeset training stream): a double returned
+   * from a call that V8 does not inline is boxed into a new heap number, values written into an
+   * array are not.
+   * @throws RangeError when `n` is not an integer in [0, out.length].
+   */
+  uniforms(out: Float64Array, n: number): void {
+    if (!Number.isInteger(n) || n < 0 || n > out.length) {
+      throw new RangeError(`uniforms: n must be an integer in [0, ${out.length}], found ${String(n)}`);
+    }
+    for (let i = 0; i < n; i++) {
+      const hi = this.gen.next() >>> 5;
+      const lo = this.gen.next() >>> 6;
+      out[i] = (hi * 67108864 + lo) / TWO_POW_53;
+    }
   }
 
   /** Uniform double in [lo, hi). */
@@ -72,7 +90,9 @@ export class Rng {
     }
     const limit = TWO_POW_32 - (TWO_POW_32 % n);
     for (;;) {
-      const v = this.nextUint32();
+      // gen.next() (a small integer) rather than nextUint32(): an unsigned 32-bit value returned
+      // from a call is boxed when it exceeds 2^31 − 1 and the call is not inlined
+      const v = this.gen.next() >>> 0;
       if (v < limit) return v % n;
     }
   }

@@ -128,7 +128,7 @@ class ScriptedRng extends Rng {
   private u = 0;
   constructor(
     private readonly ints: number[],
-    private readonly uniforms: number[],
+    private readonly scriptedUniforms: number[],
     private readonly cycle: number[],
   ) {
     super(0);
@@ -140,7 +140,11 @@ class ScriptedRng extends Rng {
   }
   override uniform(): number {
     const k = this.u++;
-    return k < this.uniforms.length ? this.uniforms[k] : this.cycle[(k - this.uniforms.length) % this.cycle.length];
+    const first = this.scriptedUniforms;
+    return k < first.length ? first[k] : this.cycle[(k - first.length) % this.cycle.length];
+  }
+  override uniforms(out: Float64Array, n: number): void {
+    for (let i = 0; i < n; i++) out[i] = this.uniform();
   }
 }
 

@@ -30,6 +30,14 @@ const MAX_OBJECTS = 2;
 const GREY_TO_UNIT = Float32Array.from({ length: 256 }, (_, g) => g / 255);
 /** grey itself as float32 (exact): renders grey levels, which {@link ShapesetGenerator.generateGrey} stores as bytes. */
 const GREY_LEVEL = Float32Array.from({ length: 256 }, (_, g) => g);
+/**
+ * The float32 bit patterns of the two tables. Every value is a float in [0, 255], whose bits are
+ * below 2^31: a small integer to V8, so filling a Uint32Array view with it is the builtin fill
+ * without allocation (a non-integer float passed to Float32Array#fill is boxed into a new heap
+ * number per image), at memset speed (a JavaScript loop made the stream 30% slower).
+ */
+const GREY_TO_UNIT_BITS = new Uint32Array(GREY_TO_UNIT.buffer);
+const GREY_LEVEL_BITS = new Uint32Array(GREY_LEVEL.buffer);
 const AREA_RATIO = VERTICES.map(areaRatio);
 
 /** Running totals over every image a generator has produced. */
@@ -116,6 +124,13 @@ export class ShapesetGenerator {
     ys: new Float64Array(MAX_VERTICES * MAX_OBJECTS),
   };
 
+  /** Uniform draws of one placement attempt (written by Rng.uniforms: allocation-free). */
+  private readonly draws = new Float64Array(4);
+
+  /** A Uint32Array view of the last image buffer rendered into (see GREY_TO_UNIT_BITS). */
+  private imageBits: Uint32Array | undefined;
+  private imageBitsOf: Float32Array | undefined;
+
   /** One image of float grey levels for {@link generateGrey} (allocated on its first call). */
   private greyScratch: Float32Array | undefined;
 
@@ -135,7 +150,7 @@ export class ShapesetGenerator {
    */
   generate(rng: Rng, image: Float32Array, offset: number): number {
     const label = this.sample(rng);
-    this.render(image, offset, GREY_TO_UNIT);
+    this.render(image, offset, GREY_TO_UNIT, GREY_TO_UNIT_BITS);
     return label;
   }
 
@@ -149,16 +164,26 @@ export class ShapesetGenerator {
     // Rendered as exact float grey levels into scratch, then stored as bytes: the float rasteriser
     // (the training stream's hot path) stays monomorphic.
     const scratch = (this.greyScratch ??= new Float32Array(this.inputSize));
-    this.render(scratch, 0, GREY_LEVEL);
+    this.render(scratch, 0, GREY_LEVEL, GREY_LEVEL_BITS);
     for (let k = 0; k < this.inputSize; k++) image[offset + k] = scratch[k];
     return label;
+  }
+
+  /** The bits of `image` as a Uint32Array view (made when the caller's buffer changes, then reused). */
+  private bitsOf(image: Float32Array): Uint32Array {
+    if (this.imageBitsOf !== image) {
+      this.imageBits = new Uint32Array(image.buffer, image.byteOffset, image.length);
+      this.imageBitsOf = image;
+    }
+    return this.imageBits!;
   }
 
   /** SHAPESET.md steps 1–4 and 6: draws the scene into {@link scene}, tallies it, returns the label. */
   private sample(rng: Rng): number {
     const sc = this.scene;
     // 1. Polarity, 2. number of objects, 3. background grey.
-    sc.brightOnDark = rng.uniform() < 0.5;
+    rng.uniforms(this.draws, 1);
+    sc.brightOnDark = this.draws[0] < 0.5;
     const back = sc.brightOnDark ? DARK_GREY : BRIGHT_GREY;
     const fore = sc.brightOnDark ? BRIGHT_GREY : DARK_GREY;
     sc.requested = 1 + rng.int(MAX_OBJECTS);
@@ -184,12 +209,12 @@ export class ShapesetGenerator {
    * SHAPESET.md step 5 for the current scene: background, then each polygon in sampling order
    * (later ones occlude), each grey g written as `values[g]`.
    */
-  private render(image: Float32Array, offset: number, values: Float32Array): void {
+  private render(image: Float32Array, offset: number, values: Float32Array, bits: Uint32Array): void {
     const sc = this.scene;
-    image.fill(values[sc.background], offset, offset + this.inputSize);
+    this.bitsOf(image).fill(bits[sc.background], offset, offset + this.inputSize);
     for (let i = 0; i < sc.count; i++) {
       const at = i * MAX_VERTICES;
-      fillPolygon(image, offset, this.size, this.size, sc.xs, sc.ys, at, sc.vertexCounts[i], values[sc.greys[i]]);
+      fillPolygon(image, offset, this.size, this.size, sc.xs, sc.ys, at, sc.vertexCounts[i], values, sc.greys[i]);
     }
   }
 
@@ -209,17 +234,20 @@ export class ShapesetGenerator {
     const at = i * MAX_VERTICES;
     sc.types[i] = type;
     sc.vertexCounts[i] = n;
+    // The candidate's scale and centre go straight into the scene's slot i (overwritten by every
+    // attempt) and helpers read them there: number arguments that are not integers would be boxed
+    // into new heap numbers at each call (the stream allocates nothing per image, issue 6).
+    const u = this.draws;
     for (;;) {
       this.counts.attempts++;
-      let s0 = rng.uniformIn(SCALE_RANGE.min, SCALE_RANGE.max) * size;
-      let s1 = rng.uniformIn(SCALE_RANGE.min, SCALE_RANGE.max) * size;
-      if (s1 > s0) {
-        // s0 ≥ s1 keeps the base edge along x
-        const t = s0;
-        s0 = s1;
-        s1 = t;
-      }
-      shapeVertices(type, k1, k3, s0, s1, sc.xs, sc.ys, at);
+      // the attempt's four uniforms, in the authors' order: scale s0, scale s1, centre x, centre y
+      rng.uniforms(u, 4);
+      const sa = (SCALE_RANGE.min + (SCALE_RANGE.max - SCALE_RANGE.min) * u[0]) * size;
+      const sb = (SCALE_RANGE.min + (SCALE_RANGE.max - SCALE_RANGE.min) * u[1]) * size;
+      // s0 ≥ s1 keeps the base edge along x
+      sc.scales[2 * i] = sb > sa ? sb : sa;
+      sc.scales[2 * i + 1] = sb > sa ? sa : sb;
+      shapeVertices(type, k1, k3, sc.scales, 2 * i, sc.xs, sc.ys, at);
       // Centre: the bounding box plus a 1-pixel margin stays inside [0, size].
       let xMin = Infinity;
       let xMax = -Infinity;
@@ -231,9 +259,11 @@ export class ShapesetGenerator {
         yMin = Math.min(yMin, sc.ys[t]);
         yMax = Math.max(yMax, sc.ys[t]);
       }
-      const cx = rng.uniformIn(MARGIN - xMin, size - MARGIN - xMax);
-      const cy = rng.uniformIn(MARGIN - yMin, size - MARGIN - yMax);
-      if (this.coversTooMuch(i, type, s0, s1, cx, cy)) {
+      const cx = MARGIN - xMin + (size - MARGIN - xMax - (MARGIN - xMin)) * u[2];
+      const cy = MARGIN - yMin + (size - MARGIN - yMax - (MARGIN - yMin)) * u[3];
+      sc.centres[2 * i] = cx;
+      sc.centres[2 * i + 1] = cy;
+      if (this.coversTooMuch(i, type)) {
         this.counts.rejections++;
         if (++sc.rejections >= MAX_REJECTIONS) return false;
         continue;
@@ -242,23 +272,24 @@ export class ShapesetGenerator {
         sc.xs[t] += cx;
         sc.ys[t] += cy;
       }
-      sc.scales[2 * i] = s0;
-      sc.scales[2 * i + 1] = s1;
-      sc.centres[2 * i] = cx;
-      sc.centres[2 * i + 1] = cy;
       return true;
     }
   }
 
   /**
    * The overlap test of SHAPESET.md step 4 between candidate object `i` (vertices relative to its
-   * centre (cx, cy)) and each earlier object j: with d the distance between centres and u the unit
-   * vector from j to i, proj = max (v_j − c_j)·u + max (v_i − c_i)·(−u); when proj ≥ d the estimated
-   * covered fraction of j is s0·s1·A(n_i)·f / (s0_j·s1_j·A(n_j)), f = 1 − exp(−(proj − d)·ln2 / d).
+   * centre (cx, cy) = scene.centres[2i, 2i+1]; scale (s0, s1) = scene.scales[2i, 2i+1]) and each
+   * earlier object j: with d the distance between centres and u the unit vector from j to i,
+   * proj = max (v_j − c_j)·u + max (v_i − c_i)·(−u); when proj ≥ d the estimated covered fraction
+   * of j is s0·s1·A(n_i)·f / (s0_j·s1_j·A(n_j)), f = 1 − exp(−(proj − d)·ln2 / d).
    * Coincident centres (d = 0) count as full overlap (f = 1, the limit d → 0).
    */
-  private coversTooMuch(i: number, type: number, s0: number, s1: number, cx: number, cy: number): boolean {
+  private coversTooMuch(i: number, type: number): boolean {
     const sc = this.scene;
+    const s0 = sc.scales[2 * i];
+    const s1 = sc.scales[2 * i + 1];
+    const cx = sc.centres[2 * i];
+    const cy = sc.centres[2 * i + 1];
     for (let j = 0; j < i; j++) {
       const dx = cx - sc.centres[2 * j];
       const dy = cy - sc.centres[2 * j + 1];

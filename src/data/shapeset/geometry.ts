@@ -44,20 +44,23 @@ for (const n of VERTICES) {
  * @param type 0 triangle, 1 parallelogram, 2 ellipse.
  * @param k1 pre-rotation index in [0, 255) (see `preRotationIndex`).
  * @param k3 final rotation index in [0, 255).
- * @param s0 stretch along x in pixels (the larger one, s0 ≥ s1).
- * @param s1 stretch along y in pixels.
+ * @param scales the stretch: s0 along x in pixels (the larger one, s0 ≥ s1) at `scales[si]`, s1
+ *   along y at `scales[si + 1]`. Read from an array rather than passed as numbers: V8 boxes a
+ *   non-integer number argument into a new heap number, and the training stream must not allocate.
  * @returns n, the number of vertices written.
  */
 export function shapeVertices(
   type: number,
   k1: number,
   k3: number,
-  s0: number,
-  s1: number,
+  scales: Float64Array,
+  si: number,
   xs: Float64Array,
   ys: Float64Array,
   at: number,
 ): number {
+  const s0 = scales[si];
+  const s1 = scales[si + 1];
   const bx = BASE_X[type];
   const by = BASE_Y[type];
   const n = bx.length;

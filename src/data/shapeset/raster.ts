@@ -15,7 +15,9 @@ const crossings = new Float64Array(64);
  * Fills the polygon with vertices (xs[at+t], ys[at+t]), t = 0..n−1, in pixel coordinates, into a
  * `width` × `height` image stored row-major at `image[offset + r·width + c]`. Pixels outside the
  * image are clipped. Allocates nothing.
- * @param value the value written into every covered pixel.
+ * @param values, index `values[index]` is written into every covered pixel (an array slot rather
+ *   than a number argument: V8 boxes a non-integer number argument into a new heap number, and
+ *   the training stream must not allocate).
  * @throws RangeError when n is not in [3, 64].
  */
 export function fillPolygon(
@@ -27,8 +29,10 @@ export function fillPolygon(
   ys: Float64Array,
   at: number,
   n: number,
-  value: number,
+  values: Float32Array,
+  index: number,
 ): void {
+  const value = values[index];
   if (n < 3 || n > crossings.length) throw new RangeError(`fillPolygon: expected 3 to 64 vertices, found ${n}`);
   let yMin = Infinity;
   let yMax = -Infinity;
