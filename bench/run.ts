@@ -32,7 +32,7 @@ import { parseArgs } from 'node:util';
 import type { BackendName } from '../src/kernels/backend.ts';
 import { createBackend } from '../src/kernels/index.ts';
 import { type Contender, interleavedTrials } from './lib/contender.ts';
-import type { HeapReport, MemoryRequest, TrainReport } from './lib/memory-child.ts';
+import type { HeapReport, LoopReport, MemoryRequest, TrainReport } from './lib/memory-child.ts';
 import { PAPER_WIDTHS, stepFlops, BENCH_LR } from './lib/net.ts';
 import { startOurs } from './lib/ours.ts';
 import * as report from './lib/report.ts';
@@ -87,8 +87,8 @@ const only = new Set<Section>(
 
 /** Settings per mode: quick ≈ 2 min, full ≈ 10 min on the 2-core machine. */
 const P = quick
-  ? { rounds: 3, trialSeconds: 0.25, warmupSeconds: 0.3, gemmRounds: 2, shareRounds: 2, shareTrial: 0.15, probeRepeats: 1, probeBlock: 150, probeWasm: false, shapesetRounds: 3, shapesetSeconds: 0.4, heapSteps: 10_000, paperHeapSteps: 200, rssUpdates: 30, scalingWidths: [250, 500, 1000], scalingDepths: [1, 5, 20], scalingRounds: 2, scalingTrial: 0.1, jobsRuns: 2, jobsUpdates: 500, jobsTrials: 1 }
-  : { rounds: 9, trialSeconds: 0.5, warmupSeconds: 1, gemmRounds: 5, shareRounds: 5, shareTrial: 0.3, probeRepeats: 3, probeBlock: 300, probeWasm: true, shapesetRounds: 5, shapesetSeconds: 1, heapSteps: 10_000, paperHeapSteps: 1000, rssUpdates: 200, scalingWidths: [250, 500, 1000, 2000], scalingDepths: [1, 5, 20, 100], scalingRounds: 3, scalingTrial: 0.3, jobsRuns: 4, jobsUpdates: 800, jobsTrials: 2 };
+  ? { rounds: 3, trialSeconds: 0.25, warmupSeconds: 0.3, gemmRounds: 2, shareRounds: 2, shareTrial: 0.15, probeRepeats: 1, probeBlock: 150, probeWasm: false, shapesetRounds: 3, shapesetSeconds: 0.4, heapSteps: 10_000, heapWarmup: 20_000, dataWarmup: 20_000, loopUpdates: 0, paperHeapSteps: 200, rssUpdates: 30, scalingWidths: [250, 500, 1000], scalingDepths: [1, 5, 20], scalingRounds: 2, scalingTrial: 0.1, jobsRuns: 2, jobsUpdates: 500, jobsTrials: 1 }
+  : { rounds: 9, trialSeconds: 0.5, warmupSeconds: 1, gemmRounds: 5, shareRounds: 5, shareTrial: 0.3, probeRepeats: 3, probeBlock: 300, probeWasm: true, shapesetRounds: 5, shapesetSeconds: 1, heapSteps: 10_000, heapWarmup: 20_000, dataWarmup: 150_000, loopUpdates: 80_000, paperHeapSteps: 1000, rssUpdates: 200, scalingWidths: [250, 500, 1000, 2000], scalingDepths: [1, 5, 20, 100], scalingRounds: 3, scalingTrial: 0.3, jobsRuns: 4, jobsUpdates: 800, jobsTrials: 2 };
 
 const log = (s = ''): void => console.log(s);
 const heading = (s: string): void => log(`\n## ${s}\n`);
@@ -346,12 +346,16 @@ await section(
   'Memory',
   async () => {
     // the paper's depth at width 100: the same layers, kernel calls and JavaScript per step as the
-    // paper network (width changes only the kernels' inner loops), 10,000 steps in seconds
+    // paper network (width changes only the kernels' inner loops), 10,000 steps in seconds. Steady
+    // state needs a long warm-up: V8 re-optimises a function after a rare branch is first taken
+    // (the Shapeset generator's dropped-object path comes about once per million images), and the
+    // unoptimised code allocates meanwhile.
     const narrow = [1024, 100, 100, 100, 100, 100, 9];
     const requests: MemoryRequest[] = [];
     for (const o of ours.filter((x) => x.threads === 1)) {
-      requests.push({ kind: 'heap', backend: o.name, threads: 1, widths: narrow, batch: 10, steps: P.heapSteps, warmup: 1000, data: false });
-      if (!quick) requests.push({ kind: 'heap', backend: o.name, threads: 1, widths: narrow, batch: 10, steps: P.heapSteps, warmup: 1000, data: true });
+      requests.push({ kind: 'heap', backend: o.name, threads: 1, widths: narrow, batch: 10, steps: P.heapSteps, warmup: P.heapWarmup, data: false });
+      requests.push({ kind: 'heap', backend: o.name, threads: 1, widths: narrow, batch: 10, steps: P.heapSteps, warmup: P.dataWarmup, data: true });
+      if (P.loopUpdates > 0) requests.push({ kind: 'loop', backend: o.name, threads: 1, hidden: narrow.slice(1, -1), updates: P.loopUpdates });
     }
     if (!quick) {
       for (const o of ours) {
@@ -363,19 +367,21 @@ await section(
     }
     const heap: HeapReport[] = [];
     const train: TrainReport[] = [];
+    const loop: LoopReport[] = [];
     const failures: string[] = [];
     for (const req of requests) {
       try {
         const out = await nodeChild(['--expose-gc'], join('bench', 'lib', 'memory-child.ts'), [JSON.stringify(req)], 600_000);
-        const rep = JSON.parse(out.trim().split('\n').pop()!) as HeapReport | TrainReport;
+        const rep = JSON.parse(out.trim().split('\n').pop()!) as HeapReport | TrainReport | LoopReport;
         if (rep.kind === 'heap') heap.push(rep);
+        else if (rep.kind === 'loop') loop.push(rep);
         else train.push(rep);
       } catch (e) {
         failures.push(`${req.kind} ${req.backend} ${req.threads}t: ${e instanceof Error ? e.message : String(e)}`);
       }
       await sleep(100);
     }
-    results.memory = { heap, train, failures };
+    results.memory = { heap, train, loop, failures };
   },
   () => report.renderMemory(results),
 );

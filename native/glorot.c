@@ -818,12 +818,27 @@ static bool check_targets(napi_env env, const int32_t *t, size_t rows, size_t co
   return true;
 }
 
-/* softmaxNll(logits, targets, rows, cols, grad|null, scale, probs|null) → number
- * softmaxQuadratic(logits, targets, rows, cols, grad|null, scale) → number */
+/* softmaxNll(logits, targets, rows, cols, grad|null, scale, probs|null[, sum]) → number
+ * softmaxQuadratic(logits, targets, rows, cols, grad|null, scale[, sum]) → number
+ * With `sum` (a Float64Array) the loss is written to sum[0] and the call returns the integer 0:
+ * a returned double is a new heap number on the JS side, the one allocation of a training step. */
 static napi_value softmax_cost(napi_env env, napi_callback_info info, bool quadratic) {
-  napi_value argv[7];
+  napi_value argv[8];
   const char *fn = quadratic ? "softmaxQuadratic" : "softmaxNll";
-  if (!get_args(env, info, quadratic ? 6 : 7, argv, fn)) return NULL;
+  size_t want = quadratic ? 6 : 7;
+  size_t argc = want + 1; /* missing trailing arguments read as undefined */
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < want) {
+    throw_fmt(env, false, "%s expects %zu arguments, got %zu", fn, want, argc);
+    return NULL;
+  }
+  double *sum = NULL;
+  napi_valuetype sum_type;
+  if (napi_typeof(env, argv[want], &sum_type) != napi_ok) return NULL;
+  if (sum_type != napi_undefined && sum_type != napi_null &&
+      !get_typed(env, argv[want], "sum", napi_float64_array, 1, (void **)&sum, NULL)) {
+    return NULL;
+  }
   size_t rows, cols;
   float *logits, *grad, *probs = NULL;
   int32_t *targets;
@@ -877,7 +892,12 @@ static napi_value softmax_cost(napi_env env, napi_callback_info info, bool quadr
   }
   if (p != stack_buf) free(p);
   napi_value result;
-  napi_create_double(env, loss, &result);
+  if (sum) {
+    sum[0] = loss;
+    napi_create_int32(env, 0, &result); /* a small integer: no heap allocation */
+  } else {
+    napi_create_double(env, loss, &result);
+  }
   return result;
 }
 

@@ -17,16 +17,16 @@ import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { BackendName } from '../../src/kernels/backend.ts';
 import { createBackend } from '../../src/kernels/index.ts';
-import { argmax } from '../../src/nn/mlp.ts';
 import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
 import { parseTrainConfig } from '../../src/run/config.ts';
-import { train } from '../../src/run/train.ts';
+import { stepSettings, train, trainUpdate, type Running } from '../../src/run/train.ts';
 import { BENCH_LR, benchMlp } from './net.ts';
 
 /** What the parent asks for. */
 export type MemoryRequest =
   | { kind: 'heap'; backend: BackendName; threads: number; widths: number[]; batch: number; steps: number; warmup: number; data: boolean }
-  | { kind: 'train'; backend: BackendName; threads: number; updates: number };
+  | { kind: 'train'; backend: BackendName; threads: number; updates: number }
+  | { kind: 'loop'; backend: BackendName; threads: number; hidden: number[]; updates: number };
 
 /** What a `heap` measurement reports (bytes). */
 export interface HeapReport {
@@ -64,25 +64,45 @@ export interface TrainReport {
   status: string;
 }
 
+/**
+ * What a `loop` measurement reports: the real train() loop (Shapeset stream, bookkeeping, progress
+ * reports, yields to the event loop) on a narrow network, its heap sampled at every progress
+ * report (once a second) with the GCs counted in between.
+ */
+export interface LoopReport {
+  kind: 'loop';
+  backend: string;
+  threads: number;
+  hidden: number[];
+  updates: number;
+  /** Intervals between progress reports in the second half of the run during which no GC ran. */
+  intervals: number;
+  /** Median over those intervals of heap growth ÷ updates (bytes per update); null when none. */
+  bytesPerUpdate: number | null;
+  /** Largest of them. */
+  worstBytesPerUpdate: number | null;
+  /** Median over those intervals of heap growth ÷ seconds (bytes per second). */
+  bytesPerSecond: number | null;
+  gcs: number;
+  seconds: number;
+}
+
 const gc = (globalThis as { gc?: () => void }).gc;
 
 async function heap(req: Extract<MemoryRequest, { kind: 'heap' }>): Promise<HeapReport> {
   if (!gc) throw new Error('run with --expose-gc');
   const backend = await createBackend({ name: req.backend, threads: req.threads });
   const mlp = benchMlp(backend, req.widths, [req.batch]);
-  const classes = req.widths[req.widths.length - 1]!;
   const stream = req.data ? createShapesetStream(1, Math.round(Math.sqrt(req.widths[0]!)), []) : null;
-  const running = { loss: 0, wrong: 0, examples: 0 };
+  const running: Running = { loss: 0, wrong: 0, examples: 0 };
+  const clock = new Float64Array(3);
+  const settings = stepSettings(parseTrainConfig({ learningRate: BENCH_LR, hidden: req.widths.slice(1, -1) }, 'bench'));
   const B = req.batch;
+  const { x, y } = mlp.inputBuffers(B);
   const step = (): void => {
     if (stream) {
-      const { x, y } = mlp.inputBuffers(B);
-      stream.next(x, y, B);
-      const loss = mlp.trainStep(null, null, B, BENCH_LR);
-      const logits = mlp.preactivation(mlp.depth - 1);
-      for (let r = 0; r < B; r++) if (argmax(logits, r * classes, classes) !== y[r]) running.wrong++;
-      running.loss += loss * B;
-      running.examples += B;
+      // the training loop's own update: stream, step, tallies (src/run/train.ts)
+      if (!trainUpdate(mlp, stream, x, y, B, settings, running, clock)) throw new Error('diverged');
     } else {
       mlp.trainStep(null, null, B, BENCH_LR);
     }
@@ -151,7 +171,63 @@ async function trainRss(req: Extract<MemoryRequest, { kind: 'train' }>): Promise
   }
 }
 
+async function loop(req: Extract<MemoryRequest, { kind: 'loop' }>): Promise<LoopReport> {
+  const backend = await createBackend({ name: req.backend, threads: req.threads });
+  const dir = mkdtempSync(join(tmpdir(), 'glorot-bench-loop-'));
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const samples: Array<{ update: number; heap: number; gcs: number; t: number }> = [];
+  try {
+    const config = parseTrainConfig(
+      { dataset: 'shapeset', hidden: req.hidden, minibatch: 10, updates: req.updates, probe: { interval: req.updates, early: false, jacobianExamples: 0 } },
+      'bench',
+    );
+    const t0 = performance.now();
+    await train({
+      outDir: dir,
+      backend,
+      config,
+      runId: 'bench-loop',
+      progressMs: 1000,
+      onProgress: (p) => samples.push({ update: p.update, heap: process.memoryUsage().heapUsed, gcs, t: performance.now() }),
+    });
+    const seconds = (performance.now() - t0) / 1e3;
+    const rates: number[] = [];
+    const perSecond: number[] = [];
+    for (let i = 1; i < samples.length; i++) {
+      const a = samples[i - 1]!;
+      const b = samples[i]!;
+      // second half only (warm), whole intervals with no GC, and not the final forced report
+      if (a.update < req.updates / 2 || b.update >= req.updates || b.gcs !== a.gcs || b.update === a.update) continue;
+      rates.push((b.heap - a.heap) / (b.update - a.update));
+      perSecond.push(((b.heap - a.heap) * 1000) / (b.t - a.t));
+    }
+    rates.sort((x, y) => x - y);
+    perSecond.sort((x, y) => x - y);
+    backend.dispose();
+    return {
+      kind: 'loop',
+      backend: req.backend,
+      threads: req.threads,
+      hidden: req.hidden,
+      updates: req.updates,
+      intervals: rates.length,
+      bytesPerUpdate: rates.length ? rates[Math.floor(rates.length / 2)]! : null,
+      worstBytesPerUpdate: rates.length ? rates[rates.length - 1]! : null,
+      bytesPerSecond: perSecond.length ? perSecond[Math.floor(perSecond.length / 2)]! : null,
+      gcs,
+      seconds,
+    };
+  } finally {
+    obs.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const req = JSON.parse(process.argv[2] ?? '{}') as MemoryRequest;
-const report = req.kind === 'heap' ? await heap(req) : await trainRss(req);
+const report = req.kind === 'heap' ? await heap(req) : req.kind === 'loop' ? await loop(req) : await trainRss(req);
 process.stdout.write(`${JSON.stringify(report)}\n`);
 process.exit(0);

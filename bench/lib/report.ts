@@ -169,8 +169,15 @@ export function renderMemory(r: BenchResults): string {
     ['backend', 'updates', 'peak RSS', 'at end: heap total', 'external + array buffers', 'status'],
     m.train.map((t) => [`${t.backend} ${t.threads}t`, String(t.updates), `**${sig(t.peakRss / 1e6)} MB**`, gib(t.end.heapTotal), gib(t.end.external), t.status]),
   );
+  const loops = m.loop ?? [];
+  const loop = loops.length
+    ? `\n\nThe real \`train()\` loop on the same network (Shapeset, ${loops[0]!.updates.toLocaleString('en')} updates, minibatch 10; heap read at every progress report, once a second; intervals of the second half with no GC):\n\n${table(
+        ['backend', 'GC-free intervals', 'allocated / update (median)', 'worst interval', 'allocated / second (median)', 'GCs in the run', 'seconds'],
+        loops.map((l) => [`${l.backend} ${l.threads}t`, String(l.intervals), l.bytesPerUpdate === null ? '—' : `${sig(l.bytesPerUpdate)} B`, l.worstBytesPerUpdate === null ? '—' : `${sig(l.worstBytesPerUpdate)} B`, l.bytesPerSecond === null ? '—' : `${sig(l.bytesPerSecond / 1024)} KiB`, String(l.gcs), sig(l.seconds)]),
+      )}`
+    : '';
   const fails = m.failures.length ? `\n\nFailed: ${m.failures.join('; ')}` : '';
-  return `${heap}\n\n"+ data" adds the Shapeset stream and the trainer's bookkeeping (argmax, running sums) to each step, as train() does.\n\nPeak RSS of a real \`train()\` of the paper network on Shapeset in a fresh process (10,000-image validation and test sets, probes with Jacobian spectra at update 0, final evaluation, run record):\n\n${rss}${fails}`;
+  return `${heap}\n\n"+ data" runs train()'s own update function (src/run/train.ts trainUpdate: the Shapeset stream into the input buffers, the SGD step, argmax and the running sums) instead of the bare trainStep.${loop}\n\nPeak RSS of a real \`train()\` of the paper network on Shapeset in a fresh process (10,000-image validation and test sets, probes with Jacobian spectra at update 0, final evaluation, run record):\n\n${rss}${fails}`;
 }
 
 /** Scaling table. */

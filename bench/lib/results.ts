@@ -3,7 +3,7 @@
  * issue 6's targets from it. Not part of the library.
  */
 import type { StepTiming } from './contender.ts';
-import type { HeapReport, TrainReport } from './memory-child.ts';
+import type { HeapReport, LoopReport, TrainReport } from './memory-child.ts';
 import type { GemmResult, JobsResult, ProbeOverheadResult, ScalingResult, ShapesetResult, ShareResult } from './sections.ts';
 import { pct, sig, times } from './stats.ts';
 
@@ -55,6 +55,8 @@ export interface StepResults {
 export interface MemoryResults {
   readonly heap: HeapReport[];
   readonly train: TrainReport[];
+  /** The real train() loop (absent in results saved before it was measured). */
+  readonly loop?: LoopReport[];
   readonly failures: string[];
 }
 
@@ -135,13 +137,25 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
   // per-step allocation: the paper-depth narrow runs (10,000 steps); the paper-net runs are in the Memory table
   for (const h of heaps.filter((x) => x.widths[1] !== 1000)) {
     const net = h.widths.length === 7 && h.widths[1] === 1000 ? 'paper net' : `${h.widths[0]}-${h.widths[1]}×${h.widths.length - 2}-${h.widths[h.widths.length - 1]}`;
-    const label = `no allocation per step: ${h.backend} ${h.threads}t, ${net}${h.data ? ' + data stream' : ''}`;
+    const label = `no allocation per step: ${h.backend} ${h.threads}t, ${net}${h.data ? ', train()\'s update (Shapeset stream + step + tallies)' : ', trainStep'}`;
     if (h.bytesPerStep === null) {
       rows.push({ target: label, measured: `${h.gcDuringLoop} GCs in ${h.steps} steps`, met: false, gap: 'allocates enough to trigger GCs' });
     } else {
-      const met = h.bytesPerStep <= 8;
+      // < 1 B/step: 10 KB over 10,000 steps is what reading the heap itself costs
+      const met = h.bytesPerStep < 1;
       rows.push({ target: label, measured: `${sig(h.bytesPerStep)} B/step, 0 GCs in ${h.steps.toLocaleString('en')} steps`, met, gap: met ? '' : `${sig(h.bytesPerStep)} B/step (one minor GC per ~${sig(16 * 2 ** 20 / h.bytesPerStep / 1000)}k steps)` });
     }
+  }
+  for (const l of r.memory?.loop ?? []) {
+    // the whole loop (yields to the event loop 10×/s, progress reports, checkpoints): what it
+    // allocates is per second and per event, not per step; shown for the record, judged by the
+    // step rows above
+    rows.push({
+      target: `the real train() loop, ${l.backend} ${l.threads}t, 1024-${l.hidden[0]}×${l.hidden.length}-9 (informational: yields, progress, checkpoints)`,
+      measured: l.bytesPerUpdate === null ? 'no GC-free interval' : `${sig(l.bytesPerUpdate)} B/update = ${sig((l.bytesPerSecond ?? NaN) / 1024)} KiB/s`,
+      met: null,
+      gap: '',
+    });
   }
   for (const t of r.memory?.train ?? []) {
     rows.push(row(`peak RSS, paper net training on Shapeset ≤ 300 MB (${t.backend} ${t.threads}t)`, t.peakRss / 1e6, 300, false, (v) => `${sig(v)} MB`));

@@ -185,8 +185,8 @@ export async function shareSection(
         const gemmsOnly = (): void => {
           for (const f of replay) f();
         };
-        const stepTimed = (): number => mlpTimed.trainStep(null, null, B, BENCH_LR);
-        const stepPlain = (): number => mlpPlain.trainStep(null, null, B, BENCH_LR);
+        const stepTimed = (): void => mlpTimed.trainStep(null, null, B, BENCH_LR);
+        const stepPlain = (): void => mlpPlain.trainStep(null, null, B, BENCH_LR);
         for (let i = 0; i < 3; i++) {
           stepTimed();
           stepPlain();
@@ -299,7 +299,8 @@ export async function probeSection(
       for (let i = 0; i < n; i++) {
         const { x, y } = mlp.inputBuffers(B);
         stream.next(x, y, B);
-        const loss = mlp.trainStep(null, null, B, 0.01);
+        mlp.trainStep(null, null, B, 0.01);
+        const loss = mlp.lastLoss;
         const logits = mlp.preactivation(mlp.depth - 1);
         for (let r = 0; r < B; r++) if (argmax(logits, r * classes, classes) !== y[r]) running.wrong++;
         running.loss += loss * B;

@@ -133,6 +133,10 @@ export interface Backend {
    * (float64). When `grad` is given, writes `grad = scale · (softmax(logits) − onehot(target))`
    * (`rows×cols`; `grad` may alias `logits`). `probs`, when given, receives softmax(logits).
    *
+   * With `sum` (a Float64Array of length ≥ 1) the loss sum is written to `sum[0]` instead of being
+   * returned: V8 boxes a float64 return value into a new heap number, and a training step must
+   * allocate nothing (issue 6); the call then returns nothing.
+   *
    * Non-finite logits: `+Infinity` entries share the probability mass equally (the others get 0),
    * so the loss is 0 when the target is among them and `+Infinity` otherwise; a row whose logits are
    * all `−Infinity` is treated as uniform. NaN logits give a NaN loss (the caller stops a diverged
@@ -148,11 +152,22 @@ export interface Backend {
     scale: number,
     probs?: Float32Array | null,
   ): number;
+  softmaxNll(
+    logits: Float32Array,
+    targets: Int32Array,
+    rows: number,
+    cols: number,
+    grad: Float32Array | null,
+    scale: number,
+    probs: Float32Array | null,
+    sum: Float64Array,
+  ): void;
 
   /**
    * Quadratic cost on the softmax output (SPEC.md §5, Fig. 5): per row
-   * `½·Σ_c (softmax(logits)_c − onehot_c)²`; returns the SUM over rows (float64). When `grad` is
-   * given writes `scale · ∂/∂logits` of that cost (`rows×cols`, through the softmax Jacobian).
+   * `½·Σ_c (softmax(logits)_c − onehot_c)²`; returns the SUM over rows (float64), or writes it to
+   * `sum[0]` when `sum` is given (as {@link softmaxNll}). When `grad` is given writes
+   * `scale · ∂/∂logits` of that cost (`rows×cols`, through the softmax Jacobian).
    * @throws RangeError when a target is not an integer in `[0, cols)`.
    */
   softmaxQuadratic(
@@ -163,6 +178,15 @@ export interface Backend {
     grad: Float32Array | null,
     scale: number,
   ): number;
+  softmaxQuadratic(
+    logits: Float32Array,
+    targets: Int32Array,
+    rows: number,
+    cols: number,
+    grad: Float32Array | null,
+    scale: number,
+    sum: Float64Array,
+  ): void;
 
   /**
    * Column sums with scaling, for bias gradients and the fused bias update:

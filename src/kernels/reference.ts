@@ -44,17 +44,24 @@ export function checkTargets(targets: Int32Array, rows: number, cols: number): v
   }
 }
 
+/** Slots of the per-row summary {@link softmaxRow} writes: max logit, log Σ exp(l − max), +∞ count. */
+const ROW_MAX = 0;
+const ROW_LOG_SUM = 1;
+const ROW_INF_COUNT = 2;
+/**
+ * The summary of the row being processed. A typed array rather than a returned object: the
+ * softmax runs on every minibatch, and an object per row was the last allocation of a training
+ * step on the wasm backend (issue 6, "no allocation per step"). Calls are synchronous, so one
+ * module-level buffer is safe.
+ */
+const rowSummary = new Float64Array(3);
+
 /**
  * Softmax of one row into `p` (float64), handling non-finite logits as {@link Backend.softmaxNll}
- * documents. Returns log Σ exp(logits − max) and the max (for the log-probabilities), or
- * `{ infCount }` when some logits are +Infinity.
+ * documents. Writes into {@link rowSummary} the max (for the log-probabilities) and
+ * log Σ exp(logits − max), or the count of +Infinity logits when there are some.
  */
-export function softmaxRow(
-  logits: Float32Array,
-  off: number,
-  cols: number,
-  p: Float64Array,
-): { max: number; logSum: number; infCount: number } {
+function softmaxRow(logits: Float32Array, off: number, cols: number, p: Float64Array): void {
   let max = -Infinity;
   let infCount = 0;
   let nan = false;
@@ -66,39 +73,44 @@ export function softmaxRow(
   }
   if (nan) {
     p.fill(NaN, 0, cols);
-    return { max: NaN, logSum: NaN, infCount: 0 };
-  }
-  if (infCount > 0) {
+    setRow(NaN, NaN, 0);
+  } else if (infCount > 0) {
     for (let c = 0; c < cols; c++) p[c] = logits[off + c] === Infinity ? 1 / infCount : 0;
-    return { max: Infinity, logSum: 0, infCount };
-  }
-  if (max === -Infinity) {
+    setRow(Infinity, 0, infCount);
+  } else if (max === -Infinity) {
     // every logit is −∞: no information, treat as uniform
     p.fill(1 / cols, 0, cols);
-    return { max: -Infinity, logSum: Math.log(cols), infCount: 0 };
+    setRow(-Infinity, Math.log(cols), 0);
+  } else {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) {
+      const e = Math.exp(logits[off + c]! - max);
+      p[c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < cols; c++) p[c] = p[c]! / sum;
+    setRow(max, Math.log(sum), 0);
   }
-  let sum = 0;
-  for (let c = 0; c < cols; c++) {
-    const e = Math.exp(logits[off + c]! - max);
-    p[c] = e;
-    sum += e;
-  }
-  for (let c = 0; c < cols; c++) p[c] = p[c]! / sum;
-  return { max, logSum: Math.log(sum), infCount: 0 };
 }
 
-/** Negative log-probability of class `t` for a row already passed through {@link softmaxRow}. */
-export function rowNll(
-  logits: Float32Array,
-  off: number,
-  t: number,
-  cols: number,
-  row: { max: number; logSum: number; infCount: number },
-): number {
-  if (Number.isNaN(row.max)) return NaN;
-  if (row.infCount > 0) return logits[off + t] === Infinity ? Math.log(row.infCount) : Infinity;
-  if (row.max === -Infinity) return row.logSum; // all −∞: uniform, −log(1/cols)
-  return -(logits[off + t]! - row.max - row.logSum);
+function setRow(max: number, logSum: number, infCount: number): void {
+  rowSummary[ROW_MAX] = max;
+  rowSummary[ROW_LOG_SUM] = logSum;
+  rowSummary[ROW_INF_COUNT] = infCount;
+}
+
+/** Negative log-probability of class `t` for the row last passed through {@link softmaxRow}. */
+function rowNll(logits: Float32Array, off: number, t: number): number {
+  const max = rowSummary[ROW_MAX]!;
+  const logSum = rowSummary[ROW_LOG_SUM]!;
+  const infCount = rowSummary[ROW_INF_COUNT]!;
+  // `return max`, not `return NaN`: a NaN literal among the returns makes V8's optimizing compiler
+  // keep the inlined result as a boxed heap number, one allocation per row (found by the
+  // per-step allocation benchmark, issue 6).
+  if (max !== max) return max;
+  if (infCount > 0) return logits[off + t] === Infinity ? Math.log(infCount) : Infinity;
+  if (max === -Infinity) return logSum; // all −∞: uniform, −log(1/cols)
+  return -(logits[off + t]! - max - logSum);
 }
 
 /**
@@ -106,6 +118,8 @@ export function rowNll(
  * row: shared by the reference and wasm backends (the output layer is narrow, so TypeScript costs
  * ≈ 1% of a step) so the non-finite-logit rules live in one place.
  * @param p float64 scratch of at least `cols` elements.
+ * @param out receives the loss summed over rows in `out[0]` (written, not returned: a returned
+ *   float64 is boxed on the heap; see {@link Backend.softmaxNll}'s `sum`).
  */
 export function softmaxNllRows(
   logits: Float32Array,
@@ -116,23 +130,25 @@ export function softmaxNllRows(
   scale: number,
   probs: Float32Array | null,
   p: Float64Array,
-): number {
+  out: Float64Array,
+): void {
   let loss = 0;
   for (let r = 0; r < rows; r++) {
     const off = r * cols;
     const t = targets[r]!;
-    const row = softmaxRow(logits, off, cols, p);
-    loss += rowNll(logits, off, t, cols, row);
+    softmaxRow(logits, off, cols, p);
+    loss += rowNll(logits, off, t);
     if (probs) for (let c = 0; c < cols; c++) probs[off + c] = p[c]!;
     if (grad) for (let c = 0; c < cols; c++) grad[off + c] = scale * (p[c]! - (c === t ? 1 : 0));
   }
-  return loss;
+  out[0] = loss;
 }
 
 /**
  * The quadratic-cost loop of {@link Backend.softmaxQuadratic} on already-validated arguments
  * (shared like {@link softmaxNllRows}). C = ½ Σ_c e_c², e = p − y; ∂C/∂l_j = p_j (e_j − Σ_c e_c p_c).
  * @param p float64 scratch of at least `cols` elements.
+ * @param out receives the summed cost in `out[0]` (as {@link softmaxNllRows}).
  */
 export function softmaxQuadraticRows(
   logits: Float32Array,
@@ -142,7 +158,8 @@ export function softmaxQuadraticRows(
   grad: Float32Array | null,
   scale: number,
   p: Float64Array,
-): number {
+  out: Float64Array,
+): void {
   let loss = 0;
   for (let r = 0; r < rows; r++) {
     const off = r * cols;
@@ -156,12 +173,32 @@ export function softmaxQuadraticRows(
     }
     if (grad) for (let c = 0; c < cols; c++) grad[off + c] = scale * p[c]! * (p[c]! - (c === t ? 1 : 0) - dot);
   }
-  return loss;
+  out[0] = loss;
+}
+
+/**
+ * Where a backend's softmaxNll / softmaxQuadratic writes its loss: the caller's `sum` when given,
+ * else the backend's own one-element buffer (whose value is then returned). Callers return
+ * `out === sum ? 0 : out[0]`: 0 is a small integer V8 does not allocate.
+ * @throws RangeError when `sum` is given but is not a Float64Array of length ≥ 1.
+ */
+export function lossOut(sum: Float64Array | null | undefined, own: Float64Array): Float64Array {
+  if (sum === undefined || sum === null) return own;
+  if (!(sum instanceof Float64Array) || sum.length < 1) {
+    throw new RangeError(`sum must be a Float64Array of length ≥ 1, found ${describe(sum)}`);
+  }
+  return sum;
+}
+
+function describe(v: unknown): string {
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name} of length ${(v as unknown as { length: number }).length}`;
+  return v === null ? 'null' : typeof v;
 }
 
 /** Creates the reference backend. */
 export function createReferenceBackend(): Backend {
   let scratch = new Float64Array(16);
+  const ownSum = new Float64Array(1);
   const rowScratch = (cols: number): Float64Array => {
     if (scratch.length < cols) scratch = new Float64Array(cols);
     return scratch;
@@ -221,23 +258,27 @@ export function createReferenceBackend(): Backend {
       for (let i = 0; i < n; i++) gs[i] = gz[i]! * derivative(activation, s[i]!);
     },
 
-    softmaxNll(logits, targets, rows, cols, grad, scale, probs): number {
+    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array): number {
       checkDim('rows', rows);
       checkDim('cols', cols);
       checkLength('logits', logits, rows * cols);
       checkTargets(targets, rows, cols);
       if (grad) checkLength('grad', grad, rows * cols);
       if (probs) checkLength('probs', probs, rows * cols);
-      return softmaxNllRows(logits, targets, rows, cols, grad, scale, probs ?? null, rowScratch(cols));
+      const out = lossOut(sum, ownSum);
+      softmaxNllRows(logits, targets, rows, cols, grad, scale, probs ?? null, rowScratch(cols), out);
+      return out === sum ? 0 : out[0]!;
     },
 
-    softmaxQuadratic(logits, targets, rows, cols, grad, scale): number {
+    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array): number {
       checkDim('rows', rows);
       checkDim('cols', cols);
       checkLength('logits', logits, rows * cols);
       checkTargets(targets, rows, cols);
       if (grad) checkLength('grad', grad, rows * cols);
-      return softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, rowScratch(cols));
+      const out = lossOut(sum, ownSum);
+      softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, rowScratch(cols), out);
+      return out === sum ? 0 : out[0]!;
     },
 
     colSum(a, rows, cols, alpha, beta, out): void {

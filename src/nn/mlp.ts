@@ -116,6 +116,12 @@ export class Mlp {
   private negLr: number | undefined = undefined;
   private rowsSeen: number | undefined = undefined;
   private invRows: number | undefined = undefined;
+  /**
+   * The mean cost of the last {@link trainStep} / {@link gradients}, written by the backend into a
+   * buffer: a float64 returned through a call is boxed into a new heap number, the last
+   * allocation of a training step (issue 6). Read it with {@link lastLoss}.
+   */
+  private readonly lossBuffer = Float64Array.of(NaN);
 
   /**
    * Builds and initialises a network: biases 0, weights drawn from each layer's scheme with an
@@ -230,16 +236,29 @@ export class Mlp {
     return this.ws;
   }
 
-  /** Cost of the last forward pass's logits; writes `∂C/∂s^{L−1}` (scaled by 1/rows) into gs when asked. */
-  private cost(ws: Workspace, y: Int32Array, rows: number, cost: CostName, withGrad: boolean): number {
+  /**
+   * Cost of the last forward pass's logits, averaged over the rows, into `lossBuffer[0]`; writes
+   * `∂C/∂s^{L−1}` (scaled by 1/rows) into gs when asked.
+   */
+  private cost(ws: Workspace, y: Int32Array, rows: number, cost: CostName, withGrad: boolean): void {
     const top = this.layers.length - 1;
     const grad = withGrad ? ws.gs[top]! : null;
-    const fn = cost === 'nll' ? this.backend.softmaxNll : this.backend.softmaxQuadratic;
     if (rows !== this.rowsSeen) {
       this.rowsSeen = rows;
       this.invRows = 1 / rows;
     }
-    return fn.call(this.backend, ws.s[top]!, y, rows, this.classes, grad, this.invRows!) / rows;
+    const sum = this.lossBuffer;
+    if (cost === 'nll') this.backend.softmaxNll(ws.s[top]!, y, rows, this.classes, grad, this.invRows!, null, sum);
+    else this.backend.softmaxQuadratic(ws.s[top]!, y, rows, this.classes, grad, this.invRows!, sum);
+    sum[0] = sum[0]! / rows;
+  }
+
+  /**
+   * The mean cost over the minibatch of the last {@link trainStep} or {@link gradients}, before
+   * the update (NaN/Infinity when diverged; NaN before any step).
+   */
+  get lastLoss(): number {
+    return this.lossBuffer[0]!;
   }
 
   /**
@@ -279,17 +298,18 @@ export class Mlp {
   /**
    * One SGD step on a minibatch (SPEC.md §1: θ ← θ − lr·g, g the minibatch-average gradient), using
    * the fused update path. `x` `[rows, n_0]` and `y` `[rows]`, or `null` for both when they were
-   * written into {@link inputBuffers}.
-   * @returns the mean cost over the minibatch before the update (NaN/Infinity when diverged).
-   * @throws RangeError on a target outside [0, classes).
+   * written into {@link inputBuffers}. The mean cost over the minibatch before the update is then
+   * {@link lastLoss} (like PyTorch's `loss.item()` after `optimizer.step()`): it is not returned,
+   * because V8 boxes a returned float64 into a new heap number and a warm step allocates nothing
+   * (issue 6, docs/DECISIONS.md).
+   * @throws RangeError on a target outside [0, classes) or a too-short `x`.
    */
-  trainStep(x: Float32Array | null, y: Int32Array | null, rows: number, lr: number, cost: CostName = 'nll'): number {
+  trainStep(x: Float32Array | null, y: Int32Array | null, rows: number, lr: number, cost: CostName = 'nll'): void {
     const ws = this.workspace(rows);
     this.forward(x, rows);
     const targets = y ?? ws.targets;
-    const loss = this.cost(ws, targets, rows, cost, true);
+    this.cost(ws, targets, rows, cost, true);
     this.backward(ws, rows, lr);
-    return loss;
   }
 
   /**
@@ -303,10 +323,10 @@ export class Mlp {
       this.gradB = this.layers.map((l) => this.backend.alloc(l.fanOut));
     }
     this.forward(x, rows);
-    const loss = this.cost(ws, y ?? ws.targets, rows, cost, true);
+    this.cost(ws, y ?? ws.targets, rows, cost, true);
     this.backward(ws, rows, null);
     return {
-      loss,
+      loss: this.lossBuffer[0]!,
       backpropGrad: ws.gs.map((g, i) => g.subarray(0, rows * this.layers[i]!.fanOut)),
       weightGrad: this.gradW,
       biasGrad: this.gradB!,

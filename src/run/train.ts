@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../kernels/backend.ts';
-import { openDataset, type Dataset, type Split as DataSplit } from '../data/dataset.ts';
+import { openDataset, type Dataset, type Split as DataSplit, type TrainStream } from '../data/dataset.ts';
 import { Mlp, argmax, type MlpConfig } from '../nn/mlp.ts';
 import { modelFromBytes, modelToBytes, saveModel } from '../nn/io.ts';
 import { probeNetwork, type ProbeResult } from '../probes/probe.ts';
@@ -90,10 +90,64 @@ export function openConfigDataset(config: TrainConfig): Promise<Dataset> {
 const YIELD_MS = 100;
 
 /** Running sums of the training cost and errors between probe points (part of a checkpoint). */
-interface Running {
+export interface Running {
   loss: number;
   wrong: number;
   examples: number;
+}
+
+/** Slots of the training loop's float64 bookkeeping (see trainIn). */
+export const REPORT_LOSS = 0; // sum of the minibatch losses since the last progress report
+const LAST_REPORT = 1; // performance.now() of the last progress report
+const LAST_YIELD = 2; // performance.now() of the last yield to the event loop
+
+/**
+ * The step's learning rate and cost, as {@link trainUpdate} reads them. `lr` starts `undefined`
+ * and is set afterwards so that V8 stores it as a tagged field: a field that only ever held a
+ * number is stored unboxed, and reading it to pass it to trainStep boxed it into a new heap number
+ * on every update (16 B per update, found by the bench's real-loop measurement).
+ */
+export interface StepSettings {
+  lr: number | undefined;
+  readonly cost: TrainConfig['cost'];
+}
+
+/** The {@link StepSettings} of a run's configuration. */
+export function stepSettings(config: TrainConfig): StepSettings {
+  const settings: StepSettings = { lr: undefined, cost: config.cost };
+  settings.lr = config.learningRate;
+  return settings;
+}
+
+/**
+ * One update of the training loop: the next minibatch of `stream` into `x` `[B, n_0]` and `y`
+ * `[B]` (the network's input buffers), the SGD step, and the running tallies, updated in place:
+ * `running` (summed loss × B, misclassified examples, examples) and `clock[REPORT_LOSS]`.
+ * A small function of its own so that V8 optimises it whole, with the loss read from the network
+ * and never passed around as a number: a warm update allocates nothing (issue 6).
+ * @returns false when the loss is not finite (the run diverged; the tallies are left untouched).
+ */
+export function trainUpdate(
+  mlp: Mlp,
+  stream: TrainStream,
+  x: Float32Array,
+  y: Int32Array,
+  B: number,
+  settings: StepSettings,
+  running: Running,
+  clock: Float64Array,
+): boolean {
+  stream.next(x, y, B);
+  mlp.trainStep(null, null, B, settings.lr!, settings.cost);
+  const loss = mlp.lastLoss;
+  if (!Number.isFinite(loss)) return false;
+  const classes = mlp.classes;
+  const logits = mlp.preactivation(mlp.depth - 1);
+  for (let r = 0; r < B; r++) if (argmax(logits, r * classes, classes) !== y[r]) running.wrong++;
+  running.loss += loss * B;
+  running.examples += B;
+  clock[REPORT_LOSS] += loss;
+  return true;
 }
 
 /** The checkpoint's JSON part. */
@@ -225,16 +279,17 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
   const probe = probeSet(dataset.test, dataset.inputSize, config.probe.size);
   const svd = config.probe.jacobianExamples > 0 ? (await singularValueRoutine()).fn : undefined;
   const B = config.minibatch;
-  const classes = dataset.classes;
-  const top = mlp.depth - 1;
   let lastTest: EvaluationRecord | null = null;
   let lastValidation: EvaluationRecord | null = null;
   const progressMs = options.progressMs ?? 500;
-  let lastReport = performance.now();
-  let reportLoss = 0;
+  // The per-step bookkeeping that holds doubles lives in a Float64Array: a double stored into a
+  // closure variable is boxed into a new heap number at every store, and a warm training step
+  // allocates nothing (issue 6; test/run/train-allocation.test.ts).
+  const clock = new Float64Array(3);
   let reportCount = 0;
   const loopStart = performance.now();
-  let lastYield = loopStart;
+  clock[LAST_REPORT] = loopStart;
+  clock[LAST_YIELD] = loopStart;
 
   const record = (u: number): void => {
     const jacobian = config.probe.jacobianAt === 'every' || u === 0 ? config.probe.jacobianExamples : 0;
@@ -257,53 +312,54 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
     writeCheckpoint(outDir, run.id, u, { model: modelToBytes(mlp) }, meta as unknown as Record<string, unknown>);
   };
   const report = (u: number, force: boolean): void => {
+    // the clock is read every 16 updates (every update when progressMs is 0): performance.now()
+    // returns a float64 that is boxed into a new heap number at each call (≈ 16 B per update,
+    // measured in bench/lib/memory-child.ts's real-loop run)
+    if (!options.onProgress || (!force && progressMs > 0 && (u & 15) !== 0)) return;
     const now = performance.now();
-    if (!options.onProgress || (!force && now - lastReport < progressMs)) return;
+    if (!force && now - clock[LAST_REPORT]! < progressMs) return;
     const seconds = (now - loopStart) / 1000;
     options.onProgress({
       run: run.id,
       update: u,
       updates: config.updates,
-      loss: reportCount > 0 ? reportLoss / reportCount : NaN,
+      loss: reportCount > 0 ? clock[REPORT_LOSS]! / reportCount : NaN,
       testError: lastTest ? (lastTest as EvaluationRecord).errorRate : null,
       updatesPerSecond: seconds > 0 ? (u - start) / seconds : 0,
     });
-    lastReport = now;
-    reportLoss = 0;
+    clock[LAST_REPORT] = now;
+    clock[REPORT_LOSS] = 0;
     reportCount = 0;
   };
 
+  // the minibatch buffers, fetched outside the step (inputBuffers returns a new {x, y} object per
+  // call) and again after each probe point (probes and evaluations enlarge the workspace)
+  let { x, y } = mlp.inputBuffers(B);
+  const settings = stepSettings(config);
   try {
     for (let u = start; ; u++) {
       // update u's state is the network after u SGD steps
       if (isProbePoint(u, config.updates, config.probe.interval, config.probe.early) && !(resumed && u === start)) {
         record(u);
         report(u, true);
+        ({ x, y } = mlp.inputBuffers(B));
       }
       if (u > start && u % config.checkpointInterval === 0 && u < config.updates) saveCheckpoint(u);
       if (u >= config.updates) break;
-      if ((u & 63) === 0 && performance.now() - lastYield > YIELD_MS) {
+      if ((u & 63) === 0 && performance.now() - clock[LAST_YIELD]! > YIELD_MS) {
         // let SIGINT/SIGTERM handlers (and IPC) run: the loop is otherwise synchronous
         await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
+        clock[LAST_YIELD] = performance.now();
       }
       if (options.signal?.aborted) {
         saveCheckpoint(u);
         run = store.setStatus(run.id, 'interrupted', `interrupted at update ${u}; resume with: glorot train --resume ${run.id} --out ${outDir}`);
         return { run, test: lastTest, validation: lastValidation, modelPath: null, seconds: (performance.now() - started) / 1000 };
       }
-      const { x, y } = mlp.inputBuffers(B);
-      stream.next(x, y, B);
-      const loss = mlp.trainStep(null, null, B, config.learningRate, config.cost);
-      if (!Number.isFinite(loss)) {
-        run = store.setStatus(run.id, 'diverged', `loss became ${loss} at update ${u + 1}`);
+      if (!trainUpdate(mlp, stream, x, y, B, settings, running, clock)) {
+        run = store.setStatus(run.id, 'diverged', `loss became ${mlp.lastLoss} at update ${u + 1}`);
         return { run, test: lastTest, validation: lastValidation, modelPath: null, seconds: (performance.now() - started) / 1000 };
       }
-      const logits = mlp.preactivation(top);
-      for (let r = 0; r < B; r++) if (argmax(logits, r * classes, classes) !== y[r]) running.wrong++;
-      running.loss += loss * B;
-      running.examples += B;
-      reportLoss += loss;
       reportCount++;
       report(u + 1, false);
     }

@@ -137,6 +137,35 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
     assert.throws(() => be.softmaxNll(inf, Int32Array.of(2), 1, 2, g2, 1), /target of row 0 is 2/);
   });
 
+  test(`${label}: the loss written into sum[0] equals the returned loss, for finite and non-finite logits`, () => {
+    const rand = mulberry32(7);
+    const rows = 6;
+    const cols = 9;
+    const logits = fillUniform(be.alloc(rows * cols), rand, -5, 5);
+    logits[0] = NaN; // row 0: NaN loss
+    logits[cols + 2] = Infinity; // row 1: +∞ logit
+    for (let c = 0; c < cols; c++) logits[2 * cols + c] = -Infinity; // row 2: all −∞ (uniform)
+    const targets = Int32Array.from({ length: rows }, (_, r) => (r * 4) % cols);
+    for (let r = 0; r < rows; r++) {
+      // each row alone, so the NaN row does not hide the others
+      const l = be.alloc(cols);
+      l.set(logits.subarray(r * cols, (r + 1) * cols));
+      const t = targets.subarray(r, r + 1);
+      for (const cost of ['softmaxNll', 'softmaxQuadratic'] as const) {
+        const returned = cost === 'softmaxNll' ? be.softmaxNll(l, t, 1, cols, null, 1) : be.softmaxQuadratic(l, t, 1, cols, null, 1);
+        const sum = Float64Array.of(12345);
+        const r2 = cost === 'softmaxNll' ? be.softmaxNll(l, t, 1, cols, null, 1, null, sum) : be.softmaxQuadratic(l, t, 1, cols, null, 1, sum);
+        assert.equal(r2 as unknown, 0, `${cost} returns 0 when it writes sum`);
+        assert.ok(Object.is(sum[0], returned), `${cost} row ${r}: sum ${sum[0]} vs returned ${returned}`);
+        const expected = ref[cost](l, t, 1, cols, null, 1);
+        assert.ok(Object.is(returned, expected) || Math.abs(returned - expected) <= 1e-5 * (1 + Math.abs(expected)), `${cost} row ${r}: ${returned} vs reference ${expected}`);
+      }
+    }
+    assert.ok(Number.isNaN(be.softmaxNll(logits, targets, rows, cols, null, 1)), 'a NaN row makes the sum NaN');
+    assert.throws(() => be.softmaxNll(logits, targets, rows, cols, null, 1, null, new Float64Array(0)), /sum/);
+    assert.throws(() => be.softmaxNll(logits, targets, rows, cols, null, 1, null, new Float32Array(1) as unknown as Float64Array), /sum/);
+  });
+
   test(`${label}: colSum`, () => {
     const rand = mulberry32(5);
     for (const [rows, cols] of [

@@ -82,7 +82,10 @@ export interface NativeAddon {
   biasActivation(code: number, s: Float32Array, bias: Float32Array, z: Float32Array, rows: number, cols: number): void;
   /** {@link Backend.activationBackward} with the activation's ACTIVATION_CODE. */
   activationBackward(code: number, s: Float32Array, gz: Float32Array, gs: Float32Array, n: number): void;
-  /** {@link Backend.softmaxNll}; `probs` must be passed (null when unused). */
+  /**
+   * {@link Backend.softmaxNll}; `probs` must be passed (null when unused). With `sum` the loss goes
+   * to `sum[0]` and the call returns 0.
+   */
   softmaxNll(
     logits: Float32Array,
     targets: Int32Array,
@@ -91,8 +94,9 @@ export interface NativeAddon {
     grad: Float32Array | null,
     scale: number,
     probs: Float32Array | null,
+    sum?: Float64Array,
   ): number;
-  /** {@link Backend.softmaxQuadratic}. */
+  /** {@link Backend.softmaxQuadratic}; with `sum` as softmaxNll. */
   softmaxQuadratic(
     logits: Float32Array,
     targets: Int32Array,
@@ -100,6 +104,7 @@ export interface NativeAddon {
     cols: number,
     grad: Float32Array | null,
     scale: number,
+    sum?: Float64Array,
   ): number;
   /** {@link Backend.colSum}. */
   colSum(a: Float32Array, rows: number, cols: number, alpha: number, beta: number, out: Float32Array): void;
@@ -223,12 +228,12 @@ export async function createNativeBackend(threads: number, options: NativeBacken
       addon.activationBackward(activationCode(activation), s, gz, gs, n);
     },
 
-    softmaxNll(logits, targets, rows, cols, grad, scale, probs): number {
-      return addon.softmaxNll(logits, targets, rows, cols, grad, scale, probs ?? null);
+    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array): number {
+      return addon.softmaxNll(logits, targets, rows, cols, grad, scale, probs ?? null, sum);
     },
 
-    softmaxQuadratic(logits, targets, rows, cols, grad, scale): number {
-      return addon.softmaxQuadratic(logits, targets, rows, cols, grad, scale);
+    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array): number {
+      return addon.softmaxQuadratic(logits, targets, rows, cols, grad, scale, sum);
     },
 
     colSum(a, rows, cols, alpha, beta, out): void {

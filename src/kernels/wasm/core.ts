@@ -23,7 +23,7 @@ import {
   checkDim,
   checkLength,
 } from '../backend.ts';
-import { checkGemm, checkTargets, softmaxNllRows, softmaxQuadraticRows } from '../reference.ts';
+import { checkGemm, checkTargets, lossOut, softmaxNllRows, softmaxQuadraticRows } from '../reference.ts';
 import { BLOCK_ALIGN, BlockAllocator } from './memory.ts';
 import { type WasmMemory, type WasmModule, WASM_PAGE, wasmApi } from './wasm-api.ts';
 
@@ -250,6 +250,7 @@ export async function createWasmBackendOn(
     return c;
   };
   let rowScratch = new Float64Array(16);
+  const ownSum = new Float64Array(1);
   const scratch = (cols: number): Float64Array => {
     if (rowScratch.length < cols) rowScratch = new Float64Array(cols);
     return rowScratch;
@@ -317,7 +318,7 @@ export async function createWasmBackendOn(
     // The two costs run in TypeScript on the buffers in wasm memory, with the reference
     // backend's float64 row helpers: the output layer is 9–10 wide, so this is ≈ 1% of a step,
     // and the non-finite-logit rules of Backend.softmaxNll stay in one place.
-    softmaxNll(logits, targets, rows, cols, grad, scale, probs): number {
+    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array): number {
       live();
       checkDim('rows', rows);
       checkDim('cols', cols);
@@ -332,10 +333,12 @@ export async function createWasmBackendOn(
         ptr('probs', probs);
         checkLength('probs', probs, rows * cols);
       }
-      return softmaxNllRows(logits, targets, rows, cols, grad, scale, probs ?? null, scratch(cols));
+      const out = lossOut(sum, ownSum);
+      softmaxNllRows(logits, targets, rows, cols, grad, scale, probs ?? null, scratch(cols), out);
+      return out === sum ? 0 : out[0]!;
     },
 
-    softmaxQuadratic(logits, targets, rows, cols, grad, scale): number {
+    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array): number {
       live();
       checkDim('rows', rows);
       checkDim('cols', cols);
@@ -346,7 +349,9 @@ export async function createWasmBackendOn(
         ptr('grad', grad);
         checkLength('grad', grad, rows * cols);
       }
-      return softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols));
+      const out = lossOut(sum, ownSum);
+      softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols), out);
+      return out === sum ? 0 : out[0]!;
     },
 
     colSum(a, rows, cols, alpha, beta, out): void {

@@ -1,0 +1,68 @@
+/**
+ * Child process of test/nn/allocation.test.ts: warms up one (backend, cost) training step, then
+ * prints one JSON line {bytesPerStep, gcs} for STEPS steps measured without forcing a GC. Run as
+ *   node --import tsx test/helpers/allocation-child.ts <backend> <cost>
+ * or, for the Shapeset training stream alone (minibatches of 10 images),
+ *   node --import tsx test/helpers/allocation-child.ts shapeset-stream
+ * One process per combination, as in the product: every training run is its own worker process
+ * with one backend and one cost (src/run/jobs.ts).
+ */
+import { PerformanceObserver } from 'node:perf_hooks';
+import type { BackendName } from '../../src/kernels/backend.ts';
+import { createBackend } from '../../src/kernels/index.ts';
+import { Mlp, type CostName } from '../../src/nn/mlp.ts';
+import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
+
+const [backendName, cost] = process.argv.slice(2) as [BackendName, CostName];
+const WIDTHS = [16, 12, 12, 12, 5];
+const ROWS = 4;
+const WARMUP = 30_000;
+const STEPS = 20_000;
+
+let step: () => void;
+let finish = (): void => {};
+const running = { loss: 0, examples: 0 };
+if ((backendName as string) === 'shapeset-stream') {
+  const stream = createShapesetStream(1, 32, []);
+  const x = new Float32Array(10 * 1024);
+  const y = new Int32Array(10);
+  step = (): void => {
+    stream.next(x, y, 10);
+    running.loss += x[3]!; // read, so nothing is optimised away
+  };
+} else {
+  const backend = await createBackend({ name: backendName, threads: 1 });
+  const mlp = new Mlp(backend, { widths: WIDTHS, activation: 'tanh', init: { name: 'normalized' }, seed: 1 });
+  const { x, y } = mlp.inputBuffers(ROWS);
+  for (let i = 0; i < x.length; i++) x[i] = ((i * 7919) % 101) / 101;
+  for (let r = 0; r < ROWS; r++) y[r] = r % 5;
+  // as train()'s loop: the loss read every step and accumulated into a running average
+  step = (): void => {
+    mlp.trainStep(null, null, ROWS, 0.01, cost);
+    running.loss += mlp.lastLoss * ROWS;
+    running.examples += ROWS;
+  };
+  finish = (): void => {
+    mlp.dispose();
+    backend.dispose();
+  };
+}
+for (let i = 0; i < WARMUP; i++) step();
+
+let result: { bytesPerStep: number; gcs: number } = { bytesPerStep: NaN, gcs: -1 };
+for (let attempt = 0; attempt < 5; attempt++) {
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < STEPS; i++) step();
+  const after = process.memoryUsage().heapUsed;
+  await new Promise((r) => setTimeout(r, 10)); // deliver the loop's GC entries
+  obs.disconnect();
+  result = { bytesPerStep: (after - before) / STEPS, gcs };
+  if (gcs === 0 && after >= before) break; // a GC hides growth (and can make it negative): measure again
+}
+process.stdout.write(`${JSON.stringify({ ...result, finite: Number.isFinite(running.loss) })}\n`);
+finish();
