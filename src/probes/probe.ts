@@ -111,8 +111,12 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
   const g = mlp.gradients(x, y, n);
   scalars.push({ layer: -1, name: 'probe.loss', value: g.loss });
 
-  // per-example back-propagated gradients: the stored ones carry the 1/n of the minibatch average
-  const backprop = g.backpropGrad.map((t) => Float32Array.from(t, (v) => v * n));
+  // per-example back-propagated gradients: the stored ones carry the 1/n of the minibatch average.
+  // Scaled in place: they are views into the network's workspace, which the next forward pass
+  // overwrites anyway (a copy cost 6 MB, and Float32Array.from with a map function 32 MB of JS
+  // heap, at every probe point of the paper network — issue 6's peak RSS).
+  const backprop = g.backpropGrad;
+  for (const t of backprop) for (let i = 0; i < t.length; i++) t[i] = t[i]! * n;
   // hidden layers share one symmetric range per tensor (comparable across layers, Figs. 7–8); the
   // softmax layer's gradients are an order of magnitude larger and get their own range, so they do not
   // squeeze the hidden layers into a few bins
@@ -158,9 +162,12 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
   const jacobianExamples = Math.min(options.jacobianExamples ?? 0, n);
   if (jacobianExamples > 0) {
     if (!options.singularValues) throw new Error('probeNetwork: jacobianExamples > 0 needs options.singularValues');
+    // one float64 work matrix for every layer (8 MB for 1000×1000), not one per layer
+    let largest = 0;
+    for (let k = 1; k < L; k++) largest = Math.max(largest, mlp.layers[k - 1]!.fanIn * mlp.layers[k - 1]!.fanOut);
+    const work = new Float64Array(largest);
     for (let k = 1; k < L; k++) {
       const layer = mlp.layers[k - 1]!;
-      const work = new Float64Array(layer.fanIn * layer.fanOut);
       let mean = 0;
       let min = 0;
       let max = 0;
