@@ -556,14 +556,19 @@ static bool get_threads(napi_env env, napi_value v, int *threads) {
  * z·W and backward gs·Wᵀ products (measured 330 → 390–860 µs for 10×1000×1000 on Zen 4): it splits the
  * few rows, so each thread packs all of W. Such a product is instead cut into fixed blocks of output
  * columns, C[:, j0:j1] = op(A)·op(B)[:, j0:j1], each an independent single-threaded cblas_sgemm on a
- * sub-matrix (leading dimensions unchanged, nothing copied). The calling thread and up to
+ * sub-matrix (leading dimensions unchanged, nothing copied). The fused SGD update zᵀ·∂C/∂s, whose
+ * inner dimension k is the minibatch, is split the same way: left to OpenBLAS' 2 threads, its
+ * worker thread stays spinning after the call and fights the pool thread of the next split product
+ * for the 2 cores — step times then alternated between ≈ 3.2 and 5–6 ms from one second to the next
+ * (paper net, minibatch 10; BENCHMARKS.md); with every GEMM of the step split here OpenBLAS
+ * stays single-threaded and the step is a steady ≈ 2.45 ms. The calling thread and up to
  * `threads − 1` pool threads claim blocks from a shared counter, so a pool thread that the OS has
  * descheduled (a busy shared machine) never stalls the call: the caller takes its blocks. Block
  * boundaries depend only on n, and each block is computed the same way whoever runs it, so results
  * are bit-identical from call to call (and for any thread count ≥ 2). Pool threads spin ~0.2 ms for
  * the next call, then sleep.
  */
-#define SPLIT_MAX_ROWS 24      /* op(A) rows up to which columns are split (OpenBLAS scales above) */
+#define SPLIT_MAX_ROWS 24      /* op(A) rows, or inner dimension k, up to which columns are split (OpenBLAS scales above) */
 #define SPLIT_MIN_COLS 128     /* columns per block, at least */
 #define SPLIT_BLOCKS 8         /* target number of blocks */
 #define SPLIT_MIN_MNK 2000000.0 /* m·n·k (4 MFLOP): below it the hand-off and the per-block calls cost more than they save */
@@ -761,7 +766,8 @@ static napi_value js_gemm(napi_env env, napi_callback_info info) {
   }
   gemm_job job = {ta, tb, (int)m, (int)n, (int)k, (float)alpha, a, ta ? (int)m : (int)k, b, tb ? (int)k : (int)n,
                   (float)beta, c, (int)n};
-  if (threads > 1 && m <= SPLIT_MAX_ROWS && n >= 2 * SPLIT_MIN_COLS && (double)m * (double)n * (double)k >= SPLIT_MIN_MNK &&
+  /* a minibatch's rows (forward, backward) or its inner dimension (the fused update) */
+  if (threads > 1 && (m <= SPLIT_MAX_ROWS || k <= SPLIT_MAX_ROWS) && n >= 2 * SPLIT_MIN_COLS && (double)m * (double)n * (double)k >= SPLIT_MIN_MNK &&
       split_gemm(&job, threads)) {
     return NULL;
   }

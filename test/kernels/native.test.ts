@@ -283,32 +283,36 @@ function nativeSpecificTests(): void {
   });
 
   test('native: small-batch GEMMs split by column blocks across threads match the reference', async () => {
-    // m ≤ 24, n ≥ 256 and m·n·k ≥ 2e6 run as column blocks on a thread pool (glorot.c, split_gemm);
-    // check odd widths (block edges), both B layouts, beta = 1, untouched tails, and backends of
-    // 2, 3 and 4 threads used alternately (capped at the CPU count).
+    // m ≤ 24 or k ≤ 24 (a minibatch's rows, or the fused update's inner dimension), n ≥ 256 and
+    // m·n·k ≥ 2e6 run as column blocks on a thread pool (glorot.c, split_gemm); check odd widths
+    // (block edges), both A and B layouts, beta = 1, untouched tails, and backends of 2, 3 and 4
+    // threads used alternately (capped at the CPU count).
     const ref = createReferenceBackend();
     const rand = mulberry32(77);
     const backends = [await createNativeBackend(2), await createNativeBackend(3), await createNativeBackend(4)];
     for (const be of [...backends, ...backends.slice().reverse()]) {
-      for (const [m, n, k, tb] of [
-        [10, 1000, 300, false],
-        [10, 1001, 300, true],
-        [24, 777, 129, false],
-        [1, 4100, 600, true],
-        [3, 300, 1000, false],
+      for (const [m, n, k, tb, ta] of [
+        [10, 1000, 300, false, false],
+        [10, 1001, 300, true, false],
+        [24, 777, 129, false, false],
+        [1, 4100, 600, true, false],
+        [3, 300, 1000, false, false],
+        [1000, 1000, 10, false, true], // the fused update zᵀ·∂C/∂s at minibatch 10
+        [1024, 999, 24, false, true],
+        [700, 513, 7, true, false],
       ] as const) {
         const a = fillUniform(new Float32Array(m * k), rand);
         const b = fillUniform(new Float32Array(k * n), rand);
         const c = fillUniform(new Float32Array(m * n + 3), rand).fill(5, m * n);
         const cRef = Float32Array.from(c.subarray(0, m * n));
-        ref.gemm(false, tb, m, n, k, -0.5, a, b, 1, cRef);
-        be.gemm(false, tb, m, n, k, -0.5, a, b, 1, c);
+        ref.gemm(ta, tb, m, n, k, -0.5, a, b, 1, cRef);
+        be.gemm(ta, tb, m, n, k, -0.5, a, b, 1, c);
         const err = maxRelErr(c, cRef, m * n) / Math.sqrt(k);
-        assert.ok(err < 2e-6, `${be.threads} threads ${m}x${n}x${k} transB=${tb}: relative error ${err}`);
+        assert.ok(err < 2e-6, `${be.threads} threads ${m}x${n}x${k} transA=${ta} transB=${tb}: relative error ${err}`);
         assert.deepEqual(Array.from(c.subarray(m * n)), [5, 5, 5], 'elements past m*n untouched');
         c.fill(NaN, 0, m * n); // beta = 0 must not read C, in every block
-        ref.gemm(false, tb, m, n, k, 1, a, b, 0, cRef);
-        be.gemm(false, tb, m, n, k, 1, a, b, 0, c);
+        ref.gemm(ta, tb, m, n, k, 1, a, b, 0, cRef);
+        be.gemm(ta, tb, m, n, k, 1, a, b, 0, c);
         assert.ok(maxRelErr(c, cRef, m * n) / Math.sqrt(k) < 2e-6, `${be.threads} threads ${m}x${n}x${k}, beta = 0`);
       }
     }
