@@ -156,13 +156,13 @@ export function renderMemory(r: BenchResults): string {
     m.heap.map((h) => [
       `${h.backend} ${h.threads}t${h.data ? ' + data' : ''}`,
       h.widths.join('-'),
-      h.steps.toLocaleString('en'),
+      `${h.windows?.length ?? 1} × ${h.steps.toLocaleString('en')}`,
       gib(h.heapBefore),
       gib(h.heapAfterNoGc),
       gib(h.heapAfter),
       `${sig((h.heapAfter - h.heapBefore) / 1024)} KiB`,
       String(h.gcDuringLoop),
-      h.bytesPerStep === null ? '—' : `${sig(h.bytesPerStep)} B`,
+      h.bytesPerStep === null ? '—' : `${sig(h.bytesPerStep)} B${h.windows && h.windows.length > 1 ? ` (windows: ${h.windows.map((w) => sig(w)).join(', ')})` : ''}`,
     ]),
   );
   const rss = table(
