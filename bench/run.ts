@@ -47,20 +47,34 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECTIONS = ['step', 'gemm', 'share', 'probe', 'shapeset', 'memory', 'scaling', 'jobs'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const { values: opts } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    write: { type: 'boolean', default: false },
-    from: { type: 'string' },
-    json: { type: 'string' },
-    'quiet-wait': { type: 'string', default: '0' },
-    merge: { type: 'string' },
-    help: { type: 'boolean', default: false },
-  },
-});
+const USAGE =
+  'npm run bench -- [--quick] [--only step,gemm,share,probe,shapeset,memory,scaling,jobs] [--quiet-wait seconds] [--merge results.json] [--write] [--json file] [--from results.json]';
+/** Command-line options; a malformed command line prints what was wrong and the usage, then exits 2. */
+function parseOptions(): ReturnType<typeof parse> {
+  try {
+    return parse();
+  } catch (e) {
+    console.error(`bench: ${e instanceof Error ? e.message : String(e)}\nusage: ${USAGE}`);
+    process.exit(2);
+  }
+}
+function parse() {
+  return parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      write: { type: 'boolean', default: false },
+      from: { type: 'string' },
+      json: { type: 'string' },
+      'quiet-wait': { type: 'string', default: '0' },
+      merge: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+}
+const { values: opts } = parseOptions();
 if (opts.help) {
-  console.log('npm run bench -- [--quick] [--only step,gemm,share,probe,shapeset,memory,scaling,jobs] [--quiet-wait seconds] [--merge results.json] [--write] [--json file] [--from results.json]');
+  console.log(USAGE);
   process.exit(0);
 }
 const RESULTS_JSON = join(ROOT, 'bench', 'results', 'benchmarks.json');
@@ -87,8 +101,8 @@ const only = new Set<Section>(
 
 /** Settings per mode: quick ≈ 2 min, full ≈ 10 min on the 2-core machine. */
 const P = quick
-  ? { rounds: 3, trialSeconds: 0.25, warmupSeconds: 0.3, gemmRounds: 2, shareRounds: 2, shareTrial: 0.15, probeRepeats: 1, probeBlock: 150, probeWasm: false, shapesetRounds: 3, shapesetSeconds: 0.4, heapSteps: 10_000, heapWarmup: 20_000, dataWarmup: 20_000, loopUpdates: 0, paperHeapSteps: 200, rssUpdates: 30, scalingWidths: [250, 500, 1000], scalingDepths: [1, 5, 20], scalingRounds: 2, scalingTrial: 0.1, jobsRuns: 2, jobsUpdates: 500, jobsTrials: 1 }
-  : { rounds: 9, trialSeconds: 0.5, warmupSeconds: 1, gemmRounds: 5, shareRounds: 5, shareTrial: 0.3, probeRepeats: 3, probeBlock: 300, probeWasm: true, shapesetRounds: 5, shapesetSeconds: 1, heapSteps: 10_000, heapWarmup: 20_000, dataWarmup: 150_000, loopUpdates: 80_000, paperHeapSteps: 1000, rssUpdates: 200, scalingWidths: [250, 500, 1000, 2000], scalingDepths: [1, 5, 20, 100], scalingRounds: 3, scalingTrial: 0.3, jobsRuns: 4, jobsUpdates: 800, jobsTrials: 2 };
+  ? { rounds: 3, trialSeconds: 0.25, warmupSeconds: 0.3, gemmRounds: 2, shareRounds: 2, shareTrial: 0.15, probeRepeats: 1, probeBlock: 150, probeWasm: false, shapesetRounds: 3, shapesetSeconds: 0.4, heapSteps: 10_000, heapWarmup: 20_000, dataWarmup: 20_000, loopUpdates: 0, paperHeapSteps: 200, paperHeapWarmup: 300, rssUpdates: 30, scalingWidths: [250, 500, 1000], scalingDepths: [1, 5, 20], scalingRounds: 2, scalingTrial: 0.1, jobsRuns: 2, jobsUpdates: 500, jobsTrials: 1 }
+  : { rounds: 9, trialSeconds: 0.5, warmupSeconds: 1, gemmRounds: 5, shareRounds: 5, shareTrial: 0.3, probeRepeats: 3, probeBlock: 300, probeWasm: true, shapesetRounds: 5, shapesetSeconds: 1, heapSteps: 10_000, heapWarmup: 20_000, dataWarmup: 150_000, loopUpdates: 80_000, paperHeapSteps: 1000, paperHeapWarmup: 2000, rssUpdates: 200, scalingWidths: [250, 500, 1000, 2000], scalingDepths: [1, 5, 20, 100], scalingRounds: 3, scalingTrial: 0.3, jobsRuns: 4, jobsUpdates: 800, jobsTrials: 2 };
 
 const log = (s = ''): void => console.log(s);
 const heading = (s: string): void => log(`\n## ${s}\n`);
@@ -359,7 +373,7 @@ await section(
     }
     if (!quick) {
       for (const o of ours) {
-        requests.push({ kind: 'heap', backend: o.name, threads: o.threads, widths: [...PAPER_WIDTHS], batch: 10, steps: P.paperHeapSteps, warmup: 300, data: false });
+        requests.push({ kind: 'heap', backend: o.name, threads: o.threads, widths: [...PAPER_WIDTHS], batch: 10, steps: P.paperHeapSteps, warmup: P.paperHeapWarmup, data: false });
       }
     }
     for (const o of ours.filter((x) => x.threads === 1 && (!quick || x.name === 'native'))) {
