@@ -332,11 +332,12 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
     reportCount = 0;
   };
 
-  // the minibatch buffers, fetched outside the step (inputBuffers returns a new {x, y} object per
-  // call) and again after each probe point (probes and evaluations enlarge the workspace)
-  let { x, y } = mlp.inputBuffers(B);
   const settings = stepSettings(config);
   try {
+    // the minibatch buffers, fetched outside the step (inputBuffers returns a new {x, y} object per
+    // call) and again after each probe point (probes and evaluations enlarge the workspace); inside
+    // the try, so that a failure to allocate them marks the run failed instead of leaving it running
+    let { x, y } = mlp.inputBuffers(B);
     for (let u = start; ; u++) {
       // update u's state is the network after u SGD steps
       if (isProbePoint(u, config.updates, config.probe.interval, config.probe.early) && !(resumed && u === start)) {
