@@ -104,12 +104,62 @@ async function estimateSeconds(
   return (total * (parallel > 1 ? PARALLEL_SLOWDOWN : 1)) / parallel;
 }
 
+/** Measured ETAs need at least this much training time (start-up makes the first seconds' rate meaningless). */
+export const ETA_MIN_SECONDS = 30;
+/** …and at least this fraction of the updates still to train when the job started. */
+export const ETA_MIN_FRACTION = 0.01;
+
+/** What {@link etaText} needs: the job's progress so far. */
+export interface EtaInput {
+  /** Seconds since the job started (start-up included). */
+  readonly elapsed: number;
+  /** Seconds since the first progress report of any run (training time, not start-up). */
+  readonly trainingSeconds: number;
+  /** Updates trained in this job since that first report. */
+  readonly trained: number;
+  /** Updates the job had to train when it started (finished runs skipped). */
+  readonly toTrain: number;
+  /** Updates still to train. */
+  readonly remaining: number;
+  /** The estimate printed before the job ("expected ≈ …"), in seconds. */
+  readonly estimate: number;
+}
+
 /**
- * One progress display for a whole job: runs done, updates/s of the runs in flight, ETA. A
- * cli-progress bar on a terminal; plain lines every 15 s (and when a run ends) otherwise, so CI logs
- * stay readable.
+ * The ETA shown while a job runs: from the measured rate once there is enough of it
+ * ({@link ETA_MIN_SECONDS} of training and {@link ETA_MIN_FRACTION} of the updates), otherwise what is
+ * left of the pre-run estimate, marked as such (the first seconds' rate, start-up included, gave ETAs
+ * of 300,000 h for a 180 h job), or `…` when that estimate is used up.
  */
-function jobProgress(totalRuns: number, totalUpdates: number, updatesOf: (runId: string) => number): { onEvent: (e: JobEvent) => void; stop: () => void } {
+export function etaText(e: EtaInput): string {
+  const enough = e.trainingSeconds >= ETA_MIN_SECONDS && e.trained >= ETA_MIN_FRACTION * e.toTrain && e.trained > 0;
+  if (enough) return formatDuration((Math.max(0, e.remaining) * e.trainingSeconds) / e.trained);
+  const left = e.estimate - e.elapsed;
+  return Number.isFinite(left) && left > 0 ? `≈ ${formatDuration(left)} (pre-run estimate)` : '…';
+}
+
+/**
+ * The line printed when a run of a job ends. The run record's detail of an interrupted run ends with
+ * "resume with: glorot train --resume …", right for `glorot train` but not inside a job, whose last
+ * line says to re-run the same command: that hint is left out here.
+ */
+export function outcomeLine(o: RunOutcome): string {
+  if (o.skipped) return `  run ${o.runId}: already ${o.status}, skipped`;
+  const detail = o.detail?.replace(/;?\s*resume with: glorot train --resume\b.*$/s, '').trim();
+  return `  run ${o.runId}: ${o.status}${detail ? ` — ${detail}` : ''}`;
+}
+
+/**
+ * One progress display for a whole job: runs done, updates/s of the runs in flight, ETA (see
+ * {@link etaText}). A cli-progress bar on a terminal; plain lines every 15 s (and when a run ends)
+ * otherwise, so CI logs stay readable.
+ */
+function jobProgress(
+  totalRuns: number,
+  totalUpdates: number,
+  updatesOf: (runId: string) => number,
+  estimateSeconds: number,
+): { onEvent: (e: JobEvent) => void; stop: () => void } {
   const tty = process.stdout.isTTY === true;
   const bar = tty
     ? new cliProgress.SingleBar(
@@ -117,23 +167,37 @@ function jobProgress(totalRuns: number, totalUpdates: number, updatesOf: (runId:
         cliProgress.Presets.shades_classic,
       )
     : null;
-  const inFlight = new Map<string, { update: number; ups: number }>();
+  /** Per run in flight: its last update, its rate, and the update it started (or resumed) from. */
+  const inFlight = new Map<string, { update: number; ups: number; base: number | null }>();
   const started = performance.now();
+  let firstProgress: number | null = null;
   let doneUpdates = 0;
   let skippedUpdates = 0;
+  /** Updates trained in this job by runs that have ended. */
+  let trainedEnded = 0;
+  /** Updates of resumed runs already trained before this job. */
+  let resumedFrom = 0;
   let done = 0;
   let lastLine = -Infinity;
   let running = true;
   const state = (): { value: number; ups: number; eta: string; current: string } => {
     let value = doneUpdates;
     let ups = 0;
+    let trained = trainedEnded;
     for (const f of inFlight.values()) {
       value += f.update;
       ups += f.ups;
+      if (f.base !== null) trained += f.update - f.base;
     }
-    const seconds = (performance.now() - started) / 1000;
-    const rate = (value - skippedUpdates) / seconds;
-    const eta = rate > 0 && seconds > 5 ? formatDuration((totalUpdates - value) / rate) : '…';
+    const now = performance.now();
+    const eta = etaText({
+      elapsed: (now - started) / 1000,
+      trainingSeconds: firstProgress === null ? 0 : (now - firstProgress) / 1000,
+      trained,
+      toTrain: totalUpdates - skippedUpdates - resumedFrom,
+      remaining: totalUpdates - value,
+      estimate: estimateSeconds,
+    });
     return { value: Math.min(value, totalUpdates), ups, eta, current: [...inFlight.keys()].join(', ') };
   };
   bar?.start(Math.max(1, totalUpdates), 0, { done, runs: totalRuns, ups: '0', eta: '…', current: '' });
@@ -154,16 +218,26 @@ function jobProgress(totalRuns: number, totalUpdates: number, updatesOf: (runId:
   };
   return {
     onEvent: (e) => {
-      if (e.type === 'start') inFlight.set(e.runId, { update: 0, ups: 0 });
-      else if (e.type === 'progress') inFlight.set(e.runId, { update: e.progress.update, ups: e.progress.updatesPerSecond });
-      else {
+      if (e.type === 'start') inFlight.set(e.runId, { update: 0, ups: 0, base: e.resumed ? null : 0 });
+      else if (e.type === 'progress') {
+        firstProgress ??= performance.now();
+        const f = inFlight.get(e.runId);
+        // a resumed run's first report gives the update it resumed from (the updates of less than a
+        // report interval since then count as already done: the rate errs low, never high)
+        let base = f?.base ?? null;
+        if (base === null) {
+          base = e.progress.update;
+          resumedFrom += base;
+        }
+        inFlight.set(e.runId, { update: e.progress.update, ups: e.progress.updatesPerSecond, base });
+      } else {
+        const f = inFlight.get(e.outcome.runId);
+        if (f !== undefined && f.base !== null) trainedEnded += f.update - f.base;
         inFlight.delete(e.outcome.runId);
         doneUpdates += updatesOf(e.outcome.runId);
         if (e.outcome.skipped) skippedUpdates += updatesOf(e.outcome.runId);
         done++;
-        const o = e.outcome;
-        if (o.skipped) say(`  run ${o.runId}: already ${o.status}, skipped`);
-        else say(`  run ${o.runId}: ${o.status}${o.detail ? ` — ${o.detail}` : ''}`);
+        say(outcomeLine(e.outcome));
       }
       refresh(false);
     },
@@ -275,7 +349,7 @@ export function registerReproduceCommands(program: Command): void {
       );
       const interrupt = interruptSignal();
       const updatesOf = new Map(runs.map((r) => [r.runId, r.config.updates]));
-      const progress = jobProgress(runs.length, plan.totalUpdates, (id) => updatesOf.get(id) ?? 0);
+      const progress = jobProgress(runs.length, plan.totalUpdates, (id) => updatesOf.get(id) ?? 0, eta);
       try {
         const result = await reproduce({
           scale: o.scale,
@@ -328,14 +402,17 @@ export function registerReproduceCommands(program: Command): void {
       const interrupt = interruptSignal();
       const total = runs.reduce((a, r) => a + r.config.updates, 0);
       const updatesOf = new Map(runs.map((r) => [r.runId, r.config.updates]));
-      const progress = jobProgress(runs.length, total, (id) => updatesOf.get(id) ?? 0);
+      const progress = jobProgress(runs.length, total, (id) => updatesOf.get(id) ?? 0, eta);
       try {
         const outcomes = await runJobs(runs, { outDir: o.out, jobs, backend, threads, signal: interrupt.signal, onEvent: progress.onEvent });
         progress.stop();
         printOutcomes(outcomes);
         const { printExperimentResults } = await import('./report.ts');
         printExperimentResults(o.out, runs);
-        if (interrupt.signal.aborted) process.exitCode = 130;
+        if (interrupt.signal.aborted) {
+          console.log(`interrupted: re-run the same command to continue from the checkpoints in ${o.out}`);
+          process.exitCode = 130;
+        }
       } finally {
         progress.stop();
         interrupt.dispose();

@@ -154,7 +154,7 @@ function runOne(run: PlannedRun, resume: boolean, options: JobOptions, children:
       else if (m.type === 'error') finish({ runId: run.runId, status: 'error', detail: m.message, skipped: false });
     });
     child.on('exit', (code, signal) => {
-      finish({ runId: run.runId, status: 'error', detail: `worker exited (${signal ?? `code ${code}`}) before reporting`, skipped: false });
+      finish(earlyExitOutcome(run.runId, code, signal, options.signal?.aborted === true));
     });
     const req: WorkerRequest = {
       type: 'run',
@@ -167,4 +167,17 @@ function runOne(run: PlannedRun, resume: boolean, options: JobOptions, children:
     };
     child.send(req);
   });
+}
+
+/**
+ * The outcome of a worker that exited without reporting `done` or `error`. When the job itself was
+ * interrupted and the worker died of the SIGINT/SIGTERM we forwarded (it was still starting up, before
+ * its own handlers were installed, so it had trained nothing and lost nothing), the run counts as
+ * `interrupted`: the next job starts or resumes it. Otherwise the worker died on its own: `error`.
+ */
+export function earlyExitOutcome(runId: string, code: number | null, signal: NodeJS.Signals | null, aborted: boolean): RunOutcome {
+  if (aborted && (signal === 'SIGINT' || signal === 'SIGTERM')) {
+    return { runId, status: 'interrupted', detail: `interrupted while its worker was starting (${signal}), before any update of this job`, skipped: false };
+  }
+  return { runId, status: 'error', detail: `worker exited (${signal ?? `code ${String(code)}`}) before reporting`, skipped: false };
 }
