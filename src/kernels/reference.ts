@@ -5,8 +5,13 @@
 import {
   type ActivationName,
   type Backend,
+  activationCode,
   checkDim,
+  checkFloat32,
   checkLength,
+  describeValue,
+  extraArgumentError,
+  scaleError,
 } from './backend.ts';
 import { activate, derivative } from './activations.ts';
 
@@ -31,10 +36,17 @@ export function checkGemm(
 }
 
 /**
- * Checks every target is an integer class index in `[0, cols)`.
- * @throws RangeError naming the row, the value found and the valid range.
+ * Checks `targets` is an Int32Array of at least `rows` elements, each an integer class index in
+ * `[0, cols)`.
+ * @throws TypeError `targets must be an Int32Array, got a Float64Array` (the native addon's
+ *   wording) when it is another type: a Float64Array would pass fractional or NaN "classes", a
+ *   plain array or Uint8Array unchecked values.
+ * @throws RangeError when it is too short, or naming the row, the value found and the valid range.
  */
 export function checkTargets(targets: Int32Array, rows: number, cols: number): void {
+  if (!(targets instanceof Int32Array)) {
+    throw new TypeError(`targets must be an Int32Array, got ${describeValue(targets)}`);
+  }
   checkLength('targets', targets, rows);
   for (let r = 0; r < rows; r++) {
     const t = targets[r]!;
@@ -180,19 +192,37 @@ export function softmaxQuadraticRows(
  * Where a backend's softmaxNll / softmaxQuadratic writes its loss: the caller's `sum` when given,
  * else the backend's own one-element buffer (whose value is then returned). Callers return
  * `out === sum ? 0 : out[0]`: 0 is a small integer V8 does not allocate.
- * @throws RangeError when `sum` is given but is not a Float64Array of length ≥ 1.
+ * @throws TypeError when `sum` is given but is not a Float64Array (`sum must be a Float64Array,
+ *   got a Float32Array`), RangeError when it is empty (`sum has 0 elements, needs at least 1`):
+ *   the native addon's types and wording.
  */
 export function lossOut(sum: Float64Array | null | undefined, own: Float64Array): Float64Array {
   if (sum === undefined || sum === null) return own;
-  if (!(sum instanceof Float64Array) || sum.length < 1) {
-    throw new RangeError(`sum must be a Float64Array of length ≥ 1, found ${describe(sum)}`);
-  }
+  if (!(sum instanceof Float64Array)) throw new TypeError(`sum must be a Float64Array, got ${describeValue(sum)}`);
+  checkLength('sum', sum, 1);
   return sum;
 }
 
-function describe(v: unknown): string {
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name} of length ${(v as unknown as { length: number }).length}`;
-  return v === null ? 'null' : typeof v;
+/**
+ * Validates `rows`, `cols`, `logits`, `targets` and `grad` of {@link Backend.softmaxNll} /
+ * {@link Backend.softmaxQuadratic}, in the native addon's order (after `sum`; then come `scale`, which
+ * the caller tests inline (see {@link scaleError}), and softmaxNll's `probs`), so every backend
+ * reports the same first problem.
+ * @throws TypeError when a buffer has the wrong type or a dimension is not a number; RangeError for
+ *   a bad dimension, a buffer shorter than its shape or a target outside `[0, cols)`.
+ */
+export function checkCostArgs(
+  logits: Float32Array,
+  targets: Int32Array,
+  rows: number,
+  cols: number,
+  grad: Float32Array | null | undefined,
+): void {
+  checkDim('rows', rows);
+  checkDim('cols', cols);
+  checkFloat32('logits', logits, rows * cols);
+  checkTargets(targets, rows, cols);
+  if (grad !== null && grad !== undefined) checkFloat32('grad', grad, rows * cols);
 }
 
 /** Creates the reference backend. */
@@ -235,6 +265,7 @@ export function createReferenceBackend(): Backend {
     },
 
     biasActivation(activation: ActivationName, s, bias, z, rows, cols): void {
+      activationCode(activation);
       checkDim('rows', rows);
       checkDim('cols', cols);
       checkLength('s', s, rows * cols);
@@ -251,6 +282,7 @@ export function createReferenceBackend(): Backend {
     },
 
     activationBackward(activation: ActivationName, s, gz, gs, n): void {
+      activationCode(activation);
       checkDim('n', n);
       checkLength('s', s, n);
       checkLength('gz', gz, n);
@@ -258,25 +290,21 @@ export function createReferenceBackend(): Backend {
       for (let i = 0; i < n; i++) gs[i] = gz[i]! * derivative(activation, s[i]!);
     },
 
-    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array): number {
-      checkDim('rows', rows);
-      checkDim('cols', cols);
-      checkLength('logits', logits, rows * cols);
-      checkTargets(targets, rows, cols);
-      if (grad) checkLength('grad', grad, rows * cols);
-      if (probs) checkLength('probs', probs, rows * cols);
+    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array, extra?: unknown): number {
+      if (extra !== undefined) throw extraArgumentError('softmaxNll', extra);
       const out = lossOut(sum, ownSum);
+      checkCostArgs(logits, targets, rows, cols, grad);
+      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
+      if (probs !== null && probs !== undefined) checkFloat32('probs', probs, rows * cols);
       softmaxNllRows(logits, targets, rows, cols, grad, scale, probs ?? null, rowScratch(cols), out);
       return out === sum ? 0 : out[0]!;
     },
 
-    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array): number {
-      checkDim('rows', rows);
-      checkDim('cols', cols);
-      checkLength('logits', logits, rows * cols);
-      checkTargets(targets, rows, cols);
-      if (grad) checkLength('grad', grad, rows * cols);
+    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array, extra?: unknown): number {
+      if (extra !== undefined) throw extraArgumentError('softmaxQuadratic', extra);
       const out = lossOut(sum, ownSum);
+      checkCostArgs(logits, targets, rows, cols, grad);
+      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
       softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, rowScratch(cols), out);
       return out === sum ? 0 : out[0]!;
     },

@@ -166,6 +166,108 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
     assert.throws(() => be.softmaxNll(logits, targets, rows, cols, null, 1, null, new Float32Array(1) as unknown as Float64Array), /sum/);
   });
 
+  test(`${label}: softmax costs reject bad arguments with the native addon's error types and wording, writing nothing`, () => {
+    // One table for every backend (kernelConformance runs it on each): before, the reference and
+    // wasm backends took a Float64Array of targets (NaN or a plausible wrong loss), an undefined
+    // scale (NaN gradient), a Float64Array of probs, and reported a bad sum as a RangeError.
+    const rows = 2;
+    const cols = 3;
+    const logits = be.alloc(rows * cols);
+    logits.set([0.5, -1, 2, 3, 0, -2]);
+    const targets = Int32Array.of(2, 0);
+    const grad = be.alloc(rows * cols);
+    const probs = be.alloc(rows * cols);
+    const sum = Float64Array.of(12345);
+    const SENTINEL = 7.5;
+    type Args = unknown[];
+    const nll = (over: Record<number, unknown>): Args => {
+      const a: Args = [logits, targets, rows, cols, grad, 1 / rows, probs, sum];
+      for (const [i, v] of Object.entries(over)) a[Number(i)] = v;
+      return a;
+    };
+    const quad = (over: Record<number, unknown>): Args => {
+      const a: Args = [logits, targets, rows, cols, grad, 1 / rows, sum];
+      for (const [i, v] of Object.entries(over)) a[Number(i)] = v;
+      return a;
+    };
+    // [what, argument overrides by position, error class, message (exact string, or a pattern where
+    // native's wording omits the value found)]
+    const common: Array<[string, Record<number, unknown>, typeof TypeError | typeof RangeError, string | RegExp]> = [
+      ['Float64Array targets [0.5, 0]', { 1: Float64Array.of(0.5, 0) }, TypeError, 'targets must be an Int32Array, got a Float64Array'],
+      ['Float64Array targets [2.7, 0]', { 1: Float64Array.of(2.7, 0) }, TypeError, 'targets must be an Int32Array, got a Float64Array'],
+      // "an Uint8Array": the native addon's article rule (native/glorot.c), which the others follow
+      ['Uint8Array targets', { 1: Uint8Array.of(2, 0) }, TypeError, 'targets must be an Int32Array, got an Uint8Array'],
+      ['plain-array targets', { 1: [2, 0] }, TypeError, /^targets must be an Int32Array(, got an Array)?$/],
+      ['undefined scale', { 5: undefined }, TypeError, /^scale must be a number(, got undefined)?$/],
+      ['string scale', { 5: '0.5' }, TypeError, /^scale must be a number(, got "0\.5" \(a string\))?$/],
+      ['NaN scale', { 5: NaN }, RangeError, 'scale must be a finite number, got NaN'],
+      ['infinite scale', { 5: -Infinity }, RangeError, 'scale must be a finite number, got -Infinity'],
+      ['string rows', { 2: '2' }, TypeError, /^rows must be a number(, got "2" \(a string\))?$/],
+      ['boolean cols', { 3: true }, TypeError, /^cols must be a number(, got true \(a boolean\))?$/],
+      ['negative rows', { 2: -1 }, RangeError, 'rows must be a non-negative integer, got -1'],
+      ['fractional cols', { 3: 1.5 }, RangeError, 'cols must be a non-negative integer, got 1.5'],
+      ['Float64Array logits', { 0: new Float64Array(rows * cols) }, TypeError, 'logits must be a Float32Array, got a Float64Array'],
+      ['Float64Array grad', { 4: new Float64Array(rows * cols) }, TypeError, 'grad must be a Float32Array, got a Float64Array'],
+      ['short targets', { 1: Int32Array.of(2) }, RangeError, 'targets has 1 elements, needs at least 2'],
+      ['target out of range', { 1: Int32Array.of(2, 3) }, RangeError, 'target of row 1 is 3, expected a class index in [0, 3)'],
+    ];
+    const sumCases = (pos: number): typeof common => [
+      ['Float32Array sum', { [pos]: new Float32Array(1) }, TypeError, 'sum must be a Float64Array, got a Float32Array'],
+      ['empty sum', { [pos]: new Float64Array(0) }, RangeError, 'sum has 0 elements, needs at least 1'],
+    ];
+    const cases: Array<readonly ['softmaxNll' | 'softmaxQuadratic', Args, string, typeof TypeError | typeof RangeError, string | RegExp]> = [
+      ...[...common, ...sumCases(7)].map(([what, over, cls, msg]) => ['softmaxNll', nll(over), what, cls, msg] as const),
+      ...[...common, ...sumCases(6)].map(([what, over, cls, msg]) => ['softmaxQuadratic', quad(over), what, cls, msg] as const),
+      ['softmaxNll', nll({ 6: new Float64Array(rows * cols) }), 'Float64Array probs', TypeError, 'probs must be a Float32Array, got a Float64Array'],
+      // softmaxNll's argument list given to softmaxQuadratic: sum used to be ignored, the loss returned
+      ['softmaxQuadratic', [logits, targets, rows, cols, grad, 1 / rows, null, sum], 'an 8th argument', TypeError,
+        'softmaxQuadratic takes at most 7 arguments, got an 8th (a Float64Array); the signature is ' +
+          'softmaxQuadratic(logits, targets, rows, cols, grad, scale, sum?) (it has no probs argument: sum is its 7th)'],
+      ['softmaxNll', [...nll({}), 0], 'a 9th argument', TypeError,
+        'softmaxNll takes at most 8 arguments, got a 9th (0); the signature is softmaxNll(logits, targets, rows, cols, grad, scale, probs?, sum?)'],
+    ];
+    for (const [cost, args, what, cls, message] of cases) {
+      grad.fill(SENTINEL);
+      probs.fill(SENTINEL);
+      sum[0] = 12345;
+      const call = be[cost] as (...a: unknown[]) => unknown;
+      assert.throws(() => call.apply(be, args), (e: unknown) => {
+        assert.ok(e instanceof cls, `${cost}, ${what}: expected a ${cls.name}, got ${String(e)}`);
+        if (typeof message === 'string') assert.equal(e.message, message, `${cost}, ${what}`);
+        else assert.match(e.message, message, `${cost}, ${what}`);
+        if (be.name !== 'native' && typeof message !== 'string') {
+          assert.match(e.message, /, got /, `${cost}, ${what}: the TypeScript backends name the value found`);
+        }
+        return true;
+      });
+      assert.ok(grad.every((v) => v === SENTINEL), `${cost}, ${what}: grad was written`);
+      assert.ok(probs.every((v) => v === SENTINEL), `${cost}, ${what}: probs was written`);
+      assert.equal(sum[0], 12345, `${cost}, ${what}: sum was written`);
+    }
+    // the valid calls these cases were derived from: the loss lands in sum (checked against the
+    // float64 reference computed by hand for row 0, target 2, and row 1, target 0)
+    const lse = (a: number[]): number => Math.log(a.reduce((t, v) => t + Math.exp(v), 0));
+    const want = lse([0.5, -1, 2]) - 2 + (lse([3, 0, -2]) - 3);
+    assert.equal(be.softmaxNll(logits, targets, rows, cols, grad, 1 / rows, probs, sum) as unknown, 0);
+    assert.ok(Math.abs(sum[0]! - want) < 1e-6, `softmaxNll loss ${sum[0]} vs ${want}`);
+    assert.equal(be.softmaxQuadratic(logits, targets, rows, cols, grad, 1 / rows, sum) as unknown, 0);
+    assert.ok(sum[0]! > 0 && sum[0]! < 2, `softmaxQuadratic loss ${sum[0]}`);
+  });
+
+  test(`${label}: an unknown activation is a RangeError naming the valid ones, on both activation kernels`, () => {
+    // The reference backend used to return NaN for every element (activate() fell off its switch).
+    const s = be.alloc(4).fill(0.25);
+    const bias = be.alloc(2);
+    const z = be.alloc(4).fill(7.5);
+    const expected = (name: string): string => `unknown activation "${name}", expected one of ${ACTIVATIONS.join(', ')}`;
+    for (const name of ['gelu', 'toString', 'Sigmoid']) {
+      const act = name as (typeof ACTIVATIONS)[number];
+      assert.throws(() => be.biasActivation(act, s, bias, z, 2, 2), { name: 'RangeError', message: expected(name) });
+      assert.throws(() => be.activationBackward(act, s, s, z, 4), { name: 'RangeError', message: expected(name) });
+      assert.deepEqual(Array.from(z), [7.5, 7.5, 7.5, 7.5], `${name}: z was written`);
+    }
+  });
+
   test(`${label}: colSum`, () => {
     const rand = mulberry32(5);
     for (const [rows, cols] of [

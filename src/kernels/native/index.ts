@@ -26,10 +26,11 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  ACTIVATION_CODE,
-  type ActivationName,
   type Backend,
   BackendUnavailableError,
+  activationCode,
+  extraArgumentError,
+  scaleError,
 } from '../backend.ts';
 
 /** The addon's interface version this loader speaks (`GLOROT_ADDON_ABI` in native/glorot.c). */
@@ -174,12 +175,6 @@ export interface NativeBackendOptions {
   addonPath?: string;
 }
 
-function activationCode(activation: ActivationName): number {
-  const code = ACTIVATION_CODE[activation];
-  if (code === undefined) throw new TypeError(`unknown activation "${String(activation)}"`);
-  return code;
-}
-
 /**
  * Creates the native backend with `threads` OpenBLAS threads (set with `openblas_set_num_threads`).
  * `detail` names the OpenBLAS version and build config, the core OpenBLAS detected
@@ -228,11 +223,19 @@ export async function createNativeBackend(threads: number, options: NativeBacken
       addon.activationBackward(activationCode(activation), s, gz, gs, n);
     },
 
-    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array): number {
+    // The addon validates every argument but reads only as many as the cost takes, and accepts a
+    // NaN or infinite scale: the surplus argument (e.g. softmaxNll's `probs, sum` passed to
+    // softmaxQuadratic, whose `sum` would be ignored) and the scale are checked here, as the
+    // other backends do (cheap comparisons on values at hand, no call on the valid path).
+    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array, extra?: unknown): number {
+      if (extra !== undefined) throw extraArgumentError('softmaxNll', extra);
+      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
       return addon.softmaxNll(logits, targets, rows, cols, grad, scale, probs ?? null, sum);
     },
 
-    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array): number {
+    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array, extra?: unknown): number {
+      if (extra !== undefined) throw extraArgumentError('softmaxQuadratic', extra);
+      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
       return addon.softmaxQuadratic(logits, targets, rows, cols, grad, scale, sum);
     },
 

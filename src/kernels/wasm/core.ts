@@ -17,13 +17,16 @@
  * rows), so results are bit-identical for a given T (and, as the kernels are written, for any T).
  */
 import {
-  ACTIVATION_CODE,
-  type ActivationName,
   type Backend,
+  activationCode,
   checkDim,
+  checkFloat32,
   checkLength,
+  describeValue,
+  extraArgumentError,
+  scaleError,
 } from '../backend.ts';
-import { checkGemm, checkTargets, lossOut, softmaxNllRows, softmaxQuadraticRows } from '../reference.ts';
+import { checkCostArgs, checkGemm, lossOut, softmaxNllRows, softmaxQuadraticRows } from '../reference.ts';
 import { BLOCK_ALIGN, BlockAllocator } from './memory.ts';
 import { type WasmMemory, type WasmModule, WASM_PAGE, wasmApi } from './wasm-api.ts';
 
@@ -218,7 +221,7 @@ export async function createWasmBackendOn(
   /** Byte offset of a buffer in this backend's memory. */
   const ptr = (name: string, v: Float32Array): number => {
     if (!(v instanceof Float32Array)) {
-      throw new TypeError(`${name} must be a Float32Array from this wasm backend's alloc()`);
+      throw new TypeError(`${name} must be a Float32Array from this wasm backend's alloc(), got ${describeValue(v)}`);
     }
     if (!isOwnBuffer(v.buffer)) {
       throw new TypeError(
@@ -243,11 +246,6 @@ export async function createWasmBackendOn(
       const why = workers.map((w) => w.lastError).find((e) => e !== undefined);
       throw new Error(`wasm backend: a kernel worker failed${why ? `: ${why}` : ''}; the backend is unusable`);
     }
-  };
-  const code = (activation: ActivationName): number => {
-    const c = ACTIVATION_CODE[activation];
-    if (c === undefined) throw new RangeError(`unknown activation "${String(activation)}"`);
-    return c;
   };
   let rowScratch = new Float64Array(16);
   const ownSum = new Float64Array(1);
@@ -301,7 +299,7 @@ export async function createWasmBackendOn(
       checkLength('s', s, rows * cols);
       checkLength('bias', bias, cols);
       checkLength('z', z, rows * cols);
-      const act = code(activation);
+      const act = activationCode(activation);
       check(kernels.biasActivation(act, ptr('s', s), ptr('bias', bias), ptr('z', z), rows, cols));
     },
 
@@ -311,45 +309,37 @@ export async function createWasmBackendOn(
       checkLength('s', s, n);
       checkLength('gz', gz, n);
       checkLength('gs', gs, n);
-      const act = code(activation);
+      const act = activationCode(activation);
       check(kernels.activationBackward(act, ptr('s', s), ptr('gz', gz), ptr('gs', gs), n));
     },
 
     // The two costs run in TypeScript on the buffers in wasm memory, with the reference
     // backend's float64 row helpers: the output layer is 9–10 wide, so this is ≈ 1% of a step,
     // and the non-finite-logit rules of Backend.softmaxNll stay in one place.
-    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array): number {
+    // Validation in the native addon's order (sum, dimensions, logits, targets, grad, scale,
+    // probs), so every backend reports the same first problem; then each buffer's memory.
+    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array, extra?: unknown): number {
       live();
-      checkDim('rows', rows);
-      checkDim('cols', cols);
-      ptr('logits', logits);
-      checkLength('logits', logits, rows * cols);
-      checkTargets(targets, rows, cols);
-      if (grad) {
-        ptr('grad', grad);
-        checkLength('grad', grad, rows * cols);
-      }
-      if (probs) {
-        ptr('probs', probs);
-        checkLength('probs', probs, rows * cols);
-      }
+      if (extra !== undefined) throw extraArgumentError('softmaxNll', extra);
       const out = lossOut(sum, ownSum);
+      checkCostArgs(logits, targets, rows, cols, grad);
+      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
+      if (probs !== null && probs !== undefined) checkFloat32('probs', probs, rows * cols);
+      ptr('logits', logits);
+      if (grad) ptr('grad', grad);
+      if (probs) ptr('probs', probs);
       softmaxNllRows(logits, targets, rows, cols, grad, scale, probs ?? null, scratch(cols), out);
       return out === sum ? 0 : out[0]!;
     },
 
-    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array): number {
+    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array, extra?: unknown): number {
       live();
-      checkDim('rows', rows);
-      checkDim('cols', cols);
-      ptr('logits', logits);
-      checkLength('logits', logits, rows * cols);
-      checkTargets(targets, rows, cols);
-      if (grad) {
-        ptr('grad', grad);
-        checkLength('grad', grad, rows * cols);
-      }
+      if (extra !== undefined) throw extraArgumentError('softmaxQuadratic', extra);
       const out = lossOut(sum, ownSum);
+      checkCostArgs(logits, targets, rows, cols, grad);
+      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
+      ptr('logits', logits);
+      if (grad) ptr('grad', grad);
       softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols), out);
       return out === sum ? 0 : out[0]!;
     },
