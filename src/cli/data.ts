@@ -1,8 +1,9 @@
 /** `glorot data info` and `glorot data preview`: what a dataset holds, and a Fig. 1-style sheet of it. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
 import type { Command } from 'commander';
 import { type Dataset, type OpenDatasetOptions, openDataset } from '../data/dataset.ts';
-import { encodePng, examplesFromShapeset, examplesFromSplit, renderPreview } from '../data/preview.ts';
+import { encodeJpeg, encodePng, examplesFromShapeset, examplesFromSplit, examplesFromStream, renderPreview } from '../data/preview.ts';
 import { type SplitSummary, sampleShapeset, summarizeSplit, summarizeStream } from '../data/stats.ts';
 
 /** Options shared by the data commands, as commander gives them (strings). */
@@ -40,6 +41,59 @@ function openOptions(f: DataFlags): OpenDatasetOptions {
   return o;
 }
 
+/** The command-line flag of each dataset option. */
+const OPTION_FLAGS: Record<keyof OpenDatasetOptions, string> = {
+  dataDir: '--data-dir',
+  validationSize: '--validation-size',
+  testSize: '--test-size',
+  grey: '--grey',
+  imageSize: '--image-size',
+  splitSeed: '--split-seed',
+};
+
+/**
+ * A dataset error message with the option names of the code (`option testSize does not apply`,
+ * `shapeset validationSize: expected …`) replaced by the flags the user typed (`--test-size`).
+ */
+export function withFlagNames(message: string): string {
+  const flag = (key: string): string | undefined => (Object.hasOwn(OPTION_FLAGS, key) ? OPTION_FLAGS[key as keyof OpenDatasetOptions] : undefined);
+  return message
+    .replace(/\boption (\w+)\b/g, (m: string, key: string) => (flag(key) !== undefined ? `option ${flag(key)}` : m))
+    .replace(/\b(dataDir|validationSize|testSize|imageSize|splitSeed)\b/g, (key: string) => flag(key) ?? key);
+}
+
+/** {@link openDataset}, its error messages naming the command-line flags. */
+async function openForCli(name: string, options: OpenDatasetOptions): Promise<Dataset> {
+  try {
+    return await openDataset(name, options);
+  } catch (e) {
+    if (e instanceof Error) e.message = withFlagNames(e.message);
+    throw e;
+  }
+}
+
+/** Image formats `data preview --out` writes, by file extension. */
+const PREVIEW_FORMATS: Record<string, 'png' | 'jpeg'> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg' };
+
+/**
+ * Checks `--out` of `data preview` before any work: a .png, .jpg or .jpeg name in an existing
+ * directory, not itself a directory.
+ * @returns the format its extension asks for.
+ * @throws Error naming --out, what was expected and what was found.
+ */
+export function previewFormat(out: string): 'png' | 'jpeg' {
+  const ext = extname(out);
+  const format = PREVIEW_FORMATS[ext.toLowerCase()];
+  if (format === undefined) {
+    throw new Error(`--out: expected a file name ending in .png, .jpg or .jpeg, found "${out}" (${ext === '' ? 'no extension' : `extension ${ext}`})`);
+  }
+  const dir = dirname(out);
+  if (!existsSync(dir)) throw new Error(`--out ${out}: the directory ${dir} does not exist (create it first, or choose another path)`);
+  if (!statSync(dir).isDirectory()) throw new Error(`--out ${out}: ${dir} is not a directory`);
+  if (existsSync(out) && statSync(out).isDirectory()) throw new Error(`--out ${out}: is a directory; expected a file name`);
+  return format;
+}
+
 function withDatasetOptions(cmd: Command): Command {
   return cmd
     .option('--data-dir <dir>', 'directory of the data files (fashion-mnist: /usr/share/datasets/fashion-mnist)')
@@ -64,40 +118,64 @@ export function registerDataCommands(program: Command): void {
     .action(async (name: string, f: DataFlags & { json?: boolean; n: string }) => {
       const seed = parseIntegerFlag(f.seed ?? '0', '--seed', -(2 ** 31), 2 ** 32 - 1);
       const n = parseIntegerFlag(f.n, '--n', 1, 1e8);
-      const report = dataInfo(await openDataset(name, openOptions(f)), seed, n);
+      const report = dataInfo(await openForCli(name, openOptions(f)), seed, n);
       console.log(f.json ? JSON.stringify(report, null, 2) : formatInfo(report));
     });
 
   withDatasetOptions(data.command('preview <dataset>'))
-    .description("a PNG sheet of examples, one labelled row per class (the paper's Fig. 1; shapeset at 64×64)")
-    .requiredOption('--out <file.png>', 'where to write the PNG')
+    .description("a PNG (or JPEG) sheet of examples, one labelled row per class (the paper's Fig. 1; shapeset at 64×64)")
+    .requiredOption('--out <file.png>', 'where to write the sheet: .png, or .jpg/.jpeg for JPEG')
     .option('--per-class <k>', 'examples per class', '8')
     .action(async (name: string, f: DataFlags & { out: string; perClass: string }) => {
       const perClass = parseIntegerFlag(f.perClass, '--per-class', 1, 64);
       const seed = parseIntegerFlag(f.seed ?? '0', '--seed', -(2 ** 31), 2 ** 32 - 1);
+      const format = previewFormat(f.out);
       const options = openOptions(f);
       let sheet;
       let from: string;
       if (name === 'shapeset') {
-        const ds = await openDataset(name, { ...options, validationSize: 0, testSize: 0 });
+        const ds = await openForCli(name, { ...options, validationSize: 0, testSize: 0 });
         const size = options.imageSize ?? 64;
         sheet = renderPreview(`Shapeset-3×2, ${size}×${size}`, ds.classNames, examplesFromShapeset(size, seed, perClass), { width: size, height: size, channels: 1 }, 1);
         from = `fresh images of training seed ${seed}`;
       } else {
-        const ds = await openDataset(name, options);
+        const ds = await openForCli(name, options);
         const shape = { width: Number(ds.info['width']), height: Number(ds.info['height']), channels: ds.info['channels'] === 3 ? 3 : 1 } as const;
         const scale = Math.max(1, Math.round(64 / Math.max(shape.width, shape.height)));
-        const examples = examplesFromSplit(ds.test, ds.inputSize, ds.classes, perClass);
-        sheet = renderPreview(`${ds.name}, test set`, ds.classNames, examples, shape, scale);
-        from = 'the test split';
+        // the test split, or the first non-empty one after it (saying so): never a sheet of labels only
+        const empty: string[] = [];
+        let examples: Float32Array[][] | null = null;
+        let split = '';
+        for (const [s, data] of [['test', ds.test], ['validation', ds.validation]] as const) {
+          if (data.n > 0) {
+            examples = examplesFromSplit(data, ds.inputSize, ds.classes, perClass);
+            split = s;
+            break;
+          }
+          empty.push(s);
+        }
+        if (examples === null) {
+          examples = examplesFromStream(ds.trainStream(seed), ds.inputSize, ds.classes, perClass, Number(ds.info['train']));
+          split = 'training';
+        }
+        sheet = renderPreview(`${ds.name}, ${split} set`, ds.classNames, examples, shape, scale);
+        const notes = [
+          ...(split === 'training' ? [`training seed ${seed}`] : []),
+          ...(empty.length > 0 ? [`the ${empty.join(' and ')} split${empty.length > 1 ? 's are' : ' is'} empty`] : []),
+        ];
+        from = `the ${split} split${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
       }
-      writeFileSync(f.out, encodePng(sheet));
-      console.log(`wrote ${f.out} (${sheet.width}×${sheet.height} px): up to ${perClass} examples per class from ${from}`);
+      try {
+        writeFileSync(f.out, format === 'png' ? encodePng(sheet) : encodeJpeg(sheet));
+      } catch (e) {
+        throw new Error(`--out ${f.out}: cannot write the ${format === 'png' ? 'PNG' : 'JPEG'}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      console.log(`wrote ${f.out} (${format === 'png' ? 'PNG' : 'JPEG'}, ${sheet.width}×${sheet.height} px): up to ${perClass} examples per class from ${from}`);
     });
 }
 
 /** The `data info` report (also its JSON form). */
-interface InfoReport {
+export interface InfoReport {
   name: string;
   inputSize: number;
   classes: number;
@@ -133,7 +211,11 @@ function dataInfo(ds: Dataset, seed: number, n: number): InfoReport {
   };
 }
 
-function formatInfo(r: InfoReport): string {
+/**
+ * The text form of `data info`. An empty split (e.g. --test-size 0) shows "—" for its pixel
+ * statistics and class frequencies, and says it is empty, instead of NaN and ±Infinity.
+ */
+export function formatInfo(r: InfoReport): string {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const num = (x: number): string => x.toFixed(4);
   const names = ['train', 'validation', 'test'] as const;
@@ -141,14 +223,16 @@ function formatInfo(r: InfoReport): string {
   for (const [k, v] of Object.entries(r.info)) lines.push(`  ${k}: ${v}`);
   lines.push('', 'split         examples   pixel mean    std      min      max');
   for (const s of names) {
-    const p = r.splits[s].pixels;
-    const row = `${s.padEnd(12)} ${String(r.splits[s].n).padStart(9)}   ${num(p.mean).padStart(10)} ${num(p.std).padStart(8)} ${num(p.min).padStart(8)} ${num(p.max).padStart(8)}`;
-    lines.push(r.splits[s].note ? `${row}   (${r.splits[s].note})` : row);
+    const { n, pixels: p, note } = r.splits[s];
+    const cells = n === 0 ? ['—', '—', '—', '—'] : [num(p.mean), num(p.std), num(p.min), num(p.max)];
+    const row = `${s.padEnd(12)} ${String(n).padStart(9)}   ${cells[0].padStart(10)} ${cells[1].padStart(8)} ${cells[2].padStart(8)} ${cells[3].padStart(8)}`;
+    const notes = [...(n === 0 ? ['empty'] : []), ...(note ? [note] : [])];
+    lines.push(notes.length > 0 ? `${row}   (${notes.join('; ')})` : row);
   }
   const w = Math.max(5, ...r.classNames.map((c, k) => `${k} ${c}`.length));
   lines.push('', `${'class'.padEnd(w)}      train  validation      test`);
   r.classNames.forEach((c, k) => {
-    const cells = names.map((s) => pct(r.splits[s].classCounts[k] / r.splits[s].n));
+    const cells = names.map((s) => (r.splits[s].n === 0 ? '—' : pct(r.splits[s].classCounts[k] / r.splits[s].n)));
     lines.push(`${`${k} ${c}`.padEnd(w)} ${cells[0].padStart(10)} ${cells[1].padStart(11)} ${cells[2].padStart(9)}`);
   });
   if (r.shapeset) {

@@ -1,10 +1,12 @@
 /**
  * Preview sheets in the manner of the paper's Fig. 1: one row per class, labelled with its index
- * and name (tiny built-in bitmap font), a few example images per row, encoded as PNG (pngjs).
+ * and name (tiny built-in bitmap font), a few example images per row, encoded as PNG (pngjs) or
+ * JPEG (jpeg-js).
  */
+import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { Rng } from '../random/rng.ts';
-import { type Split, readRows } from './dataset.ts';
+import { type Split, type TrainStream, readRows } from './dataset.ts';
 import { GLYPH_HEIGHT, drawText, textWidth } from './font.ts';
 import { shapesetGeneratorSeed } from './shapeset/dataset.ts';
 import { ShapesetGenerator } from './shapeset/generator.ts';
@@ -43,6 +45,27 @@ export function examplesFromSplit(split: Split, inputSize: number, classes: numb
   for (let i = 0; i < split.n; i++) {
     const row = rows[split.y[i]];
     if (row.length < perClass) row.push(readRows(split, i, 1));
+  }
+  return rows;
+}
+
+/**
+ * The first `perClass` examples of each class among the next `limit` examples of a training stream
+ * (stops early once every class is filled): for a preview when the fixed splits are empty.
+ * @returns as {@link examplesFromSplit}: per class, new float32 arrays; short when a class is rare.
+ */
+export function examplesFromStream(stream: TrainStream, inputSize: number, classes: number, perClass: number, limit: number): Float32Array[][] {
+  const rows: Float32Array[][] = Array.from({ length: classes }, () => []);
+  const batch = Math.max(1, Math.min(1000, limit));
+  const x = new Float32Array(batch * inputSize);
+  const y = new Int32Array(batch);
+  for (let seen = 0; seen < limit && rows.some((r) => r.length < perClass); seen += batch) {
+    const n = Math.min(batch, limit - seen);
+    stream.next(x, y, n);
+    for (let i = 0; i < n; i++) {
+      const row = rows[y[i]];
+      if (row.length < perClass) row.push(x.slice(i * inputSize, (i + 1) * inputSize));
+    }
   }
   return rows;
 }
@@ -103,6 +126,11 @@ export function encodePng(image: RgbaImage): Buffer {
   const png = new PNG({ width: image.width, height: image.height });
   png.data.set(image.rgba);
   return PNG.sync.write(png);
+}
+
+/** Encodes an RGBA image as baseline JPEG (jpeg-js) at `quality` (1–100; 95 keeps the labels crisp). */
+export function encodeJpeg(image: RgbaImage, quality = 95): Buffer {
+  return Buffer.from(jpeg.encode({ data: image.rgba, width: image.width, height: image.height }, quality).data);
 }
 
 function fillRect(rgba: Uint8Array, width: number, x0: number, y0: number, w: number, h: number, rgb: readonly number[]): void {

@@ -5,7 +5,10 @@ import { shapesetGeneratorSeed } from './shapeset/dataset.ts';
 import { ShapesetGenerator } from './shapeset/generator.ts';
 import { SHAPESET_CLASSES } from './shapeset/params.ts';
 
-/** Mean, standard deviation (population), minimum and maximum of pixel values. */
+/**
+ * Mean, standard deviation (population), minimum and maximum of pixel values; all four NaN for an
+ * empty split (JSON: null), never ±Infinity.
+ */
 export interface PixelStats {
   readonly mean: number;
   readonly std: number;
@@ -15,6 +18,7 @@ export interface PixelStats {
 
 /** What `data info` reports per split. */
 export interface SplitSummary {
+  /** Examples; 0 for an empty split (then every class count is 0 and the pixel statistics NaN). */
   readonly n: number;
   /** Examples per class, indexed by label. */
   readonly classCounts: number[];
@@ -49,7 +53,8 @@ class SummaryAccumulator {
   }
 
   result(): SplitSummary {
-    const mean = this.count > 0 ? this.sum / this.count : NaN;
+    if (this.count === 0) return { n: this.n, classCounts: this.classCounts, pixels: { mean: NaN, std: NaN, min: NaN, max: NaN } };
+    const mean = this.sum / this.count;
     const variance = Math.max(0, this.sumSq / this.count - mean * mean);
     return { n: this.n, classCounts: this.classCounts, pixels: { mean, std: Math.sqrt(variance), min: this.min, max: this.max } };
   }
