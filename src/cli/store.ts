@@ -2,7 +2,8 @@
  * `glorot runs`, `glorot show <run>` and `glorot export <run>`: reading the run record of an output
  * directory (src/store). All three open the database readonly, so they are safe while a run trains.
  */
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   configDepth,
@@ -129,6 +130,41 @@ function showRun(store: RunStore, id: string, json: boolean): string {
   return out.join('\n');
 }
 
+/**
+ * Checks an export directory option before anything is written: the path, or the nearest of its
+ * ancestors that exists, must be a directory (the rest is created).
+ * @throws Error naming the option, the path and what is in the way.
+ */
+export function checkExportDir(path: string, flag: string): void {
+  for (let p = resolve(path); ; p = dirname(p)) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(p) !== p) continue;
+      throw new Error(`${flag} ${path}: cannot look up ${p} (${code ?? String(e)})`);
+    }
+    if (st.isDirectory()) return;
+    throw new Error(
+      p === resolve(path)
+        ? `${flag} ${path}: expected a directory to write into, found an existing file; give another directory`
+        : `${flag} ${path}: expected a directory to write into, but ${p} is a file; give another directory`,
+    );
+  }
+}
+
+/** Runs an export, its file-system errors naming the option and the directory. */
+function exporting<T>(flag: string, dir: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message.includes(flag)) throw e;
+    throw new Error(`${flag} ${dir}: ${message}`);
+  }
+}
+
 interface OutOptions {
   out: string;
 }
@@ -165,16 +201,21 @@ export function registerStoreCommands(program: Command): void {
       if (opts.csv === undefined && opts.tensorboard === undefined) {
         throw new Error('export: choose what to write: --csv [dir] and/or --tensorboard [dir]');
       }
+      const csvDir = opts.csv === undefined ? null : opts.csv === true ? defaultCsvDir(opts.out, run) : opts.csv;
+      const tbDir = opts.tensorboard === undefined ? null : opts.tensorboard === true ? defaultTensorboardDir(opts.out, run) : opts.tensorboard;
+      // both paths are checked before either export writes anything
+      if (csvDir !== null) checkExportDir(csvDir, '--csv');
+      if (tbDir !== null) checkExportDir(tbDir, '--tensorboard');
       withStore(opts.out, (store) => {
         store.getRun(run);
-        if (opts.csv !== undefined) {
-          const dir = opts.csv === true ? defaultCsvDir(opts.out, run) : opts.csv;
-          const r = exportCsv(store, run, dir);
+        if (csvDir !== null) {
+          const dir = csvDir;
+          const r = exporting('--csv', dir, () => exportCsv(store, run, dir));
           console.log(`CSV: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${dir}`);
         }
-        if (opts.tensorboard !== undefined) {
-          const dir = opts.tensorboard === true ? defaultTensorboardDir(opts.out, run) : opts.tensorboard;
-          const r = exportTensorboard(store, run, dir);
+        if (tbDir !== null) {
+          const dir = tbDir;
+          const r = exporting('--tensorboard', dir, () => exportTensorboard(store, run, dir));
           console.log(`TensorBoard: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${r.files[0]}`);
           console.log(`  view with: tensorboard --logdir ${dirname(dir)}`);
         }

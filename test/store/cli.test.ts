@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_OUT_DIR, openRunStore } from '../../src/store/index.ts';
@@ -102,6 +102,27 @@ test('CLI errors: unknown run lists the runs, missing record, missing format, ba
     const bad = glorot(dir, 'runs', '--bogus');
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /unknown option '--bogus'/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('glorot export: a --csv or --tensorboard path that is a file is named with its option, and nothing is written', () => {
+  const { dir, cleanup } = fixture();
+  try {
+    writeFileSync(join(dir, 'file1'), 'mine');
+    const csv = glorot(dir, 'export', 'tanh-normalized-d3-s1', '--csv', 'file1');
+    assert.equal(csv.code, 1);
+    assert.equal(csv.stderr, 'glorot: --csv file1: expected a directory to write into, found an existing file; give another directory\n');
+    const under = glorot(dir, 'export', 'tanh-normalized-d3-s1', '--tensorboard', 'file1/tb');
+    assert.equal(under.code, 1);
+    assert.equal(under.stderr, `glorot: --tensorboard file1/tb: expected a directory to write into, but ${join(dir, 'file1')} is a file; give another directory\n`);
+    // both paths are checked first: a bad --tensorboard leaves no half-done CSV export behind
+    const both = glorot(dir, 'export', 'tanh-normalized-d3-s1', '--csv', 'c', '--tensorboard', 'file1');
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /^glorot: --tensorboard file1: expected a directory/);
+    assert.ok(!existsSync(join(dir, 'c')));
+    assert.equal(readFileSync(join(dir, 'file1'), 'utf8'), 'mine', 'the file is untouched');
   } finally {
     cleanup();
   }
