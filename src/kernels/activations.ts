@@ -10,6 +10,7 @@ import {
   LEAKY_RELU_SLOPE,
   SELU_ALPHA,
   SELU_SCALE,
+  unknownActivationError,
 } from './backend.ts';
 
 /** Logistic sigmoid `1/(1+e^−s)`, computed without overflow for either sign of `s`. */
@@ -19,7 +20,10 @@ export function sigmoid(s: number): number {
   return e / (1 + e);
 }
 
-/** `f(s)` for the named activation (SPEC.md §1). */
+/**
+ * `f(s)` for the named activation (SPEC.md §1).
+ * @throws RangeError `unknown activation "gelu", expected one of …` for a name not in ACTIVATIONS.
+ */
 export function activate(name: ActivationName, s: number): number {
   switch (name) {
     case 'sigmoid':
@@ -40,12 +44,15 @@ export function activate(name: ActivationName, s: number): number {
       return s > 0 ? SELU_SCALE * s : SELU_SCALE * SELU_ALPHA * Math.expm1(s);
     case 'linear':
       return s;
+    default:
+      throw unknownActivationError(name);
   }
 }
 
 /**
  * `f'(s)` for the named activation, from the pre-activation. At the kink of ReLU-like functions
  * (`s = 0`) the derivative is taken as the left one (0 for ReLU), as PyTorch does.
+ * @throws RangeError as {@link activate}.
  */
 export function derivative(name: ActivationName, s: number): number {
   switch (name) {
@@ -71,17 +78,29 @@ export function derivative(name: ActivationName, s: number): number {
       return s > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(s);
     case 'linear':
       return 1;
+    default:
+      throw unknownActivationError(name);
   }
 }
 
-/** The largest value of `f'` over all inputs: the slope the saturation threshold is relative to. */
+/**
+ * The largest value of `f'` over all inputs: the slope the saturation threshold is relative to.
+ * @throws RangeError as {@link activate}.
+ */
 export function maxSlope(name: ActivationName): number {
   switch (name) {
     case 'sigmoid':
       return 0.25;
     case 'selu':
       return SELU_SCALE * SELU_ALPHA; // ≈ 1.7581 as s → 0⁻
-    default:
+    case 'tanh':
+    case 'softsign':
+    case 'relu':
+    case 'leaky_relu':
+    case 'elu':
+    case 'linear':
       return 1;
+    default:
+      throw unknownActivationError(name);
   }
 }

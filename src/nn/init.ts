@@ -5,7 +5,7 @@
  * Each scheme returns what the theory code needs: the distribution, its bound (uniform schemes) and
  * the standard deviation of a single weight, so `n·Var[W]` can be computed without sampling.
  */
-import { type ActivationName, LEAKY_RELU_SLOPE } from '../kernels/backend.ts';
+import { type ActivationName, LEAKY_RELU_SLOPE, describeValue } from '../kernels/backend.ts';
 import { Rng } from '../random/rng.ts';
 import { Matrix, QrDecomposition } from 'ml-matrix';
 
@@ -80,19 +80,48 @@ export function recommendedGain(activation: ActivationName): number {
 }
 
 /**
+ * Checks that `spec` is an {@link InitSpec}: an object whose `name` is one of {@link INIT_NAMES}, with
+ * an optional `gain` (and, for truncated_normal, `std`) that is a finite number ≥ 0.
+ * @param field how the caller names the spec in messages, e.g. `"init"` or `"init[2]"`.
+ * @throws TypeError naming the field and the value found when `spec` is not an object (e.g. the
+ *   string `'normalized'` instead of `{ name: 'normalized' }`).
+ * @throws RangeError naming the field, the value found and the valid names when `name` is unknown
+ *   (`init.name: unknown initialisation "xavier", expected one of standard, normalized, …`), or
+ *   when `gain`/`std` is negative, not finite or not a number.
+ */
+export function checkInitSpec(spec: unknown, field = 'init'): asserts spec is InitSpec {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    const hint = typeof spec === 'string' ? ` (write { name: ${JSON.stringify(spec)} })` : '';
+    throw new TypeError(`${field}: expected a scheme object { name, gain?, std? }, found ${describeValue(spec)}${hint}`);
+  }
+  const { name, gain, std } = spec as { name?: unknown; gain?: unknown; std?: unknown };
+  if (!(INIT_NAMES as readonly unknown[]).includes(name)) {
+    const found = typeof name === 'string' ? JSON.stringify(name) : describeValue(name);
+    throw new RangeError(`${field}.name: unknown initialisation ${found}, expected one of ${INIT_NAMES.join(', ')}`);
+  }
+  for (const [key, v] of [['gain', gain], ['std', std]] as const) {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
+      throw new RangeError(`${field}.${key} must be a finite number ≥ 0, found ${describeValue(v)}`);
+    }
+  }
+}
+
+/**
  * The scale of a scheme without drawing: its bound (uniform) and the std of one weight.
  * Formulas: standard U[±1/√fanIn] (eq. 1); normalized U[±√6/√(fanIn+fanOut)] (eq. 16);
  * glorot_normal N(0, 2/(fanIn+fanOut)); lecun_uniform U[±√(3/fanIn)]; lecun_normal N(0, 1/fanIn);
  * he_uniform U[±√(6/fanIn)]; he_normal N(0, 2/fanIn) (He et al. 2015); orthogonal: std of a
  * fanIn×fanOut matrix with orthonormal rows or columns, √(1/max(fanIn, fanOut)); truncated_normal:
  * std·0.8796 after truncation. Every value is multiplied by `gain`.
- * @throws RangeError when fanIn or fanOut is not a positive integer, or gain/std is negative or not finite.
+ * @throws RangeError when fanIn or fanOut is not a positive integer, or gain/std is negative or not
+ *   finite; TypeError/RangeError from {@link checkInitSpec} when `spec` is not a scheme object or its
+ *   name is unknown.
  */
 export function initScale(spec: InitSpec, fanIn: number, fanOut: number): InitResult {
+  checkInitSpec(spec);
   if (!Number.isInteger(fanIn) || fanIn < 1) throw new RangeError(`fanIn must be a positive integer, found ${fanIn}`);
   if (!Number.isInteger(fanOut) || fanOut < 1) throw new RangeError(`fanOut must be a positive integer, found ${fanOut}`);
   const gain = spec.gain ?? 1;
-  if (!Number.isFinite(gain) || gain < 0) throw new RangeError(`gain must be a finite number ≥ 0, found ${gain}`);
   const uniform = (bound: number): InitResult => ({
     distribution: 'uniform',
     bound: gain * bound,
@@ -118,7 +147,6 @@ export function initScale(spec: InitSpec, fanIn: number, fanOut: number): InitRe
       return { distribution: 'orthogonal', bound: null, std: gain * Math.sqrt(1 / Math.max(fanIn, fanOut)) };
     case 'truncated_normal': {
       const std = spec.std ?? 0.05;
-      if (!Number.isFinite(std) || std < 0) throw new RangeError(`std must be a finite number ≥ 0, found ${std}`);
       return { distribution: 'truncated_normal', bound: null, std: gain * std * TRUNCATION_STD_FACTOR };
     }
   }

@@ -50,3 +50,12 @@ test('derivatives match central differences away from kinks; maxSlope is the sup
     assert.ok(sup <= maxSlope(a) + 1e-12 && sup > 0.98 * maxSlope(a), `${a}: sup ${sup} vs maxSlope ${maxSlope(a)}`);
   }
 });
+
+test('an unknown activation name throws in activate, derivative and maxSlope (instead of NaN or a slope of 1)', () => {
+  const message = `unknown activation "gelu", expected one of ${ACTIVATIONS.join(', ')}`;
+  const gelu = 'gelu' as (typeof ACTIVATIONS)[number];
+  assert.throws(() => activate(gelu, 0.5), { name: 'RangeError', message });
+  assert.throws(() => derivative(gelu, 0.5), { name: 'RangeError', message });
+  assert.throws(() => maxSlope(gelu), { name: 'RangeError', message });
+  assert.deepEqual(ACTIVATIONS.map(maxSlope), [0.25, 1, 1, 1, 1, 1, 1.0507009873554805 * 1.6732632423543772, 1]);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INIT_NAMES, initScale, initWeights, recommendedGain, TRUNCATION_STD_FACTOR } from '../../src/nn/init.ts';
+import { INIT_NAMES, type InitSpec, initScale, initWeights, recommendedGain, TRUNCATION_STD_FACTOR } from '../../src/nn/init.ts';
 import { Rng } from '../../src/random/rng.ts';
 
 function stats(w: Float32Array): { mean: number; variance: number; min: number; max: number } {
@@ -139,4 +139,32 @@ test('recommended gains: PyTorch table plus softsign', () => {
   const h = 1e-3;
   for (let x = -12; x <= 12; x += h) e2 += ((x / (1 + Math.abs(x))) ** 2 * Math.exp(-x * x / 2) * h) / Math.sqrt(2 * Math.PI);
   assert.ok(Math.abs(recommendedGain('softsign') - 1 / Math.sqrt(e2)) < 0.005, `${1 / Math.sqrt(e2)}`);
+});
+
+test('an unknown scheme, a spec that is not an object or a gain/std that is not a number is a clear error (initScale and initWeights)', () => {
+  const names = INIT_NAMES.join(', ');
+  const cases: Array<[string, unknown, typeof Error, string]> = [
+    // used to throw "Cannot read properties of undefined (reading 'distribution')" from initWeights
+    ['unknown name', { name: 'xavier' }, RangeError, `init.name: unknown initialisation "xavier", expected one of ${names}`],
+    ['missing name', {}, RangeError, `init.name: unknown initialisation undefined, expected one of ${names}`],
+    ['a string', 'normalized', TypeError, 'init: expected a scheme object { name, gain?, std? }, found "normalized" (a string) (write { name: "normalized" })'],
+    ['null', null, TypeError, 'init: expected a scheme object { name, gain?, std? }, found null'],
+    ['string gain', { name: 'standard', gain: '2' }, RangeError, 'init.gain must be a finite number ≥ 0, found "2" (a string)'],
+    ['NaN std', { name: 'truncated_normal', std: NaN }, RangeError, 'init.std must be a finite number ≥ 0, found NaN'],
+  ];
+  for (const [what, spec, cls, message] of cases) {
+    for (const call of [
+      () => initScale(spec as InitSpec, 3, 3),
+      () => initWeights(new Float32Array(9), 3, 3, spec as InitSpec, new Rng(1)),
+    ]) {
+      assert.throws(call, (e: unknown) => {
+        assert.ok(e instanceof cls, `${what}: expected a ${cls.name}, got ${String(e)}`);
+        assert.equal(e.message, message, what);
+        return true;
+      });
+    }
+  }
+  // every valid name still passes, with its real scale
+  for (const name of INIT_NAMES) assert.ok(initScale({ name }, 3, 3).std > 0, name);
+  assert.equal(initScale({ name: 'standard', gain: 2 }, 4, 9).bound, 1);
 });
