@@ -6,9 +6,16 @@
  * `W^i` is `[n_i, n_{i+1}]` (fanIn × fanOut), `b^i` is `[n_{i+1}]`. All buffers are allocated once
  * from the backend and reused: a training step allocates nothing.
  */
-import type { ActivationName, Backend } from '../kernels/backend.ts';
+import {
+  ACTIVATIONS,
+  type ActivationName,
+  type Backend,
+  checkDim,
+  describeValue,
+  unknownActivationError,
+} from '../kernels/backend.ts';
 import { deriveSeed, Rng } from '../random/rng.ts';
-import { type InitResult, type InitSpec, initWeights } from './init.ts';
+import { type InitResult, type InitSpec, checkInitSpec, initWeights } from './init.ts';
 
 /** The costs of SPEC.md §1: softmax negative log-likelihood, or quadratic on the softmax output. */
 export const COSTS = ['nll', 'quadratic'] as const;
@@ -43,13 +50,23 @@ export interface Layer {
 }
 
 /**
- * A source of examples that copies rows out on request (a dataset split stored compactly).
- * `read(start, rows, out, at)` writes examples `[start, start + rows)` as float32 inputs,
- * `[rows, n_0]` row-major, into `out[at …]`; it throws RangeError when the rows are out of range
- * or `out` is too short.
+ * A source of examples that copies rows out on request (a dataset split stored compactly; every
+ * `Split` of src/data is one). `read(start, rows, out, at)` writes examples `[start, start + rows)`
+ * as float32 inputs, `[rows, inputSize]` row-major, into `out[at …]`; it throws RangeError when the
+ * rows are out of range or `out` is too short.
  */
 export interface ExampleReader {
+  /** Inputs per example; {@link Mlp.evaluate} requires it to equal the network's n_0. */
+  readonly inputSize: number;
   read(start: number, rows: number, out: Float32Array, at: number): void;
+}
+
+/**
+ * The error for a cost name that is not one of {@link COSTS}.
+ * @returns a RangeError `cost must be one of "nll", "quadratic", got "mse" (a string)`.
+ */
+export function unknownCostError(cost: unknown): RangeError {
+  return new RangeError(`cost must be one of ${COSTS.map((c) => `"${c}"`).join(', ')}, got ${describeValue(cost)}`);
 }
 
 /** Gradients of the cost for one minibatch, all averaged over the minibatch (as SGD uses them). */
@@ -66,7 +83,10 @@ export interface Gradients {
 
 /**
  * Validates a config and expands per-layer activations and inits.
- * @throws Error naming the field, what was expected and what was found.
+ * @throws Error naming the field, what was expected and what was found; for an unknown activation
+ *   a RangeError `activation: unknown activation "gelu", expected one of sigmoid, tanh, …` (every
+ *   backend, so the reference backend cannot train on NaN), and for an init scheme the errors of
+ *   {@link checkInitSpec} with the field (`init`, or `init[2]` in a per-layer list).
  */
 export function expandConfig(config: MlpConfig): { activations: ActivationName[]; inits: InitSpec[] } {
   const { widths } = config;
@@ -77,13 +97,26 @@ export function expandConfig(config: MlpConfig): { activations: ActivationName[]
     if (!Number.isInteger(w) || w < 1) throw new Error(`widths[${i}]: expected a positive integer, found ${String(w)}`);
   });
   const L = widths.length - 1;
+  const perLayer = Array.isArray(config.activation);
+  if (!perLayer && typeof config.activation !== 'string') {
+    throw new TypeError(`activation: expected an activation name or a list of them, found ${describeValue(config.activation)}`);
+  }
   const activations =
     typeof config.activation === 'string' ? Array<ActivationName>(L - 1).fill(config.activation) : [...config.activation];
   if (activations.length !== L - 1) {
     throw new Error(`activation: expected one name or ${L - 1} (one per hidden layer), found ${activations.length}`);
   }
+  // the single name is checked even with no hidden layer to apply it to
+  const names: readonly unknown[] = perLayer ? activations : [config.activation];
+  names.forEach((a, i) => {
+    if (!(ACTIVATIONS as readonly unknown[]).includes(a)) {
+      throw new RangeError(`activation${perLayer ? `[${i}]` : ''}: ${unknownActivationError(a).message}`);
+    }
+  });
   const inits = Array.isArray(config.init) ? [...(config.init as InitSpec[])] : Array<InitSpec>(L).fill(config.init as InitSpec);
   if (inits.length !== L) throw new Error(`init: expected one scheme or ${L} (one per layer), found ${inits.length}`);
+  if (Array.isArray(config.init)) inits.forEach((spec, i) => checkInitSpec(spec, `init[${i}]`));
+  else checkInitSpec(config.init, 'init');
   if (!Number.isSafeInteger(config.seed)) throw new Error(`seed: expected an integer, found ${String(config.seed)}`);
   return { activations, inits };
 }
@@ -112,6 +145,8 @@ export class Mlp {
   // computed per call is boxed into a new heap number at each kernel call (≈ 130 B per step of the
   // paper net, bench/run.ts memory section). Starting as `undefined` keeps these fields tagged in V8
   // (fields that only ever hold numbers are stored unboxed and boxed again on every read).
+  // lrSeen only ever holds a learning rate that passed validation (or undefined before the first
+  // step), so comparing with it validates a new lr once, when it changes.
   private lrSeen: number | undefined = undefined;
   private negLr: number | undefined = undefined;
   private rowsSeen: number | undefined = undefined;
@@ -255,23 +290,33 @@ export class Mlp {
 
   /**
    * The mean cost over the minibatch of the last {@link trainStep} or {@link gradients}, before
-   * the update (NaN/Infinity when diverged; NaN before any step).
+   * the update (NaN/Infinity when diverged; NaN before any step, and NaN after a step that threw
+   * before its cost was computed: a bad argument, target or input). A step that throws later (a
+   * failing kernel worker during back-propagation) leaves its own loss here.
    */
   get lastLoss(): number {
     return this.lossBuffer[0]!;
   }
 
   /**
-   * Back-propagates `∂C/∂s` from the top layer down. When `lr` is given, fuses the SGD update into the
-   * weight-gradient GEMM (`W ← W − lr·z^Tᵀ·∂C/∂s`, beta = 1) and the bias column sum, after the
-   * gradient for the layer below has been computed from the old W. Otherwise stores ∂C/∂W and ∂C/∂b.
+   * Validates a learning rate that differs from the cached one and caches it with −lr.
+   * @throws TypeError when `lr` is not a number; RangeError when it is NaN, infinite or negative.
    */
-  private backward(ws: Workspace, rows: number, lr: number | null): void {
+  private setLearningRate(lr: unknown): void {
+    if (typeof lr !== 'number') throw new TypeError(`lr must be a number, got ${describeValue(lr)}`);
+    if (!Number.isFinite(lr) || lr < 0) throw new RangeError(`lr must be a finite number ≥ 0, got ${String(lr)}`);
+    this.lrSeen = lr;
+    this.negLr = -lr;
+  }
+
+  /**
+   * Back-propagates `∂C/∂s` from the top layer down. With `update`, fuses the SGD update with the
+   * cached −lr into the weight-gradient GEMM (`W ← W − lr·z^Tᵀ·∂C/∂s`, beta = 1) and the bias
+   * column sum, after the gradient for the layer below has been computed from the old W. Otherwise
+   * stores ∂C/∂W and ∂C/∂b.
+   */
+  private backward(ws: Workspace, rows: number, update: boolean): void {
     const be = this.backend;
-    if (lr !== null && lr !== this.lrSeen) {
-      this.lrSeen = lr;
-      this.negLr = -lr;
-    }
     const alpha = this.negLr!;
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const l = this.layers[i]!;
@@ -280,7 +325,7 @@ export class Mlp {
         // ∂C/∂z^i = ∂C/∂s^i · W^iᵀ, written into the buffer of ∂C/∂s^{i−1} (aliasing is allowed).
         be.gemm(false, true, rows, l.fanIn, l.fanOut, 1, gs, l.W, 0, ws.gs[i - 1]!);
       }
-      if (lr !== null) {
+      if (update) {
         be.gemm(true, false, l.fanIn, l.fanOut, rows, alpha, ws.z[i]!, gs, 1, l.W);
         be.colSum(gs, rows, l.fanOut, alpha, 1, l.b);
       } else {
@@ -301,22 +346,36 @@ export class Mlp {
    * written into {@link inputBuffers}. The mean cost over the minibatch before the update is then
    * {@link lastLoss} (like PyTorch's `loss.item()` after `optimizer.step()`): it is not returned,
    * because V8 boxes a returned float64 into a new heap number and a warm step allocates nothing
-   * (issue 6, docs/DECISIONS.md).
-   * @throws RangeError on a target outside [0, classes) or a too-short `x`.
+   * (issue 6, docs/DECISIONS.md). When the step throws before computing the cost, {@link lastLoss}
+   * is NaN.
+   * @param lr the learning rate, a finite number ≥ 0; validated when it differs from the previous
+   *   step's (it is cached with −lr, see {@link setLearningRate}).
+   * @param cost one of {@link COSTS}.
+   * @throws RangeError on a target outside [0, classes), a too-short `x`, `rows` not a positive
+   *   integer, an unknown `cost` (naming the valid ones), or an `lr` that is NaN, infinite or
+   *   negative; TypeError when `lr` is not a number or `y` not an Int32Array.
    */
   trainStep(x: Float32Array | null, y: Int32Array | null, rows: number, lr: number, cost: CostName = 'nll'): void {
+    // Checks are comparisons on values at hand: a warm step allocates nothing (issue 6).
+    this.lossBuffer[0] = NaN;
+    if (cost !== 'nll' && cost !== 'quadratic') throw unknownCostError(cost);
+    if (lr !== this.lrSeen || this.lrSeen === undefined) this.setLearningRate(lr);
     const ws = this.workspace(rows);
     this.forward(x, rows);
     const targets = y ?? ws.targets;
     this.cost(ws, targets, rows, cost, true);
-    this.backward(ws, rows, lr);
+    this.backward(ws, rows, true);
   }
 
   /**
    * The gradients on a minibatch without changing the weights (for probes and gradient checks).
+   * Arguments as {@link trainStep}; {@link lastLoss} is NaN when it throws before computing the cost.
    * @returns views into buffers owned by the network, valid until the next call.
+   * @throws RangeError on an unknown `cost` (naming the valid ones), and as {@link trainStep}.
    */
   gradients(x: Float32Array | null, y: Int32Array | null, rows: number, cost: CostName = 'nll'): Gradients {
+    this.lossBuffer[0] = NaN;
+    if (cost !== 'nll' && cost !== 'quadratic') throw unknownCostError(cost);
     const ws = this.workspace(rows);
     if (!this.gradW) {
       this.gradW = this.layers.map((l) => this.backend.alloc(l.fanIn * l.fanOut));
@@ -324,7 +383,7 @@ export class Mlp {
     }
     this.forward(x, rows);
     this.cost(ws, y ?? ws.targets, rows, cost, true);
-    this.backward(ws, rows, null);
+    this.backward(ws, rows, false);
     return {
       loss: this.lossBuffer[0]!,
       backpropGrad: ws.gs.map((g, i) => g.subarray(0, rows * this.layers[i]!.fanOut)),
@@ -335,16 +394,41 @@ export class Mlp {
 
   /**
    * Error rate and mean NLL on a fixed set, in chunks of `chunk` examples.
-   * @param x the inputs: `[n, n_0]` row-major float32, or an {@link ExampleReader} that writes them
-   *   chunk by chunk into the network's input buffer (so a set stored compactly, e.g. as 8-bit
-   *   pixels, is never expanded whole).
-   * @param y `[n]` class indices.
+   * @param x the inputs: `[n, n_0]` row-major float32 (at least n·n_0 values), or an
+   *   {@link ExampleReader} of examples of n_0 inputs that writes them chunk by chunk into the
+   *   network's input buffer (so a set stored compactly, e.g. as 8-bit pixels, is never expanded
+   *   whole).
+   * @param y `[n]` class indices (an Int32Array of at least n).
+   * @param n examples to evaluate, a non-negative integer.
+   * @param chunk examples per forward pass, a positive integer.
    * @returns error rate in percent, mean NLL, and n (NaN rates for n = 0).
-   * @throws RangeError on a target outside [0, classes) or a too-short `x`.
+   * @throws RangeError on a target outside [0, classes); on a reader whose `inputSize` differs from
+   *   the network's (naming both), a Float32Array `x` shorter than n·n_0, a `y` shorter than n, an
+   *   `n` that is not a non-negative integer or a `chunk` that is not a positive integer.
+   * @throws TypeError when `x` is neither a Float32Array nor an ExampleReader, `y` is not an
+   *   Int32Array, or `n`/`chunk` is not a number.
    */
   evaluate(x: Float32Array | ExampleReader, y: Int32Array, n: number, chunk = 500): { errorRate: number; nll: number; n: number } {
-    if (n === 0) return { errorRate: NaN, nll: NaN, n: 0 };
+    checkDim('n', n);
+    if (typeof chunk !== 'number') throw new TypeError(`chunk must be a number, got ${describeValue(chunk)}`);
+    if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${String(chunk)}`);
     const d = this.inputSize;
+    if (x instanceof Float32Array) {
+      if (x.length < n * d) {
+        throw new RangeError(`x has ${x.length} values, needs n × inputSize = ${n} × ${d} = ${n * d}`);
+      }
+    } else if (typeof x === 'object' && x !== null && typeof (x as Partial<ExampleReader>).read === 'function') {
+      if (x.inputSize !== d) {
+        throw new RangeError(
+          `x holds examples of ${describeValue(x.inputSize)} inputs (its inputSize), but the network takes ${d} (widths[0])`,
+        );
+      }
+    } else {
+      throw new TypeError(`x must be a Float32Array or an ExampleReader (read() and inputSize), got ${describeValue(x)}`);
+    }
+    if (!(y instanceof Int32Array)) throw new TypeError(`y must be an Int32Array, got ${describeValue(y)}`);
+    if (y.length < n) throw new RangeError(`y has ${y.length} labels, needs at least n = ${n}`);
+    if (n === 0) return { errorRate: NaN, nll: NaN, n: 0 };
     const c = this.classes;
     let wrong = 0;
     let nll = 0;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReferenceBackend } from '../../src/kernels/reference.ts';
-import { Mlp, argmax } from '../../src/nn/mlp.ts';
+import { type CostName, type ExampleReader, Mlp, type MlpConfig, argmax } from '../../src/nn/mlp.ts';
 import { loadModel, saveModel } from '../../src/nn/io.ts';
 import { mulberry32 } from '../helpers/random.ts';
 import { availableBackends } from '../helpers/backends.ts';
@@ -140,4 +140,145 @@ test('argmax: NaN rows are counted wrong, ties go to the first', () => {
   assert.equal(argmax(Float32Array.of(1, 3, 3), 0, 3), 1);
   assert.equal(argmax(Float32Array.of(1, NaN, 3), 0, 3), -1);
   assert.equal(argmax(Float32Array.of(9, 1, 2, 0), 1, 3), 1);
+});
+
+/** A Float32Array split as an ExampleReader (as src/data's splits: inputSize plus read()). */
+function readerOf(x: Float32Array, inputSize: number): ExampleReader {
+  return {
+    inputSize,
+    read(start, rows, out, at) {
+      out.set(x.subarray(start * inputSize, (start + rows) * inputSize), at);
+    },
+  };
+}
+
+test('evaluate: bad arguments are clear errors (a reader of another input size no longer mis-strides)', () => {
+  const mlp = new Mlp(be, { widths: [6, 5, 3], activation: 'tanh', init: { name: 'normalized' }, seed: 4 });
+  const { x, y } = batch(8, 12, 6, 3);
+  // the valid calls: the same real error rate and NLL through a Float32Array, a reader and any chunk
+  const whole = mlp.evaluate(x, y, 12);
+  assert.ok(whole.nll > 0 && Number.isFinite(whole.nll));
+  assert.equal(Math.round((whole.errorRate * 12) / 100) * (100 / 12), whole.errorRate, 'a whole number of errors');
+  assert.deepEqual(mlp.evaluate(readerOf(x, 6), y, 12, 5), whole);
+  assert.deepEqual(mlp.evaluate(x, y, 0), { errorRate: NaN, nll: NaN, n: 0 });
+  const d8 = batch(9, 12, 8, 3).x;
+  const cases: Array<[string, () => unknown, typeof TypeError | typeof RangeError, string]> = [
+    // a 6-input network on an 8-input split used to read every example from the wrong offset
+    ['reader of another input size', () => mlp.evaluate(readerOf(d8, 8), y, 12), RangeError,
+      'x holds examples of 8 inputs (its inputSize), but the network takes 6 (widths[0])'],
+    ['reader without inputSize', () => mlp.evaluate({ read: () => {} } as unknown as ExampleReader, y, 12), RangeError,
+      'x holds examples of undefined inputs (its inputSize), but the network takes 6 (widths[0])'],
+    ['short x', () => mlp.evaluate(x.subarray(0, 70), y, 12), RangeError, 'x has 70 values, needs n × inputSize = 12 × 6 = 72'],
+    ['Float64Array x', () => mlp.evaluate(new Float64Array(72) as unknown as Float32Array, y, 12), TypeError,
+      'x must be a Float32Array or an ExampleReader (read() and inputSize), got a Float64Array'],
+    ['negative n', () => mlp.evaluate(x, y, -1), RangeError, 'n must be a non-negative integer, got -1'],
+    ['NaN n', () => mlp.evaluate(x, y, NaN), RangeError, 'n must be a non-negative integer, got NaN'],
+    ['string n', () => mlp.evaluate(x, y, '12' as unknown as number), TypeError, 'n must be a number, got "12" (a string)'],
+    ['short y', () => mlp.evaluate(x, y.subarray(0, 11), 12), RangeError, 'y has 11 labels, needs at least n = 12'],
+    ['Float64Array y', () => mlp.evaluate(x, Float64Array.from(y) as unknown as Int32Array, 12), TypeError,
+      'y must be an Int32Array, got a Float64Array'],
+    ['chunk 0', () => mlp.evaluate(x, y, 12, 0), RangeError, 'chunk must be a positive integer, got 0'],
+    ['fractional chunk', () => mlp.evaluate(x, y, 12, 2.5), RangeError, 'chunk must be a positive integer, got 2.5'],
+    ['string chunk', () => mlp.evaluate(x, y, 12, '5' as unknown as number), TypeError, 'chunk must be a number, got "5" (a string)'],
+  ];
+  for (const [what, call, cls, message] of cases) {
+    assert.throws(call, (e: unknown) => {
+      assert.ok(e instanceof cls, `${what}: expected a ${cls.name}, got ${String(e)}`);
+      assert.equal(e.message, message, what);
+      return true;
+    });
+  }
+});
+
+test('trainStep and gradients: an unknown cost or a bad lr throws on every backend, leaves the weights alone and lastLoss NaN', async () => {
+  const cfg = { widths: [5, 4, 3], activation: 'tanh' as const, init: { name: 'normalized' as const }, seed: 6 };
+  for (const { name, backend } of await availableBackends()) {
+    const mlp = new Mlp(backend, cfg);
+    const { x, y } = batch(3, 4, 5, 3);
+    const xb = backend.alloc(x.length);
+    xb.set(x);
+    const weights = (): number[][] => mlp.layers.map((l) => [...l.W, ...l.b]);
+    const start = weights();
+    const bad: Array<[string, () => void, typeof TypeError | typeof RangeError, string]> = [
+      // used to train with the quadratic cost
+      ['cost "mse"', () => mlp.trainStep(xb, y, 4, 0.1, 'mse' as CostName), RangeError, 'cost must be one of "nll", "quadratic", got "mse" (a string)'],
+      ['cost "NLL"', () => mlp.gradients(xb, y, 4, 'NLL' as CostName), RangeError, 'cost must be one of "nll", "quadratic", got "NLL" (a string)'],
+      // used to turn the weights into NaN (or accept a string)
+      ['lr undefined on the first step', () => mlp.trainStep(xb, y, 4, undefined as unknown as number), TypeError, 'lr must be a number, got undefined'],
+      ['lr NaN', () => mlp.trainStep(xb, y, 4, NaN), RangeError, 'lr must be a finite number ≥ 0, got NaN'],
+      ['lr Infinity', () => mlp.trainStep(xb, y, 4, Infinity), RangeError, 'lr must be a finite number ≥ 0, got Infinity'],
+      ['lr -Infinity', () => mlp.trainStep(xb, y, 4, -Infinity), RangeError, 'lr must be a finite number ≥ 0, got -Infinity'],
+      ['lr negative', () => mlp.trainStep(xb, y, 4, -0.1), RangeError, 'lr must be a finite number ≥ 0, got -0.1'],
+      ['lr a string', () => mlp.trainStep(xb, y, 4, '0.1' as unknown as number), TypeError, 'lr must be a number, got "0.1" (a string)'],
+      ['a bad target', () => mlp.trainStep(xb, Int32Array.of(0, 1, 2, 3), 4, 0.1), RangeError, 'target of row 3 is 3, expected a class index in [0, 3)'],
+    ];
+    const expectAll = (when: string): void => {
+      for (const [what, call, cls, message] of bad) {
+        assert.throws(call, (e: unknown) => {
+          assert.ok(e instanceof cls, `${name}, ${when}, ${what}: expected a ${cls.name}, got ${String(e)}`);
+          assert.equal(e.message, message, `${name}, ${when}, ${what}`);
+          return true;
+        });
+        assert.ok(Number.isNaN(mlp.lastLoss), `${name}, ${when}, ${what}: lastLoss ${mlp.lastLoss} after a failed step`);
+        mlp.gradients(xb, y, 4); // a valid call in between, so lastLoss is a number again
+        assert.ok(Number.isFinite(mlp.lastLoss));
+      }
+    };
+    expectAll('before any step');
+    assert.deepEqual(weights(), start, `${name}: the failed steps changed the weights`);
+    // a valid step, then the same bad calls: the cached lr (0.1) is not replaced by a bad one
+    mlp.trainStep(xb, y, 4, 0.1);
+    const loss = mlp.lastLoss;
+    const after = weights();
+    assert.notDeepEqual(after, start);
+    bad[2]![0] = 'lr undefined after a step';
+    expectAll('after a step');
+    assert.deepEqual(weights(), after, `${name}: the failed steps changed the weights`);
+    // and the next valid step equals a fresh network's second step
+    mlp.trainStep(xb, y, 4, 0.1);
+    const fresh = new Mlp(backend, cfg);
+    fresh.trainStep(xb, y, 4, 0.1);
+    assert.equal(fresh.lastLoss, loss);
+    fresh.trainStep(xb, y, 4, 0.1);
+    assert.equal(mlp.lastLoss, fresh.lastLoss, `${name}: the step after the failures`);
+    assert.deepEqual(weights(), fresh.layers.map((l) => [...l.W, ...l.b]));
+    // lr 0 is valid: no change
+    mlp.trainStep(xb, y, 4, 0);
+    assert.deepEqual(weights(), fresh.layers.map((l) => [...l.W, ...l.b]), `${name}: lr 0 changes nothing`);
+    mlp.dispose();
+    fresh.dispose();
+    backend.free(xb);
+    backend.dispose();
+  }
+});
+
+test('an unknown activation or init scheme is rejected by the constructor on every backend, naming the valid ones', async () => {
+  const acts = 'sigmoid, tanh, softsign, relu, leaky_relu, elu, selu, linear';
+  const inits = 'standard, normalized, glorot_normal, lecun_uniform, lecun_normal, he_uniform, he_normal, orthogonal, truncated_normal';
+  const base = { widths: [4, 3, 3, 2], activation: 'tanh', init: { name: 'normalized' }, seed: 1 };
+  const cases: Array<[string, Record<string, unknown>, typeof Error, string]> = [
+    // the reference backend trained on NaN losses; native and wasm threw only at the first step
+    ['activation "gelu"', { activation: 'gelu' }, RangeError, `activation: unknown activation "gelu", expected one of ${acts}`],
+    ['per-layer activation', { activation: ['tanh', 'gelu'] }, RangeError, `activation[1]: unknown activation "gelu", expected one of ${acts}`],
+    ['inherited name', { activation: 'toString' }, RangeError, `activation: unknown activation "toString", expected one of ${acts}`],
+    ['no activation', { activation: undefined }, TypeError, 'activation: expected an activation name or a list of them, found undefined'],
+    // used to throw "Cannot read properties of undefined (reading 'distribution')"
+    ['init "xavier"', { init: { name: 'xavier' } }, RangeError, `init.name: unknown initialisation "xavier", expected one of ${inits}`],
+    ['init as a string', { init: 'normalized' }, TypeError,
+      'init: expected a scheme object { name, gain?, std? }, found "normalized" (a string) (write { name: "normalized" })'],
+    ['per-layer init', { init: [{ name: 'standard' }, { name: 'standard' }, { name: 'he' }] }, RangeError,
+      `init[2].name: unknown initialisation "he", expected one of ${inits}`],
+    ['string gain', { init: { name: 'standard', gain: '2' } }, RangeError, 'init.gain must be a finite number ≥ 0, found "2" (a string)'],
+  ];
+  for (const { name, backend } of await availableBackends()) {
+    for (const [what, over, cls, message] of cases) {
+      const cfg = { ...base, ...over } as unknown as MlpConfig;
+      assert.throws(() => new Mlp(backend, cfg), (e: unknown) => {
+        assert.ok(e instanceof cls, `${name}, ${what}: expected a ${cls.name}, got ${String(e)}`);
+        assert.equal(e.message, message, `${name}, ${what}`);
+        return true;
+      });
+    }
+    backend.dispose();
+  }
 });
