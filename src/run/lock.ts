@@ -4,8 +4,9 @@
  * stale and taken over. This stops a second `glorot train --resume` or `glorot reproduce` from
  * writing the same run's records while another process still trains it.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir } from '../store/paths.ts';
 
 /** Whether a process with this pid exists (signal 0 probes without sending anything). */
 function alive(pid: number): boolean {
@@ -24,7 +25,7 @@ function alive(pid: number): boolean {
  */
 export function acquireRunLock(outDir: string, run: string): () => void {
   const dir = join(outDir, 'locks');
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir, 'the lock directory (under --out)');
   const path = join(dir, `${run}.lock`);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

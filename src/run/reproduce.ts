@@ -4,10 +4,10 @@
  * run), runs everything with {@link runJobs} (resuming what was interrupted, skipping what is done),
  * and writes the experiment descriptions to `<out>/experiments/` so a user can copy and change one.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDataset } from '../data/dataset.ts';
 import { writeFileAtomic } from '../nn/atomic.ts';
+import { ensureDir } from '../store/paths.ts';
 import { type Experiment, parseExperiment, type PlannedRun, planRuns } from './experiment.ts';
 import { runJobs, type JobEvent, type RunOutcome } from './jobs.ts';
 import { DATA_DIR_DATASETS, experimentFor, type Scale, SCALE_SETTINGS } from './scales.ts';
@@ -85,7 +85,7 @@ export async function planReproduce(options: Pick<ReproduceOptions, 'scale' | 'd
 export async function reproduce(options: ReproduceOptions): Promise<ReproduceResult> {
   const plan = options.plan ?? (await planReproduce(options));
   const expDir = join(options.outDir, 'experiments');
-  mkdirSync(expDir, { recursive: true });
+  ensureDir(expDir, 'the experiments directory (under --out)');
   for (const d of plan.datasets) {
     if (d.experiment) writeFileAtomic(join(expDir, `${d.experiment.name}.json`), `${JSON.stringify(d.experiment, null, 2)}\n`);
   }

@@ -7,7 +7,6 @@
  * a run interrupted and resumed ends bit-identical to one never interrupted (the checkpoint holds
  * the exact weights, the data stream's state and the running training averages).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../kernels/backend.ts';
 import { openDataset, type Dataset, type Split as DataSplit, type TrainStream } from '../data/dataset.ts';
@@ -19,6 +18,7 @@ import { deriveSeed } from '../random/rng.ts';
 import { openRunStore, type RunStore } from '../store/runStore.ts';
 import type { EvaluationRecord, RunInfo } from '../store/types.ts';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint.ts';
+import { ensureDir } from '../store/paths.ts';
 import type { TrainConfig } from './config.ts';
 import { isProbePoint } from './schedule.ts';
 import { acquireRunLock } from './lock.ts';
@@ -365,7 +365,7 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
       report(u + 1, false);
     }
     const modelDir = join(outDir, 'models');
-    mkdirSync(modelDir, { recursive: true });
+    ensureDir(modelDir, 'the models directory (under --out)');
     const modelPath = join(modelDir, `${run.id}.safetensors`);
     saveModel(mlp, modelPath);
     run = store.setStatus(run.id, 'finished');

@@ -24,7 +24,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointsRoot } from './paths.ts';
+import { checkpointsRoot, ensureDir } from './paths.ts';
 import { validateRunId } from './runId.ts';
 
 /** Value of the manifest's `format` field. */
@@ -127,7 +127,8 @@ function writeDurably(path: string, bytes: Uint8Array): void {
  * @param blobs named byte blobs (names match {@link BLOB_NAME_PATTERN}); at least one.
  * @param meta a plain JSON-serialisable object stored in the manifest (e.g. config hash, loss).
  * @returns the path of the new manifest.
- * @throws Error for a bad run id, update, blob name or meta; file-system errors as thrown by node:fs.
+ * @throws Error for a bad run id, update, blob name or meta; RunStoreError `UNWRITABLE` when the
+ *   run's checkpoint directory cannot be created; other file-system errors as thrown by node:fs.
  */
 export function writeCheckpoint(
   outDir: string,
@@ -148,7 +149,7 @@ export function writeCheckpoint(
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new Error('checkpoint meta must be a plain object');
   const step = options.onStep ?? (() => {});
 
-  mkdirSync(runDir, { recursive: true });
+  ensureDir(runDir, `the checkpoint directory of run ${run} (under --out)`);
   const nonce = randomBytes(4).toString('hex');
   const tmpDir = join(runDir, `.tmp-${nonce}`);
   mkdirSync(tmpDir);

@@ -2,8 +2,9 @@
  * Exports of one run's record: CSV files (long format, for pandas, R or a spreadsheet) and a
  * TensorBoard event file (scalars and histograms, for `tensorboard --logdir`).
  */
-import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir } from './paths.ts';
 import type { RunStore } from './runStore.ts';
 import { EventFileWriter, histogramValue, type SummaryValue } from './tensorboard.ts';
 import { NETWORK_LAYER } from './types.ts';
@@ -71,12 +72,13 @@ histograms.csv    update,layer,tensor,lower,upper,count
  * Writes a run's record as CSV into directory `dir` (created if needed): `run.json`, `scalars.csv`,
  * `evaluations.csv`, `histograms.csv` and a `README.txt` describing the columns. Existing files of
  * those names are replaced.
- * @throws RunStoreError `UNKNOWN_RUN`; file-system errors from node:fs.
+ * @throws RunStoreError `UNKNOWN_RUN`; `UNWRITABLE` when the directory cannot be created; other
+ *   file-system errors from node:fs.
  */
 export function exportCsv(store: RunStore, run: string, dir: string): ExportResult {
   const info = store.getRun(run);
   const points = store.probePoints(run);
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir, 'the CSV export directory (--csv)');
   const runJson = join(dir, 'run.json');
   writeFileSync(runJson, `${JSON.stringify(info, null, 2)}\n`);
   const readme = join(dir, 'README.txt');
@@ -134,12 +136,13 @@ const OWN_EVENT_FILE = /^events\.out\.tfevents\..*\.glorot$/;
  * `layer1/activation`; non-finite counts are left out, TensorBoard has no place for them).
  * Event files a previous export of glorot wrote in `logDir` are deleted first, so re-exporting
  * never shows duplicate curves. View with `tensorboard --logdir <parent of logDir>`.
- * @throws RunStoreError `UNKNOWN_RUN`; file-system errors from node:fs.
+ * @throws RunStoreError `UNKNOWN_RUN`; `UNWRITABLE` when the directory cannot be created; other
+ *   file-system errors from node:fs.
  */
 export function exportTensorboard(store: RunStore, run: string, logDir: string): ExportResult {
   store.getRun(run);
   const points = store.probePoints(run);
-  mkdirSync(logDir, { recursive: true });
+  ensureDir(logDir, 'the TensorBoard log directory (--tensorboard)');
   for (const f of readdirSync(logDir)) if (OWN_EVENT_FILE.test(f)) rmSync(join(logDir, f));
   const writer = new EventFileWriter(logDir, { wallTime: points[0]?.wallTime ?? Date.now() / 1000 });
   let nScalars = 0;

@@ -2,7 +2,7 @@
  * The run record (src/store): the SQLite database of runs and probe statistics, checkpoints, and
  * CSV / TensorBoard exports. See docs/STORE.md for the schema and how to query it.
  */
-export { DEFAULT_OUT_DIR, DATABASE_FILE, databasePath, checkpointsRoot, defaultCsvDir, defaultTensorboardDir } from './paths.ts';
+export { DEFAULT_OUT_DIR, DATABASE_FILE, databasePath, checkpointsRoot, defaultCsvDir, defaultTensorboardDir, ensureDir } from './paths.ts';
 export { openRunStore, RunStore, type OpenRunStoreOptions, type CreateRunOptions } from './runStore.ts';
 export { RunStoreError, type RunStoreErrorCode } from './errors.ts';
 export { SCHEMA_VERSION, APPLICATION_ID } from './schema.ts';

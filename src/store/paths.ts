@@ -9,7 +9,9 @@
  * <outDir>/tensorboard/<run>/            default target of `glorot export <run> --tensorboard`
  * ```
  */
-import { join } from 'node:path';
+import { mkdirSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { RunStoreError } from './errors.ts';
 
 /** The default output directory, relative to the current directory: `glorot-out`. */
 export const DEFAULT_OUT_DIR = 'glorot-out';
@@ -35,4 +37,55 @@ export function defaultCsvDir(outDir: string, run: string): string {
 /** Default log directory for a run's TensorBoard export (`tensorboard --logdir <outDir>/tensorboard`). */
 export function defaultTensorboardDir(outDir: string, run: string): string {
   return join(outDir, 'tensorboard', run);
+}
+
+/** `stat` of `path`, or the error code when it cannot be read (ENOENT, ENOTDIR, EACCES…). */
+function statOrCode(path: string): Stats | string {
+  try {
+    return statSync(path);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  }
+}
+
+/**
+ * Creates the directory `path` and its missing parents, one component at a time with a
+ * non-recursive `mkdir`, and returns `path`. Use it for every directory made under a path a user
+ * gives: Node 20's `mkdirSync(p, { recursive: true })` loops forever at 100% CPU, deaf to SIGINT and
+ * SIGTERM, where `mkdir` fails with ENOENT although the parent exists (e.g. `/proc/glorot`).
+ * An existing directory is fine; a directory another process creates meanwhile too.
+ * @param what the directory's role and the option that chose it, for the message, e.g.
+ *   `the output directory (--out)`.
+ * @throws RunStoreError `UNWRITABLE` naming `what`, `path` and why: which ancestor is a file, or
+ *   which `mkdir` failed and its error (ENOENT, EACCES, EROFS…).
+ */
+export function ensureDir(path: string, what: string): string {
+  const fail = (why: string): never => {
+    throw new RunStoreError('UNWRITABLE', `cannot create ${what} ${path}: ${why}`);
+  };
+  const missing: string[] = [];
+  for (let p = resolve(path); ; ) {
+    const st = statOrCode(p);
+    if (typeof st !== 'string') {
+      if (!st.isDirectory()) fail(`${p} is a file, not a directory`);
+      break;
+    }
+    // ENOTDIR: an ancestor is a file (found further up); anything but a missing entry is final
+    if (st !== 'ENOENT' && st !== 'ENOTDIR') fail(`cannot look up ${p} (${st})`);
+    missing.push(p);
+    const parent = dirname(p);
+    if (parent === p) fail(`the root ${p} does not exist`);
+    p = parent;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const now = statOrCode(dir);
+      if (err.code === 'EEXIST' && typeof now !== 'string' && now.isDirectory()) continue; // made meanwhile
+      fail(`mkdir ${dir} failed (${err.message})`);
+    }
+  }
+  return path;
 }

@@ -12,11 +12,11 @@
  * sqlite3 CLI) can read while a run writes: WAL gives readers a consistent snapshot and never blocks
  * the writer.
  */
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { RunStoreError } from './errors.ts';
 import { decodeFloat64, encodeFloat64 } from './float64Blob.ts';
-import { databasePath } from './paths.ts';
+import { databasePath, ensureDir } from './paths.ts';
 import { runIdBase, uniqueRunId, validateRunId } from './runId.ts';
 import { ensureSchema } from './schema.ts';
 import type {
@@ -165,8 +165,8 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
       );
     }
   } else {
+    ensureDir(outDir, 'the output directory (--out)');
     try {
-      mkdirSync(outDir, { recursive: true });
       accessSync(outDir, constants.W_OK);
     } catch (e) {
       throw new RunStoreError('UNWRITABLE', `cannot write the output directory ${outDir}: ${(e as Error).message}`);

@@ -9,11 +9,12 @@
  * `HistogramProto{min=1, max=2, num=3, sum=4, sum_squares=5, bucket_limit=6, bucket=7}` (packed).
  * Every file starts with an Event whose `file_version` is `brain.Event:2`, as TensorFlow writes.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { frameRecord } from './tfrecord.ts';
+import { ensureDir } from './paths.ts';
 
 const PROTO = `
 syntax = "proto3";
@@ -129,14 +130,15 @@ export class EventFileWriter {
 
   /**
    * Creates `logDir` if needed and a new event file in it, and writes the `file_version` event.
-   * @throws Error when `filename` lacks `tfevents` (TensorBoard would ignore the file) or exists.
+   * @throws Error when `filename` lacks `tfevents` (TensorBoard would ignore the file) or exists;
+   *   RunStoreError `UNWRITABLE` when `logDir` cannot be created.
    */
   constructor(logDir: string, options: EventFileWriterOptions = {}) {
     const wallTime = options.wallTime ?? Date.now() / 1000;
     const name =
       options.filename ?? `events.out.tfevents.${Math.floor(wallTime)}.${hostname().replace(/[^A-Za-z0-9.-]/g, '_')}.${process.pid}.glorot`;
     if (!name.includes('tfevents')) throw new Error(`event file name "${name}" must contain "tfevents" for TensorBoard to read it`);
-    mkdirSync(logDir, { recursive: true });
+    ensureDir(logDir, 'the TensorBoard log directory');
     this.path = join(logDir, name);
     this.fd = openSync(this.path, 'wx');
     this.write({ wall_time: wallTime, step: 0, file_version: FILE_VERSION });

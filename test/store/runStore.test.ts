@@ -335,7 +335,8 @@ test('unwritable output directories give a clear error', () => {
     writeFileSync(file, 'x');
     assert.throws(
       () => openRunStore(join(file, 'out')),
-      (e: unknown) => code('UNWRITABLE')(e) && /cannot write the output directory .*a-file\/out: ENOTDIR/.test((e as Error).message),
+      (e: unknown) =>
+        code('UNWRITABLE')(e) && (e as Error).message === `cannot create the output directory (--out) ${join(file, 'out')}: ${file} is a file, not a directory`,
     );
     if (process.getuid?.() !== 0) {
       // permissions do not bind root, so this half only runs as an ordinary user
