@@ -16,8 +16,10 @@ import { type ExampleTable, createFiniteStream, tableSplit } from './splits.ts';
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
 /** Default side of the resized images: the paper's Small-ImageNet is 37 × 37 grey. */
 export const FOLDER_IMAGE_SIZE = 37;
-/** Default fraction of the images held out for validation, and again for test. */
+/** Default fraction of the images held out for validation, and again for test (at least one image each). */
 export const FOLDER_HOLDOUT_FRACTION = 0.1;
+/** Fewest images a folder needs with the default hold-outs: one test, one validation, one to train on. */
+export const FOLDER_MIN_IMAGES = 3;
 
 /** True when `path` is an existing directory. */
 export function isDirectory(path: string): boolean {
@@ -66,9 +68,11 @@ export function listImageFolder(dir: string): FolderListing {
  * Opens an image folder as a dataset named after the folder. Split: a Fisher–Yates shuffle of the
  * listing by Rng(deriveSeed(splitSeed, 'folder-split')) (splitSeed default 0); the first
  * `testSize` images are the test set, the next `validationSize` the validation set (each default
- * 10% of the images, rounded), the rest train.
+ * 10% of the images, rounded, but at least 1), the rest train. An explicit size of 0 is kept (an
+ * empty split, e.g. for `glorot data info`); training refuses it.
  * @throws Error from {@link listImageFolder}; DataFileError for an undecodable image; RangeError
- *   when the held-out sizes leave no training image.
+ *   when the folder has fewer than {@link FOLDER_MIN_IMAGES} images for the default hold-outs, or
+ *   the held-out sizes leave no training image.
  */
 export function openImageFolder(dirArg: string, options: OpenDatasetOptions): Dataset {
   for (const key of ['dataDir', 'grey'] as const) {
@@ -79,12 +83,19 @@ export function openImageFolder(dirArg: string, options: OpenDatasetOptions): Da
   const side = options.imageSize ?? FOLDER_IMAGE_SIZE;
   const n = files.length;
   const holdout = (v: number | undefined, what: string): number => {
-    const k = v ?? Math.round(n * FOLDER_HOLDOUT_FRACTION);
+    const k = v ?? Math.max(1, Math.round(n * FOLDER_HOLDOUT_FRACTION));
     if (!Number.isInteger(k) || k < 0) throw new RangeError(`image folder ${what}: expected an integer ≥ 0, found ${String(k)}`);
     return k;
   };
   const nTest = holdout(options.testSize, 'testSize');
   const nValidation = holdout(options.validationSize, 'validationSize');
+  if (nTest + nValidation >= n && (options.testSize === undefined || options.validationSize === undefined)) {
+    throw new RangeError(
+      `image folder ${dir}: ${n} images are too few: holding out ${nTest} for test and ${nValidation} for validation ` +
+        `(by default 10% each, at least 1) leaves none to train on; add images to the class sub-folders ` +
+        `(at least ${FOLDER_MIN_IMAGES}), or choose --test-size and --validation-size`,
+    );
+  }
   if (nTest + nValidation >= n) {
     throw new RangeError(`image folder ${dir}: ${nTest} test + ${nValidation} validation images leave none of ${n} to train on`);
   }

@@ -103,3 +103,40 @@ test('image folder: classes from sub-folders, grey, resized, seeded split withou
   await assert.rejects(openDataset(`folder:${join(dir, 'cats')}`), /expected one sub-folder of PNG\/JPEG images per class \(at least two classes\), found 0/);
   await assert.rejects(openDataset('no-such-dataset'), /unknown dataset "no-such-dataset": expected one of shapeset, fashion-mnist, mnist, cifar10/);
 });
+
+/** A folder of `perClass[c]` flat PNG images in class sub-folders `c0`, `c1`, …; returns its path. */
+function smallFolder(perClass: number[]): string {
+  const dir = join(tempDir('folder-small'), 'imgs');
+  perClass.forEach((count, c) => {
+    mkdirSync(join(dir, `c${c}`), { recursive: true });
+    for (let k = 0; k < count; k++) writeFileSync(join(dir, `c${c}`, `${k}.png`), png(4, 4, () => [40 * c + k, 0, 0]));
+  });
+  return dir;
+}
+
+test('small folders: the default hold-outs are at least one image each, and too few images are refused by name', async () => {
+  // 10% rounds to 0 below 5 images: every size from 3 to 4 must still hold out 1 test and 1 validation image
+  for (const [perClass, split] of [
+    [[2, 1], [1, 1, 1]],
+    [[2, 2], [1, 1, 2]],
+    [[3, 2], [1, 1, 3]], // 5 images: 10% rounds to 1 already
+    [[10, 10], [2, 2, 16]],
+  ] as const) {
+    const ds = await openDataset(`folder:${smallFolder([...perClass])}`, { imageSize: 4 });
+    assert.deepEqual([ds.test.n, ds.validation.n, ds.info['train']], [...split], `${perClass.join('+')} images`);
+  }
+  // 2 images cannot give 1 test + 1 validation + 1 training image
+  const two = smallFolder([1, 1]);
+  await assert.rejects(
+    openDataset(`folder:${two}`),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message.includes(`image folder ${two}: 2 images are too few`) &&
+      /holding out 1 for test and 1 for validation \(by default 10% each, at least 1\) leaves none to train on; add images .*\(at least 3\), or choose --test-size and --validation-size/.test(e.message),
+  );
+  // explicit sizes are kept as given, 0 included (training refuses an empty split, not the folder)
+  const four = smallFolder([2, 2]);
+  const explicit = await openDataset(four, { imageSize: 4, testSize: 0, validationSize: 1 });
+  assert.deepEqual([explicit.test.n, explicit.validation.n, explicit.info['train']], [0, 1, 3]);
+  await assert.rejects(openDataset(four, { testSize: 2, validationSize: 2 }), /2 test \+ 2 validation images leave none of 4 to train on/);
+});
