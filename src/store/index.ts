@@ -4,6 +4,7 @@
  */
 export { DEFAULT_OUT_DIR, DATABASE_FILE, databasePath, checkpointsRoot, defaultCsvDir, defaultTensorboardDir, ensureDir } from './paths.ts';
 export { openRunStore, RunStore, type OpenRunStoreOptions, type CreateRunOptions } from './runStore.ts';
+export { SEGMENTS_KEY, runSegments, formatSegments, continueSegments, type RunSegment } from './segments.ts';
 export { RunStoreError, type RunStoreErrorCode } from './errors.ts';
 export { SCHEMA_VERSION, APPLICATION_ID } from './schema.ts';
 export { RUN_ID_PATTERN, validateRunId, runIdBase, uniqueRunId, configDepth } from './runId.ts';

@@ -19,6 +19,8 @@ import { decodeFloat64, encodeFloat64 } from './float64Blob.ts';
 import { databasePath, ensureDir } from './paths.ts';
 import { runIdBase, uniqueRunId, validateRunId } from './runId.ts';
 import { ensureSchema } from './schema.ts';
+import { continueSegments, formatSegments, runSegments, SEGMENTS_KEY } from './segments.ts';
+import type { RunSegment } from './segments.ts';
 import type {
   EvaluationPoint,
   LatestScalar,
@@ -337,6 +339,49 @@ export class RunStore {
     ).changes;
     if (changed === 0) this.unknownRun(run);
     return this.getRun(run);
+  }
+
+  /**
+   * Records that the run's training continues from update `from` (its checkpoint's, or 0 for a
+   * restart) on `backend` with `threads`: sets the `backend` and `threads` columns to these, merges
+   * `versions` (e.g. the backend's detail) into the stored versions, and keeps the segment list
+   * under `versions.segments` (see segments.ts) — the segments that started before `from`, then
+   * this one — present only while the run's records come from more than one backend or thread
+   * count. One transaction.
+   * @returns the run as updated, and the segment that trained up to `from` (null when `from` is 0).
+   * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a bad update, backend name or thread count,
+   *   or a malformed stored segment list.
+   */
+  continueRun(
+    run: string,
+    from: number,
+    backend: string,
+    threads: number,
+    versions: Readonly<Record<string, string>> = {},
+  ): { run: RunInfo; previous: RunSegment | null } {
+    this.assertWritable('continue a run');
+    checkInteger(from, 'resume update', 0);
+    checkInteger(threads, 'threads', 1);
+    if (!/^[^\s;]+$/.test(backend)) throw new RunStoreError('INVALID', `backend must be a name without spaces or ";", found "${backend}"`);
+    return this.db
+      .transaction(() => {
+        const info = this.getRun(run);
+        const old = runSegments(info);
+        const previous = from === 0 ? null : (old.filter((s) => s.from < from).at(-1) ?? null);
+        const segments = continueSegments(old, from, backend, threads);
+        const merged: Record<string, string> = { ...info.versions, ...versions };
+        delete merged[SEGMENTS_KEY];
+        if (segments.length > 1) merged[SEGMENTS_KEY] = formatSegments(segments);
+        this.stmt('UPDATE runs SET backend = ?, threads = ?, versions = ?, updated_at = ? WHERE id = ?').run(
+          backend,
+          threads,
+          JSON.stringify(merged),
+          new Date().toISOString(),
+          run,
+        );
+        return { run: this.getRun(run), previous };
+      })
+      .immediate();
   }
 
   /**
