@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import type { Backend } from '../kernels/backend.ts';
-import { openDataset, type Dataset, type Split as DataSplit, type TrainStream } from '../data/dataset.ts';
+import { DATASET_NAMES, openDataset, type Dataset, type Split as DataSplit, type TrainStream } from '../data/dataset.ts';
 import { Mlp, argmax, type MlpConfig } from '../nn/mlp.ts';
 import { modelFromBytes, modelToBytes, saveModel } from '../nn/io.ts';
 import { probeNetwork, type ProbeResult } from '../probes/probe.ts';
@@ -17,9 +17,9 @@ import { singularValueRoutine } from '../probes/jacobian.ts';
 import { deriveSeed } from '../random/rng.ts';
 import { openRunStore, type RunStore } from '../store/runStore.ts';
 import type { EvaluationRecord, RunInfo } from '../store/types.ts';
-import { readCheckpoint, writeCheckpoint } from '../store/checkpoint.ts';
+import { checkpointDir, readCheckpoint, writeCheckpoint } from '../store/checkpoint.ts';
 import { ensureDir } from '../store/paths.ts';
-import type { TrainConfig } from './config.ts';
+import { parseStoredTrainConfig, type TrainConfig } from './config.ts';
 import { isProbePoint } from './schedule.ts';
 import { acquireRunLock } from './lock.ts';
 
@@ -60,6 +60,12 @@ export interface TrainOptions {
   readonly resume?: boolean;
   /** Stop (with a checkpoint, status `interrupted`) when this signal aborts (SIGINT/SIGTERM). */
   readonly signal?: AbortSignal;
+  /**
+   * Called with a one-line warning about how the run proceeds, e.g. that a resume found no usable
+   * checkpoint and restarts from update 0, or resumes on another backend or thread count. Each
+   * notice is also appended to the run's status detail (see docs/DECISIONS.md "Training runs").
+   */
+  readonly onNotice?: (message: string) => void;
   /** Called at most every `progressMs` milliseconds and at every probe point. */
   readonly onProgress?: (p: TrainProgress) => void;
   readonly progressMs?: number;
@@ -198,11 +204,106 @@ function toStore(r: ProbeResult): { scalars: ProbeResult['scalars']; histograms:
   };
 }
 
+/** Whether a dataset name opens an image folder (`folder:<dir>`, or a directory given as is). */
+function isFolderDataset(name: string): boolean {
+  return !(DATASET_NAMES as readonly string[]).includes(name) && !name.startsWith('idx:');
+}
+
+/** What decides the size of a dataset's validation or test split, and how to make it non-empty. */
+function splitRemedy(config: TrainConfig, dataset: Dataset, split: 'validation' | 'test'): string {
+  const option = `--${split}-size (config field ${split}Size)`;
+  if (isFolderDataset(config.dataset)) {
+    const images = ['train', 'validation', 'test'].reduce((a, k) => a + Number(dataset.info[k] ?? 0), 0);
+    return `the folder has ${images} images; add images, or give ${option} of at least 1`;
+  }
+  if (config.dataset === 'shapeset' || split === 'validation') return `give ${option} of at least 1`;
+  return `the dataset's test file holds no examples (${option} does not apply to it); use another dataset`;
+}
+
+/**
+ * Refuses a dataset that cannot be evaluated: every probe point evaluates the validation and the
+ * test split, and the probe set is the first `probe.size` examples of the test split, so both must
+ * hold at least one example. (A test split smaller than `probe.size` is probed whole, with a notice.)
+ * @throws Error naming the dataset, the split, its size and the option or input that sets it.
+ */
+export function checkEvaluationSplits(config: TrainConfig, dataset: Dataset): void {
+  for (const [split, data] of [
+    ['validation', dataset.validation],
+    ['test', dataset.test],
+  ] as const) {
+    if (data.n >= 1) continue;
+    const why = split === 'test' ? `every probe point evaluates it and probes its first ${config.probe.size} examples` : 'every probe point evaluates it';
+    throw new Error(`dataset ${config.dataset}: the ${split} split is empty (${data.n} examples), but ${why}: ${splitRemedy(config, dataset, split)}`);
+  }
+}
+
+/** `n` bytes as a short human figure, e.g. `409.6 GB`. */
+function bytesText(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let u = 0;
+  while (n >= 1000 && u < units.length - 1) {
+    n /= 1000;
+    u++;
+  }
+  return `${n.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
+}
+
+/**
+ * Runs `allocate` (building a network, or its minibatch buffers), turning the backend's
+ * RangeError for an impossible size ("Invalid typed array length: …", "alloc length … exceeds the
+ * 4 GiB wasm32 memory", "Array buffer allocation failed") into an error naming the option at fault
+ * and the sizes it tried to allocate.
+ * @param rows the minibatch size when allocating buffers; null for the network's weights.
+ */
+function allocating<T>(widths: readonly number[], rows: number | null, allocate: () => T): T {
+  try {
+    return allocate();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const shape = widths.join('-');
+    if (rows === null) {
+      let floats = 0;
+      for (let i = 0; i + 1 < widths.length; i++) floats += widths[i]! * widths[i + 1]! + widths[i + 1]!;
+      throw new Error(
+        `--width/--widths (config field hidden): cannot allocate the weights of a ${shape} network ` +
+          `(${floats.toLocaleString('en-US')} floats, ${bytesText(4 * floats)}): ${e.message}; use narrower layers`,
+      );
+    }
+    // the workspace: z^0 … z^{L−1} (every width but the last), s and ∂C/∂s (every width but the first)
+    const sum = (a: readonly number[]): number => a.reduce((x, w) => x + w, 0);
+    const floats = rows * (sum(widths.slice(0, -1)) + 2 * sum(widths.slice(1)));
+    throw new Error(
+      `--minibatch ${rows} (config field minibatch): cannot allocate the minibatch buffers of ${rows} rows × widths ${shape} ` +
+        `(${floats.toLocaleString('en-US')} floats, ${bytesText(4 * floats)}): ${e.message}; use a smaller --minibatch`,
+    );
+  }
+}
+
+/** A new network for the configuration, with its minibatch buffers allocated (clear errors when they cannot be). */
+function buildNetwork(backend: Backend, config: TrainConfig, dataset: Dataset): Mlp {
+  const mlpConfig = mlpConfigFor(config, dataset.inputSize, dataset.classes);
+  const mlp = allocating(mlpConfig.widths, null, () => new Mlp(backend, mlpConfig));
+  try {
+    allocating(mlp.widths, config.minibatch, () => mlp.inputBuffers(config.minibatch));
+  } catch (e) {
+    mlp.dispose();
+    throw e;
+  }
+  return mlp;
+}
+
 /**
  * Trains one run to its configured number of updates (or until interrupted or diverged), recording
  * everything in the output directory's run record.
- * @throws Error when resuming a run that does not exist or has no checkpoint, when the dataset
- *   cannot be opened (the message says how to get it), or on an invalid configuration.
+ * A resume that finds no usable checkpoint restarts from update 0; one on another backend or thread
+ * count continues (its records are then not bit-identical to an uninterrupted run's). Both are
+ * reported through `onNotice` and in the status detail, and the run record keeps the backend of
+ * each segment (docs/STORE.md, `versions.segments`).
+ * @throws Error before any run is recorded or resumed when the stored configuration of a resumed run
+ *   is invalid (naming the run and the field), when the dataset cannot be opened (the message says
+ *   how to get it) or has an empty validation or test split, when the network or its minibatch
+ *   buffers cannot be allocated (naming --width or --minibatch), or when the output's models
+ *   directory cannot be created; Error when resuming a run that does not exist.
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const started = performance.now();
@@ -218,6 +319,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
 async function trainIn(store: RunStore, options: TrainOptions, started: number, releases: Array<() => void>): Promise<TrainResult> {
   const { outDir, backend } = options;
+  // notices: printed by the caller as they happen, and kept in the run's status detail
+  const notes: string[] = [];
+  const notice = (message: string): void => {
+    notes.push(message);
+    options.onNotice?.(message);
+  };
+  const detail = (main?: string): string | undefined => {
+    const parts = main === undefined ? notes : [main, ...notes];
+    return parts.length > 0 ? parts.join('; ') : undefined;
+  };
   let run!: RunInfo; // assigned once the run is recorded (new) or read (resume)
   let config: TrainConfig;
   if (options.resume) {
@@ -225,20 +336,23 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
     run = store.getRun(options.runId);
     releases.push(acquireRunLock(outDir, run.id));
     run = store.getRun(run.id); // re-read: another process may have finished it before we took the lock
-    config = run.config as unknown as TrainConfig;
     if (run.status === 'finished') {
       return { run, test: null, validation: null, modelPath: join(outDir, 'models', `${run.id}.safetensors`), seconds: 0 };
     }
+    config = parseStoredTrainConfig(run.config, `run ${run.id} (stored in ${store.file})`);
   } else {
     if (!options.config) throw new Error('train: a configuration is required for a new run');
     config = options.config;
   }
-  // open the data and build the network before a new run is recorded: a missing dataset or an
-  // impossible network must not leave a run row behind that blocks its id
+  // open the data, build the network and make the models directory before a new run is recorded
+  // (and before a resumed one is touched): a missing or unusable dataset, an impossible network or
+  // an unwritable output must not leave a run row behind that blocks its id, nor a failed run
   const dataset = options.dataset ?? (await openConfigDataset(config));
+  checkEvaluationSplits(config, dataset);
+  const modelDir = ensureDir(join(outDir, 'models'), 'the models directory (under --out)');
   let mlp: Mlp | null = null;
   if (!options.resume) {
-    mlp = new Mlp(backend, mlpConfigFor(config, dataset.inputSize, dataset.classes));
+    mlp = buildNetwork(backend, config, dataset);
     try {
       run = store.createRun({
         ...(options.runId !== undefined ? { id: options.runId } : {}),
@@ -263,18 +377,48 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
     const meta = checkpoint.meta as unknown as CheckpointMeta;
     const model = checkpoint.blobs['model'];
     if (!model) throw new Error(`checkpoint of run ${run.id}: the model blob is missing`);
-    mlp = modelFromBytes(backend, model, `checkpoint of run ${run.id}`);
-    stream.setState(meta.stream);
+    mlp = allocating(mlpConfigFor(config, dataset.inputSize, dataset.classes).widths, null, () =>
+      modelFromBytes(backend, model, `checkpoint of run ${run.id}`),
+    );
+    try {
+      allocating(mlp.widths, config.minibatch, () => mlp!.inputBuffers(config.minibatch));
+      stream.setState(meta.stream);
+    } catch (e) {
+      mlp.dispose();
+      throw e;
+    }
     running = { ...meta.running };
     start = meta.update;
     resumed = true;
     store.deleteAfter(run.id, start);
   } else {
+    if (options.resume) {
+      const had = run.lastUpdate === null ? 'it has no records yet' : `its records up to update ${run.lastUpdate} are recomputed`;
+      notice(`run ${run.id}: no usable checkpoint found (no ${join(checkpointDir(outDir, run.id), 'manifest.json')}): restarting from update 0; ${had}`);
+    }
     // no checkpoint: (re)start from scratch, dropping anything a crashed first attempt recorded
-    mlp ??= new Mlp(backend, mlpConfigFor(config, dataset.inputSize, dataset.classes));
+    mlp ??= buildNetwork(backend, config, dataset);
     store.deleteAfter(run.id, -1);
   }
-  store.setStatus(run.id, 'running');
+  if (options.resume) {
+    // record the backend this segment runs on; warn when it differs from the one that trained up
+    // to the checkpoint (float32 results then agree only within rounding)
+    const continued = store.continueRun(run.id, start, backend.name, backend.threads, { backend: backend.detail });
+    run = continued.run;
+    const prev = continued.previous;
+    if (prev && (prev.backend !== backend.name || prev.threads !== backend.threads)) {
+      const threads = (n: number): string => `${n} thread${n === 1 ? '' : 's'}`;
+      notice(
+        `run ${run.id} was trained on ${prev.backend} with ${threads(prev.threads)} up to update ${start} and resumes on ` +
+          `${backend.name} with ${threads(backend.threads)}: its results will not be bit-identical to an uninterrupted run`,
+      );
+    }
+  }
+  if (dataset.test.n < config.probe.size) {
+    const n = dataset.test.n;
+    notice(`the test split has ${n} example${n === 1 ? '' : 's'}, fewer than probe.size ${config.probe.size} (--probe-size): the probe set is the whole test split`);
+  }
+  store.setStatus(run.id, 'running', detail());
 
   const probe = probeSet(dataset.test, dataset.inputSize, config.probe.size);
   const svd = config.probe.jacobianExamples > 0 ? (await singularValueRoutine()).fn : undefined;
@@ -307,9 +451,11 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
     store.recordProbePoint(run.id, u, { ...toStore(probed), evaluations });
     running = { loss: 0, wrong: 0, examples: 0 };
   };
+  let checkpointed = resumed ? start : -1; // the update of the latest checkpoint on disk
   const saveCheckpoint = (u: number): void => {
     const meta: CheckpointMeta = { update: u, stream: stream.getState(), running };
     writeCheckpoint(outDir, run.id, u, { model: modelToBytes(mlp) }, meta as unknown as Record<string, unknown>);
+    checkpointed = u;
   };
   const report = (u: number, force: boolean): void => {
     // the clock is read every 16 updates (every update when progressMs is 0): performance.now()
@@ -334,9 +480,10 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
 
   const settings = stepSettings(config);
   try {
-    // the minibatch buffers, fetched outside the step (inputBuffers returns a new {x, y} object per
-    // call) and again after each probe point (probes and evaluations enlarge the workspace); inside
-    // the try, so that a failure to allocate them marks the run failed instead of leaving it running
+    // the minibatch buffers (allocated with the network, before the run was recorded or resumed),
+    // fetched outside the step (inputBuffers returns a new {x, y} object per call) and again after
+    // each probe point (probes and evaluations enlarge the workspace); inside the try, so that any
+    // failure marks the run failed instead of leaving it running
     let { x, y } = mlp.inputBuffers(B);
     for (let u = start; ; u++) {
       // update u's state is the network after u SGD steps
@@ -354,24 +501,32 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
       }
       if (options.signal?.aborted) {
         saveCheckpoint(u);
-        run = store.setStatus(run.id, 'interrupted', `interrupted at update ${u}; resume with: glorot train --resume ${run.id} --out ${outDir}`);
+        run = store.setStatus(run.id, 'interrupted', detail(`interrupted at update ${u}; resume with: glorot train --resume ${run.id} --out ${outDir}`));
         return { run, test: lastTest, validation: lastValidation, modelPath: null, seconds: (performance.now() - started) / 1000 };
       }
       if (!trainUpdate(mlp, stream, x, y, B, settings, running, clock)) {
-        run = store.setStatus(run.id, 'diverged', `loss became ${mlp.lastLoss} at update ${u + 1}`);
+        run = store.setStatus(run.id, 'diverged', detail(`loss became ${mlp.lastLoss} at update ${u + 1}`));
         return { run, test: lastTest, validation: lastValidation, modelPath: null, seconds: (performance.now() - started) / 1000 };
       }
       reportCount++;
       report(u + 1, false);
     }
-    const modelDir = join(outDir, 'models');
-    ensureDir(modelDir, 'the models directory (under --out)');
+    // a checkpoint of the final state first: if saving the model fails (disk full, a directory in
+    // the way), --resume then only saves it, without retraining anything
+    if (checkpointed !== config.updates) saveCheckpoint(config.updates);
     const modelPath = join(modelDir, `${run.id}.safetensors`);
-    saveModel(mlp, modelPath);
-    run = store.setStatus(run.id, 'finished');
+    try {
+      saveModel(mlp, modelPath);
+    } catch (e) {
+      throw new Error(
+        `cannot save the model to ${modelPath} (${e instanceof Error ? e.message : String(e)}); training is complete and ` +
+          `checkpointed at update ${config.updates}: fix that, then finish the run without retraining with: glorot train --resume ${run.id} --out ${outDir}`,
+      );
+    }
+    run = store.setStatus(run.id, 'finished', detail());
     return { run, test: lastTest, validation: lastValidation, modelPath, seconds: (performance.now() - started) / 1000 };
   } catch (e) {
-    store.setStatus(run.id, 'failed', e instanceof Error ? e.message : String(e));
+    store.setStatus(run.id, 'failed', detail(e instanceof Error ? e.message : String(e)));
     throw e;
   } finally {
     mlp.dispose();
