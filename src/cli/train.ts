@@ -125,6 +125,11 @@ function configInput(o: TrainCliOptions): TrainConfigInput {
   return cfg as TrainConfigInput;
 }
 
+/** Exit status of `glorot train` when SIGINT (Ctrl-C) or SIGTERM stopped the run (128 + SIGINT, as `reproduce`). */
+export const EXIT_INTERRUPTED = 130;
+/** Exit status of `glorot train` when the run diverged. */
+export const EXIT_DIVERGED = 2;
+
 /** Registers `glorot train`. */
 export function registerTrainCommands(program: Command): void {
   program
@@ -159,6 +164,11 @@ export function registerTrainCommands(program: Command): void {
     .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
     .option('--run-id <id>', 'name of the new run (default: made from the config)')
     .option('--resume <run>', 'continue an interrupted run from its last checkpoint')
+    .addHelpText(
+      'after',
+      `\nExit status: 0 finished, 1 error, ${EXIT_DIVERGED} diverged, ${EXIT_INTERRUPTED} interrupted (Ctrl-C or SIGTERM: a checkpoint is written; ` +
+        'continue with --resume RUN). Warnings (a resume without a usable checkpoint, or on another backend or thread count) go to stderr.',
+    )
     .action(async (o: TrainCliOptions) => {
       if (o.resume !== undefined && o.resume.trim() === '') throw new Error('--resume expects a run id (see glorot runs); found ""');
       if (o.runId !== undefined && o.runId.trim() === '') throw new Error('--run-id expects a name; found ""');
@@ -194,6 +204,11 @@ export function registerTrainCommands(program: Command): void {
         : null;
       let started = false;
       let lastLine = -Infinity;
+      const onNotice = (message: string): void => {
+        if (started) bar?.stop(); // notices come before the first progress; never garble the bar
+        started = false;
+        process.stderr.write(`warning: ${message}\n`);
+      };
       const onProgress = (p: TrainProgress): void => {
         const payload = {
           run: p.run,
@@ -222,6 +237,7 @@ export function registerTrainCommands(program: Command): void {
           ...(o.resume ? { runId: o.resume, resume: true } : o.runId ? { runId: o.runId } : {}),
           signal: controller.signal,
           onProgress,
+          onNotice,
         });
         if (started) bar?.stop();
         started = false;
@@ -232,7 +248,8 @@ export function registerTrainCommands(program: Command): void {
         lines.push(`  record: ${o.out}/glorot.sqlite — see it with: glorot show ${r.run.id} --out ${o.out}`);
         lines.push(`  ${r.seconds.toFixed(1)} s`);
         console.log(lines.join('\n'));
-        if (r.run.status === 'diverged') process.exitCode = 2;
+        if (r.run.status === 'diverged') process.exitCode = EXIT_DIVERGED;
+        if (r.run.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
       } finally {
         if (started) bar?.stop();
         process.off('SIGINT', stop);
