@@ -4,12 +4,12 @@
  * figures/, input.json}` and `<outDir>/summary.json`. Everything is read from the run record
  * (`<outDir>/glorot.sqlite`) for the runs the {@link ReportInput} lists; Fig. 5 is computed here.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../kernels/backend.ts';
 import { createBackend } from '../kernels/index.ts';
 import { createReferenceBackend } from '../kernels/reference.ts';
-import { DATABASE_FILE } from '../store/paths.ts';
+import { DATABASE_FILE, ensureDir } from '../store/paths.ts';
 import { openRunStore, type RunStore } from '../store/runStore.ts';
 import { buildChecks, type Verdict } from './checks.ts';
 import { table1Context } from './context.ts';
@@ -161,7 +161,7 @@ export async function writeReport(input: ReportInput): Promise<ReportSummary> {
   const store: RunStore = openRunStore(input.outDir, { readonly: true });
   const reportDir = join(input.outDir, 'report');
   const figDir = join(reportDir, 'figures');
-  mkdirSync(figDir, { recursive: true });
+  ensureDir(figDir, 'the report directory');
   const warnings: string[] = [];
   const warn = (m: string): void => {
     warnings.push(m);

@@ -3,7 +3,8 @@
  * headless `vega.View` (renderer 'none') renders it with `toSVG()`, and resvg rasterises the SVG
  * with the system's DejaVu Sans on a white background (shared/notes/ENGINEERING.md).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { ensureDir } from '../store/paths.ts';
 import { dirname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
@@ -76,7 +77,7 @@ export interface RenderedFiles {
  */
 export async function renderFigure(spec: VegaLiteSpec, base: string): Promise<RenderedFiles> {
   const svg = await specToSvg(spec);
-  mkdirSync(dirname(base), { recursive: true });
+  ensureDir(dirname(base), 'the figure directory');
   const files = { svg: `${base}.svg`, png: `${base}.png` };
   writeFileSync(files.svg, svg);
   writeFileSync(files.png, svgToPng(svg));
