@@ -207,10 +207,23 @@ export class Mlp {
     if (this.ws && this.ws.rows >= rows) return this.ws;
     this.releaseWorkspace();
     const be = this.backend;
-    const z = this.widths.slice(0, -1).map((n) => be.alloc(rows * n));
-    const s = this.layers.map((l) => be.alloc(rows * l.fanOut));
-    const gs = this.layers.map((l) => be.alloc(rows * l.fanOut));
-    this.ws = { rows, z, s, gs, targets: new Int32Array(rows) };
+    // every buffer allocated so far is freed if a later one fails (too large): a backend whose
+    // memory outlives the network (wasm) would otherwise keep them
+    const allocated: Float32Array[] = [];
+    const alloc = (n: number): Float32Array => {
+      const b = be.alloc(n);
+      allocated.push(b);
+      return b;
+    };
+    try {
+      const z = this.widths.slice(0, -1).map((n) => alloc(rows * n));
+      const s = this.layers.map((l) => alloc(rows * l.fanOut));
+      const gs = this.layers.map((l) => alloc(rows * l.fanOut));
+      this.ws = { rows, z, s, gs, targets: new Int32Array(rows) };
+    } catch (e) {
+      for (const b of allocated) be.free(b);
+      throw e;
+    }
     return this.ws;
   }
 

@@ -282,3 +282,32 @@ test('an unknown activation or init scheme is rejected by the constructor on eve
     backend.dispose();
   }
 });
+
+test('a workspace allocation that fails part-way frees the buffers it had already allocated', () => {
+  const inner = createReferenceBackend();
+  const live = new Set<Float32Array>();
+  let failAfter = Infinity;
+  const counting = {
+    ...inner,
+    alloc(n: number): Float32Array {
+      if (failAfter-- <= 0) throw new RangeError(`alloc length ${n}: out of memory (test)`);
+      const b = inner.alloc(n);
+      live.add(b);
+      return b;
+    },
+    free(b: Float32Array): void {
+      live.delete(b);
+      inner.free(b);
+    },
+  };
+  const mlp = new Mlp(counting, { widths: [6, 5, 4, 3], activation: 'tanh', init: { name: 'normalized' }, seed: 1 });
+  const weights = live.size; // W and b of 3 layers
+  assert.equal(weights, 6);
+  failAfter = 4; // the 5th workspace buffer fails
+  assert.throws(() => mlp.inputBuffers(10), /out of memory \(test\)/);
+  assert.equal(live.size, weights, 'no workspace buffer is left allocated');
+  failAfter = Infinity;
+  mlp.inputBuffers(10); // a later attempt succeeds
+  mlp.dispose();
+  assert.equal(live.size, 0);
+});
