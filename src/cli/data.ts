@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { type Dataset, type OpenDatasetOptions, openDataset } from '../data/dataset.ts';
 import { encodeJpeg, encodePng, examplesFromShapeset, examplesFromSplit, examplesFromStream, renderPreview } from '../data/preview.ts';
 import { type SplitSummary, sampleShapeset, summarizeSplit, summarizeStream } from '../data/stats.ts';
+import { withFlagNames } from './flags.ts';
 
 /** Options shared by the data commands, as commander gives them (strings). */
 interface DataFlags {
@@ -39,27 +40,6 @@ function openOptions(f: DataFlags): OpenDatasetOptions {
   if (f.imageSize !== undefined) o.imageSize = parseIntegerFlag(f.imageSize, '--image-size', 1, 1024);
   if (f.splitSeed !== undefined) o.splitSeed = parseIntegerFlag(f.splitSeed, '--split-seed', -(2 ** 31), 2 ** 32 - 1);
   return o;
-}
-
-/** The command-line flag of each dataset option. */
-const OPTION_FLAGS: Record<keyof OpenDatasetOptions, string> = {
-  dataDir: '--data-dir',
-  validationSize: '--validation-size',
-  testSize: '--test-size',
-  grey: '--grey',
-  imageSize: '--image-size',
-  splitSeed: '--split-seed',
-};
-
-/**
- * A dataset error message with the option names of the code (`option testSize does not apply`,
- * `shapeset validationSize: expected …`) replaced by the flags the user typed (`--test-size`).
- */
-export function withFlagNames(message: string): string {
-  const flag = (key: string): string | undefined => (Object.hasOwn(OPTION_FLAGS, key) ? OPTION_FLAGS[key as keyof OpenDatasetOptions] : undefined);
-  return message
-    .replace(/\boption (\w+)\b/g, (m: string, key: string) => (flag(key) !== undefined ? `option ${flag(key)}` : m))
-    .replace(/\b(dataDir|validationSize|testSize|imageSize|splitSeed)\b/g, (key: string) => flag(key) ?? key);
 }
 
 /** {@link openDataset}, its error messages naming the command-line flags. */

@@ -9,6 +9,7 @@ import { COSTS } from '../nn/mlp.ts';
 import { parseTrainConfig, type TrainConfigInput } from '../run/config.ts';
 import { train, type TrainProgress } from '../run/train.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
+import { withFlagNames } from './flags.ts';
 
 /** A commander parser for integers ≥ min, with an error naming the option. */
 export function intOption(name: string, min: number): (v: string) => number {
@@ -238,6 +239,10 @@ export function registerTrainCommands(program: Command): void {
           signal: controller.signal,
           onProgress,
           onNotice,
+        }).catch((e: unknown) => {
+          // dataset errors name the code's option (testSize); show the flag the user typed
+          if (e instanceof Error) e.message = withFlagNames(e.message);
+          throw e;
         });
         if (started) bar?.stop();
         started = false;
