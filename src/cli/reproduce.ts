@@ -219,6 +219,7 @@ function jobProgress(
   return {
     onEvent: (e) => {
       if (e.type === 'start') inFlight.set(e.runId, { update: 0, ups: 0, base: e.resumed ? null : 0 });
+      else if (e.type === 'notice') say(`warning: ${e.message.startsWith(`run ${e.runId}`) ? '' : `run ${e.runId}: `}${e.message}`);
       else if (e.type === 'progress') {
         firstProgress ??= performance.now();
         const f = inFlight.get(e.runId);

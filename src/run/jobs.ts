@@ -25,6 +25,7 @@ export interface RunOutcome {
 export type JobEvent =
   | { readonly type: 'start'; readonly runId: string; readonly resumed: boolean }
   | { readonly type: 'progress'; readonly runId: string; readonly progress: TrainProgress }
+  | { readonly type: 'notice'; readonly runId: string; readonly message: string }
   | { readonly type: 'end'; readonly outcome: RunOutcome };
 
 /** Options of {@link runJobs}. */
@@ -150,6 +151,7 @@ function runOne(run: PlannedRun, resume: boolean, options: JobOptions, children:
     };
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') options.onEvent?.({ type: 'progress', runId: run.runId, progress: m.progress });
+      else if (m.type === 'notice') options.onEvent?.({ type: 'notice', runId: run.runId, message: m.message });
       else if (m.type === 'done') finish({ runId: run.runId, status: m.status, detail: m.detail, skipped: false });
       else if (m.type === 'error') finish({ runId: run.runId, status: 'error', detail: m.message, skipped: false });
     });

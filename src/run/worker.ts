@@ -24,6 +24,8 @@ export interface WorkerRequest {
 export type WorkerMessage =
   | { readonly type: 'started'; readonly runId: string; readonly backend: string }
   | { readonly type: 'progress'; readonly progress: TrainProgress }
+  /** A trainer warning (no usable checkpoint, another backend than before, a small probe set). */
+  | { readonly type: 'notice'; readonly runId: string; readonly message: string }
   | {
       readonly type: 'done';
       readonly runId: string;
@@ -66,6 +68,7 @@ process.once('message', (req: WorkerRequest) => {
         resume: req.resume,
         signal: controller.signal,
         onProgress: (progress) => void send({ type: 'progress', progress }),
+        onNotice: (message) => void send({ type: 'notice', runId: req.runId, message }),
         progressMs: 1000,
       });
       backend.dispose();

@@ -32,3 +32,21 @@ test('glorot run works from any directory (workers find their own dependencies) 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('glorot run prints the warnings of the runs in its worker processes (here: a probe set larger than the test split)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'glorot-notice-'));
+  try {
+    const experiment = {
+      name: 'notice',
+      base: { dataset: 'shapeset', validationSize: 20, testSize: 5, hidden: [8], updates: 20, probe: { interval: 10, size: 20, jacobianExamples: 0 } },
+      variants: [{ label: 'Tanh', activation: 'tanh', init: 'standard' }],
+      learningRates: [0.1],
+    };
+    writeFileSync(join(dir, 'exp.json'), JSON.stringify(experiment));
+    const r = spawnSync(process.execPath, [BIN, 'run', 'exp.json', '--jobs', '1', '--out', 'out'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /warning: run \S+: the test split has 5 examples, fewer than probe\.size 20/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
