@@ -473,7 +473,8 @@ static const char *typed_array_name(napi_typedarray_type t) {
   }
 }
 
-static const char *article(const char *name) { return (name[0] == 'I' || name[0] == 'U') ? "an" : "a"; }
+/* "an Int32Array", "a Uint8Array" (the U of Uint is said "you"), "a Float32Array". */
+static const char *article(const char *name) { return name[0] == 'I' ? "an" : "a"; }
 
 /* A typed array of type `want` with at least `need` elements; data pointer and length out. */
 static bool get_typed(napi_env env, napi_value v, const char *name, napi_typedarray_type want, size_t need,

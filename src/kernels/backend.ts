@@ -249,8 +249,8 @@ export function describeValue(v: unknown): string {
       if (v === null) return 'null';
       const ctor = (v as { constructor?: { name?: unknown } }).constructor;
       const name = typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'object';
-      // the native addon's article rule, so both say "an Uint8Array" (native/glorot.c, article())
-      return `${/^[AEIOUaeiou]/.test(name) ? 'an' : 'a'} ${name}`;
+      // "an Int32Array", "an object" but "a Uint8Array" (said "you-int"), as native/glorot.c article()
+      return `${/^[AEIOaeio]/.test(name) ? 'an' : 'a'} ${name}`;
     }
   }
 }

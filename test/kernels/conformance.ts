@@ -195,8 +195,8 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
     const common: Array<[string, Record<number, unknown>, typeof TypeError | typeof RangeError, string | RegExp]> = [
       ['Float64Array targets [0.5, 0]', { 1: Float64Array.of(0.5, 0) }, TypeError, 'targets must be an Int32Array, got a Float64Array'],
       ['Float64Array targets [2.7, 0]', { 1: Float64Array.of(2.7, 0) }, TypeError, 'targets must be an Int32Array, got a Float64Array'],
-      // "an Uint8Array": the native addon's article rule (native/glorot.c), which the others follow
-      ['Uint8Array targets', { 1: Uint8Array.of(2, 0) }, TypeError, 'targets must be an Int32Array, got an Uint8Array'],
+      // "a Uint8Array" (said "you-int"): the same article rule in native/glorot.c and backend.ts
+      ['Uint8Array targets', { 1: Uint8Array.of(2, 0) }, TypeError, 'targets must be an Int32Array, got a Uint8Array'],
       ['plain-array targets', { 1: [2, 0] }, TypeError, /^targets must be an Int32Array(, got an Array)?$/],
       ['undefined scale', { 5: undefined }, TypeError, /^scale must be a number(, got undefined)?$/],
       ['string scale', { 5: '0.5' }, TypeError, /^scale must be a number(, got "0\.5" \(a string\))?$/],
