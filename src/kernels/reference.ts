@@ -204,12 +204,13 @@ export function lossOut(sum: Float64Array | null | undefined, own: Float64Array)
 }
 
 /**
- * Validates `rows`, `cols`, `logits`, `targets` and `grad` of {@link Backend.softmaxNll} /
- * {@link Backend.softmaxQuadratic}, in the native addon's order (after `sum`; then come `scale`, which
- * the caller tests inline (see {@link scaleError}), and softmaxNll's `probs`), so every backend
- * reports the same first problem.
- * @throws TypeError when a buffer has the wrong type or a dimension is not a number; RangeError for
- *   a bad dimension, a buffer shorter than its shape or a target outside `[0, cols)`.
+ * Validates `rows`, `cols`, `logits`, `targets`, `grad` and `scale` of {@link Backend.softmaxNll} /
+ * {@link Backend.softmaxQuadratic}, in the native addon's order (after `sum`, before softmaxNll's
+ * `probs`), so every backend reports the same first problem. `scale` arrives and is passed on as
+ * the caller's own number, so the call allocates nothing.
+ * @throws TypeError when a buffer has the wrong type or a dimension or `scale` is not a number;
+ *   RangeError for a bad dimension, a non-finite `scale`, a buffer shorter than its shape or a
+ *   target outside `[0, cols)`.
  */
 export function checkCostArgs(
   logits: Float32Array,
@@ -217,12 +218,14 @@ export function checkCostArgs(
   rows: number,
   cols: number,
   grad: Float32Array | null | undefined,
+  scale: number,
 ): void {
   checkDim('rows', rows);
   checkDim('cols', cols);
   checkFloat32('logits', logits, rows * cols);
   checkTargets(targets, rows, cols);
   if (grad !== null && grad !== undefined) checkFloat32('grad', grad, rows * cols);
+  if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
 }
 
 /** Creates the reference backend. */
@@ -293,8 +296,7 @@ export function createReferenceBackend(): Backend {
     softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array, extra?: unknown): number {
       if (extra !== undefined) throw extraArgumentError('softmaxNll', extra);
       const out = lossOut(sum, ownSum);
-      checkCostArgs(logits, targets, rows, cols, grad);
-      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
+      checkCostArgs(logits, targets, rows, cols, grad, scale);
       if (probs !== null && probs !== undefined) checkFloat32('probs', probs, rows * cols);
       softmaxNllRows(logits, targets, rows, cols, grad, scale, probs ?? null, rowScratch(cols), out);
       return out === sum ? 0 : out[0]!;
@@ -303,8 +305,7 @@ export function createReferenceBackend(): Backend {
     softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array, extra?: unknown): number {
       if (extra !== undefined) throw extraArgumentError('softmaxQuadratic', extra);
       const out = lossOut(sum, ownSum);
-      checkCostArgs(logits, targets, rows, cols, grad);
-      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
+      checkCostArgs(logits, targets, rows, cols, grad, scale);
       softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, rowScratch(cols), out);
       return out === sum ? 0 : out[0]!;
     },

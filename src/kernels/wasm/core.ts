@@ -24,7 +24,6 @@ import {
   checkLength,
   describeValue,
   extraArgumentError,
-  scaleError,
 } from '../backend.ts';
 import { checkCostArgs, checkGemm, lossOut, softmaxNllRows, softmaxQuadraticRows } from '../reference.ts';
 import { BLOCK_ALIGN, BlockAllocator } from './memory.ts';
@@ -322,8 +321,7 @@ export async function createWasmBackendOn(
       live();
       if (extra !== undefined) throw extraArgumentError('softmaxNll', extra);
       const out = lossOut(sum, ownSum);
-      checkCostArgs(logits, targets, rows, cols, grad);
-      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
+      checkCostArgs(logits, targets, rows, cols, grad, scale);
       if (probs !== null && probs !== undefined) checkFloat32('probs', probs, rows * cols);
       ptr('logits', logits);
       if (grad) ptr('grad', grad);
@@ -336,8 +334,7 @@ export async function createWasmBackendOn(
       live();
       if (extra !== undefined) throw extraArgumentError('softmaxQuadratic', extra);
       const out = lossOut(sum, ownSum);
-      checkCostArgs(logits, targets, rows, cols, grad);
-      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
+      checkCostArgs(logits, targets, rows, cols, grad, scale);
       ptr('logits', logits);
       if (grad) ptr('grad', grad);
       softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols), out);
