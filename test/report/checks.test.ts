@@ -1,66 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { asymptoteFractions, buildChecks, chanceError, type Check, type ChecksResult, plural, sigmoidCollapse, shapesetClassPriors, tanhLayerByLayer, tanhNoSaturation } from '../../src/report/checks.ts';
-import type { ConfigLabel, ReportDataset } from '../../src/report/input.ts';
-import { selectAll } from '../../src/report/select.ts';
+import type { ConfigLabel } from '../../src/report/input.ts';
 import { buildTable1 } from '../../src/report/table1.ts';
-import { openRunStore } from '../../src/store/runStore.ts';
-import { type SyntheticRun, writeSyntheticRun } from './synthetic.ts';
-
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+import { oneRunPerLabel, type SyntheticRun, withSyntheticSelections } from './synthetic.ts';
 
 /** Writes runs labelled by their key into a fresh store and returns every check. */
 function checksFor(runs: Partial<Record<ConfigLabel, Omit<SyntheticRun, 'id'>>>): ChecksResult {
-  const dir = mkdtempSync(join(tmpdir(), 'glorot-checks-'));
-  dirs.push(dir);
-  const w = openRunStore(dir);
-  const configs: ReportDataset['configs'][number][] = [];
-  for (const [label, r] of Object.entries(runs) as Array<[ConfigLabel, Omit<SyntheticRun, 'id'>]>) {
-    const id = label.toLowerCase().replace(' ', '-');
-    writeSyntheticRun(w, { ...r, id });
-    configs.push({ label, runs: [{ runId: id, learningRate: r.learningRate ?? 0.1, seed: r.seed ?? 1 }] });
-  }
-  w.close();
-  const store = openRunStore(dir, { readonly: true });
-  try {
-    const datasets: ReportDataset[] = [{ dataset: 'shapeset', status: 'ran', configs }];
-    const selections = selectAll(store, datasets, () => {});
-    const table = buildTable1(selections, ['shapeset']);
-    return buildChecks(store, selections, table, 'shapeset');
-  } finally {
-    store.close();
-  }
+  return withSyntheticSelections(oneRunPerLabel(runs), (store, selections) => buildChecks(store, selections, buildTable1(selections, ['shapeset']), 'shapeset'));
 }
 
 /** Like {@link checksFor}, with several seeds per label: `runs[label]` lists one run per seed. */
 function checksForSeeds(runs: Partial<Record<ConfigLabel, Array<Omit<SyntheticRun, 'id'>>>>): ChecksResult {
-  const dir = mkdtempSync(join(tmpdir(), 'glorot-checks-'));
-  dirs.push(dir);
-  const w = openRunStore(dir);
-  const configs: ReportDataset['configs'][number][] = [];
-  for (const [label, list] of Object.entries(runs) as Array<[ConfigLabel, Array<Omit<SyntheticRun, 'id'>>]>) {
-    const entries = list.map((r, i) => {
-      const id = `${label.toLowerCase().replace(' ', '-')}-s${i + 1}`;
-      writeSyntheticRun(w, { ...r, id, seed: i + 1 });
-      return { runId: id, learningRate: r.learningRate ?? 0.1, seed: i + 1 };
-    });
-    configs.push({ label, runs: entries });
-  }
-  w.close();
-  const store = openRunStore(dir, { readonly: true });
-  try {
-    const datasets: ReportDataset[] = [{ dataset: 'shapeset', status: 'ran', configs }];
-    const selections = selectAll(store, datasets, () => {});
-    return buildChecks(store, selections, buildTable1(selections, ['shapeset']), 'shapeset');
-  } finally {
-    store.close();
-  }
+  const entries = (Object.entries(runs) as Array<[ConfigLabel, Array<Omit<SyntheticRun, 'id'>>]>).map(
+    ([label, list]) => [label, list.map((r, i) => ({ ...r, id: `${label.toLowerCase().replace(' ', '-')}-s${i + 1}`, seed: i + 1 }))] as const,
+  );
+  return withSyntheticSelections(entries, (store, selections) => buildChecks(store, selections, buildTable1(selections, ['shapeset']), 'shapeset'));
 }
 
 function verdict(r: ChecksResult, id: string): Check['verdict'] {

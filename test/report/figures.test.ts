@@ -1,41 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { buildFig10 } from '../../src/report/figures/activations.ts';
 import { buildFig1 } from '../../src/report/figures/fig01.ts';
 import type { RunOutcome } from '../../src/report/select.ts';
 import { coincideNote, coincidingCurves } from '../../src/report/figures/curves.ts';
-import type { ConfigLabel, ReportDataset } from '../../src/report/input.ts';
-import { selectAll } from '../../src/report/select.ts';
-import { openRunStore } from '../../src/store/runStore.ts';
-import { type SyntheticRun, writeSyntheticRun } from './synthetic.ts';
-
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+import type { ConfigLabel } from '../../src/report/input.ts';
+import { oneRunPerLabel, type SyntheticRun, withSyntheticSelections } from './synthetic.ts';
 
 /** Fig. 10's caption for synthetic Tanh / Tanh N runs. */
 function fig10Caption(runs: Partial<Record<ConfigLabel, Omit<SyntheticRun, 'id'>>>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'glorot-figs-'));
-  dirs.push(dir);
-  const w = openRunStore(dir);
-  const configs: ReportDataset['configs'][number][] = [];
-  for (const [label, r] of Object.entries(runs) as Array<[ConfigLabel, Omit<SyntheticRun, 'id'>]>) {
-    const id = label.toLowerCase().replace(' ', '-');
-    writeSyntheticRun(w, { ...r, id });
-    configs.push({ label, runs: [{ runId: id, learningRate: 0.1, seed: 1 }] });
-  }
-  w.close();
-  const store = openRunStore(dir, { readonly: true });
-  try {
-    const selections = selectAll(store, [{ dataset: 'shapeset', status: 'ran', configs }], () => {});
-    return buildFig10({ store, selections, mainDataset: 'shapeset', scale: 'quick' }).caption;
-  } finally {
-    store.close();
-  }
+  return withSyntheticSelections(oneRunPerLabel(runs), (store, selections) => buildFig10({ store, selections, mainDataset: 'shapeset', scale: 'quick' }).caption);
 }
 
 test('Fig. 10 caption says what the run showed, not only the paper', () => {

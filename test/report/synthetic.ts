@@ -2,7 +2,12 @@
  * Synthetic run records for the report tests: runs whose every statistic is a chosen function, so
  * the right verdict is known in advance.
  */
-import type { RunStore } from '../../src/store/runStore.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConfigLabel, ReportDataset } from '../../src/report/input.ts';
+import { type Selection, selectAll } from '../../src/report/select.ts';
+import { openRunStore, type RunStore } from '../../src/store/runStore.ts';
 import type { HistogramRecord, RunStatus, ScalarRecord } from '../../src/store/types.ts';
 
 /** What a synthetic run looks like. */
@@ -114,4 +119,42 @@ export function writeSyntheticRun(store: RunStore, r: SyntheticRun): void {
     });
   }
   store.setStatus(r.id, r.status ?? 'finished', r.status === 'diverged' ? `loss became NaN at update ${last + 1}` : undefined);
+}
+
+/**
+ * Writes `runs` (per report label, one or more runs with their ids) into a fresh store in a temporary
+ * directory, selects them as the Shapeset dataset of a report, and returns `use(store, selections)`
+ * with the store open read-only; the directory is removed afterwards.
+ */
+export function withSyntheticSelections<T>(
+  runs: ReadonlyArray<readonly [ConfigLabel, readonly SyntheticRun[]]>,
+  use: (store: RunStore, selections: Selection[]) => T,
+): T {
+  const dir = mkdtempSync(join(tmpdir(), 'glorot-synthetic-'));
+  try {
+    const w = openRunStore(dir);
+    const configs: ReportDataset['configs'][number][] = runs.map(([label, list]) => ({
+      label,
+      runs: list.map((r) => {
+        writeSyntheticRun(w, r);
+        return { runId: r.id, learningRate: r.learningRate ?? 0.1, seed: r.seed ?? 1 };
+      }),
+    }));
+    w.close();
+    const store = openRunStore(dir, { readonly: true });
+    try {
+      return use(store, selectAll(store, [{ dataset: 'shapeset', status: 'ran', configs }], () => {}));
+    } finally {
+      store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One run per label, its id the label in lower case with dashes (`Tanh N` → `tanh-n`). */
+export function oneRunPerLabel(
+  runs: Partial<Record<ConfigLabel, Omit<SyntheticRun, 'id'>>>,
+): Array<readonly [ConfigLabel, readonly SyntheticRun[]]> {
+  return (Object.entries(runs) as Array<[ConfigLabel, Omit<SyntheticRun, 'id'>]>).map(([label, r]) => [label, [{ ...r, id: label.toLowerCase().replace(' ', '-') }]] as const);
 }
