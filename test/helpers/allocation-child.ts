@@ -1,6 +1,7 @@
 /**
  * Child process of test/nn/allocation.test.ts: warms up one (backend, cost) training step, then
- * prints one JSON line {bytesPerStep, gcs} for STEPS steps measured without forcing a GC. Run as
+ * prints one JSON line {bytesPerStep, gcs}: the least growth per step over GC-free windows of STEPS
+ * steps, measured without forcing a GC. Run as
  *   node --import tsx test/helpers/allocation-child.ts <backend> <cost>
  * or, for the Shapeset training stream alone (minibatches of 10 images),
  *   node --import tsx test/helpers/allocation-child.ts shapeset-stream
@@ -49,8 +50,13 @@ if ((backendName as string) === 'shapeset-stream') {
 }
 for (let i = 0; i < WARMUP; i++) step();
 
+// Windows of STEPS steps, measured without forcing a GC; the least GC-free window counts. An
+// allocation made every step shows in every window; a one-off (a late JIT tier-up, seen once in CI
+// as 4.3 B/step over a single window) in one only. A GC hides growth, so its window is dropped.
+const WINDOWS = 3;
 let result: { bytesPerStep: number; gcs: number } = { bytesPerStep: NaN, gcs: -1 };
-for (let attempt = 0; attempt < 5; attempt++) {
+let measured = 0;
+for (let attempt = 0; attempt < 8 && measured < WINDOWS; attempt++) {
   let gcs = 0;
   const obs = new PerformanceObserver((list) => {
     gcs += list.getEntries().length;
@@ -61,8 +67,13 @@ for (let attempt = 0; attempt < 5; attempt++) {
   const after = process.memoryUsage().heapUsed;
   await new Promise((r) => setTimeout(r, 10)); // deliver the loop's GC entries
   obs.disconnect();
-  result = { bytesPerStep: (after - before) / STEPS, gcs };
-  if (gcs === 0 && after >= before) break; // a GC hides growth (and can make it negative): measure again
+  if (gcs !== 0 || after < before) {
+    if (measured === 0) result = { bytesPerStep: (after - before) / STEPS, gcs };
+    continue;
+  }
+  const perStep = (after - before) / STEPS;
+  if (measured === 0 || perStep < result.bytesPerStep) result = { bytesPerStep: perStep, gcs: 0 };
+  measured++;
 }
 process.stdout.write(`${JSON.stringify({ ...result, finite: Number.isFinite(running.loss) })}\n`);
 finish();
