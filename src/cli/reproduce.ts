@@ -55,6 +55,7 @@ async function estimateSeconds(
   threads: number,
   shape: (r: PlannedRun) => DatasetShape,
   outDir: string,
+  until?: number,
 ): Promise<number> {
   const done = new Set<string>();
   if (existsSync(databasePath(outDir))) {
@@ -93,9 +94,10 @@ async function estimateSeconds(
         mlp.dispose();
       }
       const { step, forwardPerExample } = timings.get(key)!;
-      const points = probePoints(r.config.updates, r.config.probe.interval, r.config.probe.early).length;
       const perPoint = forwardPerExample * (evalExamples + 3 * r.config.probe.size);
-      total += step * r.config.updates + points * perPoint + WORKER_STARTUP_SECONDS;
+      const updates = Math.min(r.config.updates, until ?? Infinity);
+      const points = probePoints(r.config.updates, r.config.probe.interval, r.config.probe.early).filter((u) => u <= updates).length;
+      total += step * updates + points * perPoint + WORKER_STARTUP_SECONDS;
     }
   } finally {
     backend.dispose();
@@ -273,6 +275,7 @@ function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
 
 interface JobCliOptions {
   out: string;
+  until?: number;
   jobs?: number;
   backend?: string;
   threads?: string;
@@ -321,6 +324,7 @@ export function registerReproduceCommands(program: Command): void {
     .option('--backend <name>', 'auto | native | wasm | reference (default $GLOROT_BACKEND or auto)')
     .option('--threads <n>', 'kernel threads per run (default 1)')
     .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+    .option('--until <n>', 'stop every run at update n with a checkpoint (a learning-rate pilot); run again without it to continue', intOption('--until', 1))
     .action(async (o: JobCliOptions & { scale: Scale; datasets?: string; dataDir?: string; seeds?: number }) => {
       const { backend, threads, jobs } = backendOptions(o);
       const datasets = [...new Set(o.datasets !== undefined ? o.datasets.split(',').map((s) => s.trim()).filter((s) => s !== '') : DEFAULT_DATASETS)];
@@ -343,14 +347,15 @@ export function registerReproduceCommands(program: Command): void {
       for (const r of runs) {
         if (!shapes.has(r.config.dataset)) shapes.set(r.config.dataset, await datasetShape(r));
       }
-      const eta = await estimateSeconds(runs, jobs, backend, threads, (r) => shapes.get(r.config.dataset)!, o.out);
+      const eta = await estimateSeconds(runs, jobs, backend, threads, (r) => shapes.get(r.config.dataset)!, o.out, o.until);
       console.log(
         `scale ${plan.scale}: ${runs.length} runs on ${plan.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset).join(', ') || 'no dataset'} · ` +
           `expected ≈ ${formatDuration(eta)} (finished runs are skipped, interrupted ones resume)`,
       );
       const interrupt = interruptSignal();
-      const updatesOf = new Map(runs.map((r) => [r.runId, r.config.updates]));
-      const progress = jobProgress(runs.length, plan.totalUpdates, (id) => updatesOf.get(id) ?? 0, eta);
+      const updatesOf = new Map(runs.map((r) => [r.runId, Math.min(r.config.updates, o.until ?? Infinity)]));
+      const total = [...updatesOf.values()].reduce((a, u) => a + u, 0);
+      const progress = jobProgress(runs.length, total, (id) => updatesOf.get(id) ?? 0, eta);
       try {
         const result = await reproduce({
           scale: o.scale,
@@ -360,6 +365,7 @@ export function registerReproduceCommands(program: Command): void {
           jobs,
           backend,
           threads,
+          ...(o.until !== undefined ? { until: o.until } : {}),
           signal: interrupt.signal,
           plan,
           onEvent: progress.onEvent,
@@ -369,6 +375,10 @@ export function registerReproduceCommands(program: Command): void {
         if (result.interrupted) {
           console.log(`interrupted: re-run the same command to continue from the checkpoints in ${o.out}`);
           process.exitCode = 130;
+          return;
+        }
+        if (o.until !== undefined && result.outcomes.some((r) => r.status === 'interrupted')) {
+          console.log(`stopped every run at update ${o.until} as asked (--until): no report is written from unfinished runs; re-run without --until (or with a larger one) to continue`);
           return;
         }
         await writeJobReport(result, o.out, backend, threads);
@@ -386,6 +396,7 @@ export function registerReproduceCommands(program: Command): void {
     .option('--backend <name>', 'auto | native | wasm | reference (default $GLOROT_BACKEND or auto)')
     .option('--threads <n>', 'kernel threads per run (default 1)')
     .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+    .option('--until <n>', 'stop every run at update n with a checkpoint (a learning-rate pilot); run again without it to continue', intOption('--until', 1))
     .option('--dry-run', 'validate the file and print the runs and the expected duration, run nothing')
     .action(async (file: string, o: JobCliOptions & { dryRun?: boolean }) => {
       const { backend, threads, jobs } = backendOptions(o);
@@ -395,17 +406,17 @@ export function registerReproduceCommands(program: Command): void {
       for (const r of runs) {
         if (!shapes.has(r.config.dataset)) shapes.set(r.config.dataset, await datasetShape(r));
       }
-      const eta = await estimateSeconds(runs, jobs, backend, threads, (r) => shapes.get(r.config.dataset)!, o.out);
+      const eta = await estimateSeconds(runs, jobs, backend, threads, (r) => shapes.get(r.config.dataset)!, o.out, o.until);
       const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
       console.log(`experiment ${experiment.name}: ${plural(runs.length, 'run')} (${plural(experiment.variants.length, 'variant')} × ${plural(experiment.learningRates.length, 'learning rate')} × ${plural(experiment.seeds.length, 'seed')}), expected ≈ ${formatDuration(eta)} with ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
       for (const r of runs) console.log(`  ${r.runId}`);
       if (o.dryRun) return;
       const interrupt = interruptSignal();
-      const total = runs.reduce((a, r) => a + r.config.updates, 0);
-      const updatesOf = new Map(runs.map((r) => [r.runId, r.config.updates]));
+      const updatesOf = new Map(runs.map((r) => [r.runId, Math.min(r.config.updates, o.until ?? Infinity)]));
+      const total = [...updatesOf.values()].reduce((a, u) => a + u, 0);
       const progress = jobProgress(runs.length, total, (id) => updatesOf.get(id) ?? 0, eta);
       try {
-        const outcomes = await runJobs(runs, { outDir: o.out, jobs, backend, threads, signal: interrupt.signal, onEvent: progress.onEvent });
+        const outcomes = await runJobs(runs, { outDir: o.out, jobs, backend, threads, ...(o.until !== undefined ? { until: o.until } : {}), signal: interrupt.signal, onEvent: progress.onEvent });
         progress.stop();
         printOutcomes(outcomes);
         const { printExperimentResults } = await import('./report.ts');

@@ -70,6 +70,7 @@ interface TrainCliOptions {
   out: string;
   runId?: string;
   resume?: string;
+  until?: number;
 }
 
 /** Builds the config input from a file (if given) overlaid with explicit options. */
@@ -165,6 +166,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
     .option('--run-id <id>', 'name of the new run (default: made from the config)')
     .option('--resume <run>', 'continue an interrupted run from its last checkpoint')
+    .option('--until <n>', 'stop at update n with a checkpoint (continue later with --resume)', intOption('--until', 1))
     .addHelpText(
       'after',
       `\nExit status: 0 finished, 1 error, ${EXIT_DIVERGED} diverged, ${EXIT_INTERRUPTED} interrupted (Ctrl-C or SIGTERM: a checkpoint is written; ` +
@@ -175,7 +177,7 @@ export function registerTrainCommands(program: Command): void {
       if (o.runId !== undefined && o.runId.trim() === '') throw new Error('--run-id expects a name; found ""');
       if (o.resume !== undefined) {
         const given = Object.entries(o)
-          .filter(([k, v]) => v !== undefined && !['resume', 'out', 'backend', 'threads'].includes(k))
+          .filter(([k, v]) => v !== undefined && !['resume', 'out', 'backend', 'threads', 'until'].includes(k))
           .map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
         if (given.length > 0) {
           throw new Error(`--resume continues a run with its stored configuration: ${given.join(', ')} cannot be given with it`);
@@ -236,6 +238,7 @@ export function registerTrainCommands(program: Command): void {
           backend,
           ...(config ? { config } : {}),
           ...(o.resume ? { runId: o.resume, resume: true } : o.runId ? { runId: o.runId } : {}),
+          ...(o.until !== undefined ? { until: o.until } : {}),
           signal: controller.signal,
           onProgress,
           onNotice,

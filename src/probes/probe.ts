@@ -22,8 +22,13 @@ import { predictVariances } from './theory.ts';
  */
 export const SATURATION_SLOPE_FRACTION = 0.1;
 
-/** The tensors a probe histograms. */
-export const PROBE_TENSORS = ['activation', 'backprop_grad', 'weight_grad'] as const;
+/**
+ * The tensors a probe histograms. `backprop_grad` and `weight_grad` of the hidden layers share one
+ * range per probe point (comparable bins across layers); `*.own_range` histogram the same values of
+ * each hidden layer over that layer's own range, so a layer whose gradients are 10× narrower than
+ * the widest still fills the bins (Figs. 7–8 under standard init).
+ */
+export const PROBE_TENSORS = ['activation', 'backprop_grad', 'weight_grad', 'backprop_grad.own_range', 'weight_grad.own_range'] as const;
 /** One of {@link PROBE_TENSORS}. */
 export type ProbeTensor = (typeof PROBE_TENSORS)[number];
 
@@ -145,6 +150,10 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
     const wg = g.weightGrad[k - 1]!;
     pushSummary(scalars, k, 'weight_grad', summarize(wg, wg.length, scratch));
     histograms.push({ layer: k, tensor: 'weight_grad', histogram: histogram(wg, wg.length, bins, rangeOf(k, weightRange, wg)) });
+    if (k < L) {
+      histograms.push({ layer: k, tensor: 'backprop_grad.own_range', histogram: histogram(bp, bp.length, bins, sharedAbsRange([bp])) });
+      histograms.push({ layer: k, tensor: 'weight_grad.own_range', histogram: histogram(wg, wg.length, bins, sharedAbsRange([wg])) });
+    }
     scalars.push({ layer: k, name: 'weight.std', value: Math.sqrt(meanVariance(layer.W).variance) });
     // one example's weight gradient z_r^T gs_r has mean square (mean_j z_rj²)(mean_k gs_rk²)
     const zIn = mlp.activation(k - 1);

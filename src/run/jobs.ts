@@ -36,6 +36,8 @@ export interface JobOptions {
   readonly backend?: BackendName | 'auto';
   /** Kernel threads per run (default 1). */
   readonly threads?: number;
+  /** Stop every run at this update with a checkpoint (see TrainOptions.until). */
+  readonly until?: number;
   readonly onEvent?: (e: JobEvent) => void;
   /** Aborting stops starting new runs and interrupts the running ones (they checkpoint). */
   readonly signal?: AbortSignal;
@@ -166,6 +168,7 @@ function runOne(run: PlannedRun, resume: boolean, options: JobOptions, children:
       resume,
       backend: options.backend ?? 'auto',
       threads: options.threads ?? 1,
+      ...(options.until !== undefined ? { until: options.until } : {}),
     };
     child.send(req);
   });

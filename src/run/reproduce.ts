@@ -23,6 +23,8 @@ export interface ReproduceOptions {
   readonly seeds?: number;
   readonly backend?: BackendName | 'auto';
   readonly threads?: number;
+  /** Stop every run at this update with a checkpoint (a learning-rate pilot). */
+  readonly until?: number;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: JobEvent) => void;
   /** A plan already made with {@link planReproduce} for these options (default: made here). */
@@ -96,6 +98,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       jobs: options.jobs,
       ...(options.backend !== undefined ? { backend: options.backend } : {}),
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.until !== undefined ? { until: options.until } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     },

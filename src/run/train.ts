@@ -58,6 +58,12 @@ export interface TrainOptions {
   readonly runId?: string;
   /** Continue the run `runId` from its last checkpoint. */
   readonly resume?: boolean;
+  /**
+   * Stop at this update (a count of SGD updates, below the run's `updates`) with a checkpoint, as an
+   * interrupt would: status `interrupted`, and a later resume continues bit-identically. Used for
+   * learning-rate pilots that train every run of a grid part of the way (docs/DECISIONS.md).
+   */
+  readonly until?: number;
   /** Stop (with a checkpoint, status `interrupted`) when this signal aborts (SIGINT/SIGTERM). */
   readonly signal?: AbortSignal;
   /**
@@ -494,6 +500,11 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
       }
       if (u > start && u % config.checkpointInterval === 0 && u < config.updates) saveCheckpoint(u);
       if (u >= config.updates) break;
+      if (options.until !== undefined && u >= options.until) {
+        if (checkpointed !== u) saveCheckpoint(u);
+        run = store.setStatus(run.id, 'interrupted', detail(`stopped at update ${u} as asked (until ${options.until}); resume with: glorot train --resume ${run.id} --out ${outDir}`));
+        return { run, test: lastTest, validation: lastValidation, modelPath: null, seconds: (performance.now() - started) / 1000 };
+      }
       if ((u & 63) === 0 && performance.now() - clock[LAST_YIELD]! > YIELD_MS) {
         // let SIGINT/SIGTERM handlers (and IPC) run: the loop is otherwise synchronous
         await new Promise<void>((resolve) => setImmediate(resolve));

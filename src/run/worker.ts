@@ -18,6 +18,8 @@ export interface WorkerRequest {
   readonly resume: boolean;
   readonly backend: BackendName | 'auto';
   readonly threads: number;
+  /** Stop at this update with a checkpoint (see TrainOptions.until). */
+  readonly until?: number;
 }
 
 /** What a worker reports. */
@@ -66,6 +68,7 @@ process.once('message', (req: WorkerRequest) => {
         config: req.config,
         runId: req.runId,
         resume: req.resume,
+        ...(req.until !== undefined ? { until: req.until } : {}),
         signal: controller.signal,
         onProgress: (progress) => void send({ type: 'progress', progress }),
         onNotice: (message) => void send({ type: 'notice', runId: req.runId, message }),

@@ -112,7 +112,8 @@ test('records: every hidden layer gets activation stats and histograms; every la
   }
   for (const k of [1, 2, 3]) for (const name of ['backprop_grad.std', 'weight_grad.p50', 'weight.std']) scalar(res, k, name);
   assert.equal(res.scalars.filter((s) => s.layer === 3 && s.name.startsWith('activation')).length, 0);
-  assert.equal(res.histograms.length, 2 + 3 + 3);
+  // activation (hidden), ∂C/∂s and ∂C/∂W (every layer), and both gradients over own ranges (hidden)
+  assert.equal(res.histograms.length, 2 + 3 + 3 + 2 + 2);
   const h = res.histograms.find((h) => h.layer === 1 && h.tensor === 'activation')!.histogram;
   assert.deepEqual([h.edges[0], h.edges[7]], [-1, 1]);
   assert.equal(h.counts.reduce((a, b) => a + b, 0), 5 * 4);
@@ -135,5 +136,16 @@ test('gradient histograms: hidden layers share one symmetric range, the softmax 
     // the shared hidden range is set by the hidden layers, so the largest hidden value hits an end bin
     const ends = hs.slice(0, 3).reduce((a, h) => a + h.counts[0]! + h.counts[9]!, 0);
     assert.ok(ends > 0, `${tensor}: some hidden value reaches the shared range's ends`);
+    // over its own range, every hidden layer's largest |value| is an end of its histogram, and the
+    // counts are those of the shared-range histogram (the same values)
+    for (const k of [1, 2, 3]) {
+      const own = res.histograms.find((h) => h.layer === k && h.tensor === `${tensor}.own_range`)!.histogram;
+      const shared = hs[k - 1]!;
+      assert.equal(own.counts.reduce((a, b) => a + b, 0), shared.counts.reduce((a, b) => a + b, 0));
+      assert.ok(own.counts[0]! + own.counts[9]! > 0, `${tensor}.own_range layer ${k}: an extreme value is in an end bin`);
+      assert.ok(own.edges[10]! <= -lo, `${tensor}.own_range layer ${k}: within the shared range`);
+      assert.equal(own.edges[0], -own.edges[10]!);
+    }
+    assert.equal(res.histograms.filter((h) => h.layer === 4 && h.tensor === `${tensor}.own_range`).length, 0, 'the softmax layer already has its own range');
   }
 });

@@ -72,6 +72,39 @@ test('a run interrupted and resumed ends bit-identical to one never interrupted 
   }
 });
 
+test('until stops a run with a checkpoint at that update; resumed in stages it ends bit-identical to an uninterrupted run', async () => {
+  const backend = await createBackend();
+  const a = tmp();
+  const b = tmp();
+  try {
+    const full = await train({ outDir: a, backend, config, runId: 'r' });
+    // 100 is a probe and checkpoint point, 137 neither: both must continue exactly
+    const first = await train({ outDir: b, backend, config, runId: 'r', until: 100 });
+    assert.equal(first.run.status, 'interrupted');
+    assert.match(first.run.statusDetail ?? '', /^stopped at update 100 as asked \(until 100\); resume with: glorot train --resume r/);
+    assert.equal(first.run.lastUpdate, 100);
+    const second = await train({ outDir: b, backend, runId: 'r', resume: true, until: 137 });
+    assert.equal(second.run.status, 'interrupted');
+    assert.match(second.run.statusDetail ?? '', /^stopped at update 137 as asked/);
+    const again = await train({ outDir: b, backend, runId: 'r', resume: true, until: 137 });
+    assert.equal(again.run.status, 'interrupted', 'a resume at its until trains nothing');
+    const rest = await train({ outDir: b, backend, runId: 'r', resume: true });
+    assert.equal(rest.run.status, 'finished');
+    assert.deepEqual(readFileSync(rest.modelPath!), readFileSync(full.modelPath!));
+    const sa = openRunStore(a, { readonly: true });
+    const sb = openRunStore(b, { readonly: true });
+    assert.deepEqual(sb.probePoints('r').map((p) => p.update), sa.probePoints('r').map((p) => p.update));
+    assert.deepEqual(sb.evaluationSeries('r', 'train'), sa.evaluationSeries('r', 'train'));
+    assert.deepEqual(sb.scalarSeries('r', 'backprop_grad.std'), sa.scalarSeries('r', 'backprop_grad.std'));
+    sa.close();
+    sb.close();
+  } finally {
+    backend.dispose();
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  }
+});
+
 test('divergence stops the run with status diverged and the update; earlier records are kept', async () => {
   const backend = await createBackend();
   const dir = tmp();
