@@ -186,18 +186,26 @@ export function meanFieldBackward(
       backpropGradVariance: mean(grad[i]!),
       weightGradVariance: wg / R,
       chi1: hidden ? weightScale[i + 1]! * mean(fwd.edf2[i]!) : null,
-      jacobian: hidden
-        ? jacobianMoments(activations[i]!, fwd.q[i]!, {
-            fanIn: widths[i]!,
-            fanOut: widths[i + 1]!,
-            weightVariance: layers[i]!.weightVariance,
-            distribution: layers[i]!.distribution,
-            spectrumExamples,
-          })
-        : null,
+      jacobian: hidden ? jacobianOf(fwd, i, spectrumExamples) : null,
     });
   }
   return { layers: out, perExampleQ: fwd.q };
+}
+
+/** Layer i's Jacobian moments: the mean s² from E[f′²] of every example, the mean s from the first `spectrumExamples`. */
+function jacobianOf(fwd: MeanFieldForward, i: number, spectrumExamples: number): JacobianMoments {
+  const { widths, activations, layers } = fwd.net;
+  const M = widths[i]!;
+  const N = widths[i + 1]!;
+  const meanSquaredSingularValue = (M * N * layers[i]!.weightVariance * mean(fwd.edf2[i]!)) / Math.min(M, N);
+  if (spectrumExamples === 0) return { meanSquaredSingularValue, meanSingularValue: null };
+  const { meanSingularValue } = jacobianMoments(activations[i]!, fwd.q[i]!.subarray(0, spectrumExamples), {
+    fanIn: M,
+    fanOut: N,
+    weightVariance: layers[i]!.weightVariance,
+    distribution: layers[i]!.distribution,
+  });
+  return { meanSquaredSingularValue, meanSingularValue };
 }
 
 /**
