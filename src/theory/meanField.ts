@@ -156,7 +156,8 @@ export function meanFieldBackward(
     top = () => topGradMoment;
   } else {
     if (!Array.isArray(topGradMoment) || topGradMoment.length !== R) {
-      throw new RangeError(`topGradMoment: expected a number or one entry per example (${R}), found ${Array.isArray(topGradMoment) ? `${topGradMoment.length} entries` : String(topGradMoment)}`);
+      const found = Array.isArray(topGradMoment) ? `${topGradMoment.length} entries` : String(topGradMoment);
+      throw new RangeError(`topGradMoment: expected a number or one entry per example (${R}), found ${found}`);
     }
     topGradMoment.forEach((v, r) => checkVariance(v, `topGradMoment[${r}]`));
     top = (r) => topGradMoment[r]!;

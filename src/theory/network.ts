@@ -66,7 +66,8 @@ function positiveFinite(v: unknown, field: string): void {
 export function expandNetwork(net: TheoryNetwork): ExpandedNetwork {
   const { widths } = net;
   if (!Array.isArray(widths) || widths.length < 2) {
-    const found = Array.isArray(widths) ? `${widths.length} entr${widths.length === 1 ? 'y' : 'ies'} (depth ${Math.max(0, widths.length - 1)})` : String(widths);
+    const n = Array.isArray(widths) ? widths.length : 0;
+    const found = Array.isArray(widths) ? `${n} entr${n === 1 ? 'y' : 'ies'} (depth ${Math.max(0, n - 1)})` : String(widths);
     throw new RangeError(`widths: expected [n_0 … n_L] with at least 2 entries (depth ≥ 1), found ${found}`);
   }
   widths.forEach((n, i) => {

@@ -161,8 +161,8 @@ export interface PhasePoint {
 }
 
 /**
- * The phase of one point: q*, χ₁, c*, χ_c and the depth scales ξ_c (eq. 9 of Schoenholz et al.)
- * and ξ_q (their eq. 7, with F′(q) = σ_w² E[f(s) f′(s) ε]/√q, which needs no f″).
+ * The phase of one point: q*, χ₁, c*, χ_c and the depth scales ξ_c (Schoenholz et al. 2017, eq. (9))
+ * and ξ_q (their eq. (7), with F′(q) = σ_w² E[f(s) f′(s) ε]/√q, which needs no f″).
  * c* in the chaotic phase is found by regula falsi (Illinois) on c ↦ map(c) − c over
  * [−1 + 1e−6, 1 − 1e−6], where the map lies above the diagonal near −1 and below it near 1.
  * Cost: ≈ 20 bivariate quadratures in the chaotic phase (≈ 1–3 s), 2 otherwise.

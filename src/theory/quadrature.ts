@@ -136,7 +136,7 @@ export function integrate(
   }
 }
 
-/** The standard normal density φ(x). */
+/** The standard normal density φ(x) = e^{−x²/2}/√(2π) (x dimensionless). */
 export function normalDensity(x: number): number {
   return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 }

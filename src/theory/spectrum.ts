@@ -90,8 +90,12 @@ function meanT(t: Float64Array, w: Float64Array): number {
 }
 
 /**
- * E[√λ] over the M eigenvalues of J Jᵀ for iid weights, given the law of t = σ_w² f′(s)² as atoms.
- * @param ratio N/M.
+ * E[√λ] over the M eigenvalues of J Jᵀ for iid weights, given the law of t = σ_w² f′(s)² as atoms
+ * (this module's comment: (2/π)∫₀^∞ (1 − u² m(−u²)) du, with u = scale·v/(1 − v), v ∈ (0, 1)).
+ * @param ratio N/M = fanOut/fanIn (> 0).
+ * @param t the atoms t_k ≥ 0 (unit: s², like λ); `w` their weights (summing to 1), same length.
+ * @returns E[√λ] (unit: a singular value); 0 when every atom is 0.
+ * Source: Silverstein (1995), eq. (1.4); Marchenko & Pastur (1967) for the weighted form.
  */
 export function meanSqrtEigenvalue(ratio: number, t: Float64Array, w: Float64Array): number {
   const meanLambda = ratio * meanT(t, w);
