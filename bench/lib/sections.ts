@@ -15,7 +15,7 @@ import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
 import { probeNetwork, type ProbeResult } from '../../src/probes/probe.ts';
 import { singularValueRoutine } from '../../src/probes/jacobian.ts';
 import { openRunStore } from '../../src/store/runStore.ts';
-import type { EvaluationRecord } from '../../src/store/types.ts';
+import type { EvaluationRecord } from '../../src/core/metrics.ts';
 import { parseExperiment, planRuns } from '../../src/run/experiment.ts';
 import { runJobs, type JobEvent } from '../../src/run/jobs.ts';
 import { probePoints } from '../../src/run/schedule.ts';
@@ -322,19 +322,7 @@ export async function probeSection(
         }),
       ];
       const t2 = now();
-      store.recordProbePoint(run.id, update, {
-        scalars: probed.scalars,
-        histograms: probed.histograms.map((h) => ({
-          layer: h.layer,
-          tensor: h.tensor,
-          edges: h.histogram.edges,
-          counts: h.histogram.counts,
-          nan: h.histogram.nan,
-          posinf: h.histogram.posInf,
-          neginf: h.histogram.negInf,
-        })),
-        evaluations,
-      });
+      store.recordProbePoint(run.id, update, { ...probed, evaluations });
       const t3 = now();
       running.loss = running.wrong = running.examples = 0;
       return { probe: t1 - t0, evaluate: t2 - t1, store: t3 - t2 };

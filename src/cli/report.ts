@@ -34,6 +34,7 @@ export async function writeJobReport(result: ReproduceResult, outDir: string, ba
   void threads;
   // loaded lazily: the report pulls in vega and resvg, which training never needs
   const { writeReport } = await import('../report/index.ts');
+  for (const w of result.warnings) console.warn(`warning: ${w}`);
   await writeReport(reportInputFor(result, outDir));
   console.log(`report: ${join(outDir, 'report', 'index.html')} (also report/README.md, summary.json)`);
 }

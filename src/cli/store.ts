@@ -14,11 +14,11 @@ import {
   exportTensorboard,
   layerTag,
   openRunStore,
-  SPLITS,
   type EvaluationPoint,
   type RunInfo,
   type RunStore,
 } from '../store/index.ts';
+import { SPLITS } from '../core/metrics.ts';
 
 /** A number for people: 4 significant digits, exponent form outside [1e-3, 1e6). */
 function fmt(v: number): string {
@@ -102,8 +102,8 @@ function showRun(store: RunStore, id: string, json: boolean): string {
       '',
       'latest evaluations',
       table(
-        ['  split', 'update', 'error %', 'nll', 'examples'],
-        evaluations.map((e) => [`  ${e.split}`, String(e.update), fmt(e.errorRate), fmt(e.nll), String(e.examples)]),
+        ['  split', 'updates', 'error %', 'nll', 'examples'],
+        evaluations.map((e) => [`  ${e.split}`, String(e.updates), fmt(e.errorRate), fmt(e.nll), String(e.examples)]),
       ),
     );
   }
@@ -121,8 +121,8 @@ function showRun(store: RunStore, id: string, json: boolean): string {
     ...layers.map((layer) => {
       const s = at.get(`${name}\u0000${layer}`);
       if (s === undefined) return '';
-      if (s.update !== run.lastUpdate) older = true;
-      return s.update === run.lastUpdate ? fmt(s.value) : `${fmt(s.value)}*`;
+      if (s.updates !== run.lastUpdate) older = true;
+      return s.updates === run.lastUpdate ? fmt(s.value) : `${fmt(s.value)}*`;
     }),
   ]);
   out.push('', `latest statistics per layer (update ${String(run.lastUpdate)})`, table(['  name', ...layers.map(layerTag)], rows));

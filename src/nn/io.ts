@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../kernels/backend.ts';
-import { writeFileAtomic } from './atomic.ts';
 import { type MlpConfig, Mlp } from './mlp.ts';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.ts';
 
@@ -62,13 +61,9 @@ export function modelFromBytes(backend: Backend, bytes: Uint8Array, source: stri
   return mlp;
 }
 
-/** Writes the network to `path` (atomically: a crash leaves the old file or the new one). */
-export function saveModel(mlp: Mlp, path: string): void {
-  writeFileAtomic(path, modelToBytes(mlp));
-}
-
 /**
- * Loads a network saved by {@link saveModel}.
+ * Loads a network saved as {@link modelToBytes}'s bytes (the trainer writes them with src/store's
+ * `writeFileAtomic`).
  * @throws Error naming the file when it cannot be read or is not a glorot model.
  */
 export function loadModel(backend: Backend, path: string): Mlp {

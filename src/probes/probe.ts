@@ -11,9 +11,10 @@
 import type { ActivationName } from '../kernels/backend.ts';
 import { derivative, maxSlope } from '../kernels/activations.ts';
 import type { Mlp } from '../nn/mlp.ts';
-import { histogram, type Histogram, meanVariance, PERCENTILES, Scratch, summarize, type Summary } from './stats.ts';
+import { type HistogramRecord, type HistogramTensor, NETWORK_LAYER, PERCENTILES, type ScalarRecord, type SummarizedTensor } from '../core/metrics.ts';
+import { histogram, type Histogram, meanVariance, Scratch, summarize, type Summary } from './stats.ts';
 import { jacobianSpectrum, type SingularValues } from './jacobian.ts';
-import { predictVariances } from './theory.ts';
+import { predictedMeanSingularValue, predictVariances } from './theory.ts';
 
 /**
  * A unit is saturated when f'(s) < SATURATION_SLOPE_FRACTION × (the activation's largest slope):
@@ -22,31 +23,7 @@ import { predictVariances } from './theory.ts';
  */
 export const SATURATION_SLOPE_FRACTION = 0.1;
 
-/**
- * The tensors a probe histograms. `backprop_grad` and `weight_grad` of the hidden layers share one
- * range per probe point (comparable bins across layers); `*.own_range` histogram the same values of
- * each hidden layer over that layer's own range, so a layer whose gradients are 10× narrower than
- * the widest still fills the bins (Figs. 7–8 under standard init).
- */
-export const PROBE_TENSORS = ['activation', 'backprop_grad', 'weight_grad', 'backprop_grad.own_range', 'weight_grad.own_range'] as const;
-/** One of {@link PROBE_TENSORS}. */
-export type ProbeTensor = (typeof PROBE_TENSORS)[number];
-
-/** One scalar statistic of one layer (layer −1: the whole network). */
-export interface ScalarRecord {
-  readonly layer: number;
-  readonly name: string;
-  readonly value: number;
-}
-
-/** One histogram of one layer's tensor. */
-export interface HistogramRecord {
-  readonly layer: number;
-  readonly tensor: ProbeTensor;
-  readonly histogram: Histogram;
-}
-
-/** What one probe point produced. */
+/** What one probe point produced: the records the store keeps (src/core/metrics.ts names them). */
 export interface ProbeResult {
   readonly scalars: ScalarRecord[];
   readonly histograms: HistogramRecord[];
@@ -92,7 +69,12 @@ function sharedAbsRange(tensors: Float32Array[]): [number, number] | null {
   return m > 0 ? [-m, m] : null;
 }
 
-function pushSummary(out: ScalarRecord[], layer: number, prefix: string, s: Summary): void {
+/** The record of one layer's histogram of `tensor`. */
+function histogramRecord(layer: number, tensor: HistogramTensor, h: Histogram): HistogramRecord {
+  return { layer, tensor, edges: h.edges, counts: h.counts, nan: h.nan, posInf: h.posInf, negInf: h.negInf };
+}
+
+function pushSummary(out: ScalarRecord[], layer: number, prefix: SummarizedTensor, s: Summary): void {
   out.push({ layer, name: `${prefix}.mean`, value: s.mean });
   out.push({ layer, name: `${prefix}.std`, value: s.std });
   out.push({ layer, name: `${prefix}.min`, value: s.min });
@@ -114,7 +96,7 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
   const scalars: ScalarRecord[] = [];
   const histograms: HistogramRecord[] = [];
   const g = mlp.gradients(x, y, n);
-  scalars.push({ layer: -1, name: 'probe.loss', value: g.loss });
+  scalars.push({ layer: NETWORK_LAYER, name: 'probe.loss', value: g.loss });
 
   // per-example back-propagated gradients: the stored ones carry the 1/n of the minibatch average.
   // Scaled in place: they are views into the network's workspace, which the next forward pass
@@ -137,7 +119,7 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
       const act = layer.activation as ActivationName;
       const z = mlp.activation(k).subarray(0, n * layer.fanOut);
       pushSummary(scalars, k, 'activation', summarize(z, z.length, scratch));
-      histograms.push({ layer: k, tensor: 'activation', histogram: histogram(z, z.length, bins, activationRange(act)) });
+      histograms.push(histogramRecord(k, 'activation', histogram(z, z.length, bins, activationRange(act))));
       const s = mlp.preactivation(k - 1);
       const limit = SATURATION_SLOPE_FRACTION * maxSlope(act);
       let saturated = 0;
@@ -146,13 +128,13 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
     }
     const bp = backprop[k - 1]!;
     pushSummary(scalars, k, 'backprop_grad', summarize(bp, bp.length, scratch));
-    histograms.push({ layer: k, tensor: 'backprop_grad', histogram: histogram(bp, bp.length, bins, rangeOf(k, backpropRange, bp)) });
+    histograms.push(histogramRecord(k, 'backprop_grad', histogram(bp, bp.length, bins, rangeOf(k, backpropRange, bp))));
     const wg = g.weightGrad[k - 1]!;
     pushSummary(scalars, k, 'weight_grad', summarize(wg, wg.length, scratch));
-    histograms.push({ layer: k, tensor: 'weight_grad', histogram: histogram(wg, wg.length, bins, rangeOf(k, weightRange, wg)) });
+    histograms.push(histogramRecord(k, 'weight_grad', histogram(wg, wg.length, bins, rangeOf(k, weightRange, wg))));
     if (k < L) {
-      histograms.push({ layer: k, tensor: 'backprop_grad.own_range', histogram: histogram(bp, bp.length, bins, sharedAbsRange([bp])) });
-      histograms.push({ layer: k, tensor: 'weight_grad.own_range', histogram: histogram(wg, wg.length, bins, sharedAbsRange([wg])) });
+      histograms.push(histogramRecord(k, 'backprop_grad.own_range', histogram(bp, bp.length, bins, sharedAbsRange([bp]))));
+      histograms.push(histogramRecord(k, 'weight_grad.own_range', histogram(wg, wg.length, bins, sharedAbsRange([wg]))));
     }
     scalars.push({ layer: k, name: 'weight.std', value: Math.sqrt(meanVariance(layer.W).variance) });
     // one example's weight gradient z_r^T gs_r has mean square (mean_j z_rj²)(mean_k gs_rk²)
@@ -210,6 +192,12 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
       if (k < L) scalars.push({ layer: k, name: 'theory.activation.var', value: th.activation[k]! });
       scalars.push({ layer: k, name: 'theory.backprop_grad.var', value: th.backpropGrad[k - 1]! });
       scalars.push({ layer: k, name: 'theory.weight_grad.var', value: th.weightGrad[k - 1]! });
+    }
+    // the random-matrix mean singular value of a square W alone, beside the measured jacobian.sv_mean
+    for (let k = 1; k < L; k++) {
+      const layer = mlp.layers[k - 1]!;
+      if (layer.fanIn !== layer.fanOut) continue;
+      scalars.push({ layer: k, name: 'theory.jacobian.sv_mean', value: predictedMeanSingularValue(layer.fanIn, layer.initScale.std ** 2) });
     }
   }
   return { scalars, histograms };

@@ -3,8 +3,7 @@
  * Float64 accumulation throughout; the variance is Welford's (never E[x²] − E[x]²).
  */
 
-/** The percentiles every probe records (SPEC.md §5: the paper's 98th percentile, both tails). */
-export const PERCENTILES = [1, 2, 50, 98, 99] as const;
+import { PERCENTILES } from '../core/metrics.ts';
 
 /** Summary of the finite values of a tensor, with counts of the non-finite ones. */
 export interface Summary {

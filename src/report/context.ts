@@ -3,7 +3,7 @@
  * and seeds, which test-error curves were still falling when training stopped, and configurations
  * at chance where the paper's (reference) value is far below it.
  */
-import { datasetChance, LEARNED_MARGIN_PP } from './checks.ts';
+import { datasetChance, LEARNED_MARGIN_PP } from './checks/rules.ts';
 import { datasetTitle } from './paper.ts';
 import type { RunStore } from '../store/runStore.ts';
 import type { Selection } from './select.ts';
@@ -52,7 +52,7 @@ export function table1Context(store: RunStore, selections: readonly Selection[],
   }
   const falling: string[] = [];
   for (const { s, o } of curveRuns) {
-    const pts = store.evaluationSeries(o.runId, 'test').filter((p) => p.update > 0).map((p) => [p.update, p.errorRate] as [number, number]);
+    const pts = store.evaluationSeries(o.runId, 'test').filter((p) => p.updates > 0).map((p) => [p.updates, p.errorRate] as [number, number]);
     const drop = lastQuarterDrop(pts);
     if (drop > STILL_FALLING_PP) falling.push(`${s.label} on ${datasetTitle(s.dataset)} (−${drop.toFixed(1)})`);
   }

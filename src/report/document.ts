@@ -3,7 +3,7 @@
  * no script and no external fetch, so it opens from disk) and `report/README.md` (the same content
  * in Markdown with image links). Both are built from the {@link ReportSummary} alone.
  */
-import type { Check, VarianceTable } from './checks.ts';
+import type { Check, VarianceTable } from './checks/types.ts';
 import { PAPER_OTHER, PAPER_TABLE1_SOURCE } from './paper.ts';
 import type { ReportSummary } from './summary.ts';
 import { formatOurs, inTopGroup, type Table1, type Table1Cell } from './table1.ts';

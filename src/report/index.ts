@@ -2,16 +2,16 @@
  * The report of a `glorot reproduce` job (issue 5): Figs. 1–12 of the paper as SVG and PNG, Table 1,
  * the checks, and the documents that show them — `<outDir>/report/{index.html, README.md,
  * figures/, input.json}` and `<outDir>/summary.json`. Everything is read from the run record
- * (`<outDir>/glorot.sqlite`) for the runs the {@link ReportInput} lists; Fig. 5 is computed here.
+ * (`<outDir>/glorot.sqlite`) for the runs the {@link ReportInput} lists, and the artifacts the
+ * reproduce job stored there (Figs. 1 and 5); the paper's numbers come from paper.ts. The report
+ * computes nothing the record does not hold: no backend, dataset or network is created here.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Backend } from '../kernels/backend.ts';
-import { createBackend } from '../kernels/index.ts';
-import { createReferenceBackend } from '../kernels/reference.ts';
 import { DATABASE_FILE, ensureDir } from '../store/paths.ts';
 import { openRunStore, type RunStore } from '../store/runStore.ts';
-import { buildChecks, type Verdict } from './checks.ts';
+import { buildChecks } from './checks/index.ts';
+import type { Verdict } from './checks/types.ts';
 import { table1Context } from './context.ts';
 import { renderHtml, renderMarkdown } from './document.ts';
 import { buildFig2, buildFig3, buildFig10 } from './figures/activations.ts';
@@ -20,7 +20,7 @@ import { buildFig11, buildFig12 } from './figures/curves.ts';
 import { buildFig1 } from './figures/fig01.ts';
 import { buildFig5 } from './figures/fig05.ts';
 import { buildFig9 } from './figures/fig09.ts';
-import { buildFig4, buildInitFigure, loadInitData } from './figures/histograms.ts';
+import { buildFig4, buildInitFigure } from './figures/histograms.ts';
 import type { ReportInput } from './input.ts';
 import { datasetTitle } from './paper.ts';
 import { renderFigure } from './render.ts';
@@ -51,53 +51,32 @@ function failedFigure(number: number, error: unknown): FigureBuild {
   };
 }
 
-/** A backend for recomputing initial states (Figs. 6–8): the fastest available, else the reference one. */
-async function reportBackend(): Promise<Backend> {
-  try {
-    return await createBackend({ threads: 1 });
-  } catch {
-    return createReferenceBackend();
-  }
-}
-
-/** Builds every figure (never throws: a failing figure becomes a note). */
-async function buildFigures(ctx: FigureContext, input: ReportInput, warn: (m: string) => void): Promise<FigureBuild[]> {
+/** Builds every figure from the record (never throws: a failing figure becomes a note). */
+function buildFigures(ctx: FigureContext, input: ReportInput, warn: (m: string) => void): FigureBuild[] {
   const ranDatasets = input.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset);
-  const safe = async (number: number, f: () => FigureBuild | Promise<FigureBuild>): Promise<FigureBuild> => {
+  const missing = input.datasets.filter((d) => d.status === 'missing').map((d) => ({ dataset: d.dataset, message: d.message ?? 'not available' }));
+  const builders: Array<[number, () => FigureBuild]> = [
+    [1, () => buildFig1(ctx.store.exampleSheets(), ranDatasets)],
+    [2, () => buildFig2(ctx)],
+    [3, () => buildFig3(ctx)],
+    [4, () => buildFig4(ctx)],
+    [5, () => buildFig5(ctx.store.costSurfaces())],
+    [6, () => buildInitFigure(ctx, 6)],
+    [7, () => buildInitFigure(ctx, 7)],
+    [8, () => buildInitFigure(ctx, 8)],
+    [9, () => buildFig9(ctx)],
+    [10, () => buildFig10(ctx)],
+    [11, () => buildFig11(ctx)],
+    [12, () => buildFig12(ctx, ranDatasets, missing)],
+  ];
+  return builders.map(([number, build]) => {
     try {
-      return await f();
+      return build();
     } catch (e) {
       warn(`Fig. ${number} could not be drawn: ${e instanceof Error ? e.message : String(e)}`);
       return failedFigure(number, e);
     }
-  };
-  const others = ranDatasets
-    .filter((d) => d !== 'shapeset')
-    .map((d) => ({ dataset: d, run: ctx.selections.find((s) => s.dataset === d && s.curveRun)?.curveRun ?? null }))
-    .filter((x): x is { dataset: string; run: NonNullable<typeof x.run> } => x.run !== null);
-  const figures: FigureBuild[] = [];
-  figures.push(await safe(1, () => buildFig1(others)));
-  figures.push(await safe(2, () => buildFig2(ctx)));
-  figures.push(await safe(3, () => buildFig3(ctx)));
-  figures.push(await safe(4, () => buildFig4(ctx)));
-  figures.push(await safe(5, () => buildFig5()));
-  let backend: Backend | null = null;
-  try {
-    backend = await reportBackend();
-    const init = await loadInitData(ctx, backend);
-    for (const n of [6, 7, 8] as const) figures.push(await safe(n, () => buildInitFigure(ctx, n, init)));
-  } catch (e) {
-    for (const n of [6, 7, 8] as const) figures.push(failedFigure(n, e));
-    warn(`Figs. 6–8 could not be drawn: ${e instanceof Error ? e.message : String(e)}`);
-  } finally {
-    backend?.dispose();
-  }
-  figures.push(await safe(9, () => buildFig9(ctx)));
-  figures.push(await safe(10, () => buildFig10(ctx)));
-  figures.push(await safe(11, () => buildFig11(ctx)));
-  const missing = input.datasets.filter((d) => d.status === 'missing').map((d) => ({ dataset: d.dataset, message: d.message ?? 'not available' }));
-  figures.push(await safe(12, () => buildFig12(ctx, ranDatasets, missing)));
-  return figures;
+  });
 }
 
 /** Lists every run of the input with its outcome. */
@@ -172,7 +151,7 @@ export async function writeReport(input: ReportInput): Promise<ReportSummary> {
     const ctx: FigureContext = { store, selections, mainDataset, scale: input.scale };
     const ranDatasets = input.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset);
 
-    const builds = await buildFigures(ctx, input, warn);
+    const builds = buildFigures(ctx, input, warn);
     const figures: SummaryFigure[] = [];
     for (const f of builds) {
       let built = f;

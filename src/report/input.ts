@@ -71,6 +71,3 @@ export interface ReportInput {
   readonly scaleNote: string;
   readonly datasets: readonly ReportDataset[];
 }
-
-export type { ReportSummary } from './summary.ts';
-export { writeReport } from './index.ts';

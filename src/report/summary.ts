@@ -3,7 +3,7 @@
  * figure file, every run with its outcome, the scale and the datasets missing. JSON: NaN never
  * appears (absent numbers are null).
  */
-import type { Check, VarianceTable, Verdict } from './checks.ts';
+import type { Check, VarianceTable, Verdict } from './checks/types.ts';
 import type { ConfigLabel, ReportScale } from './input.ts';
 import type { Table1 } from './table1.ts';
 

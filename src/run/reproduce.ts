@@ -6,8 +6,9 @@
  */
 import { join } from 'node:path';
 import { openDataset } from '../data/dataset.ts';
-import { writeFileAtomic } from '../nn/atomic.ts';
+import { writeFileAtomic } from '../store/durable.ts';
 import { ensureDir } from '../store/paths.ts';
+import { storeReportArtifacts } from './artifacts.ts';
 import { type Experiment, parseExperiment, type PlannedRun, planRuns } from './experiment.ts';
 import { runJobs, type JobEvent, type RunOutcome } from './jobs.ts';
 import { DATA_DIR_DATASETS, experimentFor, type Scale, SCALE_SETTINGS } from './scales.ts';
@@ -54,6 +55,13 @@ export interface ReproduceResult {
   readonly plan: ReproducePlan;
   readonly outcomes: readonly RunOutcome[];
   readonly interrupted: boolean;
+  /** Why an example sheet of Fig. 1 could not be made (the report's panel says so too). */
+  readonly warnings: readonly string[];
+}
+
+/** `{dataDir}` for the datasets whose files the user supplies (DATA_DIR_DATASETS), else `{}`. */
+function dataDirOption(dataset: string, dataDir: string | undefined): { dataDir?: string } {
+  return dataDir !== undefined && DATA_DIR_DATASETS.includes(dataset) ? { dataDir } : {};
 }
 
 /**
@@ -65,7 +73,7 @@ export async function planReproduce(options: Pick<ReproduceOptions, 'scale' | 'd
   for (const dataset of options.datasets) {
     try {
       // opening checks the files exist and are valid (Shapeset: generates its evaluation sets)
-      await openDataset(dataset, options.dataDir !== undefined && DATA_DIR_DATASETS.includes(dataset) ? { dataDir: options.dataDir } : {});
+      await openDataset(dataset, dataDirOption(dataset, options.dataDir));
     } catch (e) {
       datasets.push({ dataset, status: 'missing', message: e instanceof Error ? e.message : String(e), experiment: null, runs: [] });
       continue;
@@ -91,6 +99,11 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   for (const d of plan.datasets) {
     if (d.experiment) writeFileAtomic(join(expDir, `${d.experiment.name}.json`), `${JSON.stringify(d.experiment, null, 2)}\n`);
   }
+  // what the report needs beyond the runs (Figs. 1 and 5): computed here, stored in the record
+  const warnings = await storeReportArtifacts(
+    options.outDir,
+    plan.datasets.filter((d) => d.status === 'ran').map((d) => ({ dataset: d.dataset, ...dataDirOption(d.dataset, options.dataDir) })),
+  );
   const outcomes = await runJobs(
     plan.datasets.flatMap((d) => d.runs),
     {
@@ -103,7 +116,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     },
   );
-  return { plan, outcomes, interrupted: options.signal?.aborted ?? false };
+  return { plan, outcomes, interrupted: options.signal?.aborted ?? false, warnings };
 }
 
 /** The scale's note, for the report. */

@@ -11,13 +11,15 @@ import { join } from 'node:path';
 import type { Backend } from '../kernels/backend.ts';
 import { DATASET_NAMES, openDataset, type Dataset, type Split as DataSplit, type TrainStream } from '../data/dataset.ts';
 import { Mlp, argmax, type MlpConfig } from '../nn/mlp.ts';
-import { modelFromBytes, modelToBytes, saveModel } from '../nn/io.ts';
-import { probeNetwork, type ProbeResult } from '../probes/probe.ts';
+import { modelFromBytes, modelToBytes } from '../nn/io.ts';
+import { probeNetwork } from '../probes/probe.ts';
 import { singularValueRoutine } from '../probes/jacobian.ts';
 import { deriveSeed } from '../random/rng.ts';
 import { openRunStore, type RunStore } from '../store/runStore.ts';
-import type { EvaluationRecord, RunInfo } from '../store/types.ts';
+import type { EvaluationRecord } from '../core/metrics.ts';
+import type { RunInfo } from '../store/types.ts';
 import { checkpointDir, readCheckpoint, writeCheckpoint } from '../store/checkpoint.ts';
+import { writeFileAtomic } from '../store/durable.ts';
 import { ensureDir } from '../store/paths.ts';
 import { parseStoredTrainConfig, type TrainConfig } from './config.ts';
 import { isProbePoint } from './schedule.ts';
@@ -192,22 +194,6 @@ function probeSet(test: DataSplit, inputSize: number, size: number): { x: Float3
   const x = new Float32Array(n * inputSize);
   test.read(0, n, x, 0);
   return { x, y: test.y.subarray(0, n), n };
-}
-
-/** Converts probe records to the store's shapes. */
-function toStore(r: ProbeResult): { scalars: ProbeResult['scalars']; histograms: Array<{ layer: number; tensor: string; edges: Float64Array; counts: Float64Array; nan: number; posinf: number; neginf: number }> } {
-  return {
-    scalars: r.scalars,
-    histograms: r.histograms.map((h) => ({
-      layer: h.layer,
-      tensor: h.tensor,
-      edges: h.histogram.edges,
-      counts: h.histogram.counts,
-      nan: h.histogram.nan,
-      posinf: h.histogram.posInf,
-      neginf: h.histogram.negInf,
-    })),
-  };
 }
 
 /** Whether a dataset name opens an image folder (`folder:<dir>`, or a directory given as is). */
@@ -454,7 +440,7 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
       if (e.split === 'test') lastTest = e;
       if (e.split === 'validation') lastValidation = e;
     }
-    store.recordProbePoint(run.id, u, { ...toStore(probed), evaluations });
+    store.recordProbePoint(run.id, u, { ...probed, evaluations });
     running = { loss: 0, wrong: 0, examples: 0 };
   };
   let checkpointed = resumed ? start : -1; // the update of the latest checkpoint on disk
@@ -527,7 +513,7 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
     if (checkpointed !== config.updates) saveCheckpoint(config.updates);
     const modelPath = join(modelDir, `${run.id}.safetensors`);
     try {
-      saveModel(mlp, modelPath);
+      writeFileAtomic(modelPath, modelToBytes(mlp));
     } catch (e) {
       throw new Error(
         `cannot save the model to ${modelPath} (${e instanceof Error ? e.message : String(e)}); training is complete and ` +

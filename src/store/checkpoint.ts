@@ -22,8 +22,9 @@
  * One writer per run at a time (the run's trainer); readers may run concurrently.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncPath, writeNewFileDurably } from './durable.ts';
 import { checkpointsRoot, ensureDir } from './paths.ts';
 import { validateRunId } from './runId.ts';
 
@@ -99,27 +100,6 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Writes `bytes` to a new file and fsyncs it before closing. */
-function writeDurably(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, 'wx');
-  try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Writes the run's checkpoint, atomically replacing the previous one (see the module comment).
  * @param outDir the output directory (`<outDir>/checkpoints/<run>/` is created as needed).
@@ -158,7 +138,7 @@ export function writeCheckpoint(
   for (const name of names) {
     const bytes = blobs[name]!;
     const file = `${name}.bin`;
-    writeDurably(join(tmpDir, file), bytes);
+    writeNewFileDurably(join(tmpDir, file), bytes);
     entries[name] = { file, bytes: bytes.length, sha256: sha256(bytes) };
     step('blob-written');
   }
@@ -180,7 +160,7 @@ export function writeCheckpoint(
   };
   const manifestPath = join(runDir, MANIFEST);
   const tmpManifest = join(runDir, `.${MANIFEST}.tmp-${nonce}`);
-  writeDurably(tmpManifest, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
+  writeNewFileDurably(tmpManifest, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
   step('manifest-temp-written');
   renameSync(tmpManifest, manifestPath); // the commit point
   fsyncPath(runDir);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ensureDir } from './paths.ts';
 import type { RunStore } from './runStore.ts';
 import { EventFileWriter, histogramValue, type SummaryValue } from './tensorboard.ts';
-import { NETWORK_LAYER } from './types.ts';
+import { NETWORK_LAYER } from '../core/metrics.ts';
 
 /** What an export wrote. */
 export interface ExportResult {
@@ -55,14 +55,14 @@ class LineWriter {
 const CSV_README = (run: string): string => `glorot run record export: run ${run}
 
 run.json          the run: id, config, seed, backend, threads, versions, status, timestamps.
-scalars.csv       update,layer,name,value
-                  update = SGD updates done when measured (0 = right after initialisation);
+scalars.csv       updates,layer,name,value
+                  updates = SGD updates made before the measurement (0 = right after initialisation);
                   layer = hidden layer (1 = nearest the input), -1 = the whole network;
                   name = statistic (e.g. activation.mean); value = float64, NaN/Infinity spelled out.
-evaluations.csv   update,split,error_rate,nll,examples
+evaluations.csv   updates,split,error_rate,nll,examples
                   split = train (running estimate) | validation | test; error_rate in percent (0-100);
                   nll = mean negative log-likelihood per example, in nats; examples = how many were used.
-histograms.csv    update,layer,tensor,lower,upper,count
+histograms.csv    updates,layer,tensor,lower,upper,count
                   count values of the tensor (activation, backprop_grad, weight_grad, ...) fell in
                   [lower, upper) (the last bin of a histogram is closed). Non-finite values are counted
                   in rows with lower = upper = NaN, Infinity or -Infinity (written only when non-zero).
@@ -83,23 +83,23 @@ export function exportCsv(store: RunStore, run: string, dir: string): ExportResu
   writeFileSync(runJson, `${JSON.stringify(info, null, 2)}\n`);
   const readme = join(dir, 'README.txt');
   writeFileSync(readme, CSV_README(run));
-  const scalars = new LineWriter(join(dir, 'scalars.csv'), 'update,layer,name,value');
-  const evaluations = new LineWriter(join(dir, 'evaluations.csv'), 'update,split,error_rate,nll,examples');
-  const histograms = new LineWriter(join(dir, 'histograms.csv'), 'update,layer,tensor,lower,upper,count');
+  const scalars = new LineWriter(join(dir, 'scalars.csv'), 'updates,layer,name,value');
+  const evaluations = new LineWriter(join(dir, 'evaluations.csv'), 'updates,split,error_rate,nll,examples');
+  const histograms = new LineWriter(join(dir, 'histograms.csv'), 'updates,layer,tensor,lower,upper,count');
   let nScalars = 0;
   let nHistograms = 0;
   try {
-    for (const { update } of points) {
-      const p = store.readProbePoint(run, update);
+    for (const { updates } of points) {
+      const p = store.readProbePoint(run, updates);
       if (p === null) continue; // deleted by a concurrent resume
-      for (const s of p.scalars) scalars.line(`${update},${s.layer},${s.name},${num(s.value)}`);
-      for (const e of p.evaluations) evaluations.line(`${update},${e.split},${num(e.errorRate)},${num(e.nll)},${e.examples}`);
+      for (const s of p.scalars) scalars.line(`${updates},${s.layer},${s.name},${num(s.value)}`);
+      for (const e of p.evaluations) evaluations.line(`${updates},${e.split},${num(e.errorRate)},${num(e.nll)},${e.examples}`);
       for (const h of p.histograms) {
-        const head = `${update},${h.layer},${h.tensor}`;
+        const head = `${updates},${h.layer},${h.tensor}`;
         for (let i = 0; i < h.counts.length; i++) histograms.line(`${head},${num(h.edges[i]!)},${num(h.edges[i + 1]!)},${num(h.counts[i]!)}`);
         if (h.nan > 0) histograms.line(`${head},NaN,NaN,${h.nan}`);
-        if (h.posinf > 0) histograms.line(`${head},Infinity,Infinity,${h.posinf}`);
-        if (h.neginf > 0) histograms.line(`${head},-Infinity,-Infinity,${h.neginf}`);
+        if (h.posInf > 0) histograms.line(`${head},Infinity,Infinity,${h.posInf}`);
+        if (h.negInf > 0) histograms.line(`${head},-Infinity,-Infinity,${h.negInf}`);
       }
       nScalars += p.scalars.length;
       nHistograms += p.histograms.length;
@@ -130,7 +130,7 @@ const OWN_EVENT_FILE = /^events\.out\.tfevents\..*\.glorot$/;
 
 /**
  * Writes a run's record as one TensorBoard event file in `logDir` (created if needed), one event
- * per probe point at step = update, with the point's wall time. Tags: scalars as
+ * per probe point at TensorBoard's `step` = updates, with the point's wall time. Tags: scalars as
  * {@link scalarTag} (e.g. `layer1/activation/mean`; network-level `network/<name>`), evaluations
  * `eval/<split>/error_rate` (%) and `eval/<split>/nll`, histograms `layer<L>/<tensor>` (e.g.
  * `layer1/activation`; non-finite counts are left out, TensorBoard has no place for them).
@@ -148,8 +148,8 @@ export function exportTensorboard(store: RunStore, run: string, logDir: string):
   let nScalars = 0;
   let nHistograms = 0;
   try {
-    for (const { update } of points) {
-      const p = store.readProbePoint(run, update);
+    for (const { updates } of points) {
+      const p = store.readProbePoint(run, updates);
       if (p === null) continue;
       const values: SummaryValue[] = [];
       for (const s of p.scalars) values.push({ tag: scalarTag(s.layer, s.name), simple_value: s.value });
@@ -159,7 +159,7 @@ export function exportTensorboard(store: RunStore, run: string, logDir: string):
       nScalars += values.length;
       for (const h of p.histograms) values.push({ tag: `${layerTag(h.layer)}/${h.tensor}`, histo: histogramValue(h.edges, h.counts) });
       nHistograms += p.histograms.length;
-      writer.addSummary(values, update, p.wallTime);
+      writer.addSummary(values, updates, p.wallTime); // TensorBoard's own field is called step
     }
   } finally {
     writer.close();

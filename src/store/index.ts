@@ -1,6 +1,7 @@
 /**
- * The run record (src/store): the SQLite database of runs and probe statistics, checkpoints, and
- * CSV / TensorBoard exports. See docs/STORE.md for the schema and how to query it.
+ * The run record (src/store): the SQLite database of runs, probe statistics and artifacts,
+ * checkpoints, CSV / TensorBoard exports, and all durable file writing. See docs/STORE.md for the
+ * schema and how to query it; the records' names and types are src/core/metrics.ts's.
  */
 export { DEFAULT_OUT_DIR, DATABASE_FILE, databasePath, checkpointsRoot, defaultCsvDir, defaultTensorboardDir, ensureDir } from './paths.ts';
 export { openRunStore, RunStore, type OpenRunStoreOptions, type CreateRunOptions } from './runStore.ts';
@@ -8,8 +9,9 @@ export { SEGMENTS_KEY, runSegments, formatSegments, continueSegments, type RunSe
 export { RunStoreError, type RunStoreErrorCode } from './errors.ts';
 export { SCHEMA_VERSION, APPLICATION_ID } from './schema.ts';
 export { RUN_ID_PATTERN, validateRunId, runIdBase, uniqueRunId, configDepth } from './runId.ts';
-export { NAME_PATTERN, parseRunStatus, parseSplit } from './validate.ts';
+export { parseRunStatus, parseSplit } from './validate.ts';
 export { collectVersions } from './versions.ts';
+export { writeFileAtomic } from './durable.ts';
 export * from './types.ts';
 export {
   writeCheckpoint,

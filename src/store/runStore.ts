@@ -1,26 +1,35 @@
 /**
  * The run record: one SQLite database per output directory (`<outDir>/glorot.sqlite`, WAL mode),
- * holding every run's configuration and status and every probe point's statistics. The schema is in
- * schema.ts and documented in docs/STORE.md.
+ * holding every run's configuration and status, every probe point's statistics and the job's
+ * artifacts. The schema is in schema.ts and documented in docs/STORE.md; the records are the metric
+ * vocabulary's (src/core/metrics.ts).
  *
  * Writing: the trainer opens the store writable, calls {@link RunStore.createRun}, then
  * {@link RunStore.recordProbePoint} once per probe point (one transaction each, so a reader or a
  * crash never sees half a point) and {@link RunStore.setStatus} at the end. On resume it calls
- * {@link RunStore.deleteAfter} with the checkpoint's update first.
+ * {@link RunStore.deleteAfter} with the checkpoint's update count first.
  *
  * Reading: any number of other connections or processes (`openRunStore(dir, {readonly: true})`, the
  * sqlite3 CLI) can read while a run writes: WAL gives readers a consistent snapshot and never blocks
  * the writer.
+ *
+ * This file opens the database and is the one entry point; the work is done by runs.ts (the `runs`
+ * table), records.ts (writing probe points), queries.ts (reading them) and artifacts.ts.
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { CostSurfaces, ExampleSheet } from '../core/artifacts.ts';
+import type { HistogramTensor, ScalarName, Split } from '../core/metrics.ts';
+import { getCostSurfaces, getExampleSheets, putCostSurfaces, putExampleSheet } from './artifacts.ts';
 import { RunStoreError } from './errors.ts';
-import { decodeFloat64, encodeFloat64 } from './float64Blob.ts';
 import { databasePath, ensureDir } from './paths.ts';
-import { runIdBase, uniqueRunId, validateRunId } from './runId.ts';
+import * as queries from './queries.ts';
+import { deleteAfter, recordProbePoint } from './records.ts';
+import * as runs from './runs.ts';
+import type { CreateRunOptions } from './runs.ts';
 import { ensureSchema } from './schema.ts';
-import { continueSegments, formatSegments, runSegments, SEGMENTS_KEY } from './segments.ts';
 import type { RunSegment } from './segments.ts';
+import { Sql, sqliteCode } from './sql.ts';
 import type {
   EvaluationPoint,
   LatestScalar,
@@ -29,20 +38,11 @@ import type {
   RunInfo,
   RunStatus,
   ScalarPoint,
-  Split,
   StoredHistogram,
   StoredProbePoint,
 } from './types.ts';
-import {
-  checkEvaluation,
-  checkHistogram,
-  checkInteger,
-  checkName,
-  checkScalar,
-  parseRunStatus,
-  parseSplit,
-} from './validate.ts';
-import { collectVersions } from './versions.ts';
+
+export type { CreateRunOptions } from './runs.ts';
 
 /** Options of {@link openRunStore}. */
 export interface OpenRunStoreOptions {
@@ -50,101 +50,6 @@ export interface OpenRunStoreOptions {
   readonly readonly?: boolean;
   /** How long a statement waits for a lock held by another connection, in ms (default 5000). */
   readonly busyTimeoutMs?: number;
-}
-
-/** What {@link RunStore.createRun} needs. */
-export interface CreateRunOptions {
-  /** The run id; when absent one is generated from the config (see `runIdBase`) and made unique. */
-  readonly id?: string;
-  /** The training configuration: a plain JSON-serialisable object, stored as JSON. */
-  readonly config: object;
-  /** Seed of the run's random generator (an integer). */
-  readonly seed: number;
-  /** Compute backend name. */
-  readonly backend: string;
-  /** Kernel threads (≥ 1). */
-  readonly threads: number;
-  /** Extra versions (e.g. `openblas`), merged over {@link collectVersions}'s. */
-  readonly versions?: Readonly<Record<string, string>>;
-  /** Initial status (default `created`). */
-  readonly status?: RunStatus;
-}
-
-/** A row of the `runs` table as SQLite returns it. */
-interface RunRow {
-  id: string;
-  config: string;
-  seed: number;
-  backend: string;
-  threads: number;
-  versions: string;
-  status: string;
-  status_detail: string | null;
-  created_at: string;
-  updated_at: string;
-  last_update: number | null;
-}
-
-interface HistogramRow {
-  step: number;
-  layer: number;
-  tensor: string;
-  edges: Buffer;
-  counts: Buffer;
-  nan: number;
-  posinf: number;
-  neginf: number;
-}
-
-interface EvaluationRow {
-  step: number;
-  split: Split;
-  error_rate: number | null;
-  nll: number | null;
-  examples: number;
-}
-
-function histogramFromRow(r: HistogramRow): StoredHistogram {
-  return {
-    update: r.step,
-    layer: r.layer,
-    tensor: r.tensor,
-    edges: decodeFloat64(r.edges),
-    counts: decodeFloat64(r.counts),
-    nan: r.nan,
-    posinf: r.posinf,
-    neginf: r.neginf,
-  };
-}
-
-function evaluationFromRow(r: EvaluationRow): EvaluationPoint {
-  return { update: r.step, split: r.split, errorRate: fromSql(r.error_rate), nll: fromSql(r.nll), examples: r.examples };
-}
-
-/** SQL NULL stands for NaN (SQLite stores NaN as NULL). */
-function fromSql(v: number | null): number {
-  return v === null ? Number.NaN : v;
-}
-
-function runFromRow(r: RunRow): RunInfo {
-  return {
-    id: r.id,
-    config: JSON.parse(r.config) as Record<string, unknown>,
-    seed: r.seed,
-    backend: r.backend,
-    threads: r.threads,
-    versions: JSON.parse(r.versions) as Record<string, string>,
-    status: r.status as RunStatus,
-    statusDetail: r.status_detail,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    lastUpdate: r.last_update,
-  };
-}
-
-/** The SQLite extended error code of `e`, if it is a better-sqlite3 error. */
-function sqliteCode(e: unknown): string | undefined {
-  return e instanceof Database.SqliteError ? e.code : undefined;
 }
 
 /**
@@ -185,7 +90,7 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
       db.pragma('foreign_keys = ON');
     }
     ensureSchema(db, file, !readonly);
-    return new RunStore(db, outDir, file, readonly);
+    return new RunStore(new Sql(db, file, readonly), outDir);
   } catch (e) {
     db?.close();
     if (e instanceof RunStoreError) throw e;
@@ -202,36 +107,24 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
 
 /** An open run record. Not safe to share between threads; open one per process or worker. */
 export class RunStore {
-  private readonly stmts = new Map<string, Database.Statement>();
+  /** The database file. */
+  readonly file: string;
+  /** Whether writes are refused. */
+  readonly readonly: boolean;
 
   /** @internal use {@link openRunStore}. */
   constructor(
-    private readonly db: Database.Database,
+    private readonly sql: Sql,
     /** The output directory. */
     readonly outDir: string,
-    /** The database file. */
-    readonly file: string,
-    /** Whether writes are refused. */
-    readonly readonly: boolean,
-  ) {}
-
-  /** A cached prepared statement. */
-  private stmt(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (s === undefined) {
-      s = this.db.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
-  }
-
-  private assertWritable(what: string): void {
-    if (this.readonly) throw new RunStoreError('INVALID', `cannot ${what}: ${this.file} was opened readonly`);
+  ) {
+    this.file = sql.file;
+    this.readonly = sql.readonly;
   }
 
   /** Closes the database. The store must not be used afterwards. */
   close(): void {
-    this.db.close();
+    this.sql.db.close();
   }
 
   /**
@@ -242,56 +135,12 @@ export class RunStore {
    *   is not a plain JSON-serialisable object, a non-integer seed or threads < 1.
    */
   createRun(options: CreateRunOptions): RunInfo {
-    this.assertWritable('create a run');
-    const { config } = options;
-    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-      throw new RunStoreError('INVALID', `run config must be a plain object, found ${Array.isArray(config) ? 'an array' : String(config)}`);
-    }
-    let configJson: string;
-    try {
-      configJson = JSON.stringify(config);
-    } catch (e) {
-      throw new RunStoreError('INVALID', `run config is not JSON-serialisable: ${(e as Error).message}`);
-    }
-    checkInteger(options.seed, 'seed', Number.MIN_SAFE_INTEGER);
-    checkInteger(options.threads, 'threads', 1);
-    if (options.backend === '') throw new RunStoreError('INVALID', 'backend must be a non-empty name');
-    const status = parseRunStatus(options.status ?? 'created');
-    const versions = JSON.stringify(collectVersions(options.versions));
-    if (options.id !== undefined) validateRunId(options.id);
-    return this.db
-      .transaction((): RunInfo => {
-        let id = options.id;
-        if (id !== undefined) {
-          const existing = this.findRun(id);
-          if (existing !== undefined) {
-            throw new RunStoreError(
-              'DUPLICATE_RUN',
-              `run id "${id}" already exists in ${this.file} (status ${existing.status}, created ${existing.createdAt}); choose another id, or resume that run`,
-            );
-          }
-        } else {
-          const taken = new Set((this.stmt('SELECT id FROM runs').all() as { id: string }[]).map((r) => r.id));
-          id = uniqueRunId(runIdBase(JSON.parse(configJson) as Record<string, unknown>, options.seed), taken);
-        }
-        const now = new Date().toISOString();
-        this.stmt(
-          `INSERT INTO runs (id, config, seed, backend, threads, versions, status, status_detail, created_at, updated_at, last_update)
-           VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)`,
-        ).run(id, configJson, options.seed, options.backend, options.threads, versions, status, now, now);
-        return this.getRun(id);
-      })
-      .immediate();
-  }
-
-  private findRun(id: string): RunInfo | undefined {
-    const row = this.stmt('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
-    return row === undefined ? undefined : runFromRow(row);
+    return runs.createRun(this.sql, options);
   }
 
   /** Whether a run with this id exists. */
   hasRun(id: string): boolean {
-    return this.stmt('SELECT 1 FROM runs WHERE id = ?').get(id) !== undefined;
+    return runs.hasRun(this.sql, id);
   }
 
   /**
@@ -299,27 +148,12 @@ export class RunStore {
    * @throws RunStoreError `UNKNOWN_RUN`, listing the ids that exist, when there is none.
    */
   getRun(id: string): RunInfo {
-    const run = this.findRun(id);
-    if (run === undefined) this.unknownRun(id);
-    return run;
-  }
-
-  private unknownRun(id: string): never {
-    const ids = (this.stmt('SELECT id FROM runs ORDER BY created_at, rowid').all() as { id: string }[]).map((r) => r.id);
-    const shown = ids.length > 30 ? `${ids.slice(0, 30).join(', ')} and ${ids.length - 30} more` : ids.join(', ');
-    throw new RunStoreError(
-      'UNKNOWN_RUN',
-      ids.length === 0 ? `no run "${id}" in ${this.file}: it holds no runs yet` : `no run "${id}" in ${this.file}; runs there: ${shown}`,
-    );
-  }
-
-  private requireRun(id: string): void {
-    if (!this.hasRun(id)) this.unknownRun(id);
+    return runs.getRun(this.sql, id);
   }
 
   /** Every run, in creation order. */
   listRuns(): RunInfo[] {
-    return (this.stmt('SELECT * FROM runs ORDER BY created_at, rowid').all() as RunRow[]).map(runFromRow);
+    return runs.listRuns(this.sql);
   }
 
   /**
@@ -329,16 +163,7 @@ export class RunStore {
    * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a status not in `RUN_STATUSES`.
    */
   setStatus(run: string, status: RunStatus, detail?: string): RunInfo {
-    this.assertWritable('set a run status');
-    parseRunStatus(status);
-    const changed = this.stmt('UPDATE runs SET status = ?, status_detail = ?, updated_at = ? WHERE id = ?').run(
-      status,
-      detail ?? null,
-      new Date().toISOString(),
-      run,
-    ).changes;
-    if (changed === 0) this.unknownRun(run);
-    return this.getRun(run);
+    return runs.setStatus(this.sql, run, status, detail);
   }
 
   /**
@@ -359,120 +184,34 @@ export class RunStore {
     threads: number,
     versions: Readonly<Record<string, string>> = {},
   ): { run: RunInfo; previous: RunSegment | null } {
-    this.assertWritable('continue a run');
-    checkInteger(from, 'resume update', 0);
-    checkInteger(threads, 'threads', 1);
-    if (!/^[^\s;]+$/.test(backend)) throw new RunStoreError('INVALID', `backend must be a name without spaces or ";", found "${backend}"`);
-    return this.db
-      .transaction(() => {
-        const info = this.getRun(run);
-        const old = runSegments(info);
-        const previous = from === 0 ? null : (old.filter((s) => s.from < from).at(-1) ?? null);
-        const segments = continueSegments(old, from, backend, threads);
-        const merged: Record<string, string> = { ...info.versions, ...versions };
-        delete merged[SEGMENTS_KEY];
-        if (segments.length > 1) merged[SEGMENTS_KEY] = formatSegments(segments);
-        this.stmt('UPDATE runs SET backend = ?, threads = ?, versions = ?, updated_at = ? WHERE id = ?').run(
-          backend,
-          threads,
-          JSON.stringify(merged),
-          new Date().toISOString(),
-          run,
-        );
-        return { run: this.getRun(run), previous };
-      })
-      .immediate();
+    return runs.continueRun(this.sql, run, from, backend, threads, versions);
   }
 
   /**
    * Records everything measured at one probe point in ONE transaction: the point's row, its scalars,
    * histograms and evaluations, and the run's `last_update`. If anything fails (validation or SQL),
    * nothing of the point is stored.
-   * @param update the number of SGD updates done when measured (0 = right after initialisation);
-   *   must be greater than the run's latest recorded update.
-   * @throws RunStoreError `UNKNOWN_RUN`; `OUT_OF_ORDER` when `update` is not after the run's latest
-   *   point (a resumed run must call {@link deleteAfter} first); `INVALID` for a bad record, or a
-   *   (name, layer), (tensor, layer) or split listed twice.
+   * @param updates the number of SGD updates made before the measurement (0 = right after
+   *   initialisation); must be greater than the run's latest recorded point's.
+   * @throws RunStoreError `UNKNOWN_RUN`; `OUT_OF_ORDER` when `updates` is not after the run's latest
+   *   point (a resumed run must call {@link deleteAfter} first); `INVALID` for a bad record (a name
+   *   outside the metric vocabulary, a malformed histogram…), or a (name, layer), (tensor, layer) or
+   *   split listed twice.
    */
-  recordProbePoint(run: string, update: number, point: ProbePoint): void {
-    this.assertWritable('record a probe point');
-    checkInteger(update, 'probe point update', 0);
-    const where = `run ${run}, update ${update}`;
-    const wallTime = point.wallTime ?? Date.now() / 1000;
-    if (!Number.isFinite(wallTime)) throw new RunStoreError('INVALID', `${where}: wallTime must be finite Unix seconds, found ${wallTime}`);
-    this.db
-      .transaction(() => {
-        const row = this.stmt('SELECT last_update FROM runs WHERE id = ?').get(run) as { last_update: number | null } | undefined;
-        if (row === undefined) this.unknownRun(run);
-        if (row.last_update !== null && update <= row.last_update) {
-          throw new RunStoreError(
-            'OUT_OF_ORDER',
-            `${where}: the run already has records up to update ${row.last_update}; a resumed run must first drop the records after its checkpoint (deleteAfter(run, checkpointUpdate))`,
-          );
-        }
-        this.stmt('INSERT INTO probe_points (run, step, wall_time) VALUES (?, ?, ?)').run(run, update, wallTime);
-        const insScalar = this.stmt('INSERT INTO scalars (run, step, layer, name, value) VALUES (?, ?, ?, ?, ?)');
-        for (const s of point.scalars ?? []) {
-          checkScalar(s, where);
-          this.uniquely(() => insScalar.run(run, update, s.layer, s.name, Number.isNaN(s.value) ? null : s.value), `${where}: scalar ${s.name} of layer ${s.layer} is listed twice`);
-        }
-        const insHist = this.stmt(
-          'INSERT INTO histograms (run, step, layer, tensor, edges, counts, nan, posinf, neginf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        );
-        for (const h of point.histograms ?? []) {
-          checkHistogram(h, where);
-          this.uniquely(
-            () => insHist.run(run, update, h.layer, h.tensor, encodeFloat64(h.edges), encodeFloat64(h.counts), h.nan ?? 0, h.posinf ?? 0, h.neginf ?? 0),
-            `${where}: histogram ${h.tensor} of layer ${h.layer} is listed twice`,
-          );
-        }
-        const insEval = this.stmt('INSERT INTO evaluations (run, step, split, error_rate, nll, examples) VALUES (?, ?, ?, ?, ?, ?)');
-        for (const e of point.evaluations ?? []) {
-          checkEvaluation(e, where);
-          this.uniquely(
-            () => insEval.run(run, update, e.split, e.errorRate, Number.isNaN(e.nll) ? null : e.nll, e.examples),
-            `${where}: the ${e.split} evaluation is listed twice`,
-          );
-        }
-        this.stmt('UPDATE runs SET last_update = ?, updated_at = ? WHERE id = ?').run(update, new Date().toISOString(), run);
-      })
-      .immediate();
-  }
-
-  /** Runs an insert, turning a primary-key violation into a RunStoreError `INVALID` with `message`. */
-  private uniquely(insert: () => unknown, message: string): void {
-    try {
-      insert();
-    } catch (e) {
-      if (sqliteCode(e) === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new RunStoreError('INVALID', message);
-      throw e;
-    }
+  recordProbePoint(run: string, updates: number, point: ProbePoint): void {
+    recordProbePoint(this.sql, run, updates, point);
   }
 
   /**
-   * Deletes every record of `run` measured after `update` (probe points, scalars, histograms,
+   * Deletes every record of `run` measured after `updates` (probe points, scalars, histograms,
    * evaluations) and resets `last_update` to the latest remaining point, in one transaction. A
-   * resumed run calls it with its checkpoint's update so it never writes duplicate rows.
+   * resumed run calls it with its checkpoint's update count so it never writes duplicate rows.
    * @returns the number of probe points deleted.
-   * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` when `update` is not an integer ≥ −1
+   * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` when `updates` is not an integer ≥ −1
    *   (−1 deletes everything).
    */
-  deleteAfter(run: string, update: number): number {
-    this.assertWritable('delete records');
-    checkInteger(update, 'deleteAfter update', -1);
-    return this.db
-      .transaction((): number => {
-        this.requireRun(run);
-        for (const table of ['scalars', 'histograms', 'evaluations']) {
-          this.stmt(`DELETE FROM ${table} WHERE run = ? AND step > ?`).run(run, update);
-        }
-        const deleted = this.stmt('DELETE FROM probe_points WHERE run = ? AND step > ?').run(run, update).changes;
-        this.stmt(
-          'UPDATE runs SET last_update = (SELECT max(step) FROM probe_points WHERE run = ?), updated_at = ? WHERE id = ?',
-        ).run(run, new Date().toISOString(), run);
-        return deleted;
-      })
-      .immediate();
+  deleteAfter(run: string, updates: number): number {
+    return deleteAfter(this.sql, run, updates);
   }
 
   /**
@@ -480,117 +219,60 @@ export class RunStore {
    * @throws RunStoreError `UNKNOWN_RUN`.
    */
   probePoints(run: string): ProbePointInfo[] {
-    this.requireRun(run);
-    return (this.stmt('SELECT step, wall_time FROM probe_points WHERE run = ? ORDER BY step').all(run) as { step: number; wall_time: number }[]).map(
-      (r) => ({ update: r.step, wallTime: r.wall_time }),
-    );
+    return queries.probePoints(this.sql, run);
   }
 
   /**
    * Everything recorded at one probe point (the inverse of {@link recordProbePoint}), with scalars
    * ordered by (layer, name), histograms by (tensor, layer), evaluations by split; or null when the
-   * run has no point at `update`.
-   * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a bad update.
+   * run has no point at `updates`. One read transaction: consistent while a run writes.
+   * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a bad update count.
    */
-  readProbePoint(run: string, update: number): StoredProbePoint | null {
-    checkInteger(update, 'update', 0);
-    // One read transaction: the four queries see the same snapshot even while a run writes.
-    return this.db.transaction(() => this.readProbePointIn(run, update))();
-  }
-
-  private readProbePointIn(run: string, update: number): StoredProbePoint | null {
-    this.requireRun(run);
-    const p = this.stmt('SELECT wall_time FROM probe_points WHERE run = ? AND step = ?').get(run, update) as { wall_time: number } | undefined;
-    if (p === undefined) return null;
-    const scalars = (
-      this.stmt('SELECT layer, name, value FROM scalars WHERE run = ? AND step = ? ORDER BY layer, name').all(run, update) as {
-        layer: number;
-        name: string;
-        value: number | null;
-      }[]
-    ).map((r) => ({ layer: r.layer, name: r.name, value: fromSql(r.value) }));
-    const histograms = (
-      this.stmt('SELECT step, layer, tensor, edges, counts, nan, posinf, neginf FROM histograms WHERE run = ? AND step = ? ORDER BY tensor, layer').all(
-        run,
-        update,
-      ) as HistogramRow[]
-    ).map(histogramFromRow);
-    const evaluations = (
-      this.stmt('SELECT step, split, error_rate, nll, examples FROM evaluations WHERE run = ? AND step = ? ORDER BY split').all(run, update) as EvaluationRow[]
-    ).map(evaluationFromRow);
-    return { update, wallTime: p.wall_time, scalars, histograms, evaluations };
+  readProbePoint(run: string, updates: number): StoredProbePoint | null {
+    return queries.readProbePoint(this.sql, run, updates);
   }
 
   /**
-   * One scalar statistic over training: every layer's (ordered by layer, then update), or one
+   * One scalar statistic over training: every layer's (ordered by layer, then updates), or one
    * layer's when `layer` is given. NaN values come back as NaN.
-   * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a bad name or layer.
+   * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a name outside the vocabulary or a bad layer.
    */
-  scalarSeries(run: string, name: string, layer?: number): ScalarPoint[] {
-    checkName(name, 'scalar name');
-    this.requireRun(run);
-    const rows = (
-      layer === undefined
-        ? this.stmt('SELECT step, layer, value FROM scalars WHERE run = ? AND name = ? ORDER BY layer, step').all(run, name)
-        : this.stmt('SELECT step, layer, value FROM scalars WHERE run = ? AND name = ? AND layer = ? ORDER BY step').all(
-            run,
-            name,
-            checkInteger(layer, 'layer', -1),
-          )
-    ) as { step: number; layer: number; value: number | null }[];
-    return rows.map((r) => ({ update: r.step, layer: r.layer, value: fromSql(r.value) }));
+  scalarSeries(run: string, name: ScalarName, layer?: number): ScalarPoint[] {
+    return queries.scalarSeries(this.sql, run, name, layer);
   }
 
   /**
-   * For each (name, layer) the run has, its most recent value and the update it was recorded at,
-   * ordered by name then layer.
+   * For each (name, layer) the run has, its most recent value and the update count it was recorded
+   * at, ordered by name then layer.
    * @throws RunStoreError `UNKNOWN_RUN`.
    */
   latestScalars(run: string): LatestScalar[] {
-    this.requireRun(run);
-    // SQLite documents that with max() the bare columns come from the row holding the maximum.
-    const rows = this.stmt(
-      'SELECT name, layer, max(step) AS step, value FROM scalars WHERE run = ? GROUP BY name, layer ORDER BY name, layer',
-    ).all(run) as { name: string; layer: number; step: number; value: number | null }[];
-    return rows.map((r) => ({ name: r.name, layer: r.layer, update: r.step, value: fromSql(r.value) }));
+    return queries.latestScalars(this.sql, run);
   }
 
   /**
-   * The histograms of one tensor at one update, one per layer, ordered by layer; empty when none
-   * was recorded there (see {@link histogramUpdates}).
-   * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a bad tensor name or update.
+   * The histograms of one tensor at one update count, one per layer, ordered by layer; empty when
+   * none was recorded there (see {@link histogramUpdates}).
+   * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a tensor outside the vocabulary or a bad count.
    */
-  histogramsAt(run: string, tensor: string, update: number): StoredHistogram[] {
-    checkName(tensor, 'histogram tensor');
-    checkInteger(update, 'update', 0);
-    this.requireRun(run);
-    const rows = this.stmt(
-      'SELECT step, layer, tensor, edges, counts, nan, posinf, neginf FROM histograms WHERE run = ? AND tensor = ? AND step = ? ORDER BY layer',
-    ).all(run, tensor, update) as HistogramRow[];
-    return rows.map(histogramFromRow);
+  histogramsAt(run: string, tensor: HistogramTensor, updates: number): StoredHistogram[] {
+    return queries.histogramsAt(this.sql, run, tensor, updates);
   }
 
   /**
-   * The updates at which the run has histograms (of `tensor` when given), ascending.
+   * The update counts at which the run has histograms (of `tensor` when given), ascending.
    * @throws RunStoreError `UNKNOWN_RUN`.
    */
-  histogramUpdates(run: string, tensor?: string): number[] {
-    this.requireRun(run);
-    const rows = (
-      tensor === undefined
-        ? this.stmt('SELECT DISTINCT step FROM histograms WHERE run = ? ORDER BY step').all(run)
-        : this.stmt('SELECT DISTINCT step FROM histograms WHERE run = ? AND tensor = ? ORDER BY step').all(run, checkName(tensor, 'histogram tensor'))
-    ) as { step: number }[];
-    return rows.map((r) => r.step);
+  histogramUpdates(run: string, tensor?: HistogramTensor): number[] {
+    return queries.histogramUpdates(this.sql, run, tensor);
   }
 
   /**
-   * The names of the tensors the run has histograms of, sorted.
+   * The tensors the run has histograms of, sorted.
    * @throws RunStoreError `UNKNOWN_RUN`.
    */
-  histogramTensors(run: string): string[] {
-    this.requireRun(run);
-    return (this.stmt('SELECT DISTINCT tensor FROM histograms WHERE run = ? ORDER BY tensor').all(run) as { tensor: string }[]).map((r) => r.tensor);
+  histogramTensors(run: string): HistogramTensor[] {
+    return queries.histogramTensors(this.sql, run);
   }
 
   /**
@@ -598,12 +280,7 @@ export class RunStore {
    * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a split not in `SPLITS`.
    */
   evaluationSeries(run: string, split: Split): EvaluationPoint[] {
-    parseSplit(split);
-    this.requireRun(run);
-    const rows = this.stmt(
-      'SELECT step, split, error_rate, nll, examples FROM evaluations WHERE run = ? AND split = ? ORDER BY step',
-    ).all(run, split) as EvaluationRow[];
-    return rows.map(evaluationFromRow);
+    return queries.evaluationSeries(this.sql, run, split);
   }
 
   /**
@@ -611,11 +288,38 @@ export class RunStore {
    * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a split not in `SPLITS`.
    */
   latestEvaluation(run: string, split: Split): EvaluationPoint | null {
-    parseSplit(split);
-    this.requireRun(run);
-    const r = this.stmt(
-      'SELECT step, split, error_rate, nll, examples FROM evaluations WHERE run = ? AND split = ? ORDER BY step DESC LIMIT 1',
-    ).get(run, split) as EvaluationRow | undefined;
-    return r === undefined ? null : evaluationFromRow(r);
+    return queries.latestEvaluation(this.sql, run, split);
+  }
+
+  /**
+   * Stores Fig. 5's cost surfaces (artifact `fig5.cost_surfaces`), replacing earlier ones.
+   * @throws RunStoreError `INVALID` when readonly or when the arrays' lengths disagree.
+   */
+  putCostSurfaces(surfaces: CostSurfaces): void {
+    putCostSurfaces(this.sql, surfaces);
+  }
+
+  /**
+   * Fig. 5's cost surfaces, or null when the record has none (made before glorot stored them).
+   * @throws RunStoreError `INVALID` when the stored artifact is malformed.
+   */
+  costSurfaces(): CostSurfaces | null {
+    return getCostSurfaces(this.sql);
+  }
+
+  /**
+   * Stores Fig. 1's example sheet of one dataset (artifact `fig1.examples.<dataset>`), replacing an earlier one.
+   * @throws RunStoreError `INVALID` when readonly.
+   */
+  putExampleSheet(sheet: ExampleSheet): void {
+    putExampleSheet(this.sql, sheet);
+  }
+
+  /**
+   * Every stored example sheet (Shapeset's first); empty for a record made before glorot stored them.
+   * @throws RunStoreError `INVALID` when a stored sheet is malformed.
+   */
+  exampleSheets(): ExampleSheet[] {
+    return getExampleSheets(this.sql);
   }
 }

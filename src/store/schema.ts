@@ -7,12 +7,16 @@
  * `MIGRATIONS[v]` upgrades a database from version v to v + 1 (v = 0 is an empty file), all inside
  * one `BEGIN IMMEDIATE` transaction so two processes opening a new directory at once cannot both
  * create the schema. A database with a higher version than this code knows is refused.
+ *
+ * A readonly open never migrates: it reads a version-1 file through temporary views of the
+ * version-2 shape ({@link readV1AsV2}), so `glorot show` or the report can read a record an older
+ * glorot is still writing.
  */
 import type Database from 'better-sqlite3';
 import { RunStoreError } from './errors.ts';
 
 /** The schema version this code writes and reads. Bump it and append to `MIGRATIONS` on any change. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** `PRAGMA application_id` of a glorot run record: the ASCII bytes "GLRT". */
 export const APPLICATION_ID = 0x474c5254;
@@ -86,8 +90,50 @@ CREATE TABLE evaluations (
 CREATE INDEX evaluations_by_split ON evaluations(run, split, step, error_rate, nll, examples);
 `;
 
+/** The tables whose column `step` version 2 renames to `updates`. */
+const PER_POINT_TABLES = ['probe_points', 'scalars', 'histograms', 'evaluations'] as const;
+
+/**
+ * The `artifacts` table of version 2: named results of a job that belong to no run (e.g. Fig. 5's
+ * cost surfaces, src/core/artifacts.ts), stored so that the report only reads.
+ */
+const ARTIFACTS_TABLE = `
+CREATE TABLE artifacts (
+  name       TEXT PRIMARY KEY,
+  meta       TEXT NOT NULL CHECK (json_valid(meta)),
+  data       BLOB NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+`;
+
+/**
+ * Version 1 → 2: the update counter's column `step` becomes `updates` in every per-point table (SQLite
+ * rewrites the keys, foreign keys, CHECKs and indexes that name it, keeping every row), and the
+ * `artifacts` table is added.
+ */
+function migrateV1ToV2(db: Database.Database): void {
+  for (const table of PER_POINT_TABLES) db.exec(`ALTER TABLE ${table} RENAME COLUMN step TO updates`);
+  db.exec(ARTIFACTS_TABLE);
+}
+
 /** `MIGRATIONS[v]` brings a database from schema version v to v + 1. */
-const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [(db) => db.exec(SCHEMA_V1)];
+const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [(db) => db.exec(SCHEMA_V1), migrateV1ToV2];
+
+/**
+ * Makes a readonly connection to a version-1 file read like version 2, without writing to it:
+ * temporary views named like the per-point tables (a temporary object shadows the main schema's of
+ * the same name) that rename `step` to `updates`, and an empty temporary `artifacts` table. The
+ * views read the main tables, so the indexes still serve every query.
+ */
+function readV1AsV2(db: Database.Database): void {
+  for (const table of PER_POINT_TABLES) {
+    const columns = (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((c) =>
+      c.name === 'step' ? 'step AS updates' : c.name,
+    );
+    db.exec(`CREATE TEMP VIEW ${table} AS SELECT ${columns.join(', ')} FROM main.${table}`);
+  }
+  db.exec(ARTIFACTS_TABLE.replace('CREATE TABLE', 'CREATE TEMP TABLE'));
+}
 
 /** Reads `PRAGMA user_version` and `PRAGMA application_id`. */
 function header(db: Database.Database): { version: number; appId: number } {
@@ -103,8 +149,8 @@ function header(db: Database.Database): { version: number; appId: number } {
  * @param file the database path, for messages.
  * @throws RunStoreError `SCHEMA_TOO_NEW` when the file's version is above {@link SCHEMA_VERSION};
  *   `NOT_A_RUN_RECORD` when it belongs to another application, or is a non-empty SQLite file with
- *   no version; `NO_DATABASE` when a readonly open finds an empty file; `INVALID` when a readonly
- *   open finds an older schema (open it writable once to upgrade).
+ *   no version; `NO_DATABASE` when a readonly open finds an empty file. A readonly open of a
+ *   version-1 file reads it through views (see the module comment).
  */
 export function ensureSchema(db: Database.Database, file: string, writable: boolean): void {
   const check = (): number => {
@@ -137,6 +183,10 @@ export function ensureSchema(db: Database.Database, file: string, writable: bool
   if (version === SCHEMA_VERSION) return;
   if (!writable) {
     if (version === 0) throw new RunStoreError('NO_DATABASE', `${file} holds no run record yet (empty database)`);
+    if (version === 1) {
+      readV1AsV2(db);
+      return;
+    }
     throw new RunStoreError(
       'INVALID',
       `${file} has the older run-record schema version ${version}; open it once for writing (any glorot train or resume in that directory) to upgrade it to version ${SCHEMA_VERSION}`,

@@ -9,10 +9,11 @@
  * `HistogramProto{min=1, max=2, num=3, sum=4, sum_squares=5, bucket_limit=6, bucket=7}` (packed).
  * Every file starts with an Event whose `file_version` is `brain.Event:2`, as TensorFlow writes.
  */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
+import { syncAndClose, writeAll } from './durable.ts';
 import { frameRecord } from './tfrecord.ts';
 import { ensureDir } from './paths.ts';
 
@@ -147,9 +148,7 @@ export class EventFileWriter {
   /** Frames and appends one event. @throws Error after {@link close}. */
   write(event: EventFields): void {
     if (this.fd === null) throw new Error(`event file ${this.path} is closed`);
-    const rec = frameRecord(encodeEvent(event));
-    let off = 0;
-    while (off < rec.length) off += writeSync(this.fd, rec, off, rec.length - off);
+    writeAll(this.fd, frameRecord(encodeEvent(event)));
   }
 
   /** Appends one event holding all `values` at `step`. */
@@ -170,8 +169,8 @@ export class EventFileWriter {
   /** Flushes to disk and closes the file. Idempotent. */
   close(): void {
     if (this.fd === null) return;
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    const fd = this.fd;
     this.fd = null;
+    syncAndClose(fd);
   }
 }

@@ -1,4 +1,9 @@
-/** The shapes stored in and read from the run record (see docs/STORE.md for the tables behind them). */
+/**
+ * The shapes stored in and read from the run record (see docs/STORE.md for the tables behind them).
+ * The per-point records themselves (scalars, histograms, evaluations) and their names are the metric
+ * vocabulary's, src/core/metrics.ts; read back, each carries the `updates` it was measured at.
+ */
+import type { EvaluationRecord, HistogramRecord, ScalarRecord } from '../core/metrics.ts';
 
 /** Every status a run can have. */
 export const RUN_STATUSES = ['created', 'running', 'finished', 'diverged', 'interrupted', 'failed'] as const;
@@ -8,14 +13,6 @@ export const RUN_STATUSES = ['created', 'running', 'finished', 'diverged', 'inte
  * (SIGINT/SIGTERM; resumable from its checkpoint) or `failed` (an error; the detail holds the message).
  */
 export type RunStatus = (typeof RUN_STATUSES)[number];
-
-/** The data splits an evaluation can be made on. */
-export const SPLITS = ['train', 'validation', 'test'] as const;
-/** A data split: `train` (running estimate during training), `validation` or `test`. */
-export type Split = (typeof SPLITS)[number];
-
-/** Layer index used for network-level quantities (loss, learning rate, …) rather than one layer's. */
-export const NETWORK_LAYER = -1;
 
 /** One run as stored in the `runs` table. */
 export interface RunInfo {
@@ -42,48 +39,6 @@ export interface RunInfo {
   readonly lastUpdate: number | null;
 }
 
-/** One scalar statistic of one layer (or of the network, layer {@link NETWORK_LAYER}) at a probe point. */
-export interface ScalarRecord {
-  /** Hidden-layer index (1 = closest to the input) or {@link NETWORK_LAYER}. Integer. */
-  readonly layer: number;
-  /** Statistic name, e.g. `activation.mean` (letters, digits and `_ . / -`, at most 128 characters). */
-  readonly name: string;
-  /** The value; NaN and ±Infinity are kept (NaN is stored as SQL NULL). */
-  readonly value: number;
-}
-
-/**
- * A histogram of one tensor of one layer: `counts[i]` values fell in `[edges[i], edges[i+1])`
- * (the last bin closed). Non-finite values are counted apart and never fall in a bin.
- */
-export interface HistogramRecord {
-  /** Hidden-layer index (1 = closest to the input) or {@link NETWORK_LAYER}. Integer. */
-  readonly layer: number;
-  /** Which tensor, e.g. `activation`, `backprop_grad`, `weight_grad` (same character set as scalar names). */
-  readonly tensor: string;
-  /** Bin edges, strictly increasing and finite; `counts.length + 1` of them. */
-  readonly edges: ArrayLike<number>;
-  /** Count (or weight, e.g. a normalized frequency) per bin; finite and ≥ 0. */
-  readonly counts: ArrayLike<number>;
-  /** Number of NaN values seen (default 0). */
-  readonly nan?: number;
-  /** Number of +Infinity values seen (default 0). */
-  readonly posinf?: number;
-  /** Number of −Infinity values seen (default 0). */
-  readonly neginf?: number;
-}
-
-/** Classification error and cost on one split at a probe point. */
-export interface EvaluationRecord {
-  readonly split: Split;
-  /** Classification error in percent (0–100). */
-  readonly errorRate: number;
-  /** Mean negative log-likelihood per example, in nats. */
-  readonly nll: number;
-  /** Number of examples the figures were computed on. */
-  readonly examples: number;
-}
-
 /** Everything measured at one probe point; written in one transaction by `recordProbePoint`. */
 export interface ProbePoint {
   readonly scalars?: readonly ScalarRecord[];
@@ -93,52 +48,39 @@ export interface ProbePoint {
   readonly wallTime?: number;
 }
 
-/** A histogram as read back: the record plus the update it was measured at. */
-export interface StoredHistogram {
-  readonly update: number;
-  readonly layer: number;
-  readonly tensor: string;
-  readonly edges: Float64Array;
-  readonly counts: Float64Array;
-  readonly nan: number;
-  readonly posinf: number;
-  readonly neginf: number;
+/** A histogram as read back: the record plus the number of updates made when it was measured. */
+export interface StoredHistogram extends HistogramRecord {
+  readonly updates: number;
 }
 
 /** One point of a scalar series. */
 export interface ScalarPoint {
-  readonly update: number;
+  /** SGD updates made before the measurement (0 = right after initialisation). */
+  readonly updates: number;
   readonly layer: number;
   readonly value: number;
 }
 
-/** A scalar with the update it was last recorded at (see `latestScalars`). */
-export interface LatestScalar {
-  readonly name: string;
-  readonly layer: number;
-  readonly update: number;
-  readonly value: number;
+/** A scalar with the update count it was last recorded at (see `latestScalars`). */
+export interface LatestScalar extends ScalarRecord {
+  readonly updates: number;
 }
 
 /** One point of an evaluation series. */
-export interface EvaluationPoint {
-  readonly update: number;
-  readonly split: Split;
-  readonly errorRate: number;
-  readonly nll: number;
-  readonly examples: number;
+export interface EvaluationPoint extends EvaluationRecord {
+  readonly updates: number;
 }
 
 /** A probe point's row: when it was recorded. */
 export interface ProbePointInfo {
-  readonly update: number;
+  readonly updates: number;
   /** Unix seconds. */
   readonly wallTime: number;
 }
 
 /** Everything recorded at one probe point, as read back by `readProbePoint`. */
 export interface StoredProbePoint {
-  readonly update: number;
+  readonly updates: number;
   /** Unix seconds. */
   readonly wallTime: number;
   readonly scalars: readonly ScalarRecord[];

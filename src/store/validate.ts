@@ -3,19 +3,19 @@
  * message names the offending field and the accepted values, so callers (the trainer, the CLI) can
  * pass it straight to the user.
  */
-import { RunStoreError } from './errors.ts';
 import {
-  RUN_STATUSES,
-  SPLITS,
   type EvaluationRecord,
   type HistogramRecord,
-  type RunStatus,
+  type HistogramTensor,
+  isHistogramTensor,
+  isScalarName,
+  type ScalarName,
   type ScalarRecord,
+  SPLITS,
   type Split,
-} from './types.ts';
-
-/** Scalar names and histogram tensor names: letters, digits, `_ . / -`; 1–128 characters. */
-export const NAME_PATTERN = /^[A-Za-z0-9_./-]{1,128}$/;
+} from '../core/metrics.ts';
+import { RunStoreError } from './errors.ts';
+import { RUN_STATUSES, type RunStatus } from './types.ts';
 
 function invalid(message: string): never {
   throw new RunStoreError('INVALID', message);
@@ -41,18 +41,22 @@ export function checkInteger(n: unknown, what: string, min: number): number {
   return n;
 }
 
-/** @throws RunStoreError `INVALID` unless `name` matches {@link NAME_PATTERN}. */
-export function checkName(name: unknown, what: string): string {
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
-    invalid(`${what} "${String(name)}" is not valid: use 1 to 128 letters, digits, "_", ".", "/" or "-" (e.g. activation.mean)`);
-  }
+/** @throws RunStoreError `INVALID` unless `name` is a scalar name of the metric vocabulary (src/core/metrics.ts). */
+export function checkScalarName(name: unknown, what: string): ScalarName {
+  if (!isScalarName(name)) invalid(`${what} "${String(name)}" is not in the metric vocabulary (SCALAR_METRICS in src/core/metrics.ts), e.g. activation.mean`);
   return name;
+}
+
+/** @throws RunStoreError `INVALID` unless `tensor` is a histogram tensor of the metric vocabulary. */
+export function checkHistogramTensor(tensor: unknown, what: string): HistogramTensor {
+  if (!isHistogramTensor(tensor)) invalid(`${what} "${String(tensor)}" is not in the metric vocabulary (HISTOGRAM_TENSORS in src/core/metrics.ts), e.g. activation`);
+  return tensor;
 }
 
 /** @throws RunStoreError `INVALID` for a bad layer, name or non-number value. */
 export function checkScalar(s: ScalarRecord, where: string): void {
   checkInteger(s.layer, `${where}: scalar layer`, -1);
-  checkName(s.name, `${where}: scalar name`);
+  checkScalarName(s.name, `${where}: scalar name`);
   if (typeof s.value !== 'number') invalid(`${where}: scalar ${s.name} (layer ${s.layer}) has a non-number value ${String(s.value)}`);
 }
 
@@ -62,7 +66,7 @@ export function checkScalar(s: ScalarRecord, where: string): void {
  */
 export function checkHistogram(h: HistogramRecord, where: string): void {
   checkInteger(h.layer, `${where}: histogram layer`, -1);
-  checkName(h.tensor, `${where}: histogram tensor`);
+  checkHistogramTensor(h.tensor, `${where}: histogram tensor`);
   const label = `${where}: histogram ${h.tensor} of layer ${h.layer}`;
   const { edges, counts } = h;
   if (edges.length < 2) invalid(`${label} needs at least 2 edges, found ${edges.length}`);
@@ -78,7 +82,7 @@ export function checkHistogram(h: HistogramRecord, where: string): void {
     const c = counts[i]!;
     if (!Number.isFinite(c) || c < 0) invalid(`${label}: count ${i} is ${c}; counts must be finite and ≥ 0`);
   }
-  for (const key of ['nan', 'posinf', 'neginf'] as const) checkInteger(h[key] ?? 0, `${label}: ${key}`, 0);
+  for (const key of ['nan', 'posInf', 'negInf'] as const) checkInteger(h[key], `${label}: ${key}`, 0);
 }
 
 /** @throws RunStoreError `INVALID` for a bad split, an error rate outside [0, 100] or a bad count. */

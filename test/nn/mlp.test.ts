@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReferenceBackend } from '../../src/kernels/reference.ts';
 import { type CostName, type ExampleReader, Mlp, type MlpConfig, argmax } from '../../src/nn/mlp.ts';
-import { loadModel, saveModel } from '../../src/nn/io.ts';
+import { loadModel, modelToBytes } from '../../src/nn/io.ts';
+import { writeFileAtomic } from '../../src/store/durable.ts';
 import { mulberry32 } from '../helpers/random.ts';
 import { availableBackends } from '../helpers/backends.ts';
 
@@ -109,7 +110,7 @@ test('save and load: safetensors round trip gives bit-identical outputs; bad fil
     const { x, y } = batch(2, 5, 7, 3);
     mlp.trainStep(x, y, 5, 0.3);
     const path = join(dir, 'model.safetensors');
-    saveModel(mlp, path);
+    writeFileAtomic(path, modelToBytes(mlp));
     const loaded = loadModel(be, path);
     assert.deepEqual(loaded.config, mlp.config);
     assert.deepEqual(Array.from(loaded.forward(x, 5)), Array.from(mlp.forward(x, 5)));

@@ -114,7 +114,7 @@ test('records: every hidden layer gets activation stats and histograms; every la
   assert.equal(res.scalars.filter((s) => s.layer === 3 && s.name.startsWith('activation')).length, 0);
   // activation (hidden), ∂C/∂s and ∂C/∂W (every layer), and both gradients over own ranges (hidden)
   assert.equal(res.histograms.length, 2 + 3 + 3 + 2 + 2);
-  const h = res.histograms.find((h) => h.layer === 1 && h.tensor === 'activation')!.histogram;
+  const h = res.histograms.find((h) => h.layer === 1 && h.tensor === 'activation')!;
   assert.deepEqual([h.edges[0], h.edges[7]], [-1, 1]);
   assert.equal(h.counts.reduce((a, b) => a + b, 0), 5 * 4);
 });
@@ -125,7 +125,7 @@ test('gradient histograms: hidden layers share one symmetric range, the softmax 
   const x = Float32Array.from({ length: 20 * 30 }, () => r());
   const res = probeNetwork(mlp, x, Int32Array.from({ length: 30 }, (_, i) => i % 4), 30, { bins: 10 });
   for (const tensor of ['backprop_grad', 'weight_grad'] as const) {
-    const hs = [1, 2, 3, 4].map((k) => res.histograms.find((h) => h.layer === k && h.tensor === tensor)!.histogram);
+    const hs = [1, 2, 3, 4].map((k) => res.histograms.find((h) => h.layer === k && h.tensor === tensor)!);
     const lo = hs[0]!.edges[0]!;
     for (const h of hs.slice(0, 3)) {
       assert.equal(h.edges[0], lo, `${tensor}: hidden layers share the range`);
@@ -139,7 +139,7 @@ test('gradient histograms: hidden layers share one symmetric range, the softmax 
     // over its own range, every hidden layer's largest |value| is an end of its histogram, and the
     // counts are those of the shared-range histogram (the same values)
     for (const k of [1, 2, 3]) {
-      const own = res.histograms.find((h) => h.layer === k && h.tensor === `${tensor}.own_range`)!.histogram;
+      const own = res.histograms.find((h) => h.layer === k && h.tensor === `${tensor}.own_range`)!;
       const shared = hs[k - 1]!;
       assert.equal(own.counts.reduce((a, b) => a + b, 0), shared.counts.reduce((a, b) => a + b, 0));
       assert.ok(own.counts[0]! + own.counts[9]! > 0, `${tensor}.own_range layer ${k}: an extreme value is in an end bin`);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { asymptoteFractions, buildChecks, chanceError, type Check, type ChecksResult, plural, sigmoidCollapse, shapesetClassPriors, tanhLayerByLayer, tanhNoSaturation } from '../../src/report/checks.ts';
+import { buildChecks } from '../../src/report/checks/index.ts';
+import { asymptoteFractions, chanceError, sigmoidCollapse, shapesetClassPriors, tanhLayerByLayer, tanhNoSaturation } from '../../src/report/checks/rules.ts';
+import { type Check, type ChecksResult, plural } from '../../src/report/checks/types.ts';
 import type { ConfigLabel } from '../../src/report/input.ts';
 import { buildTable1 } from '../../src/report/table1.ts';
 import { oneRunPerLabel, type SyntheticRun, withSyntheticSelections } from './synthetic.ts';
@@ -191,7 +193,7 @@ test('nothing learned (every configuration at chance): "Tanh N beats Tanh" and "
 test('asymptote fractions: the share of histogram mass in bins centred at |z| ≥ 0.9', () => {
   const edges = Float64Array.from({ length: 11 }, (_, i) => -1 + 0.2 * i); // centres ±0.9, ±0.7, …
   const counts = Float64Array.from([5, 0, 0, 0, 40, 40, 0, 0, 0, 5]);
-  const h = { update: 9, layer: 1, tensor: 'activation', edges, counts, nan: 10, posinf: 0, neginf: 0 };
+  const h = { updates: 9, layer: 1, tensor: 'activation' as const, edges, counts, nan: 10, posInf: 0, negInf: 0 };
   assert.deepEqual(asymptoteFractions([h, { ...h, layer: 2, counts: new Float64Array(10).fill(1), nan: 0 }], 3), [0.1, 0.2]);
 });
 
@@ -238,4 +240,44 @@ test('Sigmoid depth 4: stuck at chance → fail with a note; well below chance �
   const learns = checksFor({ 'Sigmoid d4': { activation: 'sigmoid', init: 'standard', hidden: [8, 8, 8, 8], testError: 40 } });
   assert.equal(verdict(learns, 'phenomenon.sigmoid4-learns'), 'pass');
   assert.equal(verdict(checksFor({}), 'phenomenon.sigmoid4-learns'), 'not-run');
+});
+
+test('variance check: a NaN spread never counts toward a pass (issue 10)', () => {
+  const fine = (n: string, k: number): number | undefined => {
+    if (n === 'activation.std') return 0.5 / k;
+    if (n === 'theory.activation.var') return 0.25 / (k * k);
+    return undefined;
+  };
+  const ok = checksFor({ Tanh: { activation: 'tanh', init: 'standard', scalar: fine } });
+  assert.equal(verdict(ok, 'variance.tanh'), 'pass', 'the control: every ratio 1');
+  // one layer's prediction is NaN: its quantity's spread cannot be measured, so no pass, even though
+  // the remaining layers' ratios agree perfectly
+  const oneNaN = checksFor({ Tanh: { activation: 'tanh', init: 'standard', scalar: (n, k) => (n === 'theory.activation.var' && k === 2 ? NaN : fine(n, k)) } });
+  const c = oneNaN.checks.find((x) => x.id === 'variance.tanh')!;
+  assert.equal(c.verdict, 'fail');
+  assert.match(c.detail, /activation: spread not measurable \(no finite positive ratio in layer 2\), so not shown/);
+  assert.match(c.oursText, /1 not measurable/);
+  // a measured std of NaN, likewise
+  const stdNaN = checksFor({ Tanh: { activation: 'tanh', init: 'standard', scalar: (n, k) => (n === 'backprop_grad.std' && k === 1 ? NaN : fine(n, k)) } });
+  assert.equal(verdict(stdNaN, 'variance.tanh'), 'fail');
+  // nothing measurable at all: not run, not pass
+  const allNaN = checksFor({ Tanh: { activation: 'tanh', init: 'standard', scalar: (n) => (n.startsWith('theory.') ? NaN : undefined) } });
+  assert.notEqual(verdict(allNaN, 'variance.tanh'), 'pass');
+});
+
+test('Figs. 6–8 checks: a layer whose std at init is NaN makes "coincide" fail instead of dropping out', () => {
+  const coincide = (n: string, k: number): number | undefined => (n === 'activation.std' ? 0.4 + 0.02 * k : undefined);
+  const ok = checksFor({ 'Tanh N': { activation: 'tanh', init: 'normalized', scalar: coincide } });
+  assert.equal(verdict(ok, 'phenomenon.fig6.normalized'), 'pass', 'the control');
+  const nan = checksFor({ 'Tanh N': { activation: 'tanh', init: 'normalized', scalar: (n, k) => (n === 'activation.std' && k === 3 ? NaN : coincide(n, k)) } });
+  const c = nan.checks.find((x) => x.id === 'phenomenon.fig6.normalized')!;
+  assert.equal(c.verdict, 'fail');
+  assert.match(c.detail, /no finite positive std in layer 3: not shown/);
+});
+
+test('variance rule text says what the theory is fed: E[x²], not Var[x]', () => {
+  const r = checksFor({});
+  const rule = r.checks.find((c) => c.id === 'variance.tanh')!.rule;
+  assert.match(rule, /fed the measured input second moment E\[x²\]/);
+  assert.doesNotMatch(rule, /theory uses Var\[x\]/);
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createReferenceBackend } from '../../src/kernels/reference.ts';
 import type { ConfigLabel, ReportInput } from '../../src/report/input.ts';
-import { writeReport } from '../../src/report/input.ts';
+import { writeReport } from '../../src/report/index.ts';
 import { pngInfo } from '../../src/report/render.ts';
 import type { ReportSummary } from '../../src/report/summary.ts';
 import { parseTrainConfig } from '../../src/run/config.ts';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { ConfigLabel, ReportDataset } from '../../src/report/input.ts';
 import { type Selection, selectAll } from '../../src/report/select.ts';
 import { openRunStore, type RunStore } from '../../src/store/runStore.ts';
-import type { HistogramRecord, RunStatus, ScalarRecord } from '../../src/store/types.ts';
+import type { HistogramRecord, HistogramTensor, ScalarName, ScalarRecord } from '../../src/core/metrics.ts';
+import type { RunStatus } from '../../src/store/types.ts';
 
 /** What a synthetic run looks like. */
 export interface SyntheticRun {
@@ -22,15 +23,17 @@ export interface SyntheticRun {
   /** Probe updates (default 0, 1, 10, 100, 1000). */
   readonly updates?: readonly number[];
   /** Value of scalar `name` of layer k at update u; undefined → a default. */
-  readonly scalar?: (name: string, k: number, u: number) => number | undefined;
+  readonly scalar?: (name: ScalarName, k: number, u: number) => number | undefined;
   /** Final validation / test error (%) (curves decrease to it from 90). */
   readonly validationError?: number;
   readonly testError?: number;
   /** Final status (default finished). */
   readonly status?: RunStatus;
+  /** Also store the hidden layers' own-range gradient histograms (default true; false: a record made before they existed). */
+  readonly ownRange?: boolean;
 }
 
-const DEFAULTS: Record<string, (k: number, u: number) => number> = {
+const DEFAULTS: Partial<Record<ScalarName, (k: number, u: number) => number>> = {
   'activation.mean': () => 0,
   'activation.std': (k) => 0.5 / k,
   'activation.p2': (k) => -0.8 / k,
@@ -47,7 +50,7 @@ const DEFAULTS: Record<string, (k: number, u: number) => number> = {
 };
 
 /** A histogram of a standard normal scaled by `std` over [−r, r] in 20 bins (counts sum to 1000). */
-function gaussHistogram(layer: number, tensor: string, std: number, r: number): HistogramRecord {
+function gaussHistogram(layer: number, tensor: HistogramTensor, std: number, r: number): HistogramRecord {
   const bins = 20;
   const edges = Array.from({ length: bins + 1 }, (_, i) => -r + (2 * r * i) / bins);
   const dens = Array.from({ length: bins }, (_, i) => {
@@ -55,7 +58,7 @@ function gaussHistogram(layer: number, tensor: string, std: number, r: number): 
     return Math.exp(-0.5 * (c / std) ** 2);
   });
   const s = dens.reduce((a, b) => a + b, 0);
-  return { layer, tensor, edges, counts: dens.map((d) => (1000 * d) / s) };
+  return { layer, tensor, edges: Float64Array.from(edges), counts: Float64Array.from(dens, (d) => (1000 * d) / s), nan: 0, posInf: 0, negInf: 0 };
 }
 
 /**
@@ -86,11 +89,11 @@ export function writeSyntheticRun(store: RunStore, r: SyntheticRun): void {
     threads: 1,
   });
   const H = hidden.length;
-  const value = (name: string, k: number, u: number): number => r.scalar?.(name, k, u) ?? DEFAULTS[name]!(k, u);
+  const value = (name: ScalarName, k: number, u: number): number => r.scalar?.(name, k, u) ?? DEFAULTS[name]!(k, u);
   for (const u of updates) {
     const scalars: ScalarRecord[] = [];
     for (let k = 1; k <= H + 1; k++) {
-      const names = ['backprop_grad.std', 'weight_grad.mean', 'weight_grad.std', 'weight_grad.per_example_var'];
+      const names: ScalarName[] = ['backprop_grad.std', 'weight_grad.mean', 'weight_grad.std', 'weight_grad.per_example_var'];
       if (k <= H) names.push('activation.mean', 'activation.std', 'activation.p2', 'activation.p98', 'activation.saturated');
       if (u === 0) {
         names.push('theory.backprop_grad.var', 'theory.weight_grad.var');
@@ -100,12 +103,17 @@ export function writeSyntheticRun(store: RunStore, r: SyntheticRun): void {
     }
     const histograms: HistogramRecord[] = [];
     for (let k = 1; k <= H + 1; k++) {
-      const add = (tensor: string, std: number, r: number): void => {
+      const add = (tensor: HistogramTensor, std: number, r: number): void => {
         if (Number.isFinite(std) && std > 0) histograms.push(gaussHistogram(k, tensor, std, r));
       };
       if (k <= H) add('activation', value('activation.std', k, u), 1);
       add('backprop_grad', value('backprop_grad.std', k, u), 0.1);
       add('weight_grad', value('weight_grad.std', k, u), 0.01);
+      if (k <= H && (r.ownRange ?? true)) {
+        // each layer over its own range, ±4 std
+        add('backprop_grad.own_range', value('backprop_grad.std', k, u), 4 * value('backprop_grad.std', k, u));
+        add('weight_grad.own_range', value('weight_grad.std', k, u), 4 * value('weight_grad.std', k, u));
+      }
     }
     const frac = last > 0 ? u / last : 1;
     const err = (final: number): number => 90 + (final - 90) * frac;

@@ -60,7 +60,7 @@ function runIds(dir: string): string[] {
 /** Trains `r` in `dir` and stops it with a checkpoint at update `at`. */
 async function interruptedAt(dir: string, backend: Backend, at: number, cfg: TrainConfig = config): Promise<void> {
   const controller = new AbortController();
-  const r = await train({ outDir: dir, backend, config: cfg, runId: 'r', signal: controller.signal, progressMs: 0, onProgress: (p) => p.update >= at && controller.abort() });
+  const r = await train({ outDir: dir, backend, config: cfg, runId: 'r', signal: controller.signal, progressMs: 0, onProgress: (p) => p.updates >= at && controller.abort() });
   assert.equal(r.run.status, 'interrupted');
 }
 
@@ -167,7 +167,7 @@ test('a model that cannot be saved at the end keeps a final checkpoint: --resume
     assert.equal(readCheckpoint(out, 'r')?.update, 60);
     rmSync(modelPath, { recursive: true });
     const updates: number[] = [];
-    const resumed = await train({ outDir: out, backend, runId: 'r', resume: true, progressMs: 0, onProgress: (p) => updates.push(p.update) });
+    const resumed = await train({ outDir: out, backend, runId: 'r', resume: true, progressMs: 0, onProgress: (p) => updates.push(p.updates) });
     assert.equal(resumed.run.status, 'finished');
     assert.deepEqual(updates, [], 'no update was trained again');
     assert.deepEqual(readFileSync(modelPath), readFileSync(full.modelPath!), 'the same model as an uninterrupted run');
@@ -223,7 +223,7 @@ test('a resume without a usable checkpoint says so and restarts from update 0, e
     assert.equal(resumed.run.statusDetail, note);
     const a = openRunStore(reference, { readonly: true });
     const b = openRunStore(out, { readonly: true });
-    assert.deepEqual(b.probePoints('r').map((p) => p.update), a.probePoints('r').map((p) => p.update));
+    assert.deepEqual(b.probePoints('r').map((p) => p.updates), a.probePoints('r').map((p) => p.updates));
     for (const split of ['train', 'validation', 'test'] as const) assert.deepEqual(b.evaluationSeries('r', split), a.evaluationSeries('r', split));
     a.close();
     b.close();
@@ -242,7 +242,7 @@ test(`probe.bins is at most ${MAX_HISTOGRAM_BINS}, and that many are stored`, as
     const store = openRunStore(dir, { readonly: true });
     const h = store.histogramsAt('r', 'activation', 0);
     assert.deepEqual(h.map((x) => x.counts.length), [MAX_HISTOGRAM_BINS, MAX_HISTOGRAM_BINS]);
-    assert.deepEqual(h.map((x) => x.counts.reduce((a, c) => a + c, 0) + x.nan + x.posinf + x.neginf), [10 * 8, 10 * 8], 'every value of the 10 × 8 activations binned');
+    assert.deepEqual(h.map((x) => x.counts.reduce((a, c) => a + c, 0) + x.nan + x.posInf + x.negInf), [10 * 8, 10 * 8], 'every value of the 10 × 8 activations binned');
     store.close();
   });
 });

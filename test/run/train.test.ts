@@ -44,7 +44,7 @@ test('a run interrupted and resumed ends bit-identical to one never interrupted 
       signal: controller.signal,
       progressMs: 0,
       onProgress: (p) => {
-        if (p.update >= 157) controller.abort();
+        if (p.updates >= 157) controller.abort();
       },
     });
     assert.equal(part.run.status, 'interrupted');
@@ -54,7 +54,7 @@ test('a run interrupted and resumed ends bit-identical to one never interrupted 
     assert.deepEqual(readFileSync(resumed.modelPath!), readFileSync(full.modelPath!));
     const sa = openRunStore(a, { readonly: true });
     const sb = openRunStore(b, { readonly: true });
-    for (const name of ['activation.std', 'backprop_grad.p98', 'weight_grad.std']) {
+    for (const name of ['activation.std', 'backprop_grad.p98', 'weight_grad.std'] as const) {
       assert.deepEqual(sb.scalarSeries('r', name), sa.scalarSeries('r', name), name);
     }
     for (const split of ['train', 'validation', 'test'] as const) {
@@ -62,7 +62,7 @@ test('a run interrupted and resumed ends bit-identical to one never interrupted 
     }
     assert.deepEqual(sb.histogramsAt('r', 'activation', 300), sa.histogramsAt('r', 'activation', 300));
     // probe points: 0, early ones, 100, 200, 300 — each exactly once after the resume
-    assert.deepEqual(sb.probePoints('r').map((p) => p.update), [0, 1, 2, 5, 10, 20, 50, 100, 200, 300]);
+    assert.deepEqual(sb.probePoints('r').map((p) => p.updates), [0, 1, 2, 5, 10, 20, 50, 100, 200, 300]);
     sa.close();
     sb.close();
   } finally {
@@ -93,7 +93,7 @@ test('until stops a run with a checkpoint at that update; resumed in stages it e
     assert.deepEqual(readFileSync(rest.modelPath!), readFileSync(full.modelPath!));
     const sa = openRunStore(a, { readonly: true });
     const sb = openRunStore(b, { readonly: true });
-    assert.deepEqual(sb.probePoints('r').map((p) => p.update), sa.probePoints('r').map((p) => p.update));
+    assert.deepEqual(sb.probePoints('r').map((p) => p.updates), sa.probePoints('r').map((p) => p.updates));
     assert.deepEqual(sb.evaluationSeries('r', 'train'), sa.evaluationSeries('r', 'train'));
     assert.deepEqual(sb.scalarSeries('r', 'backprop_grad.std'), sa.scalarSeries('r', 'backprop_grad.std'));
     sa.close();

@@ -54,12 +54,19 @@ test('glorot show: config, status and latest statistics per layer; --json', () =
     assert.match(r.stdout, /^\s+activation\s+tanh$/m);
     assert.match(r.stdout, /latest statistics per layer \(update 100\)/);
     assert.match(r.stdout, /^\s+name\s+layer1\s+layer2\s+layer3\s+network$/m);
-    // activation/std of layer 2 at update 100 = 100 + 0.2 + 0.01, printed to 4 significant digits
-    assert.match(r.stdout, /^\s+activation\/std\s+100\.1\s+100\.2\s+100\.3$/m);
+    // activation.std of layer 2 at update 100 = 100 + 0.2 + 0.01, printed to 4 significant digits
+    assert.match(r.stdout, /^\s+activation\.std\s+100\.1\s+100\.2\s+100\.3$/m);
     assert.match(r.stdout, /^\s+test\s+100\s+59\s+2\.5\s+300$/m);
-    const j = JSON.parse(glorot(dir, 'show', 'tanh-normalized-d3-s1', '--json').stdout) as { run: { id: string }; latestScalars: unknown[] };
+    const j = JSON.parse(glorot(dir, 'show', 'tanh-normalized-d3-s1', '--json').stdout) as {
+      run: { id: string };
+      latestScalars: Array<Record<string, unknown>>;
+      latestEvaluations: Array<Record<string, unknown>>;
+    };
     assert.equal(j.run.id, 'tanh-normalized-d3-s1');
     assert.equal(j.latestScalars.length, 10);
+    // the JSON output calls the update counter `updates`, as the record does
+    assert.deepEqual(j.latestScalars[0], { name: 'activation.mean', layer: 1, updates: 100, value: 100.1 });
+    assert.deepEqual(Object.keys(j.latestEvaluations[0]!).sort(), ['errorRate', 'examples', 'nll', 'split', 'updates']);
     const empty = glorot(dir, 'show', 'sigmoid-d4-s2');
     assert.match(empty.stdout, /no statistics recorded yet/);
   } finally {

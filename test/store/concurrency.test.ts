@@ -19,9 +19,9 @@ test('a second connection reads a consistent snapshot while a probe point is bei
     const seen: string[] = [];
     const spy = {
       layer: 1,
-      name: 'spy',
+      name: 'jacobian.sv_max' as const,
       get value(): number {
-        seen.push(JSON.stringify([reader.probePoints(id).map((p) => p.update), reader.scalarSeries(id, 'activation/mean', 1).length]));
+        seen.push(JSON.stringify([reader.probePoints(id).map((p) => p.updates), reader.scalarSeries(id, 'activation.mean', 1).length]));
         return 42;
       },
     };
@@ -30,9 +30,9 @@ test('a second connection reads a consistent snapshot while a probe point is bei
     assert.ok(seen.length > 0);
     assert.deepEqual(new Set(seen), new Set(['[[0],1]']));
     // after the commit the reader sees the whole point
-    assert.deepEqual(reader.probePoints(id).map((p) => p.update), [0, 10]);
+    assert.deepEqual(reader.probePoints(id).map((p) => p.updates), [0, 10]);
     assert.equal(reader.readProbePoint(id, 10)!.scalars.length, SCALARS_PER_POINT + 1);
-    assert.equal(reader.scalarSeries(id, 'spy', 1)[0]!.value, 42);
+    assert.equal(reader.scalarSeries(id, 'jacobian.sv_max', 1)[0]!.value, 42);
   } finally {
     reader.close();
     writer.close();
@@ -100,7 +100,7 @@ test('several worker processes create and write the same new run record at once'
     const store = openRunStore(out, { readonly: true });
     try {
       assert.deepEqual(store.listRuns().map((r) => [r.id, r.status, r.lastUpdate]).sort(), ids.map((id) => [id, 'finished', POINTS - 1]));
-      for (const id of ids) assert.equal(store.scalarSeries(id, 'loss', -1).length, POINTS);
+      for (const id of ids) assert.equal(store.scalarSeries(id, 'probe.loss', -1).length, POINTS);
     } finally {
       store.close();
     }

@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openRunStore, RunStoreError, SCHEMA_VERSION, type RunStore } from '../../src/store/index.ts';
-import { LAYERS, NAMES, SCALARS_PER_POINT, syntheticPoint, tempDir, TENSORS } from './helpers.ts';
+import type { HistogramTensor, ScalarName } from '../../src/core/metrics.ts';
+import { assertIndexedPlans, histogramRecord, LAYERS, NAMES, SCALARS_PER_POINT, syntheticPoint, tempDir, TENSORS } from './helpers.ts';
 
 const CONFIG = { activation: 'tanh', init: 'normalized', depth: 5, learningRate: 0.01 };
 
@@ -71,7 +72,7 @@ test('unknown run ids give an error listing the runs that exist', () => {
       () => store.setStatus('gamma', 'running'),
       () => store.recordProbePoint('gamma', 0, {}),
       () => store.deleteAfter('gamma', 0),
-      () => store.scalarSeries('gamma', 'loss'),
+      () => store.scalarSeries('gamma', 'probe.loss'),
       () => store.histogramsAt('gamma', 'activation', 0),
       () => store.evaluationSeries('gamma', 'test'),
       () => store.latestScalars('gamma'),
@@ -104,41 +105,41 @@ test('recordProbePoint round trip: scalars, histograms, evaluations, NaN and inf
     for (const u of [0, 10, 20]) store.recordProbePoint(id, u, syntheticPoint(u));
     store.recordProbePoint(id, 30, {
       scalars: [
-        { layer: 1, name: 'activation/mean', value: Number.NaN },
-        { layer: 2, name: 'activation/mean', value: Number.POSITIVE_INFINITY },
-        { layer: 3, name: 'activation/mean', value: Number.NEGATIVE_INFINITY },
+        { layer: 1, name: 'activation.mean', value: Number.NaN },
+        { layer: 2, name: 'activation.mean', value: Number.POSITIVE_INFINITY },
+        { layer: 3, name: 'activation.mean', value: Number.NEGATIVE_INFINITY },
       ],
       evaluations: [{ split: 'test', errorRate: 90, nll: Number.NaN, examples: 300 }],
     });
     assert.equal(store.getRun(id).lastUpdate, 30);
     assert.deepEqual(
-      store.probePoints(id).map((p) => p.update),
+      store.probePoints(id).map((p) => p.updates),
       [0, 10, 20, 30],
     );
     assert.equal(store.probePoints(id)[1]!.wallTime, 1_700_000_010);
 
-    const series = store.scalarSeries(id, 'activation/std', 2);
+    const series = store.scalarSeries(id, 'activation.std', 2);
     assert.deepEqual(series, [
-      { update: 0, layer: 2, value: 0 + 0.2 + 0.01 },
-      { update: 10, layer: 2, value: 10 + 0.2 + 0.01 },
-      { update: 20, layer: 2, value: 20 + 0.2 + 0.01 },
+      { updates: 0, layer: 2, value: 0 + 0.2 + 0.01 },
+      { updates: 10, layer: 2, value: 10 + 0.2 + 0.01 },
+      { updates: 20, layer: 2, value: 20 + 0.2 + 0.01 },
     ]);
-    const all = store.scalarSeries(id, 'activation/mean');
+    const all = store.scalarSeries(id, 'activation.mean');
     assert.deepEqual(
-      all.map((p) => [p.layer, p.update]),
+      all.map((p) => [p.layer, p.updates]),
       [[1, 0], [1, 10], [1, 20], [1, 30], [2, 0], [2, 10], [2, 20], [2, 30], [3, 0], [3, 10], [3, 20], [3, 30]],
     );
     assert.ok(Number.isNaN(all[3]!.value));
     assert.equal(all[7]!.value, Number.POSITIVE_INFINITY);
     assert.equal(all[11]!.value, Number.NEGATIVE_INFINITY);
-    assert.deepEqual(store.scalarSeries(id, 'loss', -1).map((p) => p.value), [1, 1 / 11, 1 / 21]);
+    assert.deepEqual(store.scalarSeries(id, 'probe.loss', -1).map((p) => p.value), [1, 1 / 11, 1 / 21]);
 
     const h = store.histogramsAt(id, 'backprop_grad', 10);
     assert.equal(h.length, LAYERS);
     assert.deepEqual(h.map((x) => x.layer), [1, 2, 3]);
     assert.deepEqual(Array.from(h[1]!.edges), [-1, 0, 0.5, 1]);
     assert.deepEqual(Array.from(h[1]!.counts), [10, 2, 1]);
-    assert.deepEqual([h[1]!.nan, h[1]!.posinf, h[1]!.neginf, h[0]!.nan], [1, 0, 0, 0]);
+    assert.deepEqual([h[1]!.nan, h[1]!.posInf, h[1]!.negInf, h[0]!.nan], [1, 0, 0, 0]);
     assert.ok(h[0]!.edges instanceof Float64Array);
     assert.deepEqual(store.histogramsAt(id, 'activation', 30), []);
     assert.deepEqual(store.histogramUpdates(id, 'activation'), [0, 10, 20]);
@@ -146,13 +147,13 @@ test('recordProbePoint round trip: scalars, histograms, evaluations, NaN and inf
 
     const ev = store.evaluationSeries(id, 'test');
     assert.deepEqual(ev.slice(0, 2), [
-      { update: 0, split: 'test', errorRate: 60, nll: 2.5, examples: 300 },
-      { update: 10, split: 'test', errorRate: 59.9, nll: 2.5, examples: 300 },
+      { updates: 0, split: 'test', errorRate: 60, nll: 2.5, examples: 300 },
+      { updates: 10, split: 'test', errorRate: 59.9, nll: 2.5, examples: 300 },
     ]);
     assert.equal(ev.length, 4);
     assert.ok(Number.isNaN(ev[3]!.nll));
     assert.equal(store.evaluationSeries(id, 'validation').length, 0);
-    assert.equal(store.latestEvaluation(id, 'train')!.update, 20);
+    assert.equal(store.latestEvaluation(id, 'train')!.updates, 20);
     assert.equal(store.latestEvaluation(id, 'validation'), null);
     assert.throws(() => store.evaluationSeries(id, 'dev' as 'test'), /invalid split "dev": expected one of train, validation, test/);
 
@@ -160,9 +161,9 @@ test('recordProbePoint round trip: scalars, histograms, evaluations, NaN and inf
     const latest = store.latestScalars(id);
     assert.equal(latest.length, SCALARS_PER_POINT);
     const get = (name: string, layer: number) => latest.find((s) => s.name === name && s.layer === layer)!;
-    assert.equal(get('activation/mean', 2).update, 30);
-    assert.equal(get('activation/mean', 2).value, Number.POSITIVE_INFINITY);
-    assert.deepEqual(get('weight/std', 3), { name: 'weight/std', layer: 3, update: 20, value: 20 + 0.3 + 0.02 });
+    assert.equal(get('activation.mean', 2).updates, 30);
+    assert.equal(get('activation.mean', 2).value, Number.POSITIVE_INFINITY);
+    assert.deepEqual(get('weight.std', 3), { name: 'weight.std', layer: 3, updates: 20, value: 20 + 0.3 + 0.02 });
 
     const p = store.readProbePoint(id, 10)!;
     assert.equal(p.scalars.length, SCALARS_PER_POINT);
@@ -178,11 +179,11 @@ test('one transaction per probe point: a failure mid-point stores nothing of it'
     store.recordProbePoint(id, 0, syntheticPoint(0));
     const good = syntheticPoint(5);
     // validation failure after scalars and one histogram were inserted
-    const badHist = { ...good, histograms: [good.histograms![0]!, { layer: 2, tensor: 'activation', edges: [0, 1, 2], counts: [1] }] };
+    const badHist = { ...good, histograms: [good.histograms![0]!, histogramRecord(2, 'activation', [0, 1, 2], [1])] };
     assert.throws(() => store.recordProbePoint(id, 5, badHist), /histogram activation of layer 2 has 3 edges and 1 counts/);
     // SQL failure (primary key) after several inserts
     const dupScalar = { ...good, scalars: [...good.scalars!, good.scalars![0]!] };
-    assert.throws(() => store.recordProbePoint(id, 5, dupScalar), /scalar activation\/mean of layer 1 is listed twice/);
+    assert.throws(() => store.recordProbePoint(id, 5, dupScalar), /scalar activation\.mean of layer 1 is listed twice/);
     const dupEval = { ...good, evaluations: [...good.evaluations!, good.evaluations![0]!] };
     assert.throws(() => store.recordProbePoint(id, 5, dupEval), /the train evaluation is listed twice/);
     assert.throws(
@@ -190,13 +191,13 @@ test('one transaction per probe point: a failure mid-point stores nothing of it'
       /error rate must be a percentage from 0 to 100, found 101/,
     );
     for (const t of ['scalars', 'histograms', 'evaluations', 'probe_points']) {
-      const n = (store as unknown as { db: Database.Database }).db.prepare(`SELECT count(*) AS n FROM ${t} WHERE step = 5`).get() as { n: number };
+      const n = (store as unknown as { sql: { db: Database.Database } }).sql.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE updates = 5`).get() as { n: number };
       assert.equal(n.n, 0, `${t} has rows of the failed point`);
     }
     assert.equal(store.getRun(id).lastUpdate, 0);
-    assert.deepEqual(store.probePoints(id).map((p) => p.update), [0]);
+    assert.deepEqual(store.probePoints(id).map((p) => p.updates), [0]);
     store.recordProbePoint(id, 5, good); // the same point goes in cleanly afterwards
-    assert.equal(store.scalarSeries(id, 'loss', -1).length, 2);
+    assert.equal(store.scalarSeries(id, 'probe.loss', -1).length, 2);
   });
 });
 
@@ -204,14 +205,17 @@ test('recordProbePoint validates its records', () => {
   withStore((store) => {
     const { id } = store.createRun({ config: CONFIG, seed: 1, backend: 'wasm', threads: 1 });
     const cases: Array<[Parameters<RunStore['recordProbePoint']>[2], RegExp]> = [
-      [{ scalars: [{ layer: 1.5, name: 'a', value: 1 }] }, /scalar layer must be an integer ≥ -1, found 1.5/],
-      [{ scalars: [{ layer: 1, name: 'has space', value: 1 }] }, /scalar name "has space" is not valid/],
-      [{ scalars: [{ layer: 1, name: 'a', value: '1' as unknown as number }] }, /non-number value 1/],
-      [{ histograms: [{ layer: 1, tensor: 'a', edges: [0, 0, 1], counts: [1, 1] }] }, /edges must increase strictly, but edge 1 = 0 follows 0/],
-      [{ histograms: [{ layer: 1, tensor: 'a', edges: [0, Infinity], counts: [1] }] }, /edge 1 is Infinity; edges must be finite/],
-      [{ histograms: [{ layer: 1, tensor: 'a', edges: [0, 1], counts: [-1] }] }, /count 0 is -1; counts must be finite and ≥ 0/],
-      [{ histograms: [{ layer: 1, tensor: 'a', edges: [0], counts: [] }] }, /needs at least 2 edges, found 1/],
-      [{ histograms: [{ layer: 1, tensor: 'a', edges: [0, 1], counts: [1], nan: 0.5 }] }, /nan must be an integer ≥ 0, found 0.5/],
+      [{ scalars: [{ layer: 1.5, name: 'activation.mean', value: 1 }] }, /scalar layer must be an integer ≥ -1, found 1.5/],
+      [{ scalars: [{ layer: 1, name: 'has space' as ScalarName, value: 1 }] }, /scalar name "has space" is not in the metric vocabulary/],
+      [{ scalars: [{ layer: 1, name: 'activation/mean' as ScalarName, value: 1 }] }, /scalar name "activation\/mean" is not in the metric vocabulary \(SCALAR_METRICS in src\/core\/metrics.ts\)/],
+      [{ scalars: [{ layer: 1, name: 'activation.mean', value: '1' as unknown as number }] }, /non-number value 1/],
+      [{ histograms: [histogramRecord(1, 'x' as HistogramTensor, [0, 1], [1])] }, /histogram tensor "x" is not in the metric vocabulary/],
+      [{ histograms: [histogramRecord(1, 'activation', [0, 0, 1], [1, 1])] }, /edges must increase strictly, but edge 1 = 0 follows 0/],
+      [{ histograms: [histogramRecord(1, 'activation', [0, Infinity], [1])] }, /edge 1 is Infinity; edges must be finite/],
+      [{ histograms: [histogramRecord(1, 'activation', [0, 1], [-1])] }, /count 0 is -1; counts must be finite and ≥ 0/],
+      [{ histograms: [histogramRecord(1, 'activation', [0], [])] }, /needs at least 2 edges, found 1/],
+      [{ histograms: [histogramRecord(1, 'activation', [0, 1], [1], { nan: 0.5 })] }, /nan must be an integer ≥ 0, found 0.5/],
+      [{ histograms: [histogramRecord(1, 'activation', [0, 1], [1], { posInf: -1 })] }, /posInf must be an integer ≥ 0, found -1/],
       [{ evaluations: [{ split: 'dev' as 'test', errorRate: 1, nll: 1, examples: 1 }] }, /invalid split "dev"/],
       [{ wallTime: Number.NaN }, /wallTime must be finite Unix seconds, found NaN/],
     ];
@@ -238,16 +242,16 @@ test('points must come in update order; deleteAfter drops newer records so a res
     // resume from a checkpoint at update 250: points 300 and 400 go
     assert.equal(store.deleteAfter(id, 250), 2);
     assert.equal(store.getRun(id).lastUpdate, 200);
-    assert.deepEqual(store.probePoints(id).map((p) => p.update), [0, 100, 200]);
-    assert.deepEqual(store.scalarSeries(id, 'loss', -1).map((p) => p.update), [0, 100, 200]);
+    assert.deepEqual(store.probePoints(id).map((p) => p.updates), [0, 100, 200]);
+    assert.deepEqual(store.scalarSeries(id, 'probe.loss', -1).map((p) => p.updates), [0, 100, 200]);
     assert.deepEqual(store.histogramUpdates(id), [0, 100, 200]);
-    assert.deepEqual(store.evaluationSeries(id, 'test').map((e) => e.update), [0, 100, 200]);
-    assert.ok(store.latestScalars(id).every((s) => s.update === 200));
+    assert.deepEqual(store.evaluationSeries(id, 'test').map((e) => e.updates), [0, 100, 200]);
+    assert.ok(store.latestScalars(id).every((s) => s.updates === 200));
     // re-recording the same updates after the resume gives exactly one row each
     for (const u of [300, 400]) store.recordProbePoint(id, u, syntheticPoint(u));
-    assert.deepEqual(store.scalarSeries(id, 'activation/mean', 1).map((p) => p.update), [0, 100, 200, 300, 400]);
+    assert.deepEqual(store.scalarSeries(id, 'activation.mean', 1).map((p) => p.updates), [0, 100, 200, 300, 400]);
     // the other run is untouched
-    assert.equal(store.scalarSeries(other, 'activation/mean').length, 5 * LAYERS);
+    assert.equal(store.scalarSeries(other, 'activation.mean').length, 5 * LAYERS);
     assert.equal(store.getRun(other).lastUpdate, 400);
     // -1 deletes everything
     assert.equal(store.deleteAfter(id, -1), 5);
@@ -260,13 +264,7 @@ test('points must come in update order; deleteAfter drops newer records so a res
 
 test('query plans: readers and deleteAfter use the indexes (no scans of a whole run per point)', () => {
   withStore((store) => {
-    const db = (store as unknown as { db: Database.Database }).db;
-    const plan = (sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
-    const del = plan("DELETE FROM probe_points WHERE run = 'a' AND step > 3");
-    for (const t of ['scalars', 'histograms', 'evaluations']) assert.match(del, new RegExp(`SEARCH ${t} USING PRIMARY KEY \\(run=\\? AND step=\\?\\)`), del);
-    assert.match(plan("SELECT step, value FROM scalars WHERE run = 'a' AND name = 'x' AND layer = 1 ORDER BY step"), /COVERING INDEX scalars_by_name \(run=\? AND name=\? AND layer=\?\)/);
-    assert.match(plan("SELECT DISTINCT step FROM histograms WHERE run = 'a' AND tensor = 'x' ORDER BY step"), /histograms_by_tensor \(run=\? AND tensor=\?\)/);
-    assert.match(plan("SELECT step, split, error_rate, nll, examples FROM evaluations WHERE run = 'a' AND split = 'test' ORDER BY step"), /evaluations_by_split \(run=\? AND split=\?\)/);
+    assertIndexedPlans((store as unknown as { sql: { db: Database.Database } }).sql.db);
   });
 });
 

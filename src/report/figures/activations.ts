@@ -3,8 +3,9 @@
  * Fig. 3 (tanh top, softsign bottom: 98th and 2nd percentile markers and std) and Fig. 10 (as Fig. 3
  * for tanh with normalized initialization). Read from the probe scalars `activation.{mean,std,p2,p98}`.
  */
+import type { ScalarName } from '../../core/metrics.ts';
 import type { RunStore } from '../../store/runStore.ts';
-import { TANH_SATURATION_P98, tanhNoSaturation } from '../checks.ts';
+import { TANH_SATURATION_P98, tanhNoSaturation } from '../checks/rules.ts';
 import type { ConfigLabel } from '../input.ts';
 import type { RunOutcome } from '../select.ts';
 import {
@@ -23,10 +24,10 @@ import {
   toEpochs,
 } from './common.ts';
 
-/** One value per (update, hidden layer) of a scalar, keyed `update:layer`. */
-function scalarMap(store: RunStore, runId: string, name: string): Map<string, number> {
+/** One value per (update, hidden layer) of a scalar, keyed `updates:layer`. */
+function scalarMap(store: RunStore, runId: string, name: ScalarName): Map<string, number> {
   const m = new Map<string, number>();
-  for (const p of store.scalarSeries(runId, name)) if (p.layer >= 1) m.set(`${p.update}:${p.layer}`, p.value);
+  for (const p of store.scalarSeries(runId, name)) if (p.layer >= 1) m.set(`${p.updates}:${p.layer}`, p.value);
   return m;
 }
 
@@ -36,9 +37,9 @@ export function meanStdRows(store: RunStore, o: RunOutcome): Json[] {
   const rows: Json[] = [];
   for (const p of store.scalarSeries(o.runId, 'activation.mean')) {
     if (p.layer < 1 || p.layer > o.shape.hidden.length) continue;
-    const s = std.get(`${p.update}:${p.layer}`) ?? NaN;
+    const s = std.get(`${p.updates}:${p.layer}`) ?? NaN;
     if (!Number.isFinite(p.value)) continue;
-    rows.push({ epoch: toEpochs(p.update), update: p.update, layer: layerLabel(p.layer), mean: p.value, lo: p.value - s, hi: p.value + s });
+    rows.push({ epoch: toEpochs(p.updates), updates: p.updates, layer: layerLabel(p.layer), mean: p.value, lo: p.value - s, hi: p.value + s });
   }
   return rows;
 }
@@ -46,7 +47,7 @@ export function meanStdRows(store: RunStore, o: RunOutcome): Json[] {
 /** Rows {epoch, layer, stat, value} of the 98th / 2nd percentile and std of every hidden layer. */
 export function percentileRows(store: RunStore, o: RunOutcome): Json[] {
   const rows: Json[] = [];
-  const stats: Array<[string, string]> = [
+  const stats: Array<[ScalarName, string]> = [
     ['activation.p98', '98th percentile'],
     ['activation.p2', '2nd percentile'],
     ['activation.std', 'standard deviation'],
@@ -54,7 +55,7 @@ export function percentileRows(store: RunStore, o: RunOutcome): Json[] {
   for (const [name, stat] of stats) {
     for (const p of store.scalarSeries(o.runId, name)) {
       if (p.layer < 1 || p.layer > o.shape.hidden.length || !Number.isFinite(p.value)) continue;
-      rows.push({ epoch: toEpochs(p.update), update: p.update, layer: layerLabel(p.layer), stat, value: p.value });
+      rows.push({ epoch: toEpochs(p.updates), updates: p.updates, layer: layerLabel(p.layer), stat, value: p.value });
     }
   }
   return rows;
@@ -171,7 +172,7 @@ export function buildFig3(ctx: FigureContext): FigureBuild {
 
 /** p98 series [update, value] of every hidden layer of a run. */
 function p98Series(store: RunStore, o: RunOutcome): Array<Array<[number, number]>> {
-  return Array.from({ length: o.shape.hidden.length }, (_, i) => store.scalarSeries(o.runId, 'activation.p98', i + 1).map((p) => [p.update, p.value] as [number, number]));
+  return Array.from({ length: o.shape.hidden.length }, (_, i) => store.scalarSeries(o.runId, 'activation.p98', i + 1).map((p) => [p.updates, p.value] as [number, number]));
 }
 
 /**

@@ -144,8 +144,11 @@ export function composeFigure(title: string, subtitle: string | undefined, panel
   return { ...head, concat: panels, columns: layout.columns } as unknown as VegaLiteSpec;
 }
 
-/** A figure that is entirely "not run at this scale". */
-export function notRunFigure(number: number, title: string, reason: string, caption: string): FigureBuild {
+/**
+ * A figure that is entirely "not run at this scale" (or, with `panelTitle`, absent for another
+ * reason, e.g. `not in this run record`): one placeholder panel saying `reason`.
+ */
+export function notRunFigure(number: number, title: string, reason: string, caption: string, panelTitle = 'not run at this scale'): FigureBuild {
   return {
     number,
     id: `fig${number}`,
@@ -154,7 +157,7 @@ export function notRunFigure(number: number, title: string, reason: string, capt
     status: 'not-run',
     notes: [reason],
     runs: [],
-    spec: composeFigure(`Fig. ${number}: ${title}`, undefined, [placeholderPanel('not run at this scale', [reason])], 'h'),
+    spec: composeFigure(`Fig. ${number}: ${title}`, undefined, [placeholderPanel(panelTitle, [reason])], 'h'),
   };
 }
 

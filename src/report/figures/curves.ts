@@ -99,8 +99,8 @@ export function curvesPanel(ctx: FigureContext, dataset: string, width = 560): {
     let final = NaN;
     const points: Array<[number, number]> = [];
     for (const p of ctx.store.evaluationSeries(o.runId, 'test')) {
-      if (p.update <= 0 || !Number.isFinite(p.errorRate)) continue;
-      const examples = p.update * o.shape.minibatch;
+      if (p.updates <= 0 || !Number.isFinite(p.errorRate)) continue;
+      const examples = p.updates * o.shape.minibatch;
       maxExamples = Math.max(maxExamples, examples);
       rows.push({ examples, error: p.errorRate, config: name });
       points.push([examples, p.errorRate]);

@@ -1,89 +1,21 @@
 /**
  * Fig. 5: the cost as a function of two weights, one in each layer, of a network with one tanh
- * hidden layer — cross-entropy (the softmax negative log-likelihood) vs the quadratic cost on the
- * softmax output (SPEC.md §5; the paper draws two 3-D surfaces, we draw two heat maps and a slice).
- *
- * The toy (our choice, SPEC.md §7 "Fig. 5 details"; docs/DECISIONS.md "Report"):
- * - network widths [1, 1, 2]: one input x, one tanh hidden unit h = tanh(w1·x), a softmax over two
- *   classes with logits (w2·h, 0); every bias 0. w1 = W^0[0,0] (first layer), w2 = W^1[0,0]
- *   (output layer); W^1[0,1] = 0.
- * - data: 1000 inputs x ~ N(0, 1) drawn with `Rng(deriveSeed(0, 'report/fig5'))`; class 0 when x > 0,
- *   else 1, each label flipped with probability 0.1 (so the cross-entropy minimum is finite).
- * - grid: w1, w2 ∈ [−6, 6], 61 × 61 points (step 0.2); cost = mean over the 1000 examples.
- * Computed with the project's own network (`Mlp`) and the float64-accumulating reference backend.
- * Where w1·w2 < 0 the network predicts the wrong class with confidence: the quadratic cost is flat
- * there (a plateau, gradient ≈ 0) while the cross-entropy keeps a slope toward the good region.
+ * hidden layer — cross-entropy vs the quadratic cost on the softmax output (SPEC.md §5; the paper
+ * draws two 3-D surfaces, we draw two heat maps and a slice). The toy and its computation are in
+ * src/probes/costSurface.ts; the reproduce job stores the surfaces in the run record and this file
+ * only draws them.
  */
-import { createReferenceBackend } from '../../kernels/reference.ts';
-import { Mlp } from '../../nn/mlp.ts';
-import { deriveSeed, Rng } from '../../random/rng.ts';
-import { composeFigure, type FigureBuild, type Json } from './common.ts';
+import type { CostSurfaces } from '../../core/artifacts.ts';
+import { composeFigure, type FigureBuild, type Json, notRunFigure } from './common.ts';
 
-/** The toy's settings (defaults in the module comment). */
-export interface CostSurfaceOptions {
-  /** Examples (default 1000). */
-  readonly examples?: number;
-  /** Probability of flipping a label (default 0.1). */
-  readonly labelNoise?: number;
-  /** Half-width of the grid for both weights (default 6). */
-  readonly extent?: number;
-  /** Grid points per axis (default 61). */
-  readonly points?: number;
+/** `0.1` → `10%`. */
+function percent(x: number): string {
+  return `${Number((100 * x).toPrecision(6))}%`;
 }
 
-/** Both costs on the grid. */
-export interface CostSurfaces {
-  /** Grid values of w1 (and w2), ascending. */
-  readonly grid: Float64Array;
-  /** `[i2 * points + i1]`: mean cross-entropy (nats) at (w1 = grid[i1], w2 = grid[i2]). */
-  readonly crossEntropy: Float64Array;
-  /** Same layout: mean quadratic cost ½·Σ_c (softmax_c − onehot_c)². */
-  readonly quadratic: Float64Array;
-  readonly examples: number;
-}
-
-/**
- * Computes the two cost surfaces of the Fig. 5 toy.
- * @throws RangeError for a non-positive number of examples or points < 2.
- */
-export function costSurfaces(options: CostSurfaceOptions = {}): CostSurfaces {
-  const n = options.examples ?? 1000;
-  const noise = options.labelNoise ?? 0.1;
-  const extent = options.extent ?? 6;
-  const points = options.points ?? 61;
-  if (!(Number.isInteger(n) && n > 0) || !(Number.isInteger(points) && points >= 2)) {
-    throw new RangeError(`cost surfaces: need examples > 0 and points ≥ 2, found ${n}, ${points}`);
-  }
-  const rng = new Rng(deriveSeed(0, 'report/fig5'));
-  const x = new Float32Array(n);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    x[i] = rng.normal();
-    const clean = x[i]! > 0 ? 0 : 1;
-    y[i] = rng.uniform() < noise ? 1 - clean : clean;
-  }
-  const backend = createReferenceBackend();
-  const mlp = new Mlp(backend, { widths: [1, 1, 2], activation: 'tanh', init: { name: 'standard' }, seed: 0 });
-  const grid = Float64Array.from({ length: points }, (_, i) => -extent + (2 * extent * i) / (points - 1));
-  const crossEntropy = new Float64Array(points * points);
-  const quadratic = new Float64Array(points * points);
-  try {
-    const [first, output] = mlp.layers;
-    output!.W.fill(0);
-    for (let i2 = 0; i2 < points; i2++) {
-      output!.W[0] = grid[i2]!; // w2 = W^1[0,0]: hidden unit → logit of class 0
-      for (let i1 = 0; i1 < points; i1++) {
-        first!.W[0] = grid[i1]!; // w1 = W^0[0,0]: input → hidden unit
-        const logits = mlp.forward(x, n);
-        crossEntropy[i2 * points + i1] = backend.softmaxNll(logits, y, n, 2, null, 1) / n;
-        quadratic[i2 * points + i1] = backend.softmaxQuadratic(logits, y, n, 2, null, 1) / n;
-      }
-    }
-  } finally {
-    mlp.dispose();
-    backend.dispose();
-  }
-  return { grid, crossEntropy, quadratic, examples: n };
+/** A number with a typographic minus sign. */
+function signed(x: number): string {
+  return String(x).replace('-', '−');
 }
 
 /** Heat-map rows {w1lo, w1hi, w2lo, w2hi, cost} of one surface. */
@@ -118,9 +50,23 @@ function heatPanel(title: string, rows: Json[], legend: string, scheme: string):
   };
 }
 
-/** Fig. 5 (see the module comment). */
-export function buildFig5(surfaces: CostSurfaces = costSurfaces()): FigureBuild {
+/**
+ * Fig. 5 (see the module comment).
+ * @param surfaces the stored surfaces (`RunStore.costSurfaces()`), or null for a record made before
+ *   glorot stored them: the figure then says so.
+ */
+export function buildFig5(surfaces: CostSurfaces | null): FigureBuild {
   const title = 'Cost surfaces over two weights of a one-hidden-layer tanh network: cross-entropy vs quadratic';
+  if (surfaces === null) {
+    return notRunFigure(
+      5,
+      title,
+      'the record predates stored cost surfaces: run glorot reproduce here again',
+      'The toy of Fig. 5 is computed by the reproduce job and stored in the run record (artifact fig5.cost_surfaces); this record was made before glorot stored it. ' +
+        'Running the same glorot reproduce command again in this directory adds it (finished runs are skipped).',
+      'not in this run record',
+    );
+  }
   const p = surfaces.grid.length;
   // slice at the grid point nearest w1 = 2: cost against w2
   let j = 0;
@@ -144,7 +90,7 @@ export function buildFig5(surfaces: CostSurfaces = costSurfaces()): FigureBuild 
   };
   const spec = composeFigure(
     `Fig. 5: ${title}`,
-    `toy: x ~ N(0,1), ${surfaces.examples} examples, class = [x ≤ 0] with 10% label noise; h = tanh(w1·x), logits (w2·h, 0); grid ${p}×${p}`,
+    `toy: x ~ N(0,1), ${surfaces.examples} examples, class = [x ≤ 0] with ${percent(surfaces.labelNoise)} label noise; h = tanh(w1·x), logits (w2·h, 0); grid ${p}×${p}`,
     [
       heatPanel('cross-entropy (softmax NLL)', heatRows(surfaces, surfaces.crossEntropy), 'cross-entropy (nats)', 'viridis'),
       heatPanel('quadratic cost on the softmax output', heatRows(surfaces, surfaces.quadratic), 'quadratic cost', 'magma'),
@@ -158,7 +104,7 @@ export function buildFig5(surfaces: CostSurfaces = costSurfaces()): FigureBuild 
     title,
     caption:
       'Our toy (the paper does not give its setup): one input x ~ N(0,1), one tanh hidden unit h = tanh(w1·x), a softmax over two classes with logits (w2·h, 0), all biases 0; ' +
-      `${surfaces.examples} examples, class 0 when x > 0 else 1, 10% of labels flipped; w1, w2 on a ${p}×${p} grid over [−6, 6]; mean cost over the examples, computed with the project's Mlp on the reference backend. ` +
+      `${surfaces.examples} examples, class 0 when x > 0 else 1, ${percent(surfaces.labelNoise)} of labels flipped; w1, w2 on a ${p}×${p} grid over [${signed(surfaces.grid[0]!)}, ${signed(surfaces.grid[p - 1]!)}]; mean cost over the examples, computed by the reproduce job with the project's Mlp on the reference backend and stored in the run record. ` +
       'Where w1·w2 < 0 the net is confidently wrong: the quadratic cost is a plateau (gradient ≈ 0) while the cross-entropy still slopes toward the good quadrants — the paper\'s point that the quadratic cost has more plateaus.',
     status: 'ok',
     notes: [],

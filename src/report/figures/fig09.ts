@@ -25,13 +25,13 @@ import {
 /** Rows {epoch, layer, mean, lo, hi, std} of the weight-gradient mean ± std of every hidden layer. */
 export function weightGradRows(store: RunStore, o: RunOutcome): Json[] {
   const std = new Map<string, number>();
-  for (const p of store.scalarSeries(o.runId, 'weight_grad.std')) std.set(`${p.update}:${p.layer}`, p.value);
+  for (const p of store.scalarSeries(o.runId, 'weight_grad.std')) std.set(`${p.updates}:${p.layer}`, p.value);
   const rows: Json[] = [];
   for (const p of store.scalarSeries(o.runId, 'weight_grad.mean')) {
     if (p.layer < 1 || p.layer > o.shape.hidden.length) continue;
-    const s = std.get(`${p.update}:${p.layer}`);
+    const s = std.get(`${p.updates}:${p.layer}`);
     if (s === undefined || !Number.isFinite(s) || !Number.isFinite(p.value)) continue;
-    rows.push({ epoch: toEpochs(p.update), layer: layerLabel(p.layer), mean: p.value, lo: p.value - s, hi: p.value + s, std: s });
+    rows.push({ epoch: toEpochs(p.updates), layer: layerLabel(p.layer), mean: p.value, lo: p.value - s, hi: p.value + s, std: s });
   }
   return rows;
 }

@@ -1,17 +1,14 @@
 /**
- * Normalized histograms per hidden layer, drawn as one line per layer (count of a bin / number of
- * values): Fig. 4 (activations at the END of training, tanh vs softsign, from the stored
- * histograms) and Figs. 6–8 (activations, back-propagated gradients ∂C/∂s and weight gradients
- * ∂C/∂W AT INITIALIZATION, tanh with standard vs normalized initialization, recomputed from the
- * stored config with ranges fitted to the hidden layers — see initState.ts — or, failing that, the
- * stored update-0 histograms).
+ * Normalized histograms per hidden layer, drawn as one line per layer: Fig. 4 (activations at the
+ * END of training, tanh vs softsign) and Figs. 6–8 (activations, back-propagated gradients ∂C/∂s and
+ * weight gradients ∂C/∂W AT INITIALIZATION, tanh with standard vs normalized initialization). All
+ * from the histograms the probe stored (src/core/metrics.ts): Fig. 6 from `activation` (one fixed
+ * range for every layer), Figs. 7–8 from `backprop_grad.own_range` / `weight_grad.own_range` (each
+ * layer over its own range, drawn as a density so that layers binned differently compare). A record
+ * made before the probe stored the own-range histograms shows the shared-range ones and says so.
  */
-import { activationRange } from '../../probes/probe.ts';
-import type { Backend } from '../../kernels/backend.ts';
-import type { ActivationName } from '../../kernels/backend.ts';
+import type { HistogramTensor } from '../../core/metrics.ts';
 import type { StoredHistogram } from '../../store/types.ts';
-import type { ConfigLabel } from '../input.ts';
-import type { RunOutcome } from '../select.ts';
 import {
   composeFigure,
   depthTag,
@@ -24,13 +21,8 @@ import {
   placeholderPanel,
   runTag,
 } from './common.ts';
-import { type InitTensors, normalizedHistogram, recomputeInit, sharedAbsPercentile, verifyInit } from './initState.ts';
 
-/** Bins of the recomputed gradient histograms (odd: one bin is centred on 0). */
-export const INIT_GRADIENT_BINS = 81;
-/** Bins of the recomputed activation histograms over the activation's fixed range. */
-export const INIT_ACTIVATION_BINS = 100;
-/** Gradient histogram range: ± this percentile of |value| of the widest hidden layer. */
+/** Figs. 7–8 draw ± this percentile of |value| of the widest hidden layer (the far tails are left out). */
 export const INIT_RANGE_PERCENTILE = 99.9;
 
 /** Rows {x, fraction, layer} of stored histograms (hidden layers 1 … `layers` only). */
@@ -38,7 +30,7 @@ export function storedHistogramRows(hists: readonly StoredHistogram[], layers: n
   const rows: Json[] = [];
   for (const h of hists) {
     if (h.layer < 1 || h.layer > layers) continue;
-    let total = h.nan + h.posinf + h.neginf;
+    let total = h.nan + h.posInf + h.negInf;
     for (const c of h.counts) total += c;
     if (total <= 0) continue;
     for (let i = 0; i < h.counts.length; i++) {
@@ -48,17 +40,17 @@ export function storedHistogramRows(hists: readonly StoredHistogram[], layers: n
   return rows;
 }
 
-/** One histogram panel: a line per layer. */
-function histogramPanel(title: string, rows: Json[], layers: number, xTitle: string, width = 420): Json {
+/** One histogram panel: a line per layer; `domain` fixes (and clips to) the x range. */
+function histogramPanel(title: string, rows: Json[], layers: number, xTitle: string, yTitle = 'fraction of values (count / total)', domain?: readonly [number, number]): Json {
   return {
     title,
-    width,
+    width: 420,
     height: 280,
     data: { values: rows },
-    mark: { type: 'line', strokeWidth: 1.8, interpolate: 'step-after' },
+    mark: { type: 'line', strokeWidth: 1.8, interpolate: 'step-after', ...(domain ? { clip: true } : {}) },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: xTitle, axis: { format: '~g', labelOverlap: true } },
-      y: { field: 'fraction', type: 'quantitative', title: 'fraction of values (count / total)' },
+      x: { field: 'x', type: 'quantitative', title: xTitle, axis: { format: '~g', labelOverlap: true }, ...(domain ? { scale: { domain: [...domain] } } : {}) },
+      y: { field: 'fraction', type: 'quantitative', title: yTitle },
       color: layerColor(layers),
     },
   };
@@ -102,132 +94,144 @@ export function buildFig4(ctx: FigureContext): FigureBuild {
   };
 }
 
-/** Which tensor each of Figs. 6–8 shows. */
-type InitTensorName = 'activation' | 'backprop_grad' | 'weight_grad';
+/** What each of Figs. 6–8 shows. */
+interface InitFigure {
+  /** The histograms drawn: Fig. 6 the shared fixed range, Figs. 7–8 each layer's own range. */
+  readonly tensor: HistogramTensor;
+  /** The shared-range histograms a record made before `tensor` existed holds instead (Figs. 7–8). */
+  readonly fallback: HistogramTensor | null;
+  readonly title: string;
+  readonly xTitle: string;
+  readonly caption: string;
+}
 
-const INIT_FIGURES: Record<6 | 7 | 8, { tensor: InitTensorName; title: string; xTitle: string; caption: string }> = {
+const INIT_FIGURES: Record<6 | 7 | 8, InitFigure> = {
   6: {
     tensor: 'activation',
+    fallback: null,
     title: 'Activation histograms at initialization: tanh, standard vs normalized init',
     xTitle: 'activation value z (tanh)',
     caption:
-      'Normalized histograms of the activations z^k of each hidden layer at initialization (update 0) on the probe set. ' +
-      'Paper: with standard initialization (eq. 1) the peak at 0 grows for higher layers (activations narrow upward); with normalized initialization (eq. 16) the histograms of all layers coincide.',
+      'Normalized histograms of the activations z^k of each hidden layer at initialization (update 0) on the probe set, over the activation\'s range [−1, 1] (the stored histograms). ' +
+      'Paper: with standard initialization (eq. (1)) the peak at 0 grows for higher layers (activations narrow upward); with normalized initialization (eq. (16)) the histograms of all layers coincide.',
   },
   7: {
-    tensor: 'backprop_grad',
+    tensor: 'backprop_grad.own_range',
+    fallback: 'backprop_grad',
     title: 'Back-propagated gradient histograms at initialization: tanh, standard vs normalized init',
     xTitle: 'back-propagated gradient ∂C/∂s (per example)',
     caption:
-      'Normalized histograms of the per-example back-propagated gradients ∂C/∂s of each hidden layer at initialization. ' +
-      'Paper: with standard initialization they narrow toward the input (eq. 13: variance ∝ (n·Var[W])^{d−i} = 3^{−(d−i)}); with normalized initialization they coincide across layers.',
+      'Histograms of the per-example back-propagated gradients ∂C/∂s of each hidden layer at initialization, each layer binned over its own range and drawn as a density (fraction of values per unit of ∂C/∂s), so that a narrow layer is a tall narrow peak. ' +
+      'Paper: with standard initialization they narrow toward the input (eq. (13): variance ∝ (n·Var[W])^{d−i} = 3^{−(d−i)}); with normalized initialization they coincide across layers.',
   },
   8: {
-    tensor: 'weight_grad',
+    tensor: 'weight_grad.own_range',
+    fallback: 'weight_grad',
     title: 'Weight-gradient histograms just after initialization: tanh, standard vs normalized init',
     xTitle: 'weight gradient ∂C/∂W (averaged over the probe set)',
     caption:
-      'Normalized histograms of the weight gradients ∂C/∂W of each hidden layer at initialization (averaged over the probe set, as an SGD step would use it). ' +
-      'Paper: the weight-gradient variance is about the same for every layer with either initialization (eq. 14), despite the vanishing back-propagated gradients.',
+      'Histograms of the weight gradients ∂C/∂W of each hidden layer at initialization (averaged over the probe set, as an SGD step would use it), each layer binned over its own range and drawn as a density. ' +
+      'Paper: the weight-gradient variance is about the same for every layer with either initialization (eq. (14)), despite the vanishing back-propagated gradients.',
   },
 };
 
-/** Recomputed (or stored) initial tensors of the Tanh and Tanh N runs, shared by Figs. 6–8. */
-export interface InitData {
-  readonly label: ConfigLabel;
-  readonly run: RunOutcome;
-  /** Recomputed tensors, or null when the stored histograms are used. */
-  readonly tensors: InitTensors | null;
-  /** Why the recomputation was not used (null when it was). */
-  readonly fallback: string | null;
+/**
+ * The q-th percentile (0–100) of |value| of a histogram, to bin resolution: the outer |edge| of the
+ * bin at which the mass of the bins ordered by their outer |edge| reaches q % of the binned values.
+ * 0 when the histogram holds no value.
+ */
+export function histogramAbsPercentile(h: Pick<StoredHistogram, 'edges' | 'counts'>, q: number): number {
+  const bins = Array.from(h.counts, (c, i) => ({ c, outer: Math.max(Math.abs(h.edges[i]!), Math.abs(h.edges[i + 1]!)) })).sort((a, b) => a.outer - b.outer);
+  const total = bins.reduce((a, b) => a + b.c, 0);
+  if (!(total > 0)) return 0;
+  let seen = 0;
+  for (const b of bins) {
+    seen += b.c;
+    if (seen >= (q / 100) * total) return b.outer;
+  }
+  return bins[bins.length - 1]!.outer;
 }
 
 /**
- * Loads the initial state of the `Tanh` and `Tanh N` runs of the main dataset for Figs. 6–8:
- * recomputed and verified against the stored update-0 scalars, or a note saying why the stored
- * histograms are used instead.
+ * Rows {x, fraction, layer} of histograms binned differently per layer, as densities (count / (total ×
+ * bin width)) over a common domain ±(the {@link INIT_RANGE_PERCENTILE}th percentile of |value| of the
+ * widest layer); the bins outside it are left out.
+ * @returns the rows, the domain, and the largest fraction of one layer's values outside it.
  */
-export async function loadInitData(ctx: FigureContext, backend: Backend | null): Promise<InitData[]> {
-  const out: InitData[] = [];
-  for (const label of ['Tanh', 'Tanh N'] as const) {
-    const s = pick(ctx, label);
-    if (!s) continue;
-    let tensors: InitTensors | null = null;
-    let fallback: string | null = null;
-    if (backend === null) fallback = 'no compute backend available';
-    else {
-      const r = await recomputeInit(s.curveRun, backend);
-      if (typeof r === 'string') fallback = r;
-      else {
-        const mismatch = verifyInit(ctx.store, s.curveRun.runId, r);
-        if (mismatch === null) tensors = r;
-        else fallback = `recomputation disagrees with the record (${mismatch})`;
-      }
-    }
-    out.push({ label, run: s.curveRun, tensors, fallback });
-  }
-  return out;
-}
-
-/** Rows of one panel of Figs. 6–8 from recomputed tensors, and the fraction of values drawn outside. */
-function recomputedRows(t: InitTensors, tensor: InitTensorName, activation: string): { rows: Json[]; range: [number, number]; outside: number } {
-  const list = tensor === 'activation' ? t.activation : tensor === 'backprop_grad' ? t.backpropGrad : t.weightGrad;
-  let range: [number, number];
-  let bins: number;
-  if (tensor === 'activation') {
-    range = activationRange(activation as ActivationName) ?? [-1, 1];
-    bins = INIT_ACTIVATION_BINS;
-  } else {
-    const q = sharedAbsPercentile(list, INIT_RANGE_PERCENTILE);
-    range = q > 0 ? [-q, q] : [-1, 1];
-    bins = INIT_GRADIENT_BINS;
-  }
+export function densityRows(hists: readonly StoredHistogram[], layers: number): { rows: Json[]; domain: [number, number]; outside: number } {
+  const shown = hists.filter((h) => h.layer >= 1 && h.layer <= layers);
+  const q = Math.max(0, ...shown.map((h) => histogramAbsPercentile(h, INIT_RANGE_PERCENTILE)));
+  const domain: [number, number] = q > 0 ? [-q, q] : [-1, 1];
   const rows: Json[] = [];
   let outside = 0;
-  list.forEach((x, i) => {
-    const h = normalizedHistogram(x, range[0], range[1], bins);
-    outside = Math.max(outside, h.outside);
-    for (let b = 0; b < bins; b++) rows.push({ x: h.centres[b]!, fraction: h.fractions[b]!, layer: layerLabel(i + 1) });
-  });
-  return { rows, range, outside };
+  for (const h of shown) {
+    let total = h.nan + h.posInf + h.negInf;
+    for (const c of h.counts) total += c;
+    if (total <= 0) continue;
+    let out = h.nan + h.posInf + h.negInf;
+    for (let i = 0; i < h.counts.length; i++) {
+      const x = (h.edges[i]! + h.edges[i + 1]!) / 2;
+      if (x < domain[0] || x > domain[1]) {
+        out += h.counts[i]!;
+        continue;
+      }
+      rows.push({ x, fraction: h.counts[i]! / total / (h.edges[i + 1]! - h.edges[i]!), layer: layerLabel(h.layer) });
+    }
+    outside = Math.max(outside, out / total);
+  }
+  return { rows, domain, outside };
 }
 
-/** Figs. 6, 7, 8 (see {@link INIT_FIGURES}). */
-export function buildInitFigure(ctx: FigureContext, number: 6 | 7 | 8, data: readonly InitData[]): FigureBuild {
+/**
+ * Figs. 6, 7, 8 (see {@link INIT_FIGURES}), from the update-0 histograms of the Tanh and Tanh N
+ * curve runs. Never recomputes: a record without the histograms a panel needs says so.
+ */
+export function buildInitFigure(ctx: FigureContext, number: 6 | 7 | 8): FigureBuild {
   const f = INIT_FIGURES[number];
   const panels: Json[] = [];
   const runs: string[] = [];
   const notes: string[] = [];
   for (const label of ['Tanh', 'Tanh N'] as const) {
-    const d = data.find((x) => x.label === label);
-    if (!d) {
+    const s = pick(ctx, label);
+    if (!s) {
       panels.push(placeholderPanel(`${label}: not run at this scale`, [`no ${label} run on ${ctx.mainDataset ?? 'any dataset'}`]));
       notes.push(`${label} not run`);
       continue;
     }
-    const o = d.run;
+    const o = s.curveRun;
     runs.push(o.runId);
     const layers = o.shape.hidden.length;
     const panelTitle = `${label === 'Tanh' ? 'standard' : 'normalized'} init · ${runTag(label, o)} · ${depthTag(o)}`;
-    if (d.tensors) {
-      const { rows, range, outside } = recomputedRows(d.tensors, f.tensor, o.shape.activation);
-      panels.push(histogramPanel(panelTitle, rows, layers, f.xTitle));
-      if (f.tensor !== 'activation') {
+    let hists = ctx.store.histogramsAt(o.runId, f.tensor, 0);
+    if (f.fallback === null) {
+      const rows = storedHistogramRows(hists, layers);
+      panels.push(rows.length > 0 ? histogramPanel(panelTitle, rows, layers, f.xTitle) : placeholderPanel(panelTitle, ['no histogram recorded at update 0']));
+      continue;
+    }
+    if (hists.length === 0) {
+      hists = ctx.store.histogramsAt(o.runId, f.fallback, 0);
+      if (hists.length > 0) {
         notes.push(
-          `${label}: x range ±${range[1].toPrecision(3)} (the ${INIT_RANGE_PERCENTILE}th percentile of |value| of the widest hidden layer), ${INIT_GRADIENT_BINS} bins; at most ${(100 * outside).toFixed(2)}% of a layer's values lie outside and are not drawn`,
+          `${label}: this record predates the per-layer-range histograms (${f.tensor}); shown are the stored ${f.fallback} histograms, binned over one range shared by all hidden layers, ` +
+            'in which the narrowest layers fill only a few bins. A run made with this glorot records both.',
         );
       }
-    } else {
-      const rows = storedHistogramRows(ctx.store.histogramsAt(o.runId, f.tensor, 0), layers);
-      panels.push(rows.length > 0 ? histogramPanel(panelTitle, rows, layers, f.xTitle) : placeholderPanel(panelTitle, ['no histogram recorded at update 0']));
-      notes.push(`${label}: stored update-0 histograms shown (range shared with the output layer) because ${d.fallback ?? 'recomputation was unavailable'}`);
     }
+    const { rows, domain, outside } = densityRows(hists, layers);
+    if (rows.length === 0) {
+      panels.push(placeholderPanel(panelTitle, ['no histogram recorded at update 0']));
+      continue;
+    }
+    panels.push(histogramPanel(panelTitle, rows, layers, f.xTitle, 'density (fraction of values per unit)', domain));
+    notes.push(
+      `${label}: x range ±${domain[1].toPrecision(3)} (the ${INIT_RANGE_PERCENTILE}th percentile of |value| of the widest hidden layer, to bin resolution); at most ${(100 * outside).toFixed(2)}% of a layer's values lie outside and are not drawn`,
+    );
   }
   return {
     number,
     id: `fig${number}`,
     title: f.title,
-    caption: `${f.caption} Histograms recomputed from the stored configuration (seeded initialization, the first probe.size test examples) and checked against the stored update-0 standard deviations.`,
+    caption: `${f.caption} Drawn from the histograms the probe stored at update 0 on the probe set (the first probe.size test examples).`,
     status: runs.length === 0 ? 'not-run' : runs.length < 2 ? 'partial' : 'ok',
     notes,
     runs,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/nn/atomic.ts';
+import { writeFileAtomic } from '../../src/store/durable.ts';
 
 test('writeFileAtomic replaces the file, and a failed rename leaves neither a temporary file nor a changed target', () => {
   const dir = mkdtempSync(join(tmpdir(), 'glorot-atomic-'));

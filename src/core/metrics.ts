@@ -1,0 +1,234 @@
+/**
+ * The metric vocabulary of the run record: every scalar statistic and every histogram tensor a probe
+ * point holds, each with its definition, unit and source in the paper, and the record types that
+ * carry them. The probes (src/probes) write these types, the store (src/store) stores and returns
+ * them, and the report, the bench and the dashboard read them: one set of names, one set of types.
+ *
+ * Layer numbering (the paper's figures): layer k = 1 … L−1 are the hidden layers, z^k = f(s^{k−1});
+ * layer L is the softmax output layer; {@link NETWORK_LAYER} (−1) holds network-level quantities.
+ * For layer k, `backprop_grad` is ∂C/∂s^{k−1} per example, `weight_grad` is ∂C/∂W^{k−1} averaged over
+ * the probe set (as an SGD step uses it), `weight` is W^{k−1}, `jacobian` is J = ∂z^k/∂z^{k−1}.
+ */
+
+/** Layer index of network-level quantities (loss, …) rather than one layer's. */
+export const NETWORK_LAYER = -1;
+
+/** The percentiles every probe records, both tails and the median (SPEC.md §5: the paper's 98th). */
+export const PERCENTILES = [1, 2, 50, 98, 99] as const;
+/** One of {@link PERCENTILES}. */
+export type Percentile = (typeof PERCENTILES)[number];
+
+/** The tensors whose distribution the probe summarises at every probe point. */
+export const SUMMARIZED_TENSORS = ['activation', 'backprop_grad', 'weight_grad'] as const;
+/** One of {@link SUMMARIZED_TENSORS}. */
+export type SummarizedTensor = (typeof SUMMARIZED_TENSORS)[number];
+
+/** The statistics of a summary, in the order the probe writes them (`nonfinite` only when > 0). */
+export const SUMMARY_STATS = ['mean', 'std', 'min', 'max', 'p1', 'p2', 'p50', 'p98', 'p99', 'nonfinite'] as const;
+/** One of {@link SUMMARY_STATS}. */
+export type SummaryStat = 'mean' | 'std' | 'min' | 'max' | `p${Percentile}` | 'nonfinite';
+
+/** The scalar statistics that are not a summary of a tensor. */
+export const OTHER_SCALARS = [
+  'activation.saturated',
+  'weight.std',
+  'weight_grad.per_example_var',
+  'probe.loss',
+  'jacobian.sv_mean',
+  'jacobian.sv_min',
+  'jacobian.sv_max',
+  'theory.activation.var',
+  'theory.backprop_grad.var',
+  'theory.weight_grad.var',
+  'theory.jacobian.sv_mean',
+] as const;
+
+/** A scalar statistic's name, e.g. `activation.p98` (stored in `scalars.name`). */
+export type ScalarName = `${SummarizedTensor}.${SummaryStat}` | (typeof OTHER_SCALARS)[number];
+
+/** The histogrammed tensors (stored in `histograms.tensor`). */
+export const HISTOGRAM_TENSORS = ['activation', 'backprop_grad', 'weight_grad', 'backprop_grad.own_range', 'weight_grad.own_range'] as const;
+/** One of {@link HISTOGRAM_TENSORS}. */
+export type HistogramTensor = (typeof HISTOGRAM_TENSORS)[number];
+
+/** What a name means. */
+export interface MetricInfo {
+  /** One sentence: the quantity, over what it is computed, and for which layers. */
+  readonly definition: string;
+  /** Its unit (`1` for dimensionless ratios, or the unit of the values summarised). */
+  readonly unit: string;
+  /** Where the paper uses it, in the one spelling (`eq. (17)`, `Fig. 6`, `SPEC.md §5`). */
+  readonly source: string;
+}
+
+const TENSOR_TEXT: Record<SummarizedTensor, { what: string; unit: string; layers: string; source: string }> = {
+  activation: { what: 'the activations z^k', unit: 'activation units', layers: 'hidden layers', source: 'Figs. 2–4, 6, 10' },
+  backprop_grad: {
+    what: 'the per-example back-propagated gradients ∂C/∂s^{k−1}',
+    unit: 'nats per unit of s',
+    layers: 'hidden and output layers',
+    source: 'Fig. 7, eq. (6)',
+  },
+  weight_grad: {
+    what: 'the weight gradients ∂C/∂W^{k−1} averaged over the probe set',
+    unit: 'nats per unit of W',
+    layers: 'hidden and output layers',
+    source: 'Figs. 8–9, eq. (7)',
+  },
+};
+
+const STAT_TEXT: Record<SummaryStat, string> = {
+  mean: 'mean of the finite values of',
+  std: 'population standard deviation of the finite values of',
+  min: 'smallest value (±Infinity included) of',
+  max: 'largest value (±Infinity included) of',
+  p1: '1st percentile (linear interpolation, NaN left out) of',
+  p2: '2nd percentile (linear interpolation, NaN left out) of',
+  p50: 'median (linear interpolation, NaN left out) of',
+  p98: '98th percentile (linear interpolation, NaN left out) of',
+  p99: '99th percentile (linear interpolation, NaN left out) of',
+  nonfinite: 'number of NaN and ±Infinity values (written only when > 0) among',
+};
+
+function summaryEntries(): Array<[ScalarName, MetricInfo]> {
+  const out: Array<[ScalarName, MetricInfo]> = [];
+  for (const t of SUMMARIZED_TENSORS) {
+    const x = TENSOR_TEXT[t];
+    for (const s of SUMMARY_STATS) {
+      const source = s === 'p98' || s === 'p2' ? `${x.source}; SPEC.md §5 (98th percentile)` : x.source;
+      out.push([`${t}.${s}`, { definition: `${STAT_TEXT[s]} ${x.what} over the probe set, ${x.layers}`, unit: s === 'nonfinite' ? 'values' : x.unit, source }]);
+    }
+  }
+  return out;
+}
+
+const OTHER_INFO: Record<(typeof OTHER_SCALARS)[number], MetricInfo> = {
+  'activation.saturated': {
+    definition: "fraction of the hidden layer's units × examples with f′(s) < 0.1 × the activation's largest slope (a dead ReLU unit counts)",
+    unit: '1',
+    source: 'Figs. 3–4',
+  },
+  'weight.std': { definition: 'population standard deviation of the weights W^{k−1}, hidden and output layers', unit: 'weight units', source: 'eqs. (1), (16)' },
+  'weight_grad.per_example_var': {
+    definition: 'mean over the probe set of one example\'s weight-gradient second moment, (mean_j z_j²)·(mean_i (∂C/∂s_i)²): the quantity eq. (7) predicts',
+    unit: '(nats per unit of W)²',
+    source: 'eq. (7)',
+  },
+  'probe.loss': { definition: 'mean cost (softmax negative log-likelihood) over the probe set; network layer', unit: 'nats', source: 'SPEC.md §1' },
+  'jacobian.sv_mean': { definition: 'mean singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers', unit: '1', source: 'eq. (17)' },
+  'jacobian.sv_min': { definition: 'smallest singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers', unit: '1', source: 'eq. (17)' },
+  'jacobian.sv_max': { definition: 'largest singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers', unit: '1', source: 'eq. (17)' },
+  'theory.activation.var': {
+    definition: 'Var[z^k] predicted by the linear theory from the measured input second moment E[x²] and the weights\' variances; hidden layers, update 0',
+    unit: '(activation units)²',
+    source: 'eq. (5)',
+  },
+  'theory.backprop_grad.var': {
+    definition: 'Var[∂C/∂s^{k−1}] predicted by the linear theory from the measured top-layer gradient variance; hidden and output layers, update 0',
+    unit: '(nats per unit of s)²',
+    source: 'eq. (6)',
+  },
+  'theory.weight_grad.var': {
+    definition: 'one example\'s Var[∂C/∂W^{k−1}] predicted by the linear theory (product of the two above); hidden and output layers, update 0',
+    unit: '(nats per unit of W)²',
+    source: 'eq. (7)',
+  },
+  'theory.jacobian.sv_mean': {
+    definition: 'random-matrix prediction (8/(3π))·√(n·Var[W]) of the mean singular value of the square weight matrix W^{k−1} alone (quarter-circle law); square hidden layers (n_{k−1} = n_k), update 0',
+    unit: '1',
+    source: 'eq. (17); SPEC.md §3',
+  },
+};
+
+/** Every scalar name with its definition, unit and source. */
+export const SCALAR_METRICS: Readonly<Record<ScalarName, MetricInfo>> = Object.freeze({
+  ...(Object.fromEntries(summaryEntries()) as Record<`${SummarizedTensor}.${SummaryStat}`, MetricInfo>),
+  ...OTHER_INFO,
+});
+
+/** Every histogram tensor with its definition, unit (of the binned values) and source. */
+export const HISTOGRAM_METRICS: Readonly<Record<HistogramTensor, MetricInfo>> = Object.freeze({
+  activation: {
+    definition: "z^k over the probe set, hidden layers; bins over the activation's fixed range when it is bounded (sigmoid [0, 1], tanh and softsign [−1, 1]), else over the values' [min, max]",
+    unit: 'activation units',
+    source: 'Figs. 4, 6',
+  },
+  backprop_grad: {
+    definition: 'per-example ∂C/∂s^{k−1}; the hidden layers of one probe point share one symmetric range (±the largest |value| among them), the output layer has its own',
+    unit: 'nats per unit of s',
+    source: 'Fig. 7',
+  },
+  weight_grad: {
+    definition: '∂C/∂W^{k−1} averaged over the probe set; ranges as for backprop_grad',
+    unit: 'nats per unit of W',
+    source: 'Fig. 8',
+  },
+  'backprop_grad.own_range': {
+    definition: "the values of backprop_grad binned over the layer's own symmetric range (±its largest |value|), hidden layers: a narrow layer still fills the bins",
+    unit: 'nats per unit of s',
+    source: 'Fig. 7',
+  },
+  'weight_grad.own_range': {
+    definition: "the values of weight_grad binned over the layer's own symmetric range, hidden layers",
+    unit: 'nats per unit of W',
+    source: 'Fig. 8',
+  },
+});
+
+/** Every scalar name, sorted. */
+export const SCALAR_NAMES: readonly ScalarName[] = Object.freeze((Object.keys(SCALAR_METRICS) as ScalarName[]).sort());
+
+/** Whether `name` is a scalar name of the vocabulary. */
+export function isScalarName(name: unknown): name is ScalarName {
+  return typeof name === 'string' && Object.hasOwn(SCALAR_METRICS, name);
+}
+
+/** Whether `tensor` is a histogram tensor of the vocabulary. */
+export function isHistogramTensor(tensor: unknown): tensor is HistogramTensor {
+  return typeof tensor === 'string' && (HISTOGRAM_TENSORS as readonly string[]).includes(tensor);
+}
+
+/** One scalar statistic of one layer (or of the network, layer {@link NETWORK_LAYER}) at a probe point. */
+export interface ScalarRecord {
+  /** Layer index (1 = the hidden layer nearest the input; see the module comment) or {@link NETWORK_LAYER}. */
+  readonly layer: number;
+  readonly name: ScalarName;
+  /** The value in the name's unit; NaN and ±Infinity are kept (the store keeps NaN as SQL NULL). */
+  readonly value: number;
+}
+
+/**
+ * A histogram of one tensor of one layer at a probe point: `counts[i]` values fell in
+ * `[edges[i], edges[i+1])` (the last bin closed). Non-finite values are counted apart, never in a bin.
+ */
+export interface HistogramRecord {
+  /** Layer index, as {@link ScalarRecord.layer}. */
+  readonly layer: number;
+  readonly tensor: HistogramTensor;
+  /** `counts.length + 1` bin edges, finite and strictly increasing. */
+  readonly edges: Float64Array;
+  /** Count per bin (exact integers, or weights for a normalized histogram); finite and ≥ 0. */
+  readonly counts: Float64Array;
+  /** NaN values seen. */
+  readonly nan: number;
+  /** +Infinity values seen. */
+  readonly posInf: number;
+  /** −Infinity values seen. */
+  readonly negInf: number;
+}
+
+/** The data splits an evaluation is made on. */
+export const SPLITS = ['train', 'validation', 'test'] as const;
+/** `train` (running estimate over the updates since the previous probe point), `validation` or `test`. */
+export type Split = (typeof SPLITS)[number];
+
+/** Classification error and cost on one split at a probe point. */
+export interface EvaluationRecord {
+  readonly split: Split;
+  /** Classification error in percent (0–100). */
+  readonly errorRate: number;
+  /** Mean negative log-likelihood per example, in nats. */
+  readonly nll: number;
+  /** Number of examples the figures were computed on. */
+  readonly examples: number;
+}

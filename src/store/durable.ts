@@ -1,0 +1,70 @@
+/**
+ * Durable file writing: the one implementation of "write every byte, fsync, and (for a replace)
+ * rename over the target" that the checkpoints, the TensorBoard event files, the saved models and
+ * the reproduce job's experiment files use. POSIX rename is atomic within a file system, so a crash
+ * at any moment leaves the previous file or the new one, never a torn file.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** Writes all of `bytes` to the open file `fd` (a single `writeSync` may write fewer). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+/** Flushes the open file `fd` to disk and closes it (closes it even when the flush fails). */
+export function syncAndClose(fd: number): void {
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * fsyncs a file or directory by path (a directory: so that the entries created or renamed in it
+ * survive a crash).
+ * @throws Error from the file system (ENOENT…).
+ */
+export function fsyncPath(path: string): void {
+  syncAndClose(openSync(path, 'r'));
+}
+
+/** Opens `path` with `flag`, writes all of `bytes`, fsyncs and closes. */
+function writeDurably(path: string, bytes: Uint8Array, flag: 'w' | 'wx'): void {
+  const fd = openSync(path, flag);
+  try {
+    writeAll(fd, bytes);
+  } finally {
+    syncAndClose(fd);
+  }
+}
+
+/**
+ * Writes `bytes` to a NEW file at `path` (refused when it exists) and fsyncs it before closing.
+ * @throws Error from the file system: EEXIST when `path` exists, ENOENT, EACCES, ENOSPC…
+ */
+export function writeNewFileDurably(path: string, bytes: Uint8Array): void {
+  writeDurably(path, bytes, 'wx');
+}
+
+/**
+ * Replaces the file at `path` with `data` atomically: writes a temporary file beside it
+ * (`.<name>.<pid>.tmp`), fsyncs it, renames it over `path`. On failure the temporary file is
+ * removed and the target is left as it was.
+ * @param data bytes, or text written as UTF-8.
+ * @throws Error from the file system (ENOENT for a missing directory, EACCES, ENOSPC…).
+ */
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    // 'w': a temporary left by a killed process of the same pid is overwritten
+    writeDurably(tmp, typeof data === 'string' ? Buffer.from(data) : data, 'w');
+    renameSync(tmp, path);
+  } catch (e) {
+    // a failed write or rename (ENOSPC, a directory in the way…) must not leave the temporary behind
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
