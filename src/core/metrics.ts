@@ -19,17 +19,17 @@ export const PERCENTILES = [1, 2, 50, 98, 99] as const;
 export type Percentile = (typeof PERCENTILES)[number];
 
 /** The tensors whose distribution the probe summarises at every probe point. */
-export const SUMMARIZED_TENSORS = ['activation', 'backprop_grad', 'weight_grad'] as const;
+const SUMMARIZED_TENSORS = ['activation', 'backprop_grad', 'weight_grad'] as const;
 /** One of {@link SUMMARIZED_TENSORS}. */
 export type SummarizedTensor = (typeof SUMMARIZED_TENSORS)[number];
 
 /** The statistics of a summary, in the order the probe writes them (`nonfinite` only when > 0). */
-export const SUMMARY_STATS = ['mean', 'std', 'min', 'max', 'p1', 'p2', 'p50', 'p98', 'p99', 'nonfinite'] as const;
+const SUMMARY_STATS = ['mean', 'std', 'min', 'max', 'p1', 'p2', 'p50', 'p98', 'p99', 'nonfinite'] as const;
 /** One of {@link SUMMARY_STATS}. */
 export type SummaryStat = 'mean' | 'std' | 'min' | 'max' | `p${Percentile}` | 'nonfinite';
 
 /** The scalar statistics that are not a summary of a tensor. */
-export const OTHER_SCALARS = [
+const OTHER_SCALARS = [
   'activation.saturated',
   'weight.std',
   'weight_grad.per_example_var',
@@ -174,9 +174,6 @@ export const HISTOGRAM_METRICS: Readonly<Record<HistogramTensor, MetricInfo>> = 
     source: 'Fig. 8',
   },
 });
-
-/** Every scalar name, sorted. */
-export const SCALAR_NAMES: readonly ScalarName[] = Object.freeze((Object.keys(SCALAR_METRICS) as ScalarName[]).sort());
 
 /** Whether `name` is a scalar name of the vocabulary. */
 export function isScalarName(name: unknown): name is ScalarName {

@@ -10,9 +10,9 @@ import type { Selection } from './select.ts';
 import type { Table1 } from './table1.ts';
 
 /** The paper's training length in updates (2.5 × 10^7 examples, minibatch 10). */
-export const PAPER_UPDATES = 2.5e6;
+const PAPER_UPDATES = 2.5e6;
 /** A curve is "still falling" when its least-squares fit over the last quarter of training drops by more than this many points. */
-export const STILL_FALLING_PP = 1;
+const STILL_FALLING_PP = 1;
 
 /**
  * The drop (points, positive = falling) of the least-squares line through the [update, error %]

@@ -29,7 +29,7 @@ import { type ReportSummary, SUMMARY_SCHEMA, type SummaryFigure, type SummaryRun
 import { buildTable1 } from './table1.ts';
 
 /** The dataset Figs. 2–10 use: Shapeset-3×2 when it has runs (the paper's figures), else the first dataset with runs. */
-export function chooseMainDataset(input: ReportInput, selections: readonly Selection[]): string | null {
+function chooseMainDataset(input: ReportInput, selections: readonly Selection[]): string | null {
   const hasRuns = (d: string): boolean => selections.some((s) => s.dataset === d && s.curveRun !== null);
   const ran = input.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset);
   if (ran.includes('shapeset') && hasRuns('shapeset')) return 'shapeset';
@@ -220,5 +220,3 @@ export async function writeReport(input: ReportInput): Promise<ReportSummary> {
   }
 }
 
-export type { ReportInput } from './input.ts';
-export type { ReportSummary } from './summary.ts';

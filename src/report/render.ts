@@ -11,7 +11,7 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
 /** The font every figure uses (installed with Debian's fonts-dejavu-core). */
-export const FIGURE_FONT = 'DejaVu Sans';
+const FIGURE_FONT = 'DejaVu Sans';
 
 /** PNG pixels per SVG pixel (2: crisp on high-density screens, legible when printed). */
 export const PNG_ZOOM = 2;

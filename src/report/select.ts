@@ -26,7 +26,7 @@ export interface RunShape {
 }
 
 /** Reads a {@link RunShape} from a stored config (run.config, see src/run/config.ts). */
-export function runShape(config: Readonly<Record<string, unknown>>): RunShape {
+function runShape(config: Readonly<Record<string, unknown>>): RunShape {
   const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
   const probe = typeof config['probe'] === 'object' && config['probe'] !== null ? (config['probe'] as Record<string, unknown>) : {};
   const hidden = Array.isArray(config['hidden']) ? (config['hidden'] as unknown[]).filter((h): h is number => typeof h === 'number') : [];
@@ -86,7 +86,7 @@ export interface Selection {
 }
 
 /** Reads one run's outcome. `learningRate` and `seed` come from the orchestration's listing. */
-export function readOutcome(store: RunStore, runId: string, learningRate: number, seed: number): RunOutcome {
+function readOutcome(store: RunStore, runId: string, learningRate: number, seed: number): RunOutcome {
   const run = store.getRun(runId);
   const shape = runShape(run.config);
   const validation = store.latestEvaluation(runId, 'validation');

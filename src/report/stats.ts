@@ -21,7 +21,7 @@ export function sampleStd(xs: readonly number[]): number {
 }
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error < 1e-14). */
-export function logGamma(x: number): number {
+function logGamma(x: number): number {
   const c = [
     0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
     12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
@@ -68,7 +68,7 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
  * Regularized incomplete beta function I_x(a, b) for a, b > 0 and x ∈ [0, 1].
  * @throws RangeError for parameters outside that domain.
  */
-export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
+function regularizedIncompleteBeta(x: number, a: number, b: number): number {
   if (!(a > 0 && b > 0) || !(x >= 0 && x <= 1)) throw new RangeError(`incomplete beta: need a, b > 0 and x in [0, 1], found a=${a}, b=${b}, x=${x}`);
   if (x === 0 || x === 1) return x;
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));

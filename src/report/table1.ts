@@ -14,11 +14,11 @@ import type { Selection } from './select.ts';
 import { mean, sampleStd, welchTTest } from './stats.ts';
 
 /** The test the table names. */
-export const TABLE1_TEST =
+const TABLE1_TEST =
   "Welch's two-sided t-test on per-seed final test errors, each cell against its column's best (lowest mean) cell, significant at p < 0.005 (the paper's threshold; the paper does not name its test)";
 
 /** The spread the table shows. */
-export const TABLE1_SPREAD = 'sample standard deviation over seeds (n − 1 divisor); min–max also in summary.json';
+const TABLE1_SPREAD = 'sample standard deviation over seeds (n − 1 divisor); min–max also in summary.json';
 
 /** Significance of one cell against the best cell of its column. */
 export interface CellSignificance {

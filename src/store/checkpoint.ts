@@ -29,11 +29,11 @@ import { checkpointsRoot, ensureDir } from './paths.ts';
 import { validateRunId } from './runId.ts';
 
 /** Value of the manifest's `format` field. */
-export const CHECKPOINT_FORMAT = 'glorot-checkpoint';
+const CHECKPOINT_FORMAT = 'glorot-checkpoint';
 /** Manifest layout version this code writes and reads. */
-export const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_VERSION = 1;
 /** Blob names: letters, digits, `_ . -`, starting with a letter, digit or `_`; 1–128 characters. */
-export const BLOB_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const BLOB_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 const MANIFEST = 'manifest.json';
 

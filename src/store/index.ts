@@ -3,14 +3,12 @@
  * checkpoints, CSV / TensorBoard exports, and all durable file writing. See docs/STORE.md for the
  * schema and how to query it; the records' names and types are src/core/metrics.ts's.
  */
-export { DEFAULT_OUT_DIR, DATABASE_FILE, databasePath, checkpointsRoot, defaultCsvDir, defaultTensorboardDir, ensureDir } from './paths.ts';
+export { DEFAULT_OUT_DIR, DATABASE_FILE, databasePath, defaultCsvDir, defaultTensorboardDir, ensureDir } from './paths.ts';
 export { openRunStore, RunStore, type OpenRunStoreOptions, type CreateRunOptions } from './runStore.ts';
-export { SEGMENTS_KEY, runSegments, formatSegments, continueSegments, type RunSegment } from './segments.ts';
+export { SEGMENTS_KEY, runSegments, formatSegments, type RunSegment } from './segments.ts';
 export { RunStoreError, type RunStoreErrorCode } from './errors.ts';
-export { SCHEMA_VERSION, APPLICATION_ID } from './schema.ts';
-export { RUN_ID_PATTERN, validateRunId, runIdBase, uniqueRunId, configDepth } from './runId.ts';
-export { parseRunStatus, parseSplit } from './validate.ts';
-export { collectVersions } from './versions.ts';
+export { SCHEMA_VERSION } from './schema.ts';
+export { configDepth } from './runId.ts';
 export { writeFileAtomic } from './durable.ts';
 export * from './types.ts';
 export {

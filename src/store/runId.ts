@@ -5,7 +5,7 @@
 import { RunStoreError } from './errors.ts';
 
 /** Lower-case letters, digits, `-`, `_` and `.`; starts with a letter or digit; 1–64 characters. */
-export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /**
  * Checks a run id.

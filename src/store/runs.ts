@@ -60,7 +60,7 @@ function runFromRow(r: RunRow): RunInfo {
 }
 
 /** The run `id`, or undefined when there is none. */
-export function findRun(sql: Sql, id: string): RunInfo | undefined {
+function findRun(sql: Sql, id: string): RunInfo | undefined {
   const row = sql.stmt('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
   return row === undefined ? undefined : runFromRow(row);
 }

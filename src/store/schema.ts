@@ -19,7 +19,7 @@ import { RunStoreError } from './errors.ts';
 export const SCHEMA_VERSION = 2;
 
 /** `PRAGMA application_id` of a glorot run record: the ASCII bytes "GLRT". */
-export const APPLICATION_ID = 0x474c5254;
+const APPLICATION_ID = 0x474c5254;
 
 /**
  * Version 1: runs, probe_points, scalars, histograms, evaluations.

@@ -10,7 +10,7 @@
 import { maskedCrc32c } from './crc32c.ts';
 
 /** Bytes of framing around each record: 8 (length) + 4 (length CRC) + 4 (data CRC). */
-export const RECORD_OVERHEAD = 16;
+const RECORD_OVERHEAD = 16;
 
 /** Frames one record: returns `data.length + 16` bytes. */
 export function frameRecord(data: Uint8Array): Uint8Array {

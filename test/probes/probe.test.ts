@@ -4,6 +4,7 @@ import { createReferenceBackend } from '../../src/kernels/reference.ts';
 import { Mlp } from '../../src/nn/mlp.ts';
 import { probeNetwork } from '../../src/probes/probe.ts';
 import { jsSingularValues } from '../../src/probes/jacobian.ts';
+import { predictedMeanSingularValue } from '../../src/probes/theory.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 const be = createReferenceBackend();
@@ -148,4 +149,18 @@ test('gradient histograms: hidden layers share one symmetric range, the softmax 
     }
     assert.equal(res.histograms.filter((h) => h.layer === 4 && h.tensor === `${tensor}.own_range`).length, 0, 'the softmax layer already has its own range');
   }
+});
+
+test('theory.jacobian.sv_mean: the random-matrix value of each square hidden W at update 0, beside the measurement', () => {
+  const mlp = new Mlp(be, { widths: [7, 6, 6, 5, 3], activation: 'tanh', init: { name: 'normalized' }, seed: 4 });
+  const r = mulberry32(9);
+  const x = Float32Array.from({ length: 7 * 6 }, () => r());
+  const y = Int32Array.from({ length: 6 }, (_, i) => i % 3);
+  const res = probeNetwork(mlp, x, y, 6, { theory: true });
+  const theory = res.scalars.filter((s) => s.name === 'theory.jacobian.sv_mean');
+  assert.deepEqual(theory.map((s) => s.layer), [2], 'only W^1 (6 × 6) is square among the hidden layers');
+  // normalized init on a square n × n W: Var[W] = 1/n, so the prediction is 8/(3π)
+  assert.ok(Math.abs(theory[0]!.value - predictedMeanSingularValue(6, 1 / 6)) < 1e-12);
+  assert.ok(Math.abs(theory[0]!.value - 8 / (3 * Math.PI)) < 1e-12);
+  assert.equal(probeNetwork(mlp, x, y, 6).scalars.filter((s) => s.name.startsWith('theory.')).length, 0, 'only with theory');
 });

@@ -32,7 +32,7 @@ function scalarMap(store: RunStore, runId: string, name: ScalarName): Map<string
 }
 
 /** Rows {epoch, update, layer, mean, lo, hi} of activation mean ± std for every hidden layer. */
-export function meanStdRows(store: RunStore, o: RunOutcome): Json[] {
+function meanStdRows(store: RunStore, o: RunOutcome): Json[] {
   const std = scalarMap(store, o.runId, 'activation.std');
   const rows: Json[] = [];
   for (const p of store.scalarSeries(o.runId, 'activation.mean')) {
@@ -45,7 +45,7 @@ export function meanStdRows(store: RunStore, o: RunOutcome): Json[] {
 }
 
 /** Rows {epoch, layer, stat, value} of the 98th / 2nd percentile and std of every hidden layer. */
-export function percentileRows(store: RunStore, o: RunOutcome): Json[] {
+function percentileRows(store: RunStore, o: RunOutcome): Json[] {
   const rows: Json[] = [];
   const stats: Array<[ScalarName, string]> = [
     ['activation.p98', '98th percentile'],
@@ -180,7 +180,7 @@ function p98Series(store: RunStore, o: RunOutcome): Array<Array<[number, number]
  * (98th percentile ≥ {@link TANH_SATURATION_P98}), against Tanh's, and whether the saturation
  * disappeared (the rule of the check `phenomenon.tanhn-no-saturation`). Empty without a Tanh N run.
  */
-export function fig10Finding(ctx: FigureContext): string {
+function fig10Finding(ctx: FigureContext): string {
   const n = pick(ctx, 'Tanh N');
   if (!n) return '';
   const t = pick(ctx, 'Tanh');

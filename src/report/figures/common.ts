@@ -56,7 +56,7 @@ export function layerLabel(k: number): string {
 }
 
 /** Distinct colours for layers 1, 2, … (Tableau 10, then repeated darker). */
-export const LAYER_COLORS: readonly string[] = [
+const LAYER_COLORS: readonly string[] = [
   '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
 ];
 
@@ -172,9 +172,4 @@ export function depthTag(o: RunOutcome): string {
   const h = o.shape.hidden;
   if (h.length === 0) return 'no hidden layer';
   return h.every((w) => w === h[0]) ? `${h.length} × ${h[0]} hidden` : `${h.length} hidden (${h.join(', ')})`;
-}
-
-/** The number of hidden layers of a run (layers with activation statistics). */
-export function hiddenLayers(o: RunOutcome): number {
-  return o.shape.hidden.length;
 }

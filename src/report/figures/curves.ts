@@ -24,7 +24,7 @@ export function wrap(text: string, width: number): string[] {
 }
 
 /** Colours of the configurations (fixed, so a configuration has the same colour in every panel). */
-export const CONFIG_COLORS: Readonly<Record<ConfigLabel, string>> = {
+const CONFIG_COLORS: Readonly<Record<ConfigLabel, string>> = {
   Sigmoid: '#7f7f7f',
   'Sigmoid d4': '#bcbd22',
   Tanh: '#d62728',
@@ -34,7 +34,7 @@ export const CONFIG_COLORS: Readonly<Record<ConfigLabel, string>> = {
 };
 
 /** Dash patterns of the configurations (solid: normalized init; dashed: standard; dotted: sigmoid depth 4). */
-export const CONFIG_DASHES: Readonly<Record<ConfigLabel, number[]>> = {
+const CONFIG_DASHES: Readonly<Record<ConfigLabel, number[]>> = {
   Sigmoid: [6, 3],
   'Sigmoid d4': [2, 2],
   Tanh: [6, 3],
@@ -44,12 +44,12 @@ export const CONFIG_DASHES: Readonly<Record<ConfigLabel, number[]>> = {
 };
 
 /** Stroke width of the wide, faint band drawn under each curve of a coinciding pair (the curve drawn first), so a curve on top of it stays visible. */
-export const UNDERLAY_WIDTH = 7;
+const UNDERLAY_WIDTH = 7;
 
 /** Two curves "coincide" when at {@link COINCIDE_SHARE} of their common probe points their test errors differ by at most this many points. */
-export const COINCIDE_PP = 1;
+const COINCIDE_PP = 1;
 /** Share of the common probe points at which coinciding curves must be within {@link COINCIDE_PP}. */
-export const COINCIDE_SHARE = 0.8;
+const COINCIDE_SHARE = 0.8;
 
 /**
  * Pairs of curves that coincide: within {@link COINCIDE_PP} points at ≥ {@link COINCIDE_SHARE} of
@@ -77,7 +77,7 @@ export function coincidingCurves(curves: ReadonlyArray<{ name: string; points: R
 }
 
 /** The paper's end of training in examples (2.5 × 10^7, Fig. 11). */
-export const PAPER_EXAMPLES = 2.5e7;
+const PAPER_EXAMPLES = 2.5e7;
 
 /** Legend text of a curve: "Tanh N (lr 0.01, seed 1)", marked when diverged or unfinished. */
 function curveName(s: Selection & { curveRun: NonNullable<Selection['curveRun']> }): string {
@@ -87,7 +87,7 @@ function curveName(s: Selection & { curveRun: NonNullable<Selection['curveRun']>
 }
 
 /** One panel of test-error curves for one dataset, or a placeholder; with the runs drawn. */
-export function curvesPanel(ctx: FigureContext, dataset: string, width = 560): { panel: Json; runs: string[]; coinciding: Array<[string, string]> } {
+function curvesPanel(ctx: FigureContext, dataset: string, width = 560): { panel: Json; runs: string[]; coinciding: Array<[string, string]> } {
   const sels = ctx.selections.filter((s) => s.dataset === dataset && s.curveRun !== null) as Array<Selection & { curveRun: NonNullable<Selection['curveRun']> }>;
   const rows: Json[] = [];
   const finals: Array<{ name: string; label: ConfigLabel; final: number }> = [];

@@ -23,7 +23,7 @@ import {
 } from './common.ts';
 
 /** Rows {epoch, layer, mean, lo, hi, std} of the weight-gradient mean ± std of every hidden layer. */
-export function weightGradRows(store: RunStore, o: RunOutcome): Json[] {
+function weightGradRows(store: RunStore, o: RunOutcome): Json[] {
   const std = new Map<string, number>();
   for (const p of store.scalarSeries(o.runId, 'weight_grad.std')) std.set(`${p.updates}:${p.layer}`, p.value);
   const rows: Json[] = [];

@@ -23,10 +23,10 @@ import {
 } from './common.ts';
 
 /** Figs. 7–8 draw ± this percentile of |value| of the widest hidden layer (the far tails are left out). */
-export const INIT_RANGE_PERCENTILE = 99.9;
+const INIT_RANGE_PERCENTILE = 99.9;
 
 /** Rows {x, fraction, layer} of stored histograms (hidden layers 1 … `layers` only). */
-export function storedHistogramRows(hists: readonly StoredHistogram[], layers: number): Json[] {
+function storedHistogramRows(hists: readonly StoredHistogram[], layers: number): Json[] {
   const rows: Json[] = [];
   for (const h of hists) {
     if (h.layer < 1 || h.layer > layers) continue;
