@@ -108,16 +108,33 @@ const OTHER_INFO: Record<(typeof OTHER_SCALARS)[number], MetricInfo> = {
     unit: '1',
     source: 'Figs. 3–4',
   },
-  'weight.std': { definition: 'population standard deviation of the weights W^{k−1}, hidden and output layers', unit: 'weight units', source: 'eqs. (1), (16)' },
+  'weight.std': {
+    definition: 'population standard deviation of the weights W^{k−1}, hidden and output layers',
+    unit: 'weight units',
+    source: 'eqs. (1), (16)',
+  },
   'weight_grad.per_example_var': {
-    definition: 'mean over the probe set of one example\'s weight-gradient second moment, (mean_j z_j²)·(mean_i (∂C/∂s_i)²): the quantity eq. (7) predicts',
+    definition:
+      "mean over the probe set of one example's weight-gradient second moment, (mean_j z_j²)·(mean_i (∂C/∂s_i)²): the quantity eq. (7) predicts",
     unit: '(nats per unit of W)²',
     source: 'eq. (7)',
   },
   'probe.loss': { definition: 'mean cost (softmax negative log-likelihood) over the probe set; network layer', unit: 'nats', source: 'SPEC.md §1' },
-  'jacobian.sv_mean': { definition: 'mean singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers', unit: '1', source: 'eq. (17)' },
-  'jacobian.sv_min': { definition: 'smallest singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers', unit: '1', source: 'eq. (17)' },
-  'jacobian.sv_max': { definition: 'largest singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers', unit: '1', source: 'eq. (17)' },
+  'jacobian.sv_mean': {
+    definition: 'mean singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers',
+    unit: '1',
+    source: 'eq. (17)',
+  },
+  'jacobian.sv_min': {
+    definition: 'smallest singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers',
+    unit: '1',
+    source: 'eq. (17)',
+  },
+  'jacobian.sv_max': {
+    definition: 'largest singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers',
+    unit: '1',
+    source: 'eq. (17)',
+  },
   'theory.activation.var': {
     definition: 'Var[z^k] predicted by the linear theory from the measured input second moment E[x²] and the weights\' variances; hidden layers, update 0',
     unit: '(activation units)²',
@@ -134,7 +151,9 @@ const OTHER_INFO: Record<(typeof OTHER_SCALARS)[number], MetricInfo> = {
     source: 'eq. (7)',
   },
   'theory.jacobian.sv_mean': {
-    definition: 'random-matrix prediction (8/(3π))·√(n·Var[W]) of the mean singular value of the square weight matrix W^{k−1} alone (quarter-circle law); square hidden layers (n_{k−1} = n_k), update 0',
+    definition:
+      'random-matrix prediction (8/(3π))·√(n·Var[W]) of the mean singular value of the square weight matrix W^{k−1} alone ' +
+      '(quarter-circle law); square hidden layers (n_{k−1} = n_k), update 0',
     unit: '1',
     source: 'eq. (17); SPEC.md §3',
   },
@@ -149,12 +168,16 @@ export const SCALAR_METRICS: Readonly<Record<ScalarName, MetricInfo>> = Object.f
 /** Every histogram tensor with its definition, unit (of the binned values) and source. */
 export const HISTOGRAM_METRICS: Readonly<Record<HistogramTensor, MetricInfo>> = Object.freeze({
   activation: {
-    definition: "z^k over the probe set, hidden layers; bins over the activation's fixed range when it is bounded (sigmoid [0, 1], tanh and softsign [−1, 1]), else over the values' [min, max]",
+    definition:
+      "z^k over the probe set, hidden layers; bins over the activation's fixed range when it is bounded (sigmoid [0, 1], tanh and softsign [−1, 1]), " +
+      "else over the values' [min, max]",
     unit: 'activation units',
     source: 'Figs. 4, 6',
   },
   backprop_grad: {
-    definition: 'per-example ∂C/∂s^{k−1}; the hidden layers of one probe point share one symmetric range (±the largest |value| among them), the output layer has its own',
+    definition:
+      'per-example ∂C/∂s^{k−1}; the hidden layers of one probe point share one symmetric range (±the largest |value| among them), ' +
+      'the output layer has its own',
     unit: 'nats per unit of s',
     source: 'Fig. 7',
   },
@@ -164,7 +187,9 @@ export const HISTOGRAM_METRICS: Readonly<Record<HistogramTensor, MetricInfo>> = 
     source: 'Fig. 8',
   },
   'backprop_grad.own_range': {
-    definition: "the values of backprop_grad binned over the layer's own symmetric range (±its largest |value|), hidden layers: a narrow layer still fills the bins",
+    definition:
+      "the values of backprop_grad binned over the layer's own symmetric range (±its largest |value|), hidden layers: " +
+      'a narrow layer still fills the bins',
     unit: 'nats per unit of s',
     source: 'Fig. 7',
   },

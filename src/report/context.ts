@@ -46,8 +46,10 @@ export function table1Context(store: RunStore, selections: readonly Selection[],
   if (updates > 0) {
     const factor = PAPER_UPDATES / updates;
     out.push(
-      `At this scale the errors are not comparable to the paper's: each run made at most ${updates.toLocaleString('en-US')} updates against the paper's ${PAPER_UPDATES.toLocaleString('en-US')} ` +
-        `(${factor >= 1.5 ? `${Math.round(factor)}× fewer` : 'about as many'}), with ${seeds} seed${seeds === 1 ? '' : 's'} per cell${seeds <= 1 ? ' (no spread, no significance)' : ''}. Compare orderings, not values.`,
+      `At this scale the errors are not comparable to the paper's: each run made at most ${updates.toLocaleString('en-US')} updates against the paper's ` +
+        `${PAPER_UPDATES.toLocaleString('en-US')} ` +
+        `(${factor >= 1.5 ? `${Math.round(factor)}× fewer` : 'about as many'}), with ${seeds} seed${seeds === 1 ? '' : 's'} per ` +
+          `cell${seeds <= 1 ? ' (no spread, no significance)' : ''}. Compare orderings, not values.`,
     );
   }
   const falling: string[] = [];
@@ -58,7 +60,8 @@ export function table1Context(store: RunStore, selections: readonly Selection[],
   }
   if (falling.length > 0) {
     out.push(
-      `Still learning when training stopped — test error fell by more than ${STILL_FALLING_PP} point over the last quarter of training (least-squares fit; Figs. 11–12): ${falling.join(', ')}. Longer runs would likely lower these errors.`,
+      `Still learning when training stopped — test error fell by more than ${STILL_FALLING_PP} point over the last quarter of training (least-squares fit; ` +
+        `Figs. 11–12): ${falling.join(', ')}. Longer runs would likely lower these errors.`,
     );
   }
   for (const c of table.cells) {
@@ -67,7 +70,9 @@ export function table1Context(store: RunStore, selections: readonly Selection[],
     if (c.mean >= chance - LEARNED_MARGIN_PP && c.paper < chance - LEARNED_MARGIN_PP) {
       const ref = c.paperRelation === 'reference' ? ` on the paper's ${c.paperColumn ?? 'reference'} (a different dataset)` : '';
       out.push(
-        `${c.label} on ${datasetTitle(c.dataset)} is at chance (${c.mean.toFixed(2)} %, chance ${chance.toFixed(2)} %) where the paper reports ${c.paper} %${ref}: it never left the saturation plateau, which the paper's sigmoid networks leave only slowly (§3.1); with this few updates the two numbers say nothing about each other.`,
+        `${c.label} on ${datasetTitle(c.dataset)} is at chance (${c.mean.toFixed(2)} %, chance ${chance.toFixed(2)} %) where the paper reports ${c.paper} ` +
+          `%${ref}: it never left the saturation plateau, which the paper's sigmoid networks leave ` +
+            `only slowly (§3.1); with this few updates the two numbers say nothing about each other.`,
       );
     }
   }

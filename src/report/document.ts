@@ -32,7 +32,8 @@ function tableNotes(t: Table1): string[] {
     `Ours: final test error (%), mean ± ${t.spread}; n = seeds; a diverged or failed run counts as 100 %.`,
     'Learning rate (lr): per dataset × configuration, the grid value with the lowest mean final validation error over seeds (ties → the smaller rate).',
     `Significance: ${t.test}. Bold: the column's best cell and the cells not significantly worse than it (the paper's bold marks the same kind of group).`,
-    `Paper values: ${PAPER_TABLE1_SOURCE.where} (${PAPER_TABLE1_SOURCE.transcribed}). A "paper (MNIST)" column beside Fashion-MNIST is a different dataset, shown for orientation only.`,
+    `Paper values: ${PAPER_TABLE1_SOURCE.where} (${PAPER_TABLE1_SOURCE.transcribed}). A "paper ` +
+      `(MNIST)" column beside Fashion-MNIST is a different dataset, shown for orientation only.`,
   ];
 }
 
@@ -48,18 +49,29 @@ function htmlTable1(t: Table1): string {
           if (!c) return '<td>—</td><td>—</td><td>—</td><td>—</td>';
           const ours = esc(formatOurs(c));
           const paperCls = c.paperRelation === 'reference' ? ' class="ref"' : '';
-          return `<td>${inTopGroup(c) ? `<b>${ours}</b>` : ours}</td><td${paperCls}>${c.paper === null ? '—' : num(c.paper)}</td><td>${c.learningRate ?? '—'}</td><td class="small">${esc(c.significance.note)}</td>`;
+          const paper = c.paper === null ? '—' : num(c.paper);
+          return (
+            `<td>${inTopGroup(c) ? `<b>${ours}</b>` : ours}</td><td${paperCls}>${paper}</td>` +
+            `<td>${c.learningRate ?? '—'}</td><td class="small">${esc(c.significance.note)}</td>`
+          );
         })
         .join('');
       return `<tr><th>${esc(label)}</th>${cells}</tr>`;
     })
     .join('\n');
-  return `<table class="t1"><thead><tr><th rowspan="2">configuration</th>${head1}</tr><tr>${head2}</tr></thead><tbody>\n${body}\n</tbody></table>\n<ul class="small">${tableNotes(t).map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
+  return `<table class="t1"><thead><tr><th rowspan="2">configuration</th>${head1}</tr><tr>${head2}</tr></thead><tbody>\n${body}\n</tbody></table>\n<ul ` +
+    `class="small">${tableNotes(t).map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
 }
 
 function mdTable1(t: Table1): string {
   if (t.columns.length === 0) return 'No dataset ran: Table 1 is empty.\n';
-  const head = ['configuration', ...t.columns.flatMap((c) => [`${c.title}: ours`, `${c.title}: ${c.paperHeader}`, `${c.title}: lr`, `${c.title}: significance`])];
+  const columnHeads = (c: Table1['columns'][number]): string[] => [
+    `${c.title}: ours`,
+    `${c.title}: ${c.paperHeader}`,
+    `${c.title}: lr`,
+    `${c.title}: significance`,
+  ];
+  const head = ['configuration', ...t.columns.flatMap(columnHeads)];
   const lines = [`| ${head.map(md).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const label of t.rows) {
     const row: string[] = [label];
@@ -80,15 +92,19 @@ function htmlChecks(checks: readonly Check[]): string {
   const rows = checks
     .map(
       (c) =>
-        `<tr class="${c.verdict}"><td>${esc(c.title)}</td><td>${esc(c.oursText)}</td><td>${esc(c.paperText)}</td><td class="v">${VERDICT_TEXT[c.verdict]}</td><td class="small">${esc(c.detail)}<br><i>rule:</i> ${esc(c.rule)}<br><i>source:</i> ${esc(c.source)}</td></tr>`,
+        `<tr class="${c.verdict}"><td>${esc(c.title)}</td><td>${esc(c.oursText)}</td><td>${esc(c.paperText)}</td><td ` +
+          `class="v">${VERDICT_TEXT[c.verdict]}</td><td class="small">${esc(c.detail)}<br><i>rule:</i> ` +
+            `${esc(c.rule)}<br><i>source:</i> ${esc(c.source)}</td></tr>`,
     )
     .join('\n');
-  return `<table class="checks"><thead><tr><th>check</th><th>ours</th><th>paper</th><th>verdict</th><th>measurements · rule · source</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
+  return `<table class="checks"><thead><tr><th>check</th><th>ours</th><th>paper</th><th>verdict</th><th>measurements · rule · ` +
+    `source</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
 function mdChecks(checks: readonly Check[]): string {
   const lines = ['| check | ours | paper | verdict | measurements · rule · source |', '|---|---|---|---|---|'];
-  for (const c of checks) lines.push(`| ${md(c.title)} | ${md(c.oursText)} | ${md(c.paperText)} | **${VERDICT_TEXT[c.verdict]}** | ${md(c.detail)}; rule: ${md(c.rule)}; source: ${md(c.source)} |`);
+  for (const c of checks) lines.push(`| ${md(c.title)} | ${md(c.oursText)} | ${md(c.paperText)} | **${VERDICT_TEXT[c.verdict]}** | ${md(c.detail)}; rule: ` +
+    `${md(c.rule)}; source: ${md(c.source)} |`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -103,7 +119,9 @@ function htmlVariance(tables: readonly VarianceTable[]): string {
   return tables
     .map(
       (v) =>
-        `<h4>${esc(v.label)} (run ${esc(v.runId)})</h4><table class="small"><thead><tr><th>quantity</th><th>layer</th><th>measured</th><th>theory (eqs. 5–7)</th><th>measured / theory</th></tr></thead><tbody>${varianceRows(v)
+        `<h4>${esc(v.label)} (run ${esc(v.runId)})</h4><table class="small"><thead><tr>` +
+        '<th>quantity</th><th>layer</th><th>measured</th><th>theory (eqs. 5–7)</th><th>measured / theory</th></tr></thead>' +
+        `<tbody>${varianceRows(v)
           .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
           .join('')}</tbody></table>`,
     )
@@ -114,7 +132,8 @@ function mdVariance(tables: readonly VarianceTable[]): string {
   if (tables.length === 0) return 'No tanh or softsign run recorded the theory at initialization.\n';
   return tables
     .map((v) => {
-      const lines = [`#### ${v.label} (run ${v.runId})`, '', '| quantity | layer | measured | theory (eqs. 5–7) | measured / theory |', '|---|---|---|---|---|'];
+      const lines = [`#### ${v.label} (run ${v.runId})`, '', '| quantity | layer | measured | theory (eqs. 5–7) | measured / theory |'];
+      lines.push('|---|---|---|---|---|');
       for (const r of varianceRows(v)) lines.push(`| ${r.map(md).join(' | ')} |`);
       return lines.join('\n');
     })
@@ -131,7 +150,9 @@ function htmlFigures(s: ReportSummary): string {
     .map(
       (f) => `<section class="fig" id="${f.id}"><h3>Fig. ${f.number}: ${esc(f.title)}${esc(statusNote(f.status))}</h3>
 <a href="${esc(f.svg)}"><img src="${esc(f.png)}" alt="Fig. ${f.number}: ${esc(f.title)}"></a>
-<p>${esc(f.caption)}</p>${f.notes.length ? `<ul class="small">${f.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}${f.runs.length ? `<p class="small">runs: ${f.runs.map(esc).join(', ')} · <a href="${esc(f.svg)}">SVG</a></p>` : `<p class="small"><a href="${esc(f.svg)}">SVG</a></p>`}</section>`,
+<p>${esc(f.caption)}</p>${f.notes.length ? `<ul class="small">${f.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}${f.runs.length ? `<p ` +
+  `class="small">runs: ${f.runs.map(esc).join(', ')} · <a ` +
+    `href="${esc(f.svg)}">SVG</a></p>` : `<p class="small"><a href="${esc(f.svg)}">SVG</a></p>`}</section>`,
     )
     .join('\n');
 }
@@ -140,7 +161,9 @@ function mdFigures(s: ReportSummary): string {
   return s.figures
     .map(
       (f) =>
-        `### Fig. ${f.number}: ${f.title}${statusNote(f.status)}\n\n![Fig. ${f.number}](${f.png})\n\n${f.caption}\n${f.notes.length ? `\n${f.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}\n${f.runs.length ? `Runs: ${f.runs.join(', ')} · ` : ''}[SVG](${f.svg})\n`,
+        `### Fig. ${f.number}: ${f.title}${statusNote(f.status)}\n\n![Fig. ${f.number}](${f.png})\n\n${f.caption}\n` +
+        `${f.notes.length ? `\n${f.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}\n` +
+        `${f.runs.length ? `Runs: ${f.runs.join(', ')} · ` : ''}[SVG](${f.svg})\n`,
     )
     .join('\n');
 }
@@ -160,7 +183,19 @@ function runRows(s: ReportSummary): string[][] {
     r.selected ? 'yes' : '',
   ]);
 }
-const RUN_HEAD = ['run', 'dataset', 'configuration', 'lr', 'seed', 'status', 'final valid. err %', 'final test err %', 'updates done / planned', 'hidden', 'selected lr'];
+const RUN_HEAD = [
+  'run',
+  'dataset',
+  'configuration',
+  'lr',
+  'seed',
+  'status',
+  'final valid. err %',
+  'final test err %',
+  'updates done / planned',
+  'hidden',
+  'selected lr',
+];
 
 function header(s: ReportSummary): { title: string; facts: Array<[string, string]> } {
   const facts: Array<[string, string]> = [
@@ -180,7 +215,8 @@ const CSS = `body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1400px;
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;margin:.5em 0}
 td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}th{background:#f3f3f3}
 .small{font-size:.85em;color:#444}.ref{color:#888;font-style:italic}.warn{color:#a33}
-tr.pass td.v{background:#dff3df;font-weight:bold}tr.weak td.v{background:#fbf3d0;font-weight:bold}tr.fail td.v{background:#f8dddd;font-weight:bold}tr.not-run td.v{background:#eee;color:#777}
+tr.pass td.v{background:#dff3df;font-weight:bold}tr.weak td.v{background:#fbf3d0;font-weight:bold}
+tr.fail td.v{background:#f8dddd;font-weight:bold}tr.not-run td.v{background:#eee;color:#777}
 .context{background:#fff8e1;border-left:4px solid #e0b000;padding:.3em 1em;margin:.5em 0}.fig img{max-width:100%;border:1px solid #ddd}.facts th{width:22em}`;
 
 /** The report's HTML page (self-contained; links are relative to `<outDir>/report/`). */
@@ -191,14 +227,19 @@ export function renderHtml(s: ReportSummary): string {
     : '';
   const warnings = s.warnings.length ? `<h2>Warnings</h2><ul class="warn">${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '';
   const toc = s.figures.map((f) => `<a href="#${f.id}">Fig. ${f.number}</a>`).join(' · ');
+  const intro =
+    '<p>X. Glorot, Y. Bengio, “Understanding the difficulty of training deep feedforward neural networks”, AISTATS 2010. ' +
+    `Every number below is read from the run record <a href="../${esc(s.runRecord)}">${esc(s.runRecord)}</a>; ` +
+    'machine-readable: <a href="../summary.json">summary.json</a>.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(h.title)}</title><style>${CSS}</style></head><body>
 <h1>${esc(h.title)}</h1>
-<p>X. Glorot, Y. Bengio, “Understanding the difficulty of training deep feedforward neural networks”, AISTATS 2010. Every number below is read from the run record <a href="../${esc(s.runRecord)}">${esc(s.runRecord)}</a>; machine-readable: <a href="../summary.json">summary.json</a>.</p>
+${intro}
 <table class="facts">${h.facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
 ${missing}${warnings}
 <h2>Table 1: test error (%)</h2>
-${s.table1Context.length ? `<div class="context"><b>Read Table 1 with this in mind:</b><ul>${s.table1Context.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : ''}
+${s.table1Context.length ? `<div class="context"><b>Read Table 1 with this in ` +
+  `mind:</b><ul>${s.table1Context.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>` : ''}
 ${htmlTable1(s.table1)}
 <h2>Checks</h2>
 ${htmlChecks(s.checks)}
@@ -223,7 +264,8 @@ export function renderMarkdown(s: ReportSummary): string {
   const parts = [
     `# ${h.title}`,
     '',
-    `X. Glorot, Y. Bengio, "Understanding the difficulty of training deep feedforward neural networks", AISTATS 2010. Every number below is read from the run record [${s.runRecord}](../${s.runRecord}); machine-readable: [summary.json](../summary.json). HTML version: [index.html](index.html).`,
+    `X. Glorot, Y. Bengio, "Understanding the difficulty of training deep feedforward neural networks", AISTATS 2010. Every number below is read from the ` +
+      `run record [${s.runRecord}](../${s.runRecord}); machine-readable: [summary.json](../summary.json). HTML version: [index.html](index.html).`,
     '',
     '| | |',
     '|---|---|',
@@ -234,9 +276,12 @@ export function renderMarkdown(s: ReportSummary): string {
   if (s.warnings.length) parts.push('## Warnings', '', ...s.warnings.map((w) => `- ${w}`), '');
   parts.push('## Table 1: test error (%)', '');
   if (s.table1Context.length) parts.push('**Read Table 1 with this in mind:**', '', ...s.table1Context.map((n) => `- ${n}`), '');
-  parts.push(mdTable1(s.table1), '## Checks', '', mdChecks(s.checks), '### Theory vs measured variances at initialization (eqs. 5–7)', '', mdVariance(s.varianceTables));
+  const varianceHead = '### Theory vs measured variances at initialization (eqs. 5–7)';
+  parts.push(mdTable1(s.table1), '## Checks', '', mdChecks(s.checks), varianceHead, '', mdVariance(s.varianceTables));
   parts.push('## Figures', '', mdFigures(s));
-  parts.push('## Runs', '', `| ${RUN_HEAD.join(' | ')} |`, `|${RUN_HEAD.map(() => '---').join('|')}|`, ...runRows(s).map((r) => `| ${r.map(md).join(' | ')} |`), '');
-  parts.push('## Other numbers from the paper (context, not reproduced)', '', ...PAPER_OTHER.map((p) => `- ${p.what}: ${p.value} ${p.unit} (${p.source.where})`), '');
+  const runLines = runRows(s).map((r) => `| ${r.map(md).join(' | ')} |`);
+  parts.push('## Runs', '', `| ${RUN_HEAD.join(' | ')} |`, `|${RUN_HEAD.map(() => '---').join('|')}|`, ...runLines, '');
+  const otherHead = '## Other numbers from the paper (context, not reproduced)';
+  parts.push(otherHead, '', ...PAPER_OTHER.map((p) => `- ${p.what}: ${p.value} ${p.unit} (${p.source.where})`), '');
   return parts.join('\n');
 }

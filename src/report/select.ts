@@ -166,7 +166,8 @@ export function selectAll(store: RunStore, datasets: readonly ReportDataset[], w
         const expect = labelExpectation(c.label);
         if (o.shape.activation !== expect.activation || o.shape.init !== expect.init) {
           warn(
-            `${d.dataset} / ${c.label}: run ${r.runId} was stored with activation ${o.shape.activation}, init ${o.shape.init}; the label means ${expect.activation}, ${expect.init}`,
+            `${d.dataset} / ${c.label}: run ${r.runId} was stored with activation ${o.shape.activation}, ` +
+              `init ${o.shape.init}; the label means ${expect.activation}, ${expect.init}`,
           );
         }
         if (o.shape.dataset !== d.dataset) warn(`${d.dataset} / ${c.label}: run ${r.runId} was trained on ${o.shape.dataset}`);

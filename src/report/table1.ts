@@ -15,7 +15,8 @@ import { mean, sampleStd, welchTTest } from './stats.ts';
 
 /** The test the table names. */
 const TABLE1_TEST =
-  "Welch's two-sided t-test on per-seed final test errors, each cell against its column's best (lowest mean) cell, significant at p < 0.005 (the paper's threshold; the paper does not name its test)";
+  "Welch's two-sided t-test on per-seed final test errors, each cell against its column's best (lowest mean) cell, significant at p < 0.005 (the paper's " +
+    "threshold; the paper does not name its test)";
 
 /** The spread the table shows. */
 const TABLE1_SPREAD = 'sample standard deviation over seeds (n − 1 divisor); min–max also in summary.json';
@@ -100,7 +101,13 @@ function paperHeader(relation: 'same' | 'reference' | null, column: PaperColumn 
 export function buildTable1(selections: readonly Selection[], datasets: readonly string[]): Table1 {
   const columns: Table1Column[] = datasets.map((dataset) => {
     const m = paperColumnFor(dataset);
-    return { dataset, title: datasetTitle(dataset), paperColumn: m?.column ?? null, paperRelation: m?.relation ?? null, paperHeader: paperHeader(m?.relation ?? null, m?.column ?? null) };
+    return {
+      dataset,
+      title: datasetTitle(dataset),
+      paperColumn: m?.column ?? null,
+      paperRelation: m?.relation ?? null,
+      paperHeader: paperHeader(m?.relation ?? null, m?.column ?? null),
+    };
   });
   const cells: Table1Cell[] = [];
   for (const col of columns) {
@@ -121,7 +128,8 @@ export function buildTable1(selections: readonly Selection[], datasets: readonly
       else {
         const w = welchTTest(r.errors, best!.errors);
         if (w === null) {
-          const why = n < 2 || best!.errors.length < 2 ? `${Math.min(n, best!.errors.length)} seed` + (Math.min(n, best!.errors.length) === 1 ? '' : 's') : 'zero variance in both';
+          const why = n < 2 || best!.errors.length < 2 ? `${Math.min(n, best!.errors.length)} ` +
+            `seed` + (Math.min(n, best!.errors.length) === 1 ? '' : 's') : 'zero variance in both';
           significance = { best: false, against: best!.label, p: null, significantlyWorse: null, note: `not testable vs ${best!.label}: ${why}` };
         } else {
           const sig = w.p < PAPER_SIGNIFICANCE_P;

@@ -15,7 +15,8 @@ export const FIG1_PER_CLASS = 6;
 
 /** Shapeset-3×2's sheet: fresh images at 64 × 64 (the networks see 32 × 32), as the paper shows them. */
 function shapesetSheet(): ExampleSheet {
-  const image = renderPreview('SHAPESET-3X2 AT 64X64', SHAPESET_CLASS_NAMES, examplesFromShapeset(64, 1, FIG1_PER_CLASS), { width: 64, height: 64, channels: 1 }, 1);
+  const image = renderPreview('SHAPESET-3X2 AT ' +
+    '64X64', SHAPESET_CLASS_NAMES, examplesFromShapeset(64, 1, FIG1_PER_CLASS), { width: 64, height: 64, channels: 1 }, 1);
   return { dataset: 'shapeset', note: 'shown at 64×64; trained at 32×32', png: encodePng(image), width: image.width, height: image.height };
 }
 
@@ -31,7 +32,8 @@ async function datasetSheet(dataset: string, dataDir: string | undefined): Promi
   const height = Number(ds.info['height']);
   const channels = ds.info['channels'] === 3 ? 3 : 1;
   if (!(width > 0 && height > 0) || width * height * channels !== ds.inputSize) return null;
-  const image = renderPreview(dataset.toUpperCase(), ds.classNames, examplesFromSplit(ds.test, ds.inputSize, ds.classes, FIG1_PER_CLASS), { width, height, channels }, 2);
+  const examples = examplesFromSplit(ds.test, ds.inputSize, ds.classes, FIG1_PER_CLASS);
+  const image = renderPreview(dataset.toUpperCase(), ds.classNames, examples, { width, height, channels }, 2);
   return { dataset, note: 'test images, shown 2×', png: encodePng(image), width: image.width, height: image.height };
 }
 

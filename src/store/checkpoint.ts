@@ -195,7 +195,8 @@ function parseManifest(path: string, text: string, run: string): Manifest {
   if (typeof o.dir !== 'string' || !/^u\d{12}-[0-9a-f]{8}$/.test(o.dir)) return corrupt(path, `bad generation directory ${String(o.dir)}`);
   if (typeof o.blobs !== 'object' || o.blobs === null) return corrupt(path, 'no blob list');
   for (const [name, b] of Object.entries(o.blobs)) {
-    if (!BLOB_NAME_PATTERN.test(name) || typeof b !== 'object' || b === null || b.file !== `${name}.bin` || typeof b.sha256 !== 'string' || typeof b.bytes !== 'number') {
+    const wellFormed = typeof b === 'object' && b !== null && b.file === `${name}.bin` && typeof b.sha256 === 'string' && typeof b.bytes === 'number';
+    if (!BLOB_NAME_PATTERN.test(name) || !wellFormed) {
       return corrupt(path, `bad entry for blob "${name}"`);
     }
   }

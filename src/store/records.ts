@@ -36,7 +36,8 @@ export function recordProbePoint(sql: Sql, run: string, updates: number, point: 
     if (row.last_update !== null && updates <= row.last_update) {
       throw new RunStoreError(
         'OUT_OF_ORDER',
-        `${where}: the run already has records up to update ${row.last_update}; a resumed run must first drop the records after its checkpoint (deleteAfter(run, checkpointUpdate))`,
+        `${where}: the run already has records up to update ${row.last_update}; a resumed run ` +
+          `must first drop the records after its checkpoint (deleteAfter(run, checkpointUpdate))`,
       );
     }
     sql.stmt('INSERT INTO probe_points (run, updates, wall_time) VALUES (?, ?, ?)').run(run, updates, wallTime);

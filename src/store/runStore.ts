@@ -85,7 +85,8 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (!readonly) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== 'wal') throw new RunStoreError('UNWRITABLE', `${file}: SQLite refused WAL mode here (journal_mode stays ${String(mode)}); use a local disk for --out`);
+      if (mode !== 'wal') throw new RunStoreError('UNWRITABLE', `${file}: SQLite refused WAL mode here (journal_mode ` +
+        `stays ${String(mode)}); use a local disk for --out`);
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
     }
@@ -96,7 +97,8 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
     if (e instanceof RunStoreError) throw e;
     const code = sqliteCode(e) ?? '';
     if (code === 'SQLITE_NOTADB') {
-      throw new RunStoreError('NOT_A_RUN_RECORD', `${file} is not a SQLite database, so not a glorot run record; move it away or choose another --out directory`);
+      throw new RunStoreError('NOT_A_RUN_RECORD', `${file} is not a SQLite database, so not a glorot run ` +
+        `record; move it away or choose another --out directory`);
     }
     if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_IOERR') {
       throw new RunStoreError('UNWRITABLE', `cannot ${readonly ? 'open' : 'open for writing'} ${file}: ${(e as Error).message} (${code})`);

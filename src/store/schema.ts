@@ -158,13 +158,15 @@ export function ensureSchema(db: Database.Database, file: string, writable: bool
     if (appId !== 0 && appId !== APPLICATION_ID) {
       throw new RunStoreError(
         'NOT_A_RUN_RECORD',
-        `${file} is a SQLite database of another application (application_id 0x${(appId >>> 0).toString(16)}), not a glorot run record; choose another --out directory`,
+        `${file} is a SQLite database of another application (application_id ` +
+          `0x${(appId >>> 0).toString(16)}), not a glorot run record; choose another --out directory`,
       );
     }
     if (version > SCHEMA_VERSION) {
       throw new RunStoreError(
         'SCHEMA_TOO_NEW',
-        `${file} has run-record schema version ${version}, but this glorot only knows versions up to ${SCHEMA_VERSION}: it was written by a newer glorot; upgrade glorot to read it`,
+        `${file} has run-record schema version ${version}, but this glorot only knows versions ` +
+          `up to ${SCHEMA_VERSION}: it was written by a newer glorot; upgrade glorot to read it`,
       );
     }
     if (version === 0) {
@@ -189,7 +191,8 @@ export function ensureSchema(db: Database.Database, file: string, writable: bool
     }
     throw new RunStoreError(
       'INVALID',
-      `${file} has the older run-record schema version ${version}; open it once for writing (any glorot train or resume in that directory) to upgrade it to version ${SCHEMA_VERSION}`,
+      `${file} has the older run-record schema version ${version}; open it once for writing ` +
+        `(any glorot train or resume in that directory) to upgrade it to version ${SCHEMA_VERSION}`,
     );
   }
   db.transaction(() => {

@@ -49,7 +49,8 @@ export function checkScalarName(name: unknown, what: string): ScalarName {
 
 /** @throws RunStoreError `INVALID` unless `tensor` is a histogram tensor of the metric vocabulary. */
 export function checkHistogramTensor(tensor: unknown, what: string): HistogramTensor {
-  if (!isHistogramTensor(tensor)) invalid(`${what} "${String(tensor)}" is not in the metric vocabulary (HISTOGRAM_TENSORS in src/core/metrics.ts), e.g. activation`);
+  if (!isHistogramTensor(tensor)) invalid(`${what} "${String(tensor)}" is not in the metric vocabulary ` +
+    `(HISTOGRAM_TENSORS in src/core/metrics.ts), e.g. activation`);
   return tensor;
 }
 

@@ -19,14 +19,19 @@ export function tanhNBeatsTanhChecks(table: Table1): Check[] {
     const id = `phenomenon.tanhn-beats-tanh.${col.dataset}`;
     const title = `Tanh N beats Tanh on ${col.title} (Table 1)`;
     const chance = datasetChance(col.dataset);
-    const rule = `shown when Tanh N's mean test error < Tanh's and Tanh N learned (error more than ${LEARNED_MARGIN_PP} points below the dataset's chance level${chance === null ? ', unknown here: not required' : ` of ${chance.toFixed(2)} %`}); pass when shown and significant (Welch's t-test, p < ${PAPER_SIGNIFICANCE_P}); weak ("shown, not significant") when shown with one seed per configuration or p ≥ ${PAPER_SIGNIFICANCE_P}`;
+    const rule = `shown when Tanh N's mean test error < Tanh's and Tanh N learned (error more than ${LEARNED_MARGIN_PP} points below the dataset's chance ` +
+      `level${chance === null ? ', unknown here: not required' : ` of ${chance.toFixed(2)} %`}); pass when shown and significant (Welch's t-test, p < ` +
+        `${PAPER_SIGNIFICANCE_P}); weak ("shown, not significant") when shown with one seed per configuration or p ≥ ${PAPER_SIGNIFICANCE_P}`;
     const a = table.cells.find((c) => c.dataset === col.dataset && c.label === 'Tanh N');
     const b = table.cells.find((c) => c.dataset === col.dataset && c.label === 'Tanh');
     const paperA = col.paperColumn ? paperTable1('Tanh N', col.paperColumn) : null;
     const paperB = col.paperColumn ? paperTable1('Tanh', col.paperColumn) : null;
-    const paperText = paperA !== null && paperB !== null ? `${paperA} vs ${paperB} %${col.paperRelation === 'reference' ? ` (paper's ${col.paperColumn}, a different dataset)` : ''}` : 'Tanh N lower';
+    const reference = col.paperRelation === 'reference' ? ` (paper's ${col.paperColumn}, a different dataset)` : '';
+    const paperText = paperA !== null && paperB !== null ? `${paperA} vs ${paperB} %${reference}` : 'Tanh N lower';
     if (!a?.ran || !b?.ran || a.mean === null || b.mean === null) {
-      out.push(notRun(id, 'phenomenon', title, paperA !== null && paperB !== null ? paperA - paperB : null, paperText, rule, `${!a?.ran ? 'no Tanh N run' : 'no Tanh run'} on ${datasetTitle(col.dataset)}`, 'Table 1, Fig. 11'));
+      const paperGap = paperA !== null && paperB !== null ? paperA - paperB : null;
+      const why = `${!a?.ran ? 'no Tanh N run' : 'no Tanh run'} on ${datasetTitle(col.dataset)}`;
+      out.push(notRun(id, 'phenomenon', title, paperGap, paperText, rule, why, 'Table 1, Fig. 11'));
       continue;
     }
     const w = welchTTest(a.errors, b.errors);
@@ -43,7 +48,9 @@ export function tanhNBeatsTanhChecks(table: Table1): Check[] {
       rule,
       detail:
         `gap ${fmt(b.mean - a.mean)} points; ` +
-        (w ? `Welch p = ${w.p.toPrecision(2)} (${w.p < PAPER_SIGNIFICANCE_P ? 'significant' : 'not significant'})` : `significance not testable (${plural(Math.min(a.errors.length, b.errors.length), 'seed')})`) +
+        (w
+          ? `Welch p = ${w.p.toPrecision(2)} (${w.p < PAPER_SIGNIFICANCE_P ? 'significant' : 'not significant'})`
+          : `significance not testable (${plural(Math.min(a.errors.length, b.errors.length), 'seed')})`) +
         (learned ? '' : `; Tanh N did not get clearly below chance (${chance!.toFixed(2)} %): nothing to compare`),
       runs: [...a.runIds, ...b.runIds],
       source: 'Table 1, Fig. 11',
@@ -73,7 +80,8 @@ export function initHistogramChecks(l: Lookup): Check[] {
       const id = `phenomenon.fig${sp.fig}.${normalized ? 'normalized' : 'standard'}`;
       const title = `${normalized ? 'Normalized' : 'Standard'} init (tanh): ${sp.what} at initialization ${expect} (Fig. ${sp.fig})`;
       const coincideRule = `coincide: max/min over hidden layers of the per-layer std at update 0 (${sp.name}) ≤ ${COINCIDE_RATIO}`;
-      const narrowRule = `narrow: the per-layer std at update 0 (${sp.name}) is strictly ${sp.dir === 'down' ? 'decreasing' : 'increasing'} with the layer index and max/min > ${COINCIDE_RATIO}`;
+      const narrowRule = `narrow: the per-layer std at update 0 (${sp.name}) is strictly ` +
+        `${sp.dir === 'down' ? 'decreasing' : 'increasing'} with the layer index and max/min > ${COINCIDE_RATIO}`;
       const rule = normalized || sp.dir === 'flat' ? coincideRule : narrowRule;
       const o = l.run(label);
       if (!o) {
@@ -103,7 +111,8 @@ export function initHistogramChecks(l: Lookup): Check[] {
         rule,
         detail:
           `per-layer std at init: ${stds.map((v, i) => `L${i + 1} ${fmt(v)}`).join(', ')}` +
-          (missing.length > 0 && Number.isFinite(ratio) ? ` — no finite positive std in layer${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: not shown` : ''),
+          (missing.length > 0 && Number.isFinite(ratio) ? ` — no finite positive std in layer${missing.length === 1 ? '' : 's'} ` +
+            `${missing.join(', ')}: not shown` : ''),
         runs: [o.runId],
         source: `§4.2.2, Fig. ${sp.fig}`,
       });

@@ -21,7 +21,8 @@ export function jacobianChecks(l: Lookup): Check[] {
     const paper = PAPER_JACOBIAN_MEAN_SV[init];
     const id = `jacobian.${init}`;
     const title = `Jacobian mean singular value at initialization, tanh, ${init} init (eq. 17)`;
-    const rule = `pass when |ours − paper| ≤ ${JACOBIAN_TOLERANCE}; ours = mean over the hidden layers whose W is square (n_{k−1} = n_k; all hidden layers if none is) of jacobian.sv_mean at update 0 (itself the mean over the probed examples)`;
+    const rule = `pass when |ours − paper| ≤ ${JACOBIAN_TOLERANCE}; ours = mean over the hidden layers whose W is square (n_{k−1} = n_k; all hidden layers ` +
+      `if none is) of jacobian.sv_mean at update 0 (itself the mean over the probed examples)`;
     const source = `${paper.source.where} (${paper.source.transcribed})`;
     const o = l.run(label);
     if (!o) {
@@ -33,7 +34,8 @@ export function jacobianChecks(l: Lookup): Check[] {
     const square = h.map((_, i) => i).filter((i) => i > 0 && h[i - 1] === h[i]);
     const use = (square.length > 0 ? square : h.map((_, i) => i)).filter((i) => Number.isFinite(sv[i]!));
     if (use.length === 0) {
-      out.push({ ...notRun(id, 'jacobian', title, paper.value, `≈ ${paper.value}`, rule, `run ${o.runId} recorded no Jacobian spectrum (probe.jacobianExamples = 0?)`, source), runs: [o.runId] });
+      const why = `run ${o.runId} recorded no Jacobian spectrum (probe.jacobianExamples = 0?)`;
+      out.push({ ...notRun(id, 'jacobian', title, paper.value, `≈ ${paper.value}`, rule, why, source), runs: [o.runId] });
       continue;
     }
     const ours = use.reduce((s, i) => s + sv[i]!, 0) / use.length;
@@ -41,7 +43,8 @@ export function jacobianChecks(l: Lookup): Check[] {
     const theory = layerValues(l.store, o.runId, 'theory.jacobian.sv_mean', 0, h.length).filter((v, i) => use.includes(i) && Number.isFinite(v));
     const prediction =
       theory.length > 0
-        ? `random-matrix prediction for the weights alone, (8/(3π))·√(n·Var[W]) = ${fmt(theory.reduce((a, b) => a + b, 0) / theory.length)}; tanh's f′ < 1 lowers it`
+        ? `random-matrix prediction for the weights alone, (8/(3π))·√(n·Var[W]) = ` +
+          `${fmt(theory.reduce((a, b) => a + b, 0) / theory.length)}; tanh's f′ < 1 lowers it`
         : 'no random-matrix prediction recorded (theory.jacobian.sv_mean: the record predates it, or no averaged layer is square)';
     out.push({
       id,
@@ -91,10 +94,13 @@ export function varianceChecks(l: Lookup): { checks: Check[]; tables: VarianceTa
   const checks: Check[] = [];
   const tables: VarianceTable[] = [];
   const rule =
-    `pass when, for each quantity, measured/theory varies across layers by at most a factor ${VARIANCE_TREND_FACTOR} (max/min): the layer-to-layer trend of eqs. (5)–(7) holds; ` +
+    `pass when, for each quantity, measured/theory varies across layers by at most a factor ` +
+      `${VARIANCE_TREND_FACTOR} (max/min): the layer-to-layer trend of eqs. (5)–(7) holds; ` +
     'a quantity whose spread cannot be measured (a layer with no finite positive ratio, or fewer than two layers) is not shown. ' +
-    "The theory is fed the measured input second moment E[x²] (the paper's Var[x] assumes centred inputs; pixels in [0, 1] are not) and the measured top-layer gradient variance, so in the linear regime the ratios are ≈ 1. " +
-    'The absolute ratio is shown, not judged: the theory is linear (f′ = 1), and where activations are not small (normalized init, softsign) f′ < 1 shrinks the variances layer by layer and the check fails for that reason';
+    "The theory is fed the measured input second moment E[x²] (the paper's Var[x] assumes centred inputs; pixels in [0, 1] are not) and the measured " +
+      "top-layer gradient variance, so in the linear regime the ratios are ≈ 1. " +
+    'The absolute ratio is shown, not judged: the theory is linear (f′ = 1), and where activations are not small (normalized init, softsign) f′ < 1 shrinks ' +
+      'the variances layer by layer and the check fails for that reason';
   const source = '§4.2.1, eqs. (5)–(7) (SPEC.md §3)';
   for (const label of ['Tanh', 'Tanh N', 'Softsign', 'Softsign N'] as const) {
     const id = `variance.${label.replace(' ', '-').toLowerCase()}`;
@@ -136,8 +142,10 @@ export function varianceChecks(l: Lookup): { checks: Check[]; tables: VarianceTa
     const verdict = measured.length === 0 ? 'not-run' : measured.length === spreads.length && worst <= VARIANCE_TREND_FACTOR ? 'pass' : 'fail';
     const ratiosOf = (q: VarianceRow['quantity']): number[] => rows.filter((r) => r.quantity === q).map((r) => r.ratio);
     const describe = (s: Spread): string => {
-      if (Number.isFinite(s.spread)) return `${s.quantity}: ratios ${fmt(Math.min(...ratiosOf(s.quantity)))}–${fmt(Math.max(...ratiosOf(s.quantity)))}, spread ×${fmt(s.spread)}`;
-      const why = s.unmeasured.length > 0 ? `no finite positive ratio in layer${s.unmeasured.length === 1 ? '' : 's'} ${s.unmeasured.join(', ')}` : 'fewer than two layers';
+      if (Number.isFinite(s.spread)) return `${s.quantity}: ratios ${fmt(Math.min(...ratiosOf(s.quantity)))}–${fmt(Math.max(...ratiosOf(s.quantity)))}, ` +
+        `spread ×${fmt(s.spread)}`;
+      const layers = `layer${s.unmeasured.length === 1 ? '' : 's'} ${s.unmeasured.join(', ')}`;
+      const why = s.unmeasured.length > 0 ? `no finite positive ratio in ${layers}` : 'fewer than two layers';
       return `${s.quantity}: spread not measurable (${why}), so not shown`;
     };
     checks.push({

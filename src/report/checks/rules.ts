@@ -93,7 +93,12 @@ export function spreadRatio(values: readonly number[]): number {
  * the lowest of all hidden layers' means at that point.
  * @param means per hidden layer (index k−1), the series [update, mean].
  */
-export function sigmoidCollapse(means: ReadonlyArray<ReadonlyArray<readonly [number, number]>>): { shown: boolean; update: number | null; minTop: number; stayFraction: number } {
+export function sigmoidCollapse(means: ReadonlyArray<ReadonlyArray<readonly [number, number]>>): {
+  shown: boolean;
+  update: number | null;
+  minTop: number;
+  stayFraction: number;
+} {
   const top = means[means.length - 1] ?? [];
   let update: number | null = null;
   let minTop = Infinity;

@@ -95,7 +95,16 @@ export function plural(n: number, noun: string, digits = 3): string {
 }
 
 /** A check whose runs were not made: verdict `not-run`, `why` as the detail, the paper's value still shown. */
-export function notRun(id: string, group: CheckGroup, title: string, paper: number | null, paperText: string, rule: string, why: string, source: string): Check {
+export function notRun(
+  id: string,
+  group: CheckGroup,
+  title: string,
+  paper: number | null,
+  paperText: string,
+  rule: string,
+  why: string,
+  source: string,
+): Check {
   return { id, group, title, ours: null, oursText: 'not run', paper, paperText, verdict: 'not-run', rule, detail: why, runs: [], source };
 }
 

@@ -71,7 +71,10 @@ function meanStdPanel(title: string, rows: Json[], layers: number, minibatch: nu
     data: { values: rows },
     encoding: { x, color: layerColor(layers) },
     layer: [
-      { mark: { type: 'rule', opacity: 0.55, strokeWidth: 1.5 }, encoding: { y: { field: 'lo', type: 'quantitative', title: 'activation value (sigmoid output)' }, y2: { field: 'hi' } } },
+      {
+        mark: { type: 'rule', opacity: 0.55, strokeWidth: 1.5 },
+        encoding: { y: { field: 'lo', type: 'quantitative', title: 'activation value (sigmoid output)' }, y2: { field: 'hi' } },
+      },
       { mark: { type: 'line', point: { size: 18 }, strokeWidth: 2 }, encoding: { y: { field: 'mean', type: 'quantitative' } } },
     ],
   };
@@ -120,14 +123,18 @@ export function buildFig2(ctx: FigureContext): FigureBuild {
   }
   const o = chosen.curveRun;
   const rows = meanStdRows(ctx.store, o);
-  const panel = rows.length > 0 ? meanStdPanel(`${runTag(label, o)} · ${depthTag(o)} · ${ctx.mainDataset}`, rows, o.shape.hidden.length, o.shape.minibatch) : placeholderPanel(runTag(label, o), ['the run recorded no activation statistics']);
+  const panel =
+    rows.length > 0
+      ? meanStdPanel(`${runTag(label, o)} · ${depthTag(o)} · ${ctx.mainDataset}`, rows, o.shape.hidden.length, o.shape.minibatch)
+      : placeholderPanel(runTag(label, o), ['the run recorded no activation statistics']);
   return {
     number: 2,
     id: 'fig2',
     title,
     caption:
       `Mean (line) and ±1 standard deviation (vertical bars) of the sigmoid activations of each hidden layer on the ${o.shape.probeSize}-example probe set, ` +
-      `at every probe point of run ${o.runId}. Paper: the top hidden layer drops to ≈ 0 within the first epochs and stays there a long time, while lower layers stay near 0.5.`,
+      `at every probe point of run ${o.runId}. Paper: the top hidden layer drops to ≈ 0 ` +
+        `within the first epochs and stays there a long time, while lower layers stay near 0.5.`,
     status: rows.length > 0 ? 'ok' : 'not-run',
     notes: label === 'Sigmoid' ? ['no depth-4 sigmoid run: the depth-5 network is shown (the paper shows 4 layers)'] : [],
     runs: [o.runId],
@@ -151,7 +158,11 @@ function percentileFigure(ctx: FigureContext, number: number, title: string, lab
     const rows = percentileRows(ctx.store, o);
     runs.push(o.runId);
     const yTitle = `activation value (${o.shape.activation})`;
-    panels.push(rows.length > 0 ? percentilePanel(`${runTag(label, o)} · ${depthTag(o)}`, rows, o.shape.hidden.length, o.shape.minibatch, yTitle) : placeholderPanel(runTag(label, o), ['no activation statistics recorded'], 560, 300));
+    panels.push(
+      rows.length > 0
+        ? percentilePanel(`${runTag(label, o)} · ${depthTag(o)}`, rows, o.shape.hidden.length, o.shape.minibatch, yTitle)
+        : placeholderPanel(runTag(label, o), ['no activation statistics recorded'], 560, 300),
+    );
   }
   const status = runs.length === 0 ? 'not-run' : runs.length < labels.length ? 'partial' : 'ok';
   return { number, id: `fig${number}`, title, caption, status, notes, runs, spec: composeFigure(`Fig. ${number}: ${title}`, undefined, panels, 'v') };
@@ -172,7 +183,9 @@ export function buildFig3(ctx: FigureContext): FigureBuild {
 
 /** p98 series [update, value] of every hidden layer of a run. */
 function p98Series(store: RunStore, o: RunOutcome): Array<Array<[number, number]>> {
-  return Array.from({ length: o.shape.hidden.length }, (_, i) => store.scalarSeries(o.runId, 'activation.p98', i + 1).map((p) => [p.updates, p.value] as [number, number]));
+  return Array.from({ length: o.shape.hidden.length }, (_, i) =>
+    store.scalarSeries(o.runId, 'activation.p98', i + 1).map((p) => [p.updates, p.value] as [number, number]),
+  );
 }
 
 /**
@@ -188,7 +201,8 @@ function fig10Finding(ctx: FigureContext): string {
   const layers = r.times.map((u, i) => (u === null ? null : `${i + 1}`)).filter((x): x is string => x !== null);
   const which = layers.length === 0 ? 'no hidden layer' : `layer${layers.length === 1 ? '' : 's'} ${layers.join(', ')}`;
   const against = r.standardSaturated === null ? '' : ` (Tanh, standard init: ${r.standardSaturated} layer${r.standardSaturated === 1 ? '' : 's'})`;
-  return ` This run: ${which} of Tanh N reached a 98th percentile ≥ ${TANH_SATURATION_P98}${against}, so the saturation ${r.shown ? 'did disappear or shrink, as in the paper' : 'did NOT disappear here'} (check "Tanh N: no layer-by-layer saturation").`;
+  return ` This run: ${which} of Tanh N reached a 98th percentile ≥ ${TANH_SATURATION_P98}${against}, so the saturation ` +
+    `${r.shown ? 'did disappear or shrink, as in the paper' : 'did NOT disappear here'} (check "Tanh N: no layer-by-layer saturation").`;
 }
 
 /** Fig. 10: as Fig. 3, for tanh with normalized initialization; the caption says what the run showed. */
@@ -198,6 +212,7 @@ export function buildFig10(ctx: FigureContext): FigureBuild {
     10,
     'Activation percentiles and std per layer during training: tanh, normalized init',
     ['Tanh N'],
-    'As Fig. 3, for tanh networks initialized with the normalized initialization (eq. 16). Paper: the layer-by-layer saturation of Fig. 3 (top) disappears.' + fig10Finding(ctx),
+    'As Fig. 3, for tanh networks initialized with the normalized initialization ' +
+      '(eq. 16). Paper: the layer-by-layer saturation of Fig. 3 (top) disappears.' + fig10Finding(ctx),
   );
 }

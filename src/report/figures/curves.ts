@@ -88,7 +88,8 @@ function curveName(s: Selection & { curveRun: NonNullable<Selection['curveRun']>
 
 /** One panel of test-error curves for one dataset, or a placeholder; with the runs drawn. */
 function curvesPanel(ctx: FigureContext, dataset: string, width = 560): { panel: Json; runs: string[]; coinciding: Array<[string, string]> } {
-  const sels = ctx.selections.filter((s) => s.dataset === dataset && s.curveRun !== null) as Array<Selection & { curveRun: NonNullable<Selection['curveRun']> }>;
+  type WithCurve = Selection & { curveRun: NonNullable<Selection['curveRun']> };
+  const sels = ctx.selections.filter((s) => s.dataset === dataset && s.curveRun !== null) as WithCurve[];
   const rows: Json[] = [];
   const finals: Array<{ name: string; label: ConfigLabel; final: number }> = [];
   const curves: Array<{ name: string; points: Array<[number, number]> }> = [];
@@ -110,7 +111,9 @@ function curvesPanel(ctx: FigureContext, dataset: string, width = 560): { panel:
     finals.push({ name, label: s.label, final: o.countedAsFailure ? 100 : final });
   }
   const title = `${datasetTitle(dataset)}: test error vs examples seen`;
-  if (rows.length === 0) return { panel: placeholderPanel(title, [`no test-error curve recorded on ${datasetTitle(dataset)}`], width, 320), runs: [], coinciding: [] };
+  if (rows.length === 0) {
+    return { panel: placeholderPanel(title, [`no test-error curve recorded on ${datasetTitle(dataset)}`], width, 320), runs: [], coinciding: [] };
+  }
   // legend ordered like the paper's: decreasing final error, top to bottom
   finals.sort((a, b) => (Number.isNaN(b.final) ? -1 : b.final) - (Number.isNaN(a.final) ? -1 : a.final));
   const domain = finals.map((f) => f.name);
@@ -124,9 +127,22 @@ function curvesPanel(ctx: FigureContext, dataset: string, width = 560): { panel:
       height: 320,
       data: { values: rows },
       encoding: {
-        x: { field: 'examples', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'examples seen (updates × minibatch; log scale)', axis: { format: '~s' } },
+        x: {
+          field: 'examples',
+          type: 'quantitative',
+          scale: { type: 'log', nice: false },
+          title: 'examples seen (updates × minibatch; log scale)',
+          axis: { format: '~s' },
+        },
         y: { field: 'error', type: 'quantitative', title: 'test error (%)', scale: { zero: true } },
-        color: { field: 'config', type: 'nominal', title: 'configuration (worst first)', scale: { domain, range }, sort: domain, legend: { labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 300, symbolOpacity: 1 } },
+        color: {
+          field: 'config',
+          type: 'nominal',
+          title: 'configuration (worst first)',
+          scale: { domain, range },
+          sort: domain,
+          legend: { labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 300, symbolOpacity: 1 },
+        },
       },
       // dashes tell apart curves that lie on top of each other (e.g. both sigmoids at chance); the
       // first curve of each coinciding pair also gets a wide faint band underneath, so it stays visible
@@ -149,14 +165,17 @@ function curvesPanel(ctx: FigureContext, dataset: string, width = 560): { panel:
 /** Caption sentence naming the curves that lie on top of each other, or ''. */
 export function coincideNote(pairs: ReadonlyArray<readonly [string, string]>): string {
   if (pairs.length === 0) return '';
-  return ` Curves that coincide (within ${COINCIDE_PP} point at ≥ ${100 * COINCIDE_SHARE} % of the probe points) are drawn on top of each other, told apart by dash pattern, the one drawn first over a wide faint band: ${pairs.map(([a, b]) => `${a} and ${b}`).join('; ')}.`;
+  return ` Curves that coincide (within ${COINCIDE_PP} point at ≥ ${100 * COINCIDE_SHARE} % of the probe points) are drawn on top of each other, told apart ` +
+    `by dash pattern, the one drawn first over a wide faint band: ${pairs.map(([a, b]) => `${a} and ${b}`).join('; ')}.`;
 }
 
 /** Fig. 11: test error vs examples seen on Shapeset-3×2. */
 export function buildFig11(ctx: FigureContext): FigureBuild {
   const title = 'Test error during online training on Shapeset-3×2';
   const ran = ctx.selections.some((s) => s.dataset === 'shapeset' && s.curveRun !== null);
-  const { panel, runs, coinciding } = ran ? curvesPanel(ctx, 'shapeset') : { panel: placeholderPanel('Shapeset-3×2: not run at this scale', ['no Shapeset-3×2 run'], 560, 320), runs: [] as string[], coinciding: [] };
+  const { panel, runs, coinciding } = ran
+    ? curvesPanel(ctx, 'shapeset')
+    : { panel: placeholderPanel('Shapeset-3×2: not run at this scale', ['no Shapeset-3×2 run'], 560, 320), runs: [] as string[], coinciding: [] };
   const present = CONFIG_LABELS.filter((l) => ctx.selections.some((s) => s.dataset === 'shapeset' && s.label === l && s.curveRun));
   const absent = CONFIG_LABELS.filter((l) => !present.includes(l));
   return {
@@ -164,8 +183,10 @@ export function buildFig11(ctx: FigureContext): FigureBuild {
     id: 'fig11',
     title,
     caption:
-      'Test error (%) of each configuration at every probe point (the curve run: the lowest seed at the learning rate selected on validation), against examples seen. ' +
-      'Paper (2.5×10^7 examples): Tanh N and Softsign N end lowest, Tanh and Softsign above, Sigmoid depth 4 higher and Sigmoid depth 5 stuck at chance (≈ 83 %). Pre-training curves are out of scope.' +
+      'Test error (%) of each configuration at every probe point (the curve run: the ' +
+        'lowest seed at the learning rate selected on validation), against examples seen. ' +
+      'Paper (2.5×10^7 examples): Tanh N and Softsign N end lowest, Tanh and Softsign above, Sigmoid depth 4 higher and Sigmoid depth 5 stuck at chance (≈ ' +
+        '83 %). Pre-training curves are out of scope.' +
       coincideNote(coinciding),
     status: runs.length === 0 ? 'not-run' : absent.length > 0 ? 'partial' : 'ok',
     notes: absent.length > 0 ? [`configurations not run: ${absent.join(', ')}`] : [],
@@ -198,7 +219,8 @@ export function buildFig12(ctx: FigureContext, datasets: readonly string[], miss
     id: 'fig12',
     title,
     caption:
-      'As Fig. 11, one panel per dataset other than Shapeset-3×2 that was run. Paper: MNIST and CIFAR-10, where normalized initialization and softsign/tanh also help, with smaller gaps than on Shapeset. ' +
+      'As Fig. 11, one panel per dataset other than Shapeset-3×2 that was run. Paper: MNIST and CIFAR-10, where normalized initialization and softsign/tanh ' +
+        'also help, with smaller gaps than on Shapeset. ' +
       'Fashion-MNIST is a different dataset from MNIST (same format, harder), never a stand-in for the paper\'s MNIST numbers.' +
       coincideNote(coinciding),
     status: runs.length === 0 ? 'not-run' : 'ok',

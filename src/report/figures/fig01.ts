@@ -40,7 +40,8 @@ export function buildFig1(sheets: readonly ExampleSheet[], ranDatasets: readonly
   const absent = wanted.filter((d) => !sheets.some((s) => s.dataset === d));
   if (absent.length > 0) {
     const names = absent.map(datasetTitle).join(', ');
-    notes.push(`no example sheet of ${names} in the run record (made before glorot stored them, or the dataset could not be opened for one); run glorot reproduce here again to add them`);
+    notes.push(`no example sheet of ${names} in the run record (made before glorot stored them, or ` +
+      `the dataset could not be opened for one); run glorot reproduce here again to add them`);
     panels.push(placeholderPanel(`${names}: no sheet`, ['not in this run record: run glorot reproduce here again']));
   }
   notes.push('Small-ImageNet (the paper\'s second sheet) has no public copy and was not run');
@@ -50,9 +51,11 @@ export function buildFig1(sheets: readonly ExampleSheet[], ranDatasets: readonly
     id: 'fig1',
     title,
     caption:
-      'One row per class, labelled with its index and name. Top/left: Shapeset-3×2 images generated at 64 × 64 for display, as in the paper (the networks are trained on 32 × 32 images); ' +
+      'One row per class, labelled with its index and name. Top/left: Shapeset-3×2 images generated ' +
+        'at 64 × 64 for display, as in the paper (the networks are trained on 32 × 32 images); ' +
       'then a sheet of test images of every other dataset that was run. The paper\'s Small-ImageNet sheet is not reproduced (no public copy). ' +
-      `Data shown: ${shown.length > 0 ? shown.join(', ') : 'none'}; no training run is involved (the reproduce job renders the sheets and stores them in the run record).`,
+      `Data shown: ${shown.length > 0 ? shown.join(', ') : 'none'}; no training run is ` +
+        `involved (the reproduce job renders the sheets and stores them in the run record).`,
     status: sheets.length === 0 ? 'not-run' : 'ok',
     notes,
     runs: [],

@@ -62,7 +62,8 @@ export function buildFig5(surfaces: CostSurfaces | null): FigureBuild {
       5,
       title,
       'the record predates stored cost surfaces: run glorot reproduce here again',
-      'The toy of Fig. 5 is computed by the reproduce job and stored in the run record (artifact fig5.cost_surfaces); this record was made before glorot stored it. ' +
+      'The toy of Fig. 5 is computed by the reproduce job and stored in the run record ' +
+        '(artifact fig5.cost_surfaces); this record was made before glorot stored it. ' +
         'Running the same glorot reproduce command again in this directory adds it (finished runs are skipped).',
       'not in this run record',
     );
@@ -90,7 +91,8 @@ export function buildFig5(surfaces: CostSurfaces | null): FigureBuild {
   };
   const spec = composeFigure(
     `Fig. 5: ${title}`,
-    `toy: x ~ N(0,1), ${surfaces.examples} examples, class = [x ≤ 0] with ${percent(surfaces.labelNoise)} label noise; h = tanh(w1·x), logits (w2·h, 0); grid ${p}×${p}`,
+    `toy: x ~ N(0,1), ${surfaces.examples} examples, class = [x ≤ 0] with ` +
+      `${percent(surfaces.labelNoise)} label noise; h = tanh(w1·x), logits (w2·h, 0); grid ${p}×${p}`,
     [
       heatPanel('cross-entropy (softmax NLL)', heatRows(surfaces, surfaces.crossEntropy), 'cross-entropy (nats)', 'viridis'),
       heatPanel('quadratic cost on the softmax output', heatRows(surfaces, surfaces.quadratic), 'quadratic cost', 'magma'),
@@ -103,9 +105,13 @@ export function buildFig5(surfaces: CostSurfaces | null): FigureBuild {
     id: 'fig5',
     title,
     caption:
-      'Our toy (the paper does not give its setup): one input x ~ N(0,1), one tanh hidden unit h = tanh(w1·x), a softmax over two classes with logits (w2·h, 0), all biases 0; ' +
-      `${surfaces.examples} examples, class 0 when x > 0 else 1, ${percent(surfaces.labelNoise)} of labels flipped; w1, w2 on a ${p}×${p} grid over [${signed(surfaces.grid[0]!)}, ${signed(surfaces.grid[p - 1]!)}]; mean cost over the examples, computed by the reproduce job with the project's Mlp on the reference backend and stored in the run record. ` +
-      'Where w1·w2 < 0 the net is confidently wrong: the quadratic cost is a plateau (gradient ≈ 0) while the cross-entropy still slopes toward the good quadrants — the paper\'s point that the quadratic cost has more plateaus.',
+      'Our toy (the paper does not give its setup): one input x ~ N(0,1), one tanh hidden ' +
+        'unit h = tanh(w1·x), a softmax over two classes with logits (w2·h, 0), all biases 0; ' +
+      `${surfaces.examples} examples, class 0 when x > 0 else 1, ${percent(surfaces.labelNoise)} of labels flipped; w1, w2 on a ${p}×${p} grid over ` +
+        `[${signed(surfaces.grid[0]!)}, ${signed(surfaces.grid[p - 1]!)}]; mean cost over the examples, computed by the reproduce job with the project's ` +
+          `Mlp on the reference backend and stored in the run record. ` +
+      'Where w1·w2 < 0 the net is confidently wrong: the quadratic cost is a plateau (gradient ≈ 0) while the cross-entropy still slopes toward the good ' +
+        'quadrants — the paper\'s point that the quadratic cost has more plateaus.',
     status: 'ok',
     notes: [],
     runs: [],

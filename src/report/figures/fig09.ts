@@ -74,8 +74,11 @@ export function buildFig9(ctx: FigureContext): FigureBuild {
     id: 'fig9',
     title,
     caption:
-      'The ±1 standard-deviation interval of the weight gradient ∂C/∂W of each hidden layer (averaged over the probe set, as SGD uses it) is drawn by its half-width, the standard deviation, on a log axis so that layers differing by orders of magnitude stay readable (the means are ≈ 0; both are in the run record as weight_grad.mean and weight_grad.std). ' +
-      'Paper: with normalized initialization the weight-gradient variance stays about the same across layers during training; with standard initialization it differs between layers (smaller for higher layers).',
+      'The ±1 standard-deviation interval of the weight gradient ∂C/∂W of each hidden layer (averaged over the probe set, as SGD uses it) is drawn by its ' +
+        'half-width, the standard deviation, on a log axis so that layers differing by orders of magnitude stay readable (the means are ≈ 0; both are in ' +
+          'the run record as weight_grad.mean and weight_grad.std). ' +
+      'Paper: with normalized initialization the weight-gradient variance stays about the same across layers during training; with standard initialization ' +
+        'it differs between layers (smaller for higher layers).',
     status: runs.length === 0 ? 'not-run' : runs.length < 2 ? 'partial' : 'ok',
     notes,
     runs,

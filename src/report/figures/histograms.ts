@@ -41,7 +41,14 @@ function storedHistogramRows(hists: readonly StoredHistogram[], layers: number):
 }
 
 /** One histogram panel: a line per layer; `domain` fixes (and clips to) the x range. */
-function histogramPanel(title: string, rows: Json[], layers: number, xTitle: string, yTitle = 'fraction of values (count / total)', domain?: readonly [number, number]): Json {
+function histogramPanel(
+  title: string,
+  rows: Json[],
+  layers: number,
+  xTitle: string,
+  yTitle = 'fraction of values (count / total)',
+  domain?: readonly [number, number],
+): Json {
   return {
     title,
     width: 420,
@@ -76,7 +83,8 @@ export function buildFig4(ctx: FigureContext): FigureBuild {
     const rows = last === undefined ? [] : storedHistogramRows(ctx.store.histogramsAt(o.runId, 'activation', last), o.shape.hidden.length);
     panels.push(
       rows.length > 0
-        ? histogramPanel(`${runTag(label, o)} · update ${last!.toLocaleString('en-US')}`, rows, o.shape.hidden.length, `activation value (${o.shape.activation})`)
+        ? histogramPanel(`${runTag(label, o)} · update ${last!.toLocaleString('en-US')}`, rows, o.shape.hidden.length,
+            `activation value (${o.shape.activation})`)
         : placeholderPanel(runTag(label, o), ['no activation histogram recorded']),
     );
   }
@@ -85,7 +93,8 @@ export function buildFig4(ctx: FigureContext): FigureBuild {
     id: 'fig4',
     title,
     caption:
-      'Normalized histograms (count / number of values) of the activations of each hidden layer at the last probe point of the run, over all units and the probe-set examples (the paper: 300 test examples). ' +
+      'Normalized histograms (count / number of values) of the activations of each hidden layer at the last probe point of the run, over all units and the ' +
+        'probe-set examples (the paper: 300 test examples). ' +
       'Paper: tanh lower layers pile up at the saturation values ±1; softsign activations gather around its knees (±0.6–0.8) and saturate less.',
     status: runs.length === 0 ? 'not-run' : runs.length < 2 ? 'partial' : 'ok',
     notes,
@@ -112,8 +121,10 @@ const INIT_FIGURES: Record<6 | 7 | 8, InitFigure> = {
     title: 'Activation histograms at initialization: tanh, standard vs normalized init',
     xTitle: 'activation value z (tanh)',
     caption:
-      'Normalized histograms of the activations z^k of each hidden layer at initialization (update 0) on the probe set, over the activation\'s range [−1, 1] (the stored histograms). ' +
-      'Paper: with standard initialization (eq. (1)) the peak at 0 grows for higher layers (activations narrow upward); with normalized initialization (eq. (16)) the histograms of all layers coincide.',
+      'Normalized histograms of the activations z^k of each hidden layer at initialization ' +
+        '(update 0) on the probe set, over the activation\'s range [−1, 1] (the stored histograms). ' +
+      'Paper: with standard initialization (eq. (1)) the peak at 0 grows for higher layers (activations narrow upward); with normalized initialization (eq. ' +
+        '(16)) the histograms of all layers coincide.',
   },
   7: {
     tensor: 'backprop_grad.own_range',
@@ -121,8 +132,10 @@ const INIT_FIGURES: Record<6 | 7 | 8, InitFigure> = {
     title: 'Back-propagated gradient histograms at initialization: tanh, standard vs normalized init',
     xTitle: 'back-propagated gradient ∂C/∂s (per example)',
     caption:
-      'Histograms of the per-example back-propagated gradients ∂C/∂s of each hidden layer at initialization, each layer binned over its own range and drawn as a density (fraction of values per unit of ∂C/∂s), so that a narrow layer is a tall narrow peak. ' +
-      'Paper: with standard initialization they narrow toward the input (eq. (13): variance ∝ (n·Var[W])^{d−i} = 3^{−(d−i)}); with normalized initialization they coincide across layers.',
+      'Histograms of the per-example back-propagated gradients ∂C/∂s of each hidden layer at initialization, each layer binned over its own range and drawn ' +
+        'as a density (fraction of values per unit of ∂C/∂s), so that a narrow layer is a tall narrow peak. ' +
+      'Paper: with standard initialization they narrow toward the input (eq. (13): variance ∝ (n·Var[W])^{d−i} = 3^{−(d−i)}); with normalized ' +
+        'initialization they coincide across layers.',
   },
   8: {
     tensor: 'weight_grad.own_range',
@@ -130,8 +143,10 @@ const INIT_FIGURES: Record<6 | 7 | 8, InitFigure> = {
     title: 'Weight-gradient histograms just after initialization: tanh, standard vs normalized init',
     xTitle: 'weight gradient ∂C/∂W (averaged over the probe set)',
     caption:
-      'Histograms of the weight gradients ∂C/∂W of each hidden layer at initialization (averaged over the probe set, as an SGD step would use it), each layer binned over its own range and drawn as a density. ' +
-      'Paper: the weight-gradient variance is about the same for every layer with either initialization (eq. (14)), despite the vanishing back-propagated gradients.',
+      'Histograms of the weight gradients ∂C/∂W of each hidden layer at initialization (averaged over the probe set, as an SGD step would use it), each ' +
+        'layer binned over its own range and drawn as a density. ' +
+      'Paper: the weight-gradient variance is about the same for every layer with ' +
+        'either initialization (eq. (14)), despite the vanishing back-propagated gradients.',
   },
 };
 
@@ -212,7 +227,8 @@ export function buildInitFigure(ctx: FigureContext, number: 6 | 7 | 8): FigureBu
       hists = ctx.store.histogramsAt(o.runId, f.fallback, 0);
       if (hists.length > 0) {
         notes.push(
-          `${label}: this record predates the per-layer-range histograms (${f.tensor}); shown are the stored ${f.fallback} histograms, binned over one range shared by all hidden layers, ` +
+          `${label}: this record predates the per-layer-range histograms (${f.tensor}); shown are ` +
+            `the stored ${f.fallback} histograms, binned over one range shared by all hidden layers, ` +
             'in which the narrowest layers fill only a few bins. A run made with this glorot records both.',
         );
       }
@@ -224,7 +240,8 @@ export function buildInitFigure(ctx: FigureContext, number: 6 | 7 | 8): FigureBu
     }
     panels.push(histogramPanel(panelTitle, rows, layers, f.xTitle, 'density (fraction of values per unit)', domain));
     notes.push(
-      `${label}: x range ±${domain[1].toPrecision(3)} (the ${INIT_RANGE_PERCENTILE}th percentile of |value| of the widest hidden layer, to bin resolution); at most ${(100 * outside).toFixed(2)}% of a layer's values lie outside and are not drawn`,
+      `${label}: x range ±${domain[1].toPrecision(3)} (the ${INIT_RANGE_PERCENTILE}th percentile of |value| of the widest hidden layer, to bin resolution); ` +
+        `at most ${(100 * outside).toFixed(2)}% of a layer's values lie outside and are not drawn`,
     );
   }
   return {
