@@ -10,8 +10,11 @@ export const COST_SURFACES_ARTIFACT = 'fig5.cost_surfaces';
 /** Name prefix of Fig. 1's example sheets: `fig1.examples.<dataset>`. */
 export const EXAMPLE_SHEET_PREFIX = 'fig1.examples.';
 
-/** An artifact's name: {@link COST_SURFACES_ARTIFACT} or an example sheet's. */
-export type ArtifactName = typeof COST_SURFACES_ARTIFACT | `${typeof EXAMPLE_SHEET_PREFIX}${string}`;
+/** Name prefix of a dataset's class priors: `class_priors.<dataset>`. */
+export const CLASS_PRIORS_PREFIX = 'class_priors.';
+
+/** An artifact's name: {@link COST_SURFACES_ARTIFACT}, an example sheet's or a dataset's class priors. */
+export type ArtifactName = typeof COST_SURFACES_ARTIFACT | `${typeof EXAMPLE_SHEET_PREFIX}${string}` | `${typeof CLASS_PRIORS_PREFIX}${string}`;
 
 /**
  * Fig. 5's toy: the mean cross-entropy and quadratic cost of a one-hidden-unit tanh network over a
@@ -41,4 +44,15 @@ export interface ExampleSheet {
   /** Its size in pixels. */
   readonly width: number;
   readonly height: number;
+}
+
+/**
+ * A dataset's class priors, for its chance level (the majority-class error): Shapeset-3×2's from its
+ * generator's sampling rule (src/data/shapeset/params.ts `shapesetClassPriors`).
+ */
+export interface ClassPriors {
+  /** Dataset name, e.g. `shapeset`. */
+  readonly dataset: string;
+  /** Probability of each class, by label; they sum to 1. */
+  readonly priors: readonly number[];
 }

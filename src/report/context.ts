@@ -65,7 +65,7 @@ export function table1Context(store: RunStore, selections: readonly Selection[],
     );
   }
   for (const c of table.cells) {
-    const chance = datasetChance(c.dataset);
+    const chance = datasetChance(c.dataset, store.classPriors(c.dataset)?.priors ?? null);
     if (c.mean === null || chance === null || c.paper === null) continue;
     if (c.mean >= chance - LEARNED_MARGIN_PP && c.paper < chance - LEARNED_MARGIN_PP) {
       const ref = c.paperRelation === 'reference' ? ` on the paper's ${c.paperColumn ?? 'reference'} (a different dataset)` : '';

@@ -1,12 +1,13 @@
 /**
  * What a reproduce job computes for the report beyond its runs, stored in the run record's
  * `artifacts` table (src/core/artifacts.ts) so that the report only reads: Fig. 5's cost surfaces
- * (src/probes/costSurface.ts) and Fig. 1's example sheets (src/data/preview.ts).
+ * (src/probes/costSurface.ts), Fig. 1's example sheets (src/data/preview.ts) and Shapeset-3×2's class
+ * priors (its chance level).
  */
 import type { ExampleSheet } from '../core/artifacts.ts';
 import { openDataset } from '../data/dataset.ts';
 import { encodePng, examplesFromShapeset, examplesFromSplit, renderPreview } from '../data/preview.ts';
-import { SHAPESET_CLASS_NAMES } from '../data/shapeset/params.ts';
+import { SHAPESET_CLASS_NAMES, shapesetClassPriors } from '../data/shapeset/params.ts';
 import { costSurfaces } from '../probes/costSurface.ts';
 import { openRunStore } from '../store/runStore.ts';
 
@@ -39,8 +40,8 @@ async function datasetSheet(dataset: string, dataDir: string | undefined): Promi
 
 /**
  * Computes the report's artifacts and stores them in `<outDir>`'s run record, replacing earlier ones
- * (they are deterministic): Fig. 5's cost surfaces, Shapeset's example sheet, and one sheet per
- * other dataset in `datasets`.
+ * (they are deterministic): Fig. 5's cost surfaces, Shapeset's example sheet and class priors, and
+ * one sheet per other dataset in `datasets`.
  * @param datasets the datasets the job ran, each with the directory of its files when it is read
  *   from one.
  * @returns one warning per dataset whose sheet could not be made (its panel then says so).
@@ -63,6 +64,7 @@ export async function storeReportArtifacts(outDir: string, datasets: ReadonlyArr
   const store = openRunStore(outDir);
   try {
     store.putCostSurfaces(surfaces);
+    store.putClassPriors({ dataset: 'shapeset', priors: shapesetClassPriors() });
     for (const sheet of sheets) store.putExampleSheet(sheet);
   } finally {
     store.close();

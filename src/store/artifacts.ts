@@ -5,6 +5,8 @@
  */
 import {
   type ArtifactName,
+  CLASS_PRIORS_PREFIX,
+  type ClassPriors,
   COST_SURFACES_ARTIFACT,
   type CostSurfaces,
   EXAMPLE_SHEET_PREFIX,
@@ -94,4 +96,15 @@ export function getExampleSheets(sql: Sql): ExampleSheet[] {
     return { dataset: m.dataset, note: m.note, width: m.width, height: m.height, png: new Uint8Array(r.data) };
   });
   return [...sheets.filter((s) => s.dataset === 'shapeset'), ...sheets.filter((s) => s.dataset !== 'shapeset')];
+}
+
+/** Stores a dataset's class priors (`class_priors.<dataset>`): meta `{dataset}`, data the float64 priors. @throws RunStoreError `INVALID` when readonly. */
+export function putClassPriors(sql: Sql, p: ClassPriors): void {
+  put(sql, `${CLASS_PRIORS_PREFIX}${p.dataset}`, { dataset: p.dataset }, encodeFloat64(p.priors));
+}
+
+/** A dataset's class priors, or null when the record holds none for it. */
+export function getClassPriors(sql: Sql, dataset: string): ClassPriors | null {
+  const row = sql.stmt('SELECT meta, data FROM artifacts WHERE name = ?').get(`${CLASS_PRIORS_PREFIX}${dataset}`) as ArtifactRow | undefined;
+  return row === undefined ? null : { dataset, priors: Array.from(decodeFloat64(row.data)) };
 }

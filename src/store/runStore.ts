@@ -18,9 +18,9 @@
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { CostSurfaces, ExampleSheet } from '../core/artifacts.ts';
+import type { ClassPriors, CostSurfaces, ExampleSheet } from '../core/artifacts.ts';
 import type { HistogramTensor, ScalarName, Split } from '../core/metrics.ts';
-import { getCostSurfaces, getExampleSheets, putCostSurfaces, putExampleSheet } from './artifacts.ts';
+import { getClassPriors, getCostSurfaces, getExampleSheets, putClassPriors, putCostSurfaces, putExampleSheet } from './artifacts.ts';
 import { RunStoreError } from './errors.ts';
 import { databasePath, ensureDir } from './paths.ts';
 import * as queries from './queries.ts';
@@ -323,5 +323,18 @@ export class RunStore {
    */
   exampleSheets(): ExampleSheet[] {
     return getExampleSheets(this.sql);
+  }
+
+  /**
+   * Stores a dataset's class priors (artifact `class_priors.<dataset>`), replacing earlier ones.
+   * @throws RunStoreError `INVALID` when readonly.
+   */
+  putClassPriors(priors: ClassPriors): void {
+    putClassPriors(this.sql, priors);
+  }
+
+  /** A dataset's class priors, or null when the record holds none (a record made before glorot stored them). */
+  classPriors(dataset: string): ClassPriors | null {
+    return getClassPriors(this.sql, dataset);
   }
 }

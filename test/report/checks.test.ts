@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildChecks } from '../../src/report/checks/index.ts';
-import { asymptoteFractions, chanceError, sigmoidCollapse, shapesetClassPriors, tanhLayerByLayer, tanhNoSaturation } from '../../src/report/checks/rules.ts';
+import { shapesetClassPriors } from '../../src/data/shapeset/params.ts';
+import { asymptoteFractions, chanceError, sigmoidCollapse, tanhLayerByLayer, tanhNoSaturation } from '../../src/report/checks/rules.ts';
 import { type Check, type ChecksResult, plural } from '../../src/report/checks/types.ts';
 import type { ConfigLabel } from '../../src/report/input.ts';
 import { buildTable1 } from '../../src/report/table1.ts';
@@ -280,4 +281,22 @@ test('variance rule text says what the theory is fed: E[x²], not Var[x]', () =>
   const rule = r.checks.find((c) => c.id === 'variance.tanh')!.rule;
   assert.match(rule, /fed the measured input second moment E\[x²\]/);
   assert.doesNotMatch(rule, /theory uses Var\[x\]/);
+});
+
+test('a record without the stored Shapeset class priors: the chance checks say so instead of computing them', () => {
+  const r = withSyntheticSelections(
+    oneRunPerLabel({ Sigmoid: { activation: 'sigmoid', init: 'standard', testError: 83 } }),
+    (store, selections) => {
+      // as a record made before the reproduce job stored them: a view without the artifact
+      const without = new Proxy(store, { get: (t, k) => (k === 'classPriors' ? () => null : Reflect.get(t, k, t)) });
+      return buildChecks(without, selections, buildTable1(selections, ['shapeset']), 'shapeset');
+    },
+  );
+  for (const id of ['chance.level', 'chance.sigmoid5']) {
+    const c = r.checks.find((x) => x.id === id)!;
+    assert.equal(c.verdict, 'not-run', id);
+    assert.match(c.detail, /holds no Shapeset-3×2 class priors .* run glorot reproduce here again/, id);
+  }
+  assert.deepEqual(r.shapesetPriors, []);
+  assert.ok(Number.isNaN(r.chanceError));
 });

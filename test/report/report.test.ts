@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { createReferenceBackend } from '../../src/kernels/reference.ts';
 import type { ConfigLabel, ReportInput } from '../../src/report/input.ts';
 import { writeReport } from '../../src/report/index.ts';
+import { storeReportArtifacts } from '../../src/run/artifacts.ts';
 import { pngInfo } from '../../src/report/render.ts';
 import type { ReportSummary } from '../../src/report/summary.ts';
 import { parseTrainConfig } from '../../src/run/config.ts';
@@ -127,6 +128,8 @@ test('writeReport on tiny real runs (reference backend): real numbers everywhere
     configs.push({ label, runs: [{ runId: id, learningRate: 0.1, seed: 1 }] });
   }
   backend.dispose();
+  // what the reproduce job stores beside its runs (Figs. 1 and 5, Shapeset's chance level)
+  assert.deepEqual(await storeReportArtifacts(outDir, [{ dataset: 'shapeset' }]), []);
   const s = await writeReport({ outDir, scale: 'smoke', scaleNote: '3 × 16 hidden, 120 updates', datasets: [{ dataset: 'shapeset', status: 'ran', configs }] });
   assertReportFiles(outDir, s);
   for (const c of s.table1.cells.filter((x) => x.ran)) {
@@ -137,11 +140,13 @@ test('writeReport on tiny real runs (reference backend): real numbers everywhere
   assert.ok(jac.ours !== null && jac.ours > 0.2 && jac.ours < 0.8, `Jacobian of a 16-wide standard tanh net ≈ 0.5, got ${jac.ours}`);
   assert.ok(s.checks.every((c) => c.verdict !== 'not-run' || /no (Softsign N|Sigmoid d4)|Softsign N/.test(c.detail + c.title)), 'only the configurations not run are "not run"');
   assert.ok(s.varianceTables.length >= 2 && s.varianceTables.every((t) => t.rows.every((r) => Number.isFinite(r.ratio))));
-  // Figs. 6–8 use the recomputed initial state (it matched the record), not the stored fallback
-  for (const n of [6, 7, 8]) {
+  // every figure is drawn from the record: Figs. 1 and 5 from the artifacts, 6–8 from the update-0
+  // histograms (7–8 from the per-layer-range ones, not the shared-range fallback)
+  for (const n of [1, 5, 6, 7, 8]) {
     const f = s.figures.find((x) => x.number === n)!;
-    assert.equal(f.status, 'ok');
-    assert.ok(!f.notes.some((x) => x.includes('stored update-0 histograms shown')), `Fig. ${n}: ${f.notes.join('; ')}`);
+    assert.equal(f.status, 'ok', `Fig. ${n}`);
+    assert.ok(!f.notes.some((x) => /predates|not in the run record/.test(x)), `Fig. ${n}: ${f.notes.join('; ')}`);
   }
+  assert.equal(s.checks.find((c) => c.id === 'chance.level')!.verdict, 'pass');
   assert.deepEqual(s.warnings, []);
 });

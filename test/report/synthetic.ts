@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigLabel, ReportDataset } from '../../src/report/input.ts';
 import { type Selection, selectAll } from '../../src/report/select.ts';
+import { shapesetClassPriors } from '../../src/data/shapeset/params.ts';
 import { openRunStore, type RunStore } from '../../src/store/runStore.ts';
 import type { HistogramRecord, HistogramTensor, ScalarName, ScalarRecord } from '../../src/core/metrics.ts';
 import type { RunStatus } from '../../src/store/types.ts';
@@ -141,6 +142,8 @@ export function withSyntheticSelections<T>(
   const dir = mkdtempSync(join(tmpdir(), 'glorot-synthetic-'));
   try {
     const w = openRunStore(dir);
+    // what the reproduce job stores beside the runs: Shapeset's class priors (its chance level)
+    w.putClassPriors({ dataset: 'shapeset', priors: shapesetClassPriors() });
     const configs: ReportDataset['configs'][number][] = runs.map(([label, list]) => ({
       label,
       runs: list.map((r) => {

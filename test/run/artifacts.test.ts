@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { shapesetClassPriors } from '../../src/data/shapeset/params.ts';
 import { costSurfaces } from '../../src/probes/costSurface.ts';
 import { storeReportArtifacts } from '../../src/run/artifacts.ts';
 import { openRunStore } from '../../src/store/index.ts';
@@ -17,6 +18,8 @@ test("the reproduce job stores Fig. 5's surfaces and Fig. 1's sheets; a dataset 
       const fresh = costSurfaces();
       assert.deepEqual(stored, fresh, 'the stored surfaces are the computation, bit for bit');
       assert.equal(stored.grid.length, 61);
+      assert.deepEqual(store.classPriors('shapeset')!.priors, shapesetClassPriors());
+      assert.equal(store.classPriors('mnist'), null);
       const sheets = store.exampleSheets();
       assert.deepEqual(sheets.map((s) => s.dataset), ['shapeset']);
       assert.deepEqual([...sheets[0]!.png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');

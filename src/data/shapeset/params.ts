@@ -88,3 +88,19 @@ export function preRotationIndex(raw: number, n: number): number {
   if (raw > Math.floor(last / (2 * n))) return Math.min(ROTATION_STEPS - Math.floor(last / n) + raw, last);
   return raw;
 }
+
+/**
+ * Shapeset-3×2 class priors from the generator's rule (SHAPESET.md): one or two objects with
+ * probability 1/2 each, each object's type uniform over 3, label from `shapesetLabel`. Gives 1/6 for
+ * the single-shape classes, 1/9 for the mixed pairs, 1/18 for the same-type pairs. (The generator
+ * drops an object about once in 300,000 images; ignored.)
+ */
+export function shapesetClassPriors(): number[] {
+  const p = new Array<number>(SHAPESET_CLASSES).fill(0);
+  const types = VERTICES.length;
+  for (let a = 0; a < types; a++) {
+    p[shapesetLabel(a, -1)]! += 0.5 / types;
+    for (let b = 0; b < types; b++) p[shapesetLabel(a, b)]! += 0.5 / (types * types);
+  }
+  return p;
+}

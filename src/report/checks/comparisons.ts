@@ -6,19 +6,19 @@ import type { ScalarName } from '../../core/metrics.ts';
 import { datasetTitle, PAPER_SIGNIFICANCE_P, paperTable1 } from '../paper.ts';
 import { welchTTest } from '../stats.ts';
 import type { Table1 } from '../table1.ts';
-import { COINCIDE_RATIO, datasetChance, LEARNED_MARGIN_PP, spreadRatio } from './rules.ts';
+import { COINCIDE_RATIO, LEARNED_MARGIN_PP, spreadRatio } from './rules.ts';
 import { type Check, fmt, layerValues, type Lookup, notRun, plural } from './types.ts';
 
 /**
  * Table 1: Tanh N beats Tanh, one check per dataset column (`phenomenon.tanhn-beats-tanh.<dataset>`).
  * @returns the check(s), `not-run` where the runs it needs were not made.
  */
-export function tanhNBeatsTanhChecks(table: Table1): Check[] {
+export function tanhNBeatsTanhChecks(l: Lookup, table: Table1): Check[] {
   const out: Check[] = [];
   for (const col of table.columns) {
     const id = `phenomenon.tanhn-beats-tanh.${col.dataset}`;
     const title = `Tanh N beats Tanh on ${col.title} (Table 1)`;
-    const chance = datasetChance(col.dataset);
+    const chance = l.chance(col.dataset);
     const rule = `shown when Tanh N's mean test error < Tanh's and Tanh N learned (error more than ${LEARNED_MARGIN_PP} points below the dataset's chance ` +
       `level${chance === null ? ', unknown here: not required' : ` of ${chance.toFixed(2)} %`}); pass when shown and significant (Welch's t-test, p < ` +
         `${PAPER_SIGNIFICANCE_P}); weak ("shown, not significant") when shown with one seed per configuration or p ≥ ${PAPER_SIGNIFICANCE_P}`;

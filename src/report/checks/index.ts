@@ -11,6 +11,7 @@ import type { Table1 } from '../table1.ts';
 import { chanceChecks } from './chance.ts';
 import { initHistogramChecks, tanhNBeatsTanhChecks } from './comparisons.ts';
 import { jacobianChecks, varianceChecks } from './init.ts';
+import { datasetChance } from './rules.ts';
 import { sigmoid4LearnsCheck, sigmoidCollapseCheck, softsignLessSaturatedCheck, tanhLayerByLayerCheck, tanhNNoSaturationCheck } from './training.ts';
 import type { ChecksResult, Lookup } from './types.ts';
 
@@ -26,9 +27,10 @@ export function buildChecks(store: RunStore, selections: readonly Selection[], t
     store,
     dataset: mainDataset,
     run: (label) => selections.find((s) => s.dataset === mainDataset && s.label === label)?.curveRun ?? null,
+    chance: (dataset) => datasetChance(dataset, store.classPriors(dataset)?.priors ?? null),
   };
   const variance = varianceChecks(l);
-  const chance = chanceChecks(table);
+  const chance = chanceChecks(l, table);
   const checks = [
     ...jacobianChecks(l),
     ...variance.checks,
@@ -38,7 +40,7 @@ export function buildChecks(store: RunStore, selections: readonly Selection[], t
     ...sigmoid4LearnsCheck(l),
     ...tanhNNoSaturationCheck(l),
     ...softsignLessSaturatedCheck(l),
-    ...tanhNBeatsTanhChecks(table),
+    ...tanhNBeatsTanhChecks(l, table),
     ...initHistogramChecks(l),
   ];
   return { checks, varianceTables: variance.tables, shapesetPriors: chance.priors, chanceError: chance.chance };

@@ -3,7 +3,6 @@
  * collapsed, saturated, coinciding or at chance. Every threshold is a named constant; the rule text
  * the report prints is built from them (docs/DECISIONS.md "Report").
  */
-import { SHAPESET_CLASSES, shapesetLabel, VERTICES } from '../../data/shapeset/params.ts';
 import type { StoredHistogram } from '../../store/types.ts';
 
 /** Jacobian check: |ours − paper| ≤ this passes. */
@@ -45,34 +44,19 @@ export function asymptoteFractions(hists: readonly StoredHistogram[], layers: nu
 /** Histograms "coincide" when the per-layer standard deviations differ by at most this factor (max/min). */
 export const COINCIDE_RATIO = 2;
 
-/**
- * Shapeset-3×2 class priors from the generator's rule (SHAPESET.md): one or two objects with
- * probability 1/2 each, each object's type uniform over 3, label from `shapesetLabel`. Gives 1/6 for
- * the single-shape classes, 1/9 for the mixed pairs, 1/18 for the same-type pairs. (The generator
- * drops an object about once in 300,000 images; ignored.)
- */
-export function shapesetClassPriors(): number[] {
-  const p = new Array<number>(SHAPESET_CLASSES).fill(0);
-  const types = VERTICES.length;
-  for (let a = 0; a < types; a++) {
-    p[shapesetLabel(a, -1)]! += 0.5 / types;
-    for (let b = 0; b < types; b++) p[shapesetLabel(a, b)]! += 0.5 / (types * types);
-  }
-  return p;
-}
-
 /** The error (%) of always predicting the most frequent class, given class priors. */
 export function chanceError(priors: readonly number[]): number {
   return 100 * (1 - Math.max(...priors));
 }
 
 /**
- * Majority-class error (%) of a dataset's test set as far as it is known without reading it:
- * Shapeset-3×2 from {@link shapesetClassPriors} (83.33 %), the 10 balanced classes of MNIST,
- * Fashion-MNIST and CIFAR-10 (90 %); null for other datasets.
+ * Majority-class error (%) of a dataset's test set as far as it is known without reading it: from the
+ * class priors the run record holds for it (Shapeset-3×2: 83.33 %, stored by the reproduce job), else
+ * the 10 balanced classes of MNIST, Fashion-MNIST and CIFAR-10 (90 %); null for other datasets.
+ * @param priors the dataset's stored class priors (`RunStore.classPriors`), or null.
  */
-export function datasetChance(dataset: string): number | null {
-  if (dataset === 'shapeset') return chanceError(shapesetClassPriors());
+export function datasetChance(dataset: string, priors: readonly number[] | null): number | null {
+  if (priors !== null && priors.length > 0) return chanceError(priors);
   if (['mnist', 'fashion-mnist', 'cifar10'].includes(dataset)) return 90;
   return null;
 }

@@ -8,7 +8,6 @@ import type { RunOutcome } from '../select.ts';
 import {
   ASYMPTOTE_LEVEL,
   asymptoteFractions,
-  datasetChance,
   LEARNED_MARGIN_PP,
   SIGMOID_COLLAPSE_LEVEL,
   sigmoidCollapse,
@@ -102,7 +101,7 @@ export function sigmoid4LearnsCheck(l: Lookup): Check[] {
   const out: Check[] = [];
   const id = 'phenomenon.sigmoid4-learns';
   const title = 'Sigmoid depth 4 learns on Shapeset-3×2, unlike depth 5 (Fig. 11)';
-  const chance = l.dataset === null ? null : datasetChance(l.dataset);
+  const chance = l.dataset === null ? null : l.chance(l.dataset);
   const rule = `shown when the Sigmoid d4 curve run's final test error is more than ${LEARNED_MARGIN_PP} points below the dataset's chance ` +
     `level${chance === null ? '' : ` (${chance.toFixed(2)} %)`}`;
   const o = l.run('Sigmoid d4');

@@ -115,5 +115,7 @@ export interface Lookup {
   readonly dataset: string | null;
   /** The curve run of a configuration on {@link Lookup.dataset}, or null when it was not run. */
   run(label: ConfigLabel): RunOutcome | null;
+  /** A dataset's chance level (%) from the record's class priors (`datasetChance`), or null when unknown. */
+  chance(dataset: string): number | null;
 }
 
