@@ -35,6 +35,7 @@ class LineWriter {
     this.fd = openSync(path, 'w');
     this.line(header);
   }
+  /** Appends one line (without its newline), flushing every megabyte. */
   line(s: string): void {
     this.buf.push(s);
     this.size += s.length + 1;
@@ -46,6 +47,7 @@ class LineWriter {
     this.buf = [];
     this.size = 0;
   }
+  /** Writes what is buffered and closes the file. */
   close(): void {
     this.flush();
     closeSync(this.fd);
