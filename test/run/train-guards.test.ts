@@ -60,7 +60,7 @@ function runIds(dir: string): string[] {
 /** Trains `r` in `dir` and stops it with a checkpoint at update `at`. */
 async function interruptedAt(dir: string, backend: Backend, at: number, cfg: TrainConfig = config): Promise<void> {
   const controller = new AbortController();
-  const r = await train({ outDir: dir, backend, config: cfg, runId: 'r', signal: controller.signal, progressMs: 0, onProgress: (p) => p.updates >= at && controller.abort() });
+  const r = await train({ outDir: dir, backend, config: cfg, runId: 'r', signal: controller.signal, progressMs: 0, onProgress: (p) => p.update >= at && controller.abort() });
   assert.equal(r.run.status, 'interrupted');
 }
 
@@ -167,7 +167,7 @@ test('a model that cannot be saved at the end keeps a final checkpoint: --resume
     assert.equal(readCheckpoint(out, 'r')?.update, 60);
     rmSync(modelPath, { recursive: true });
     const updates: number[] = [];
-    const resumed = await train({ outDir: out, backend, runId: 'r', resume: true, progressMs: 0, onProgress: (p) => updates.push(p.updates) });
+    const resumed = await train({ outDir: out, backend, runId: 'r', resume: true, progressMs: 0, onProgress: (p) => updates.push(p.update) });
     assert.equal(resumed.run.status, 'finished');
     assert.deepEqual(updates, [], 'no update was trained again');
     assert.deepEqual(readFileSync(modelPath), readFileSync(full.modelPath!), 'the same model as an uninterrupted run');

@@ -44,7 +44,7 @@ test('a run interrupted and resumed ends bit-identical to one never interrupted 
       signal: controller.signal,
       progressMs: 0,
       onProgress: (p) => {
-        if (p.updates >= 157) controller.abort();
+        if (p.update >= 157) controller.abort();
       },
     });
     assert.equal(part.run.status, 'interrupted');
