@@ -3,7 +3,7 @@
  * on the paper's network (1024-1000×5-9, Shapeset, 300 probe examples) for tanh and softsign under
  * standard and normalized init; with `seeds > 1`, also the mean and spread of ln(measured/mean-field)
  * over that many networks beside the predicted finite-width spread (src/theory/finiteWidth.ts).
- * Not a test (the test, at width 250, is test/theory/target.test.ts).
+ * Not a test (the test, at width 250, is test/unit/theory/target.test.ts).
  *
  *   node --import tsx bench/theory.ts [width, default 1000] [seed, default 1] [jacobian examples, default 2] [seeds, default 1]
  */

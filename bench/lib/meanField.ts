@@ -3,7 +3,7 @@
  * (issue 13's target): builds the network with the real initialisation, probes it on the first
  * `probeSize` Shapeset test images (as a training run's init probe does), and predicts the same
  * statistics with src/theory/meanField.ts and src/probes/theory.ts (eqs. (5)–(7)).
- * Shared by bench/theory.ts (the table at width 1000) and test/theory/target.test.ts (width 250).
+ * Shared by bench/theory.ts (the table at width 1000) and test/unit/theory/target.test.ts (width 250).
  */
 import type { ActivationName, Backend } from '../../src/kernels/backend.ts';
 import { Mlp } from '../../src/nn/mlp.ts';

@@ -24,7 +24,7 @@ const APPLICATION_ID = 0x474c5254;
 /**
  * Version 1: runs, probe_points, scalars, histograms, evaluations.
  * Every per-point table's primary key starts with (run, step), so the foreign-key check SQLite makes
- * for each deleted probe point is a primary-key prefix seek (test/store/runStore.test.ts checks the
+ * for each deleted probe point is a primary-key prefix seek (test/unit/store/runStore.test.ts checks the
  * plan: with another key order the planner was seen to scan all of a run's rows per point, making
  * `deleteAfter` quadratic). Secondary indexes serve the readers: scalars by (run, name, layer, step),
  * covering `value`; histograms by (run, tensor, step); evaluations by (run, split, step), covering.

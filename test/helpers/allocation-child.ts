@@ -1,5 +1,5 @@
 /**
- * Child process of test/nn/allocation.test.ts: warms up one (backend, cost) training step, then
+ * Child process of test/e2e/nn/allocation.test.ts: warms up one (backend, cost) training step, then
  * prints one JSON line {bytesPerStep, gcs}: the least growth per step over GC-free windows of STEPS
  * steps, measured without forcing a GC. Run as
  *   node --import tsx test/helpers/allocation-child.ts <backend> <cost>

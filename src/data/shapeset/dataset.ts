@@ -8,7 +8,7 @@
  * fixed name, so exactly one training seed in 2^32 would land on the validation generator's seed
  * and one on the test's: the training stream refuses those two. Distinct 32-bit
  * seeds start xoroshiro128+ (period 2^128 − 1) at unrelated points, so streams of fewer than 2^40
- * draws overlap with probability below 2^-85; test/data/shapeset-dataset.test.ts checks that no
+ * draws overlap with probability below 2^-85; test/unit/data/shapeset-dataset.test.ts checks that no
  * image is shared between validation, test and training streams.
  */
 import { Rng, type RngState, deriveSeed } from '../../random/rng.ts';

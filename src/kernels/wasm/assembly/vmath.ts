@@ -1,7 +1,7 @@
 // Vector (f32x4) math for the elementwise kernels: FMA, exp, expm1, tanh.
 //
 // Never a call to a scalar libm function in a hot loop: each function here is a few SIMD
-// instructions. Accuracy, measured against float64 on a dense grid (test/kernels/wasm.test.ts):
+// instructions. Accuracy, measured against float64 on a dense grid (test/unit/kernels/wasm.test.ts):
 // vexp and vexpm1 ≈ 1–2 ulp, vtanh ≲ 2e-7 absolute. NaN inputs give NaN; every finite input
 // (including ±3e38) and ±Infinity gives a finite or correctly saturated value.
 //

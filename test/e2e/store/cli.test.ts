@@ -1,0 +1,136 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_OUT_DIR, openRunStore } from '../../../src/store/index.ts';
+import { syntheticPoint, tempDir } from '../../helpers/store.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/glorot.js', import.meta.url));
+
+function glorot(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, GLOROT_DEBUG: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temp dir whose default output directory holds two runs. */
+function fixture(): { dir: string; cleanup: () => void } {
+  const t = tempDir();
+  const store = openRunStore(join(t.dir, DEFAULT_OUT_DIR));
+  const a = store.createRun({ config: { activation: 'tanh', init: 'normalized', depth: 3 }, seed: 1, backend: 'wasm', threads: 1 });
+  for (const u of [0, 100]) store.recordProbePoint(a.id, u, syntheticPoint(u));
+  store.setStatus(a.id, 'diverged', 'loss became NaN at update 150');
+  store.createRun({ config: { activation: 'sigmoid', widths: [10, 10, 10, 10] }, seed: 2, backend: 'native', threads: 2 });
+  store.close();
+  return t;
+}
+
+test('glorot runs: a table with config columns and the last test error, and --json', () => {
+  const { dir, cleanup } = fixture();
+  try {
+    const r = glorot(dir, 'runs');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.match(lines[0]!, /^id\s+status\s+activation\s+init\s+depth\s+last update\s+test error %\s+created$/);
+    assert.match(lines[1]!, /^tanh-normalized-d3-s1\s+diverged\s+tanh\s+normalized\s+3\s+100\s+59\s+\d{4}-/);
+    assert.match(lines[2]!, /^sigmoid-d4-s2\s+created\s+sigmoid\s+-\s+4\s+-\s+-\s+/);
+    const j = glorot(dir, 'runs', '--json');
+    assert.equal(j.code, 0, j.stderr);
+    const runs = JSON.parse(j.stdout) as Array<{ id: string; lastTestError: number | null; statusDetail: string | null }>;
+    assert.deepEqual(runs.map((x) => [x.id, x.lastTestError]), [['tanh-normalized-d3-s1', 59], ['sigmoid-d4-s2', null]]);
+    assert.equal(runs[0]!.statusDetail, 'loss became NaN at update 150');
+  } finally {
+    cleanup();
+  }
+});
+
+test('glorot show: config, status and latest statistics per layer; --json', () => {
+  const { dir, cleanup } = fixture();
+  try {
+    const r = glorot(dir, 'show', 'tanh-normalized-d3-s1');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^status\s+diverged \(loss became NaN at update 150\)$/m);
+    assert.match(r.stdout, /^\s+activation\s+tanh$/m);
+    assert.match(r.stdout, /latest statistics per layer \(update 100\)/);
+    assert.match(r.stdout, /^\s+name\s+layer1\s+layer2\s+layer3\s+network$/m);
+    // activation.std of layer 2 at update 100 = 100 + 0.2 + 0.01, printed to 4 significant digits
+    assert.match(r.stdout, /^\s+activation\.std\s+100\.1\s+100\.2\s+100\.3$/m);
+    assert.match(r.stdout, /^\s+test\s+100\s+59\s+2\.5\s+300$/m);
+    const j = JSON.parse(glorot(dir, 'show', 'tanh-normalized-d3-s1', '--json').stdout) as {
+      run: { id: string };
+      latestScalars: Array<Record<string, unknown>>;
+      latestEvaluations: Array<Record<string, unknown>>;
+    };
+    assert.equal(j.run.id, 'tanh-normalized-d3-s1');
+    assert.equal(j.latestScalars.length, 10);
+    // the JSON output calls the update counter `updates`, as the record does
+    assert.deepEqual(j.latestScalars[0], { name: 'activation.mean', layer: 1, updates: 100, value: 100.1 });
+    assert.deepEqual(Object.keys(j.latestEvaluations[0]!).sort(), ['errorRate', 'examples', 'nll', 'split', 'updates']);
+    const empty = glorot(dir, 'show', 'sigmoid-d4-s2');
+    assert.match(empty.stdout, /no statistics recorded yet/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('glorot export: --csv and --tensorboard to default and given paths', () => {
+  const { dir, cleanup } = fixture();
+  try {
+    const r = glorot(dir, 'export', 'tanh-normalized-d3-s1', '--csv', '--tensorboard', 'tb/x');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /CSV: 2 probe points, 20 scalars, 12 histograms/);
+    const csv = join(dir, DEFAULT_OUT_DIR, 'csv', 'tanh-normalized-d3-s1', 'scalars.csv');
+    assert.ok(existsSync(csv));
+    assert.equal(readFileSync(csv, 'utf8').trim().split('\n').length, 21);
+    assert.equal(readdirSync(join(dir, 'tb', 'x')).filter((f) => f.includes('tfevents')).length, 1);
+    assert.match(r.stdout, /view with: tensorboard --logdir tb/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('CLI errors: unknown run lists the runs, missing record, missing format, bad option', () => {
+  const { dir, cleanup } = fixture();
+  try {
+    const unknown = glorot(dir, 'show', 'tanh');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no run "tanh" in glorot-out\/glorot\.sqlite; runs there: tanh-normalized-d3-s1, sigmoid-d4-s2/);
+    const exportUnknown = glorot(dir, 'export', 'nope', '--csv');
+    assert.equal(exportUnknown.code, 1);
+    assert.match(exportUnknown.stderr, /no run "nope"/);
+    const missing = glorot(dir, 'runs', '--out', 'elsewhere');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no run record in elsewhere \(no elsewhere\/glorot\.sqlite\)/);
+    assert.ok(!existsSync(join(dir, 'elsewhere')), 'a read command must not create the directory');
+    const noFormat = glorot(dir, 'export', 'tanh-normalized-d3-s1');
+    assert.equal(noFormat.code, 1);
+    assert.match(noFormat.stderr, /choose what to write: --csv \[dir\] and\/or --tensorboard \[dir\]/);
+    const bad = glorot(dir, 'runs', '--bogus');
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /unknown option '--bogus'/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('glorot export: a --csv or --tensorboard path that is a file is named with its option, and nothing is written', () => {
+  const { dir, cleanup } = fixture();
+  try {
+    writeFileSync(join(dir, 'file1'), 'mine');
+    const csv = glorot(dir, 'export', 'tanh-normalized-d3-s1', '--csv', 'file1');
+    assert.equal(csv.code, 1);
+    assert.equal(csv.stderr, 'glorot: --csv file1: expected a directory to write into, found an existing file; give another directory\n');
+    const under = glorot(dir, 'export', 'tanh-normalized-d3-s1', '--tensorboard', 'file1/tb');
+    assert.equal(under.code, 1);
+    assert.equal(under.stderr, `glorot: --tensorboard file1/tb: expected a directory to write into, but ${join(dir, 'file1')} is a file; give another directory\n`);
+    // both paths are checked first: a bad --tensorboard leaves no half-done CSV export behind
+    const both = glorot(dir, 'export', 'tanh-normalized-d3-s1', '--csv', 'c', '--tensorboard', 'file1');
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /^glorot: --tensorboard file1: expected a directory/);
+    assert.ok(!existsSync(join(dir, 'c')));
+    assert.equal(readFileSync(join(dir, 'file1'), 'utf8'), 'mine', 'the file is untouched');
+  } finally {
+    cleanup();
+  }
+});

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeSafetensors, encodeSafetensors } from '../../../src/nn/safetensors.ts';
+
+test('decode works on views into larger buffers (Node Buffers, subarrays at any offset)', () => {
+  const bytes = encodeSafetensors({ a: { shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) }, b: { shape: [1], data: Float32Array.of(-0.5) } });
+  for (const pad of [0, 1, 3, 8]) {
+    const big = new Uint8Array(bytes.length + pad + 5).fill(0xff);
+    big.set(bytes, pad);
+    for (const view of [big.subarray(pad, pad + bytes.length), Buffer.from(big.buffer, pad, bytes.length)]) {
+      const { tensors } = decodeSafetensors(view, 'x');
+      assert.deepEqual(Array.from(tensors['a']!.data), [1, 2, 3, 4]);
+      assert.deepEqual(tensors['a']!.shape, [2, 2]);
+      assert.deepEqual(Array.from(tensors['b']!.data), [-0.5]);
+    }
+  }
+});
+
+test('header layout: u64 little-endian length, JSON, data 8-byte aligned, metadata strings', () => {
+  const bytes = encodeSafetensors({ w: { shape: [3], data: Float32Array.of(1, 2, 3) } }, { k: 'v' });
+  const view = new DataView(bytes.buffer);
+  const n = Number(view.getBigUint64(0, true));
+  assert.equal((8 + n) % 8, 0);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, unknown>;
+  assert.deepEqual(header['w'], { dtype: 'F32', shape: [3], data_offsets: [0, 12] });
+  assert.deepEqual(header['__metadata__'], { k: 'v' });
+  assert.equal(new Float32Array(bytes.buffer.slice(8 + n))[2], 3);
+});
+
+test('malformed files are clear errors naming the source and field', () => {
+  const good = encodeSafetensors({ w: { shape: [2], data: Float32Array.of(1, 2) } });
+  assert.throws(() => decodeSafetensors(good.subarray(0, 4), 'f.st'), /f\.st: expected a safetensors file/);
+  const bad = new Uint8Array(good);
+  new DataView(bad.buffer).setBigUint64(0, 10n ** 6n, true);
+  assert.throws(() => decodeSafetensors(bad, 'f.st'), /f\.st: header length field says 1000000 bytes/);
+  const wrongDtype = new TextEncoder().encode('{"w":{"dtype":"I8","shape":[1],"data_offsets":[0,1]}}');
+  const file = new Uint8Array(8 + wrongDtype.length + 1);
+  new DataView(file.buffer).setBigUint64(0, BigInt(wrongDtype.length), true);
+  file.set(wrongDtype, 8);
+  assert.throws(() => decodeSafetensors(file, 'f.st'), /tensor "w": dtype expected F32 or F64, found "I8"/);
+  assert.throws(() => encodeSafetensors({ w: { shape: [3], data: Float32Array.of(1) } }), /shape \[3\] holds 3 values, data has 1/);
+});
