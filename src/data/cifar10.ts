@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Dataset, OpenDatasetOptions } from './dataset.ts';
+import type { Dataset, OpenDatasetOptions } from './types.ts';
 import { DataFileError } from './errors.ts';
 import { firstExisting, readDataFile } from './files.ts';
 import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './splits.ts';

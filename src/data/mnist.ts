@@ -4,7 +4,7 @@
  * the paper's 50k / 10k split of MNIST); t10k file → test. Pixels are byte/255 in [0, 1].
  */
 import { basename, join, resolve } from 'node:path';
-import type { Dataset, OpenDatasetOptions } from './dataset.ts';
+import type { Dataset, OpenDatasetOptions } from './types.ts';
 import { DataFileError } from './errors.ts';
 import { firstExisting, readDataFile } from './files.ts';
 import { type IdxImages, type IdxLabels, parseIdxImages, parseIdxLabels } from './idx.ts';

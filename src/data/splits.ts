@@ -3,7 +3,7 @@
  * stream that reshuffles every epoch.
  */
 import { Rng, deriveSeed } from '../random/rng.ts';
-import type { Split, TrainStream } from './dataset.ts';
+import type { Split, TrainStream } from './types.ts';
 import { checkBatch, checkSeed, checkState, stateInteger } from './stream-state.ts';
 
 /** byte / 255 as float32, for byte = 0..255: how stored 8-bit pixels become inputs in [0, 1]. */

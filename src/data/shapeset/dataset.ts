@@ -12,7 +12,7 @@
  * image is shared between validation, test and training streams.
  */
 import { Rng, type RngState, deriveSeed } from '../../random/rng.ts';
-import type { Dataset, OpenDatasetOptions, Split, TrainStream } from '../dataset.ts';
+import type { Dataset, OpenDatasetOptions, Split, TrainStream } from '../types.ts';
 import { tableSplit } from '../splits.ts';
 import { checkBatch, checkSeed, checkState, stateInteger } from '../stream-state.ts';
 import { ShapesetGenerator } from './generator.ts';
