@@ -27,7 +27,7 @@ export function stepFlops(widths: readonly number[], batch: number): number {
 }
 
 /**
- * A tanh network with the paper's normalized initialisation (eq. 16) on `backend`, its input buffer
+ * A tanh network with the paper's normalized initialisation (eq. (16)) on `backend`, its input buffer
  * filled with uniform [0, 1) pixels and its targets cycling through the classes, ready for
  * `mlp.trainStep(null, null, batch, BENCH_LR)`.
  */

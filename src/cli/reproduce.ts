@@ -315,7 +315,7 @@ function printOutcomes(outcomes: readonly RunOutcome[]): void {
 export function registerReproduceCommands(program: Command): void {
   program
     .command('reproduce')
-    .description("run the paper's experiments and write the report: figures 1-12, Table 1 and the checks")
+    .description("run the paper's experiments and write the report: Figs. 1–12, Table 1 and the checks")
     .addOption(new Option('--scale <scale>', 'smoke (<1 min) | quick (≤20 min on 2 cores) | paper (days)').choices([...SCALES]).default('quick'))
     .option('--datasets <list>', `comma-separated: shapeset, fashion-mnist, mnist, cifar10, idx:<dir>, folder:<dir> (default ${DEFAULT_DATASETS.join(',')})`)
     .option('--data-dir <dir>', 'directory of the dataset files (mnist, cifar10)')

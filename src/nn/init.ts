@@ -108,8 +108,10 @@ export function checkInitSpec(spec: unknown, field = 'init'): asserts spec is In
 
 /**
  * The scale of a scheme without drawing: its bound (uniform) and the std of one weight.
- * Formulas: standard U[±1/√fanIn] (eq. 1); normalized U[±√6/√(fanIn+fanOut)] (eq. 16);
- * glorot_normal N(0, 2/(fanIn+fanOut)); lecun_uniform U[±√(3/fanIn)]; lecun_normal N(0, 1/fanIn);
+ * Formulas: standard U[±1/√fanIn] (eq. (1): n_i·Var[W] = 1/3); normalized U[±√6/√(fanIn+fanOut)]
+ * (eq. (16)), so Var[W] = 2/(fanIn+fanOut), the compromise of eq. (12) between the forward condition
+ * eq. (10) and the backward one eq. (11); glorot_normal N(0, 2/(fanIn+fanOut)) (eq. (12) with a
+ * normal); lecun_uniform U[±√(3/fanIn)] and lecun_normal N(0, 1/fanIn) meet eq. (10) exactly;
  * he_uniform U[±√(6/fanIn)]; he_normal N(0, 2/fanIn) (He et al. 2015); orthogonal: std of a
  * fanIn×fanOut matrix with orthonormal rows or columns, √(1/max(fanIn, fanOut)); truncated_normal:
  * std·0.8796 after truncation. Every value is multiplied by `gain`.

@@ -1,6 +1,6 @@
 /**
  * Singular values of the layer Jacobian `J^i = ∂z^{i+1}/∂z^i = W^i · diag(f'(s^i))` for one example
- * (SPEC.md §3, eq. 17): `n_i × n_{i+1}`, column j of W^i scaled by f'(s^i_j).
+ * (SPEC.md §3, eq. (17)): `n_i × n_{i+1}`, column j of W^i scaled by f'(s^i_j).
  *
  * Singular values come from LAPACK (`dgesdd`, via the native backend's addon) when it is built, else
  * from ml-matrix's SVD (a maintained JS library; ≈100× slower at 1000×1000). Which one was used is

@@ -40,7 +40,7 @@ export interface ProbeOptions {
   readonly jacobianExamples?: number;
   /** The singular-value routine (see jacobian.ts); required when jacobianExamples > 0. */
   readonly singularValues?: SingularValues;
-  /** Also store the theory's predicted variances (eqs. 5–7) beside the measured ones (at init). */
+  /** Also store the theory's predicted variances (eqs. (5)–(7)) beside the measured ones (at init). */
   readonly theory?: boolean;
 }
 

@@ -7,8 +7,13 @@
  * - eq. (5)  Var[z^i] = Var[x] · Π_{k<i} n_k Var[W^k]
  * - eq. (6)  Var[∂C/∂s^i] = Var[∂C/∂s^{L−1}] · Π_{k=i+1}^{L−1} n_{k+1} Var[W^k]
  * - eq. (7)  Var[∂C/∂w^i] = Var[z^i] · Var[∂C/∂s^i]  (one example's weight gradient)
- * The paper writes (6) with the top index d and its own off-by-one conventions; the products above
- * are the same recursions (forward: fan-in; backward: fan-out) written for our indices.
+ * The paper writes eq. (6) with the top index d and its own off-by-one conventions; the products above
+ * are the same recursions (forward: fan-in; backward: fan-out) written for our indices. Their factors
+ * are the quantities of the paper's conditions: eq. (10) asks n_i Var[W^i] = 1 (forward), eq. (11)
+ * n_{i+1} Var[W^i] = 1 (backward); init.ts's normalized scheme is their compromise, eq. (12). With
+ * equal widths n the products become powers: Var[∂C/∂s^i] ∝ (n·Var[W])^{d−i}, eq. (13), so under
+ * standard init (n·Var[W] = 1/3) back-propagated gradients shrink toward the input, while
+ * Var[∂C/∂W^i] is the same for every layer, eq. (14).
  *
  * Input moment: the derivation needs E[(z^0)²], because Var[s] = n·Var[W]·E[z²] for zero-mean
  * weights independent of z. The paper writes Var[x], assuming centred inputs; pixels in [0, 1] are
@@ -62,9 +67,10 @@ export function predictVariances(
 }
 
 /**
- * The random-matrix prediction of the mean singular value of an n×n matrix of iid zero-mean
- * entries with variance Var[W], for large n: `(8/(3π))·√(n·Var[W])` (quarter-circle law mean,
- * SPEC.md §3): 0.490 for standard init (n·Var = 1/3), 0.849 for normalized (n·Var = 1).
+ * The random-matrix prediction of the mean singular value of the layer Jacobian of eq. (17) from its
+ * weights alone: for an n×n matrix of iid zero-mean entries with variance Var[W], for large n,
+ * `(8/(3π))·√(n·Var[W])` (quarter-circle law mean, SPEC.md §3): 0.490 for standard init
+ * (n·Var = 1/3), 0.849 for normalized (n·Var = 1).
  */
 export function predictedMeanSingularValue(n: number, weightVariance: number): number {
   return (8 / (3 * Math.PI)) * Math.sqrt(n * weightVariance);

@@ -120,7 +120,7 @@ function htmlVariance(tables: readonly VarianceTable[]): string {
     .map(
       (v) =>
         `<h4>${esc(v.label)} (run ${esc(v.runId)})</h4><table class="small"><thead><tr>` +
-        '<th>quantity</th><th>layer</th><th>measured</th><th>theory (eqs. 5–7)</th><th>measured / theory</th></tr></thead>' +
+        '<th>quantity</th><th>layer</th><th>measured</th><th>theory (eqs. (5)–(7))</th><th>measured / theory</th></tr></thead>' +
         `<tbody>${varianceRows(v)
           .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
           .join('')}</tbody></table>`,
@@ -132,7 +132,7 @@ function mdVariance(tables: readonly VarianceTable[]): string {
   if (tables.length === 0) return 'No tanh or softsign run recorded the theory at initialization.\n';
   return tables
     .map((v) => {
-      const lines = [`#### ${v.label} (run ${v.runId})`, '', '| quantity | layer | measured | theory (eqs. 5–7) | measured / theory |'];
+      const lines = [`#### ${v.label} (run ${v.runId})`, '', '| quantity | layer | measured | theory (eqs. (5)–(7)) | measured / theory |'];
       lines.push('|---|---|---|---|---|');
       for (const r of varianceRows(v)) lines.push(`| ${r.map(md).join(' | ')} |`);
       return lines.join('\n');
@@ -203,7 +203,7 @@ function header(s: ReportSummary): { title: string; facts: Array<[string, string
     ['what this scale changes from the paper', s.scaleNote],
     ['compute backend', s.backends.join('; ') || '—'],
     ['datasets run', s.datasets.filter((d) => d.status === 'ran').map((d) => d.title).join(', ') || 'none'],
-    ['figures 2–10 and per-run checks drawn from', s.mainDataset ?? '—'],
+    ['Figs. 2–10 and per-run checks drawn from', s.mainDataset ?? '—'],
     ['checks', `${s.checkCounts.pass} pass · ${s.checkCounts.weak} shown (not significant) · ${s.checkCounts.fail} fail · ${s.checkCounts['not-run']} not run`],
     ['generated', s.generatedAt],
     ['versions', Object.entries(s.versions).map(([k, v]) => `${k} ${v}`).join(', ') || '—'],
@@ -243,7 +243,7 @@ ${s.table1Context.length ? `<div class="context"><b>Read Table 1 with this in ` 
 ${htmlTable1(s.table1)}
 <h2>Checks</h2>
 ${htmlChecks(s.checks)}
-<h3>Theory vs measured variances at initialization (eqs. 5–7)</h3>
+<h3>Theory vs measured variances at initialization (eqs. (5)–(7))</h3>
 ${htmlVariance(s.varianceTables)}
 <h2>Figures</h2>
 <p>${toc}</p>
@@ -276,7 +276,7 @@ export function renderMarkdown(s: ReportSummary): string {
   if (s.warnings.length) parts.push('## Warnings', '', ...s.warnings.map((w) => `- ${w}`), '');
   parts.push('## Table 1: test error (%)', '');
   if (s.table1Context.length) parts.push('**Read Table 1 with this in mind:**', '', ...s.table1Context.map((n) => `- ${n}`), '');
-  const varianceHead = '### Theory vs measured variances at initialization (eqs. 5–7)';
+  const varianceHead = '### Theory vs measured variances at initialization (eqs. (5)–(7))';
   parts.push(mdTable1(s.table1), '## Checks', '', mdChecks(s.checks), varianceHead, '', mdVariance(s.varianceTables));
   parts.push('## Figures', '', mdFigures(s));
   const runLines = runRows(s).map((r) => `| ${r.map(md).join(' | ')} |`);

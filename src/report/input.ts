@@ -7,7 +7,7 @@
 
 /**
  * The paper's configurations (Table 1 rows and Fig. 11 curves). `N` = normalized initialization
- * (eq. 16); the others use the standard initialization (eq. 1). `Sigmoid` is the depth-5 network of
+ * (eq. (16)); the others use the standard initialization (eq. (1)). `Sigmoid` is the depth-5 network of
  * Table 1, `Sigmoid d4` the depth-4 one of Fig. 11 (the paper's best sigmoid depth).
  */
 export type ConfigLabel = 'Sigmoid' | 'Sigmoid d4' | 'Tanh' | 'Tanh N' | 'Softsign' | 'Softsign N';

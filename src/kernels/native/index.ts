@@ -251,7 +251,7 @@ export async function createNativeBackend(threads: number, options: NativeBacken
  * Singular values of a dense row-major `m×n` matrix, in descending order (length `min(m, n)`), by
  * LAPACK's divide-and-conquer SVD without vectors (`sgesdd_` for a `Float32Array`, computed in
  * float32; `dgesdd_` for a `Float64Array`, in float64), as shipped inside OpenBLAS. The input is not
- * modified. Used for the spectrum of layer Jacobians `J^i = W^i·diag(f'(s^i))` (SPEC.md §3, eq. 17).
+ * modified. Used for the spectrum of layer Jacobians `J^i = W^i·diag(f'(s^i))` (SPEC.md §3, eq. (17)).
  * Runs on the calling thread with the current OpenBLAS thread count (that of the last native backend
  * created or used). A 1000×1000 matrix takes ≈ 60 ms in float32 and ≈ 100 ms in float64 on one Zen 4
  * core (bench/gemm-native.ts).

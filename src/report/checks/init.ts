@@ -8,7 +8,7 @@ import { JACOBIAN_TOLERANCE, spreadRatio, VARIANCE_TREND_FACTOR } from './rules.
 import { type Check, fmt, layerValues, type Lookup, notRun, type VarianceRow, type VarianceTable } from './types.ts';
 
 /**
- * Eq. (17): mean singular value of J = ∂z^{k}/∂z^{k−1} at init, tanh, over the square
+ * eq. (17): mean singular value of J = ∂z^{k}/∂z^{k−1} at init, tanh, over the square
  * hidden-to-hidden layers, for the Tanh and Tanh N curve runs.
  * @returns the checks `jacobian.standard` and `jacobian.normalized`.
  */
@@ -20,7 +20,7 @@ export function jacobianChecks(l: Lookup): Check[] {
   ] as const) {
     const paper = PAPER_JACOBIAN_MEAN_SV[init];
     const id = `jacobian.${init}`;
-    const title = `Jacobian mean singular value at initialization, tanh, ${init} init (eq. 17)`;
+    const title = `Jacobian mean singular value at initialization, tanh, ${init} init (eq. (17))`;
     const rule = `pass when |ours − paper| ≤ ${JACOBIAN_TOLERANCE}; ours = mean over the hidden layers whose W is square (n_{k−1} = n_k; all hidden layers ` +
       `if none is) of jacobian.sv_mean at update 0 (itself the mean over the probed examples)`;
     const source = `${paper.source.where} (${paper.source.transcribed})`;

@@ -40,7 +40,7 @@ export interface Check {
   readonly source: string;
 }
 
-/** One row of a theory-vs-measured variance table (eqs. 5–7, at initialization). */
+/** One row of a theory-vs-measured variance table (eqs. (5)–(7), at initialization). */
 export interface VarianceRow {
   /** Layer k (1 = input side; the last is the softmax output layer, gradients only). */
   readonly layer: number;

@@ -80,7 +80,7 @@ function meanStdPanel(title: string, rows: Json[], layers: number, minibatch: nu
   };
 }
 
-/** Figs. 3 / 10 panel: percentile markers (markers alone) and std (line with markers) per layer. */
+/** Figs. 3 and 10 panel: percentile markers (markers alone) and std (line with markers) per layer. */
 function percentilePanel(title: string, rows: Json[], layers: number, minibatch: number, yTitle: string): Json {
   const x = epochAxis(rows.map((r) => r['epoch'] as number), minibatch);
   const shape = {
@@ -213,6 +213,6 @@ export function buildFig10(ctx: FigureContext): FigureBuild {
     'Activation percentiles and std per layer during training: tanh, normalized init',
     ['Tanh N'],
     'As Fig. 3, for tanh networks initialized with the normalized initialization ' +
-      '(eq. 16). Paper: the layer-by-layer saturation of Fig. 3 (top) disappears.' + fig10Finding(ctx),
+      '(eq. (16)). Paper: the layer-by-layer saturation of Fig. 3 (top) disappears.' + fig10Finding(ctx),
   );
 }

@@ -123,8 +123,8 @@ const INIT_FIGURES: Record<6 | 7 | 8, InitFigure> = {
     caption:
       'Normalized histograms of the activations z^k of each hidden layer at initialization ' +
         '(update 0) on the probe set, over the activation\'s range [−1, 1] (the stored histograms). ' +
-      'Paper: with standard initialization (eq. (1)) the peak at 0 grows for higher layers (activations narrow upward); with normalized initialization (eq. ' +
-        '(16)) the histograms of all layers coincide.',
+      'Paper: with standard initialization (eq. (1)) the peak at 0 grows for higher layers (activations narrow upward); ' +
+        'with normalized initialization (eq. (16)) the histograms of all layers coincide.',
   },
   7: {
     tensor: 'backprop_grad.own_range',

@@ -21,7 +21,7 @@ test('every name of the vocabulary has a definition, a unit and a source in the 
   for (const [name, info] of entries) {
     assert.match(name, /^[a-z0-9_.]+$/, name);
     assert.ok(info.definition.length > 20 && info.unit.length > 0 && info.source.length > 0, name);
-    // references are spelled `eq. (16)`, `Fig. 6`, `SPEC.md §5`: never `Eq. 16`, `eqn`, `equation`, `fig.`
+    // references are spelled `eq. (16)`, `Fig. 6`, `SPEC.md §5`, never another way (docs/PAPER.md)
     assert.doesNotMatch(info.source, /Eq\.|eqn|equation|\bfig\.|eq\. \d/, `${name}: ${info.source}`);
     assert.match(info.source, /eqs?\. \(\d+\)|Figs?\. \d+|SPEC\.md §\d/, `${name}: ${info.source}`);
   }

@@ -28,7 +28,7 @@ test('worked bounds of SPEC.md §2', () => {
   close(initScale({ name: 'normalized' }, 784, 1000).bound!, 0.05799);
   close(initScale({ name: 'normalized' }, 3072, 1000).bound!, 0.03839);
   close(initScale({ name: 'normalized' }, 1000, 10).bound!, 0.07708);
-  // standard: n·Var = 1/3 (eq. 15); normalized: Var = 2/(fanIn+fanOut) (eq. 12)
+  // standard: n·Var = 1/3 (eq. (15)); normalized: Var = 2/(fanIn+fanOut) (eq. (12))
   assert.ok(Math.abs(1000 * initScale({ name: 'standard' }, 1000, 1000).std ** 2 - 1 / 3) < 1e-12);
   assert.ok(Math.abs(initScale({ name: 'normalized' }, 1000, 500).std ** 2 - 2 / 1500) < 1e-12);
   assert.ok(Math.abs(initScale({ name: 'glorot_normal' }, 1000, 500).std ** 2 - 2 / 1500) < 1e-12);
