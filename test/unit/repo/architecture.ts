@@ -5,7 +5,7 @@
  * - `layer`: every src/ file lies in a declared layer (its first folder under src/);
  * - `cycle`: no import cycle among src/ files, of any length, inside a folder too;
  * - `lines` / `width`: at most {@link MAX_LINES} lines per file and {@link MAX_WIDTH} characters per
- *   line, except generated files (`@generated` in their first {@link GENERATED_MARK_LINES} lines).
+ *   line, except generated files (`@generated` or `GENERATED` in their first {@link GENERATED_MARK_LINES} lines).
  * Every import counts: static, `import type`, `export … from`, dynamic `import('…')`, and a worker
  * entry `new URL('./x.ts', import.meta.url)`.
  */
@@ -17,7 +17,7 @@ import { backticked, lineOf, markdownTable } from './sources.ts';
 export const MAX_LINES = 400;
 /** The most characters (code points) a line may have. */
 export const MAX_WIDTH = 160;
-/** A generated file says `@generated` within its first this many lines. */
+/** A generated file says `@generated` (or `GENERATED`, in capitals) within its first this many lines. */
 export const GENERATED_MARK_LINES = 5;
 
 /** The rules, as named in failure messages and in the exceptions list. */
@@ -213,7 +213,7 @@ export function cycleViolations(nodes: readonly string[], edges: readonly Import
 
 /** Whether a file says it is generated (see {@link GENERATED_MARK_LINES}). */
 export function isGenerated(text: string): boolean {
-  return text.split('\n', GENERATED_MARK_LINES).some((l) => l.includes('@generated'));
+  return text.split('\n', GENERATED_MARK_LINES).some((l) => /@generated\b|\bGENERATED\b/.test(l));
 }
 
 /** `lines` and `width` violations (one per file each) of the given files; generated files are exempt. */
