@@ -59,10 +59,11 @@ test('the spelling rule on planted examples: every variant is found, every canon
     'Fig. 6–8', 'table 1', 'Tables 1',
   ];
   for (const w of wrong) assert.equal(misspelledReferences(`see ${w} here`).length, 1, `"${w}" is found`);
-  const right = ['eq. (16)', 'eqs. (5)–(7)', 'eqs. (5), (6) and (7)', 'Fig. 6', 'Figs. 6–8', 'Figs. 2–4 and 6–8', 'Figs. 6, 7, 8', 'Table 1',
-    'a Fig. 1-style sheet', 'figures are drawn', 'buildTable1', 'fig01.ts', 'equation of the line'];
+  const right = ['eq. (16)', 'Silverstein (1995), eq. (1.4)', 'eqs. (5)–(7)', 'eqs. (5), (6) and (7)', 'Fig. 6', 'Figs. 6–8', 'Figs. 2–4 and 6–8',
+    'Figs. 6, 7, 8', 'Table 1', 'a Fig. 1-style sheet', 'figures are drawn', 'buildTable1', 'fig01.ts', 'equation of the line'];
   for (const r of right) assert.deepEqual(misspelledReferences(`see ${r} here`), [], `"${r}" passes`);
   assert.deepEqual(misspelledReferences('a\nb (Eq. 17): c'), [{ line: 2, found: 'Eq. 17' }]);
+  assert.deepEqual(misspelledReferences('statistic of eq.\n  (17) wrapped'), [{ line: 1, found: 'eq.⏎(17)' }], 'a reference broken over two lines');
   assert.deepEqual(misspelledReferences('never `Eq. 16` but Eq. 16', true), [{ line: 1, found: 'Eq. 16' }], 'Markdown code spans are quotations');
   assert.equal(canonicalOf('figures 1-12'), 'Figs. 1–12');
   assert.equal(canonicalOf('eqs. 5–7'), 'eqs. (5)–(7)');

@@ -24,7 +24,7 @@ const SEP = String.raw`(?:, and |, | and )`;
 
 /** The canonical forms, tried where {@link LOOSE} matched; none may run on into a hyphen, slash or dash. */
 const CANONICAL: readonly RegExp[] = [
-  /eq\. \(\d+\)/y,
+  /eq\. \(\d+(?:\.\d+)*\)/y, // another paper's numbering too: Silverstein (1995), eq. (1.4)
   new RegExp(String.raw`eqs\. ${EQ_ITEM}(?:${SEP}${EQ_ITEM})*`, 'y'),
   /Fig\. \d+/y,
   new RegExp(String.raw`Figs\. ${FIG_ITEM}(?:${SEP}${FIG_ITEM})*`, 'y'),
@@ -53,8 +53,9 @@ export function misspelledReferences(source: string, markdown = false): Misspell
       return c !== null && !RUNS_ON.test(text.slice(at + c[0].length, at + c[0].length + 6));
     });
     if (ok) continue;
-    const found = /^[^\n\d]*?(?:\(\d+\)|\d+)(?:\s*[-–/]\s*(?:\(\d+\)|\d+))?/.exec(text.slice(at))![0];
-    out.push({ line: text.slice(0, at).split('\n').length, found });
+    // the reference as written, up to its number (and a range); a line break inside it shows as ⏎
+    const written = /^[^\d]*?(?:\(\s*\d+\)|\d+)(?:\s*[-–/]\s*(?:\(\d+\)|\d+))?/.exec(text.slice(at))![0];
+    out.push({ line: text.slice(0, at).split('\n').length, found: written.replace(/\s*\n\s*/g, '⏎').replace(/\s+/g, ' ') });
   }
   return out;
 }
