@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ScalarName } from '../../../src/core/metrics.ts';
 import { openRunStore, type RunStore } from '../../../src/store/runStore.ts';
 
 const BIN = resolve('bin/glorot.js');
@@ -61,8 +62,8 @@ function runOf(dataset: string, label: string): string {
 }
 
 /** A probe scalar of hidden layers 1 … HIDDEN at initialization (update 0), index k − 1 for layer k. */
-function atInit(run: string, name: string): number[] {
-  const v = store.scalarSeries(run, name).filter((p) => p.update === 0 && p.layer >= 1 && p.layer <= HIDDEN);
+function atInit(run: string, name: ScalarName): number[] {
+  const v = store.scalarSeries(run, name).filter((p) => p.updates === 0 && p.layer >= 1 && p.layer <= HIDDEN);
   assert.deepEqual(v.map((p) => p.layer), [1, 2, 3, 4, 5], `${run}: ${name} at update 0 for every hidden layer`);
   return v.map((p) => p.value);
 }
@@ -105,8 +106,8 @@ test('activations stay in their range at every probe point: sigmoid in [0, 1], t
       const min = store.scalarSeries(run, 'activation.min').filter((p) => p.layer >= 1);
       const max = store.scalarSeries(run, 'activation.max').filter((p) => p.layer >= 1);
       assert.ok(min.length >= 2 * HIDDEN && max.length === min.length, `${run}: several probe points`);
-      for (const p of min) assert.ok(p.value >= lo, `${run} layer ${p.layer} update ${p.update}: min ${p.value} < ${lo}`);
-      for (const p of max) assert.ok(p.value <= hi, `${run} layer ${p.layer} update ${p.update}: max ${p.value} > ${hi}`);
+      for (const p of min) assert.ok(p.value >= lo, `${run} layer ${p.layer} after ${p.updates} updates: min ${p.value} < ${lo}`);
+      for (const p of max) assert.ok(p.value <= hi, `${run} layer ${p.layer} after ${p.updates} updates: max ${p.value} > ${hi}`);
     }
   }
 });
