@@ -54,6 +54,6 @@ test('durable writing has one implementation: no fsync or write loop outside src
       else if (p.endsWith('.ts') && !p.endsWith(join('store', 'durable.ts')) && /\bfsyncSync\b|\bfsync\(|off \+= writeSync/.test(readFileSync(p, 'utf8'))) offenders.push(p);
     }
   };
-  walk(join(import.meta.dirname, '..', '..', 'src'));
+  walk(join(import.meta.dirname, '..', '..', '..', 'src'));
   assert.deepEqual(offenders, []);
 });
