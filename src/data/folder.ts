@@ -7,7 +7,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { Rng, deriveSeed } from '../random/rng.ts';
+import { Rng, deriveSeed } from '../core/rng.ts';
 import type { Dataset, OpenDatasetOptions } from './types.ts';
 import { decodeGrey, squareResize } from './image.ts';
 import { type ExampleTable, createFiniteStream, tableSplit } from './splits.ts';

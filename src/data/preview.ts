@@ -5,7 +5,7 @@
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { Rng } from '../random/rng.ts';
+import { Rng } from '../core/rng.ts';
 import { type Split, type TrainStream, readRows } from './dataset.ts';
 import { GLYPH_HEIGHT, drawText, textWidth } from './font.ts';
 import { shapesetGeneratorSeed } from './shapeset/dataset.ts';

@@ -2,7 +2,7 @@
  * Finite datasets in memory: the example table, fixed splits cut from it, and the seeded training
  * stream that reshuffles every epoch.
  */
-import { Rng, deriveSeed } from '../random/rng.ts';
+import { Rng, deriveSeed } from '../core/rng.ts';
 import type { Split, TrainStream } from './types.ts';
 import { checkBatch, checkSeed, checkState, stateInteger } from './stream-state.ts';
 

@@ -1,5 +1,5 @@
 /** Summaries of splits and streams for `glorot data info`: class counts and pixel statistics. */
-import { Rng } from '../random/rng.ts';
+import { Rng } from '../core/rng.ts';
 import type { Split, TrainStream } from './dataset.ts';
 import { shapesetGeneratorSeed } from './shapeset/dataset.ts';
 import { ShapesetGenerator } from './shapeset/generator.ts';

@@ -6,7 +6,7 @@
  * the standard deviation of a single weight, so `n·Var[W]` can be computed without sampling.
  */
 import { type ActivationName, LEAKY_RELU_SLOPE, describeValue } from '../kernels/backend.ts';
-import { Rng } from '../random/rng.ts';
+import { Rng } from '../core/rng.ts';
 import { Matrix, QrDecomposition } from 'ml-matrix';
 
 /** The initialisation schemes, by name. */

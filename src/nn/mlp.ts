@@ -14,7 +14,7 @@ import {
   describeValue,
   unknownActivationError,
 } from '../kernels/backend.ts';
-import { deriveSeed, Rng } from '../random/rng.ts';
+import { deriveSeed, Rng } from '../core/rng.ts';
 import { type InitResult, type InitSpec, checkInitSpec, initWeights } from './init.ts';
 
 /** The costs of SPEC.md §1: softmax negative log-likelihood, or quadratic on the softmax output. */

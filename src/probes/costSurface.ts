@@ -18,7 +18,7 @@
 import type { CostSurfaces } from '../core/artifacts.ts';
 import { createReferenceBackend } from '../kernels/reference.ts';
 import { Mlp } from '../nn/mlp.ts';
-import { deriveSeed, Rng } from '../random/rng.ts';
+import { deriveSeed, Rng } from '../core/rng.ts';
 
 /** The toy's settings (defaults in the module comment). */
 export interface CostSurfaceOptions {

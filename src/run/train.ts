@@ -14,7 +14,7 @@ import { Mlp, argmax, type MlpConfig } from '../nn/mlp.ts';
 import { modelFromBytes, modelToBytes } from '../nn/io.ts';
 import { probeNetwork } from '../probes/probe.ts';
 import { singularValueRoutine } from '../probes/jacobian.ts';
-import { deriveSeed } from '../random/rng.ts';
+import { deriveSeed } from '../core/rng.ts';
 import { openRunStore, type RunStore } from '../store/runStore.ts';
 import type { EvaluationRecord } from '../core/metrics.ts';
 import type { RunInfo } from '../store/types.ts';

@@ -11,7 +11,7 @@
  * draws overlap with probability below 2^-85; test/unit/data/shapeset-dataset.test.ts checks that no
  * image is shared between validation, test and training streams.
  */
-import { Rng, type RngState, deriveSeed } from '../../random/rng.ts';
+import { Rng, type RngState, deriveSeed } from '../../core/rng.ts';
 import type { Dataset, OpenDatasetOptions, Split, TrainStream } from '../types.ts';
 import { tableSplit } from '../splits.ts';
 import { checkBatch, checkSeed, checkState, stateInteger } from '../stream-state.ts';

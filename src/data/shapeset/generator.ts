@@ -4,7 +4,7 @@
  * draw comes from the {@link Rng} passed to {@link ShapesetGenerator.generate}, in the authors'
  * order (polarity, count, background, then per object: type, k1, k3, [scale, centre]… , grey).
  */
-import type { Rng } from '../../random/rng.ts';
+import type { Rng } from '../../core/rng.ts';
 import { shapeVertices } from './geometry.ts';
 import {
   BRIGHT_GREY,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng, deriveSeed } from '../../../src/random/rng.ts';
+import { Rng, deriveSeed } from '../../../src/core/rng.ts';
 import { openDataset, readRows } from '../../../src/data/dataset.ts';
 import {
   SHAPESET_TEST_SEED,

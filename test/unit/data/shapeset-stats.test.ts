@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../../src/random/rng.ts';
+import { Rng } from '../../../src/core/rng.ts';
 import { ShapesetGenerator } from '../../../src/data/shapeset/generator.ts';
 import { BRIGHT_GREY, DARK_GREY, MAX_REJECTIONS } from '../../../src/data/shapeset/params.ts';
 

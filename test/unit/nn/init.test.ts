@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { INIT_NAMES, type InitSpec, initScale, initWeights, recommendedGain, TRUNCATION_STD_FACTOR } from '../../../src/nn/init.ts';
-import { Rng } from '../../../src/random/rng.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 function stats(w: Float32Array): { mean: number; variance: number; min: number; max: number } {
   let mean = 0;

@@ -23,7 +23,7 @@ import type { Backend } from '../../../src/kernels/backend.ts';
 import { INIT_NAMES, initWeights } from '../../../src/nn/init.ts';
 import { Mlp } from '../../../src/nn/mlp.ts';
 import { probeNetwork } from '../../../src/probes/probe.ts';
-import { Rng } from '../../../src/random/rng.ts';
+import { Rng } from '../../../src/core/rng.ts';
 import { availableBackends } from '../../helpers/backends.ts';
 
 const PRINT = process.env['GLOROT_PIN_PRINT'] === '1';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../../src/random/rng.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 test('uniforms(out, n) writes exactly what n successive uniform() calls return, and leaves the same state', () => {
   for (const seed of [0, 1, -1, 20100513]) {
