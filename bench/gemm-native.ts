@@ -16,7 +16,8 @@
  * 7 timed batches: other processes on a shared 2-core machine only ever slow a batch down, so the
  * best batch is the closest to what the hardware does (2-thread figures suffer most from them).
  */
-import { ACTIVATIONS, type Backend } from '../src/kernels/backend.ts';
+import { ACTIVATIONS } from '../src/core/activations.ts';
+import type { Backend } from '../src/kernels/backend.ts';
 import { createNativeBackend, loadNativeAddon, nativeInfo, singularValues } from '../src/kernels/native/index.ts';
 
 /** Best-batch seconds per call of `fn`, timing batches of calls that each last ≥ `batchSeconds`. */

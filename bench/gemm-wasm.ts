@@ -9,7 +9,8 @@
  * best of 7 timed batches (5 with --quick): other processes on a shared 2-core machine only ever
  * slow a batch down, so the best batch is the closest to what the hardware does.
  */
-import { ACTIVATIONS, type Backend } from '../src/kernels/backend.ts';
+import { ACTIVATIONS } from '../src/core/activations.ts';
+import type { Backend } from '../src/kernels/backend.ts';
 import { createWasmBackend, type WasmBuild } from '../src/kernels/wasm/index.ts';
 
 const quick = process.argv.includes('--quick');

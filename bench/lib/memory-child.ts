@@ -19,7 +19,8 @@ import type { BackendName } from '../../src/kernels/backend.ts';
 import { createBackend } from '../../src/kernels/index.ts';
 import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
 import { parseTrainConfig } from '../../src/run/config.ts';
-import { stepSettings, train, trainUpdate, type Running } from '../../src/run/train.ts';
+import { train, trainUpdate, type Running } from '../../src/run/train.ts';
+import { Sgd } from '../../src/nn/sgd.ts';
 import { BENCH_LR, benchMlp } from './net.ts';
 
 /** What the parent asks for. */
@@ -105,13 +106,13 @@ async function heap(req: Extract<MemoryRequest, { kind: 'heap' }>): Promise<Heap
   const stream = req.data ? createShapesetStream(1, Math.round(Math.sqrt(req.widths[0]!)), []) : null;
   const running: Running = { loss: 0, wrong: 0, examples: 0 };
   const clock = new Float64Array(3);
-  const settings = stepSettings(parseTrainConfig({ learningRate: BENCH_LR, hidden: req.widths.slice(1, -1) }, 'bench'));
+  const sgd = new Sgd(mlp, BENCH_LR);
   const B = req.batch;
   const { x, y } = mlp.inputBuffers(B);
   const step = (): void => {
     if (stream) {
       // the training loop's own update: stream, step, tallies (src/run/train.ts)
-      if (!trainUpdate(mlp, stream, x, y, B, settings, running, clock)) throw new Error('diverged');
+      if (!trainUpdate(sgd, stream, x, y, B, running, clock)) throw new Error('diverged');
     } else {
       mlp.trainStep(null, null, B, BENCH_LR);
     }

@@ -46,6 +46,7 @@ export function timedBackend(inner: Backend): TimedBackend {
     name: inner.name,
     threads: inner.threads,
     detail: inner.detail,
+    maxFloats: inner.maxFloats,
     seconds,
     calls,
     recording: null,

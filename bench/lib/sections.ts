@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, BackendName } from '../../src/kernels/backend.ts';
 import { createBackend } from '../../src/kernels/index.ts';
-import { argmax } from '../../src/nn/mlp.ts';
+import { argmax } from '../../src/nn/evaluate.ts';
 import { openDataset, readRows } from '../../src/data/dataset.ts';
 import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
 import { probeNetwork, type ProbeResult } from '../../src/probes/probe.ts';

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { ACTIVATIONS } from '../kernels/backend.ts';
+import { ACTIVATIONS } from '../core/activations.ts';
 import { createBackend, describeBackend, parseBackendName, parseThreads } from '../kernels/index.ts';
-import { INIT_NAMES } from '../nn/init.ts';
-import { COSTS } from '../nn/mlp.ts';
+import { INIT_NAMES } from '../core/init-schemes.ts';
+import { COSTS } from '../core/costs.ts';
 import { parseTrainConfig, type TrainConfigInput } from '../run/config.ts';
 import { train, type TrainProgress } from '../run/train.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';

@@ -6,6 +6,7 @@
  * parallel runs are the better use of cores, see docs/DECISIONS.md). Explicit options win over the
  * environment.
  */
+import { totalmem } from 'node:os';
 import { type Backend, type BackendName, BACKEND_NAMES, BackendUnavailableError } from './backend.ts';
 import { createReferenceBackend } from './reference.ts';
 
@@ -57,7 +58,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
     (envThreads !== undefined && envThreads !== '' ? parseThreads(envThreads, 'GLOROT_THREADS') : 1);
   parseThreads(threads, 'threads');
 
-  if (name === 'reference') return createReferenceBackend();
+  if (name === 'reference') return createReferenceBackend(Math.floor(totalmem() / 4));
   if (name === 'native') return (await import('./native/index.ts')).createNativeBackend(threads);
   if (name === 'wasm') return (await import('./wasm/index.ts')).createWasmBackend(threads);
   try {

@@ -1,82 +1,44 @@
 /**
- * Weight initialisation schemes (SPEC.md §2). Weights are `[fanIn, fanOut]` row-major
- * (`W[i*fanOut + j]` connects input unit i to output unit j); biases start at 0.
+ * Drawing the initial weights (SPEC.md §2). The schemes themselves — distribution, source, the
+ * formula of the scale — have their one home in src/core/init-schemes.ts; this file checks a spec,
+ * applies the gain and draws. Weights are `[fanIn, fanOut]` row-major (`W[i*fanOut + j]` connects
+ * input unit i to output unit j); biases start at 0.
  *
- * Each scheme returns what the theory code needs: the distribution, its bound (uniform schemes) and
+ * Each draw returns what the theory code needs: the distribution, its bound (uniform schemes) and
  * the standard deviation of a single weight, so `n·Var[W]` can be computed without sampling.
  */
-import { type ActivationName, LEAKY_RELU_SLOPE, describeValue } from '../kernels/backend.ts';
-import { Rng } from '../core/rng.ts';
 import { Matrix, QrDecomposition } from 'ml-matrix';
-
-/** The initialisation schemes, by name. */
-export const INIT_NAMES = [
-  'standard',
-  'normalized',
-  'glorot_normal',
-  'lecun_uniform',
-  'lecun_normal',
-  'he_uniform',
-  'he_normal',
-  'orthogonal',
-  'truncated_normal',
-] as const;
-/** One of {@link INIT_NAMES}. */
-export type InitName = (typeof INIT_NAMES)[number];
+import { describeValue } from '../core/describe.ts';
+import {
+  DEFAULT_TRUNCATED_STD,
+  INIT_NAMES,
+  INIT_SCHEMES,
+  type InitDistribution,
+  type InitName,
+  TRUNCATION_STD_FACTOR,
+} from '../core/init-schemes.ts';
+import type { Rng } from '../core/rng.ts';
 
 /** A scheme with its options. `gain` multiplies the scale (default 1; an explicit 0 is honoured). */
 export interface InitSpec {
   readonly name: InitName;
-  /** Multiplies the bound or std. Default 1 — the paper uses no gain. See {@link recommendedGain}. */
+  /** Multiplies the bound or std. Default 1 — the paper uses no gain. See `Activation.gain` (src/core/activations.ts). */
   readonly gain?: number;
   /**
    * For `truncated_normal` only: the std of the normal BEFORE truncation at ±2σ (as in PyTorch's
-   * `trunc_normal_` and Keras' `TruncatedNormal`). Default 0.05 (Keras' default). The std after
+   * `trunc_normal_` and Keras' `TruncatedNormal`). Default {@link DEFAULT_TRUNCATED_STD} (Keras' 0.05). The std after
    * truncation is this times {@link TRUNCATION_STD_FACTOR}.
    */
   readonly std?: number;
 }
 
-/**
- * Std of a standard normal truncated to [−2, 2]: multiply the pre-truncation std by this to get the
- * std of the values drawn (SPEC.md §2: 0.87962566103423978).
- */
-export const TRUNCATION_STD_FACTOR = 0.87962566103423978;
-
 /** What one initialisation produced: the distribution, its scale and the std of one weight. */
 export interface InitResult {
-  readonly distribution: 'uniform' | 'normal' | 'truncated_normal' | 'orthogonal';
+  readonly distribution: InitDistribution;
   /** For uniform draws: W ~ U[−bound, bound]. `null` otherwise. */
   readonly bound: number | null;
   /** The standard deviation of one weight under the scheme (exact, not measured). */
   readonly std: number;
-}
-
-/**
- * The recommended gain for an activation: PyTorch's `torch.nn.init.calculate_gain` table (sigmoid 1,
- * tanh 5/3, relu √2, leaky relu √(2/(1+slope²)), selu 3/4, linear 1), extended to softsign and elu,
- * which PyTorch does not list (docs/DECISIONS.md): softsign 2.34 = 1/√E[softsign(z)²] for
- * z ~ N(0,1), the same rule that gives 1.59 for tanh (≈ PyTorch's rounded 5/3); elu 1 (as relu's
- * positive half with a smooth negative part, we follow the SELU paper's practice of gain 1 for elu).
- * The paper itself uses no gain: {@link InitSpec.gain} defaults to 1.
- */
-export function recommendedGain(activation: ActivationName): number {
-  switch (activation) {
-    case 'sigmoid':
-    case 'linear':
-    case 'elu':
-      return 1;
-    case 'tanh':
-      return 5 / 3;
-    case 'softsign':
-      return 2.34;
-    case 'relu':
-      return Math.SQRT2;
-    case 'leaky_relu':
-      return Math.sqrt(2 / (1 + LEAKY_RELU_SLOPE * LEAKY_RELU_SLOPE));
-    case 'selu':
-      return 0.75;
-  }
 }
 
 /**
@@ -107,14 +69,13 @@ export function checkInitSpec(spec: unknown, field = 'init'): asserts spec is In
 }
 
 /**
- * The scale of a scheme without drawing: its bound (uniform) and the std of one weight.
- * Formulas: standard U[±1/√fanIn] (eq. (1): n_i·Var[W] = 1/3); normalized U[±√6/√(fanIn+fanOut)]
- * (eq. (16)), so Var[W] = 2/(fanIn+fanOut), the compromise of eq. (12) between the forward condition
- * eq. (10) and the backward one eq. (11); glorot_normal N(0, 2/(fanIn+fanOut)) (eq. (12) with a
- * normal); lecun_uniform U[±√(3/fanIn)] and lecun_normal N(0, 1/fanIn) meet eq. (10) exactly;
- * he_uniform U[±√(6/fanIn)]; he_normal N(0, 2/fanIn) (He et al. 2015); orthogonal: std of a
- * fanIn×fanOut matrix with orthonormal rows or columns, √(1/max(fanIn, fanOut)); truncated_normal:
- * std·0.8796 after truncation. Every value is multiplied by `gain`.
+ * The scale of a scheme without drawing: its bound (uniform) and the std of one weight, from the
+ * scheme's formula in src/core/init-schemes.ts times `gain`: standard U[±1/√fanIn] (eq. (1):
+ * n_i·Var[W] = 1/3); normalized U[±√6/√(fanIn+fanOut)] (eq. (16)), so Var[W] = 2/(fanIn+fanOut), the
+ * compromise of eq. (12) between the forward condition eq. (10) and the backward one eq. (11);
+ * glorot_normal (eq. (12) with a normal); lecun_uniform and lecun_normal meet eq. (10) exactly;
+ * he_uniform, he_normal (He et al. 2015); orthogonal; truncated_normal. A uniform bound a gives std
+ * a/√3; truncated_normal's std is std·0.8796 after truncation.
  * @throws RangeError when fanIn or fanOut is not a positive integer, or gain/std is negative or not
  *   finite; TypeError/RangeError from {@link checkInitSpec} when `spec` is not a scheme object or its
  *   name is unknown.
@@ -124,33 +85,16 @@ export function initScale(spec: InitSpec, fanIn: number, fanOut: number): InitRe
   if (!Number.isInteger(fanIn) || fanIn < 1) throw new RangeError(`fanIn must be a positive integer, found ${fanIn}`);
   if (!Number.isInteger(fanOut) || fanOut < 1) throw new RangeError(`fanOut must be a positive integer, found ${fanOut}`);
   const gain = spec.gain ?? 1;
-  const uniform = (bound: number): InitResult => ({
-    distribution: 'uniform',
-    bound: gain * bound,
-    std: (gain * bound) / Math.sqrt(3),
-  });
-  const normal = (std: number): InitResult => ({ distribution: 'normal', bound: null, std: gain * std });
-  switch (spec.name) {
-    case 'standard':
-      return uniform(1 / Math.sqrt(fanIn));
-    case 'normalized':
-      return uniform(Math.sqrt(6) / Math.sqrt(fanIn + fanOut));
-    case 'glorot_normal':
-      return normal(Math.sqrt(2 / (fanIn + fanOut)));
-    case 'lecun_uniform':
-      return uniform(Math.sqrt(3 / fanIn));
-    case 'lecun_normal':
-      return normal(Math.sqrt(1 / fanIn));
-    case 'he_uniform':
-      return uniform(Math.sqrt(6 / fanIn));
-    case 'he_normal':
-      return normal(Math.sqrt(2 / fanIn));
+  const scheme = INIT_SCHEMES[spec.name];
+  const scale = scheme.scale(fanIn, fanOut, spec.std ?? DEFAULT_TRUNCATED_STD);
+  switch (scheme.distribution) {
+    case 'uniform':
+      return { distribution: 'uniform', bound: gain * scale, std: (gain * scale) / Math.sqrt(3) };
+    case 'normal':
     case 'orthogonal':
-      return { distribution: 'orthogonal', bound: null, std: gain * Math.sqrt(1 / Math.max(fanIn, fanOut)) };
-    case 'truncated_normal': {
-      const std = spec.std ?? 0.05;
-      return { distribution: 'truncated_normal', bound: null, std: gain * std * TRUNCATION_STD_FACTOR };
-    }
+      return { distribution: scheme.distribution, bound: null, std: gain * scale };
+    case 'truncated_normal':
+      return { distribution: 'truncated_normal', bound: null, std: gain * scale * TRUNCATION_STD_FACTOR };
   }
 }
 
@@ -177,7 +121,7 @@ export function initWeights(w: Float32Array, fanIn: number, fanOut: number, spec
       for (let i = 0; i < n; i++) w[i] = scale.std * rng.normal();
       break;
     case 'truncated_normal': {
-      const sigma = gain * (spec.std ?? 0.05);
+      const sigma = gain * (spec.std ?? DEFAULT_TRUNCATED_STD);
       for (let i = 0; i < n; i++) {
         let v: number;
         do v = rng.normal();

@@ -8,7 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../kernels/backend.ts';
-import { type MlpConfig, Mlp } from './mlp.ts';
+import { Mlp } from './mlp.ts';
+import type { MlpConfig } from './mlp-config.ts';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.ts';
 
 const FORMAT = 'glorot-mlp';

@@ -1,40 +1,24 @@
 /**
  * The multi-layer perceptron of the paper (SPEC.md §1): widths `[n_0 … n_L]`, hidden layers
- * `z^{i+1} = f(s^i)`, `s^i = z^i W^i + b^i`, and a softmax output on `s^{L−1}`.
+ * `z^{i+1} = f(s^i)`, `s^i = z^i W^i + b^i`, and an output layer whose logits `s^{L−1}` go through
+ * the softmax of the cost (src/core/costs.ts): the output layer has no activation of its own.
  *
  * Shapes (row-major, batch = axis 0): `z^i` is `[rows, n_i]`, `s^i` is `[rows, n_{i+1}]`,
  * `W^i` is `[n_i, n_{i+1}]` (fanIn × fanOut), `b^i` is `[n_{i+1}]`. All buffers are allocated once
  * from the backend and reused: a training step allocates nothing.
  */
-import {
-  ACTIVATIONS,
-  type ActivationName,
-  type Backend,
-  checkDim,
-  describeValue,
-  unknownActivationError,
-} from '../kernels/backend.ts';
+import { type Activation, activationOf } from '../core/activations.ts';
+import type { CostName } from '../core/costs.ts';
+import { describeValue } from '../core/describe.ts';
 import { deriveSeed, Rng } from '../core/rng.ts';
-import { type InitResult, type InitSpec, checkInitSpec, initWeights } from './init.ts';
+import type { Backend } from '../kernels/backend.ts';
+import { type LossInto, lossInto } from '../kernels/hot-path.ts';
+import { type Evaluation, type ExampleReader, evaluateNetwork } from './evaluate.ts';
+import { type InitResult, type InitSpec, initWeights } from './init.ts';
+import { type MlpConfig, expandConfig, unknownCostError } from './mlp-config.ts';
+import { checkFits, weightFloats, workspaceFloats } from './sizes.ts';
 
-/** The costs of SPEC.md §1: softmax negative log-likelihood, or quadratic on the softmax output. */
-export const COSTS = ['nll', 'quadratic'] as const;
-/** One of {@link COSTS}. */
-export type CostName = (typeof COSTS)[number];
-
-/** Everything that defines a network before training. JSON-serialisable. */
-export interface MlpConfig {
-  /** `[n_0 … n_L]`: input size, hidden widths, number of classes. At least 2 entries. */
-  readonly widths: readonly number[];
-  /** One activation for every hidden layer, or one per hidden layer (length L−1). */
-  readonly activation: ActivationName | readonly ActivationName[];
-  /** One scheme for every layer (output layer included, as the authors' code did), or one per layer (length L). */
-  readonly init: InitSpec | readonly InitSpec[];
-  /** Seed of the initialisation draws. */
-  readonly seed: number;
-}
-
-/** One weight layer `s^i = z^i W^i + b^i` and the activation applied to it (`softmax` for the last). */
+/** One weight layer `s^i = z^i W^i + b^i`. */
 export interface Layer {
   readonly fanIn: number;
   readonly fanOut: number;
@@ -42,31 +26,14 @@ export interface Layer {
   readonly W: Float32Array;
   /** `[fanOut]`. */
   readonly b: Float32Array;
-  /** The hidden activation f, or `'softmax'` for the output layer. */
-  readonly activation: ActivationName | 'softmax';
   /** The scheme that initialised W and its exact scale. */
   readonly init: InitSpec;
   readonly initScale: InitResult;
 }
 
-/**
- * A source of examples that copies rows out on request (a dataset split stored compactly; every
- * `Split` of src/data is one). `read(start, rows, out, at)` writes examples `[start, start + rows)`
- * as float32 inputs, `[rows, inputSize]` row-major, into `out[at …]`; it throws RangeError when the
- * rows are out of range or `out` is too short.
- */
-export interface ExampleReader {
-  /** Inputs per example; {@link Mlp.evaluate} requires it to equal the network's n_0. */
-  readonly inputSize: number;
-  read(start: number, rows: number, out: Float32Array, at: number): void;
-}
-
-/**
- * The error for a cost name that is not one of {@link COSTS}.
- * @returns a RangeError `cost must be one of "nll", "quadratic", got "mse" (a string)`.
- */
-export function unknownCostError(cost: unknown): RangeError {
-  return new RangeError(`cost must be one of ${COSTS.map((c) => `"${c}"`).join(', ')}, got ${describeValue(cost)}`);
+/** A hidden layer: a weight layer and the activation f applied to its pre-activation. */
+export interface HiddenLayer extends Layer {
+  readonly activation: Activation;
 }
 
 /** Gradients of the cost for one minibatch, all averaged over the minibatch (as SGD uses them). */
@@ -81,52 +48,12 @@ export interface Gradients {
   readonly biasGrad: readonly Float32Array[];
 }
 
-/**
- * Validates a config and expands per-layer activations and inits.
- * @throws Error naming the field, what was expected and what was found; for an unknown activation
- *   a RangeError `activation: unknown activation "gelu", expected one of sigmoid, tanh, …` (every
- *   backend, so the reference backend cannot train on NaN), and for an init scheme the errors of
- *   {@link checkInitSpec} with the field (`init`, or `init[2]` in a per-layer list).
- */
-export function expandConfig(config: MlpConfig): { activations: ActivationName[]; inits: InitSpec[] } {
-  const { widths } = config;
-  if (!Array.isArray(widths) || widths.length < 2) {
-    throw new Error(`widths: expected at least 2 sizes [input, …, classes], found ${JSON.stringify(widths)}`);
-  }
-  widths.forEach((w, i) => {
-    if (!Number.isInteger(w) || w < 1) throw new Error(`widths[${i}]: expected a positive integer, found ${String(w)}`);
-  });
-  const L = widths.length - 1;
-  const perLayer = Array.isArray(config.activation);
-  if (!perLayer && typeof config.activation !== 'string') {
-    throw new TypeError(`activation: expected an activation name or a list of them, found ${describeValue(config.activation)}`);
-  }
-  const activations =
-    typeof config.activation === 'string' ? Array<ActivationName>(L - 1).fill(config.activation) : [...config.activation];
-  if (activations.length !== L - 1) {
-    throw new Error(`activation: expected one name or ${L - 1} (one per hidden layer), found ${activations.length}`);
-  }
-  // the single name is checked even with no hidden layer to apply it to
-  const names: readonly unknown[] = perLayer ? activations : [config.activation];
-  names.forEach((a, i) => {
-    if (!(ACTIVATIONS as readonly unknown[]).includes(a)) {
-      throw new RangeError(`activation${perLayer ? `[${i}]` : ''}: ${unknownActivationError(a).message}`);
-    }
-  });
-  const inits = Array.isArray(config.init) ? [...(config.init as InitSpec[])] : Array<InitSpec>(L).fill(config.init as InitSpec);
-  if (inits.length !== L) throw new Error(`init: expected one scheme or ${L} (one per layer), found ${inits.length}`);
-  if (Array.isArray(config.init)) inits.forEach((spec, i) => checkInitSpec(spec, `init[${i}]`));
-  else checkInitSpec(config.init, 'init');
-  if (!Number.isSafeInteger(config.seed)) throw new Error(`seed: expected an integer, found ${String(config.seed)}`);
-  return { activations, inits };
-}
-
 /** Per-minibatch-size buffers; sized for the largest `rows` seen, reused for smaller ones. */
 interface Workspace {
   rows: number;
-  /** z^0 … z^{L−1}; z^0 is the input buffer. Output-layer "z" is the logits s^{L−1}. */
+  /** z^0 … z^{L−1}; z^0 is the input buffer. */
   z: Float32Array[];
-  /** s^0 … s^{L−1}. */
+  /** s^0 … s^{L−1}; s^{L−1} holds the logits. */
   s: Float32Array[];
   /** ∂C/∂s^i, and (aliased) ∂C/∂z^{i+1} before the activation derivative is applied. */
   gs: Float32Array[];
@@ -135,33 +62,38 @@ interface Workspace {
 
 /** A feed-forward network on one backend. */
 export class Mlp {
-  readonly layers: Layer[];
+  /** All L weight layers in order: the hidden layers, then the output layer. */
+  readonly layers: readonly Layer[];
+  /** The L−1 hidden layers (`layers[0 … L−2]`), with their activations. */
+  readonly hidden: readonly HiddenLayer[];
+  /** The output layer (`layers[L−1]`): its pre-activation is the logits. */
+  readonly output: Layer;
   readonly widths: readonly number[];
   readonly config: MlpConfig;
   private ws: Workspace | null = null;
   private gradW: Float32Array[] | null = null;
   private gradB: Float32Array[] | null = null;
-  // The kernel scalars −lr and 1/rows, kept so every step passes the same number objects: a double
-  // computed per call is boxed into a new heap number at each kernel call (≈ 130 B per step of the
-  // paper net, bench/run.ts memory section). Starting as `undefined` keeps these fields tagged in V8
-  // (fields that only ever hold numbers are stored unboxed and boxed again on every read).
-  // lrSeen only ever holds a learning rate that passed validation (or undefined before the first
-  // step), so comparing with it validates a new lr once, when it changes.
+  // The private hot path of trainStep (issue 6: a warm step allocates nothing). V8 boxes a float64
+  // into a new heap number when it is returned from a call or computed per call and passed to one,
+  // so: the mean cost is written by the backend into lossBuffer (the fast backends' LossInto,
+  // src/kernels/hot-path.ts) and read through lastLoss; the kernel scalars −lr and 1/rows are
+  // cached so every step passes the same number objects, in fields that start `undefined` so that
+  // V8 keeps them tagged (a field that only ever held numbers is stored unboxed and boxed again on
+  // every read). lrSeen only holds a learning rate that passed validation.
+  private readonly lossBuffer = Float64Array.of(NaN);
+  private readonly fast: LossInto | null;
   private lrSeen: number | undefined = undefined;
   private negLr: number | undefined = undefined;
   private rowsSeen: number | undefined = undefined;
   private invRows: number | undefined = undefined;
-  /**
-   * The mean cost of the last {@link trainStep} / {@link gradients}, written by the backend into a
-   * buffer: a float64 returned through a call is boxed into a new heap number, the last
-   * allocation of a training step (issue 6). Read it with {@link lastLoss}.
-   */
-  private readonly lossBuffer = Float64Array.of(NaN);
 
   /**
    * Builds and initialises a network: biases 0, weights drawn from each layer's scheme with an
-   * `Rng(deriveSeed(config.seed, 'init'))` in layer order.
-   * @throws Error from {@link expandConfig} on an invalid config.
+   * `Rng(deriveSeed(config.seed, 'init'))` in layer order. Every buffer is allocated before the
+   * first draw, and a network the backend can never hold is refused before anything is allocated.
+   * @throws Error from `expandConfig` on an invalid config.
+   * @throws RangeError when the weights need more than `backend.maxFloats` values, or cannot be
+   *   allocated (naming the sizes).
    */
   constructor(
     readonly backend: Backend,
@@ -170,17 +102,25 @@ export class Mlp {
     const { activations, inits } = expandConfig(config);
     this.config = config;
     this.widths = [...config.widths];
-    const rng = new Rng(deriveSeed(config.seed, 'init'));
+    this.fast = lossInto(backend);
+    checkFits(backend, weightFloats(this.widths), `the weights of a ${this.widths.join('-')} network`);
     const L = this.widths.length - 1;
-    this.layers = [];
-    for (let i = 0; i < L; i++) {
+    const buffers = this.allocateAll(
+      Array.from({ length: L }, (_, i) => [this.widths[i]! * this.widths[i + 1]!, this.widths[i + 1]!]).flat(),
+    );
+    const rng = new Rng(deriveSeed(config.seed, 'init'));
+    const layer = (i: number): Layer => {
       const fanIn = this.widths[i]!;
       const fanOut = this.widths[i + 1]!;
-      const W = backend.alloc(fanIn * fanOut);
-      const b = backend.alloc(fanOut);
+      const W = buffers[2 * i]!;
       const initScale = initWeights(W, fanIn, fanOut, inits[i]!, rng);
-      this.layers.push({ fanIn, fanOut, W, b, activation: i < L - 1 ? activations[i]! : 'softmax', init: inits[i]!, initScale });
-    }
+      return { fanIn, fanOut, W, b: buffers[2 * i + 1]!, init: inits[i]!, initScale };
+    };
+    const hidden: HiddenLayer[] = [];
+    for (let i = 0; i < L - 1; i++) hidden.push({ ...layer(i), activation: activationOf(activations[i]!) });
+    this.hidden = hidden;
+    this.output = layer(L - 1);
+    this.layers = [...hidden, this.output];
   }
 
   /** Number of weight layers L (hidden layers + the output layer). */
@@ -198,32 +138,33 @@ export class Mlp {
     return this.widths[this.widths.length - 1]!;
   }
 
+  /** Buffers of these lengths from the backend; if one fails, the ones before it are freed. */
+  private allocateAll(lengths: readonly number[]): Float32Array[] {
+    const allocated: Float32Array[] = [];
+    try {
+      for (const n of lengths) allocated.push(this.backend.alloc(n));
+    } catch (e) {
+      for (const b of allocated) this.backend.free(b);
+      throw e;
+    }
+    return allocated;
+  }
+
   /**
    * The workspace for `rows` examples (allocated on first use of a larger size, then reused).
-   * @throws RangeError when rows is not a positive integer.
+   * @throws RangeError when rows is not a positive integer, or the buffers do not fit the backend.
    */
   private workspace(rows: number): Workspace {
     if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, found ${rows}`);
     if (this.ws && this.ws.rows >= rows) return this.ws;
+    const { widths } = this;
+    const what = `the minibatch buffers of ${rows} rows × widths ${widths.join('-')}`;
+    checkFits(this.backend, weightFloats(widths) + workspaceFloats(widths, rows), `${what} and the weights`);
     this.releaseWorkspace();
-    const be = this.backend;
-    // every buffer allocated so far is freed if a later one fails (too large): a backend whose
-    // memory outlives the network (wasm) would otherwise keep them
-    const allocated: Float32Array[] = [];
-    const alloc = (n: number): Float32Array => {
-      const b = be.alloc(n);
-      allocated.push(b);
-      return b;
-    };
-    try {
-      const z = this.widths.slice(0, -1).map((n) => alloc(rows * n));
-      const s = this.layers.map((l) => alloc(rows * l.fanOut));
-      const gs = this.layers.map((l) => alloc(rows * l.fanOut));
-      this.ws = { rows, z, s, gs, targets: new Int32Array(rows) };
-    } catch (e) {
-      for (const b of allocated) be.free(b);
-      throw e;
-    }
+    const L = this.layers.length;
+    const sizes = [...widths.slice(0, -1), ...widths.slice(1), ...widths.slice(1)].map((n) => rows * n);
+    const b = this.allocateAll(sizes);
+    this.ws = { rows, z: b.slice(0, L), s: b.slice(L, 2 * L), gs: b.slice(2 * L), targets: new Int32Array(rows) };
     return this.ws;
   }
 
@@ -236,7 +177,8 @@ export class Mlp {
   /**
    * The input buffer `z^0` (`[rows, n_0]`) and target buffer (`[rows]`) for a minibatch of `rows`:
    * fill them (e.g. with a dataset's `TrainStream.next`) and call {@link trainStep} or
-   * {@link forward} with `inputIsLoaded`. Valid until a larger `rows` is used.
+   * {@link forward} with `null` inputs. Valid until a larger `rows` is used.
+   * @throws RangeError as {@link forward}.
    */
   inputBuffers(rows: number): { x: Float32Array; y: Int32Array } {
     const ws = this.workspace(rows);
@@ -254,19 +196,25 @@ export class Mlp {
    * Forward pass on `rows` examples. `x` is `[rows, n_0]`; pass `null` when the input was written into
    * {@link inputBuffers}. Keeps `s^i` and `z^{i+1}` for backward and for probes.
    * @returns the logits `s^{L−1}`, `[rows, classes]` (a view into the workspace).
+   * @throws RangeError when `rows` is not a positive integer, `x` is too short, or the buffers for
+   *   `rows` examples cannot be allocated.
    */
   forward(x: Float32Array | null, rows: number): Float32Array {
     const ws = this.workspace(rows);
     this.loadInput(ws, x, rows);
     const be = this.backend;
-    for (let i = 0; i < this.layers.length; i++) {
-      const l = this.layers[i]!;
-      const s = ws.s[i]!;
-      be.gemm(false, false, rows, l.fanOut, l.fanIn, 1, ws.z[i]!, l.W, 0, s);
-      if (l.activation === 'softmax') be.biasActivation('linear', s, l.b, s, rows, l.fanOut);
-      else be.biasActivation(l.activation, s, l.b, ws.z[i + 1]!, rows, l.fanOut);
+    const top = this.layers.length - 1;
+    for (let i = 0; i < top; i++) {
+      const l = this.hidden[i]!;
+      be.gemm(false, false, rows, l.fanOut, l.fanIn, 1, ws.z[i]!, l.W, 0, ws.s[i]!);
+      be.biasActivation(l.activation.name, ws.s[i]!, l.b, ws.z[i + 1]!, rows, l.fanOut);
     }
-    return ws.s[this.layers.length - 1]!;
+    // the output layer: logits s^{L−1} = z^{L−1} W^{L−1} + b^{L−1} (adding the bias is `linear`)
+    const out = this.output;
+    const logits = ws.s[top]!;
+    be.gemm(false, false, rows, out.fanOut, out.fanIn, 1, ws.z[top]!, out.W, 0, logits);
+    be.biasActivation('linear', logits, out.b, logits, rows, out.fanOut);
+    return logits;
   }
 
   /** `z^i` of the last forward pass: `[rows, n_i]` (i = 0 is the input). */
@@ -286,19 +234,24 @@ export class Mlp {
 
   /**
    * Cost of the last forward pass's logits, averaged over the rows, into `lossBuffer[0]`; writes
-   * `∂C/∂s^{L−1}` (scaled by 1/rows) into gs when asked.
+   * `∂C/∂s^{L−1}` (scaled by 1/rows) into gs.
    */
-  private cost(ws: Workspace, y: Int32Array, rows: number, cost: CostName, withGrad: boolean): void {
+  private cost(ws: Workspace, y: Int32Array, rows: number, cost: CostName): void {
     const top = this.layers.length - 1;
-    const grad = withGrad ? ws.gs[top]! : null;
+    const grad = ws.gs[top]!;
     if (rows !== this.rowsSeen) {
       this.rowsSeen = rows;
       this.invRows = 1 / rows;
     }
-    const sum = this.lossBuffer;
-    if (cost === 'nll') this.backend.softmaxNll(ws.s[top]!, y, rows, this.classes, grad, this.invRows!, null, sum);
-    else this.backend.softmaxQuadratic(ws.s[top]!, y, rows, this.classes, grad, this.invRows!, sum);
-    sum[0] = sum[0]! / rows;
+    const loss = this.lossBuffer;
+    const logits = ws.s[top]!;
+    const fast = this.fast;
+    const be = this.backend;
+    if (fast && cost === 'nll') fast.softmaxNllInto(logits, y, rows, this.classes, grad, this.invRows!, loss);
+    else if (fast) fast.softmaxQuadraticInto(logits, y, rows, this.classes, grad, this.invRows!, loss);
+    else if (cost === 'nll') loss[0] = be.softmaxNll(logits, y, rows, this.classes, grad, this.invRows!);
+    else loss[0] = be.softmaxQuadratic(logits, y, rows, this.classes, grad, this.invRows!);
+    loss[0] = loss[0]! / rows;
   }
 
   /**
@@ -346,9 +299,8 @@ export class Mlp {
         be.colSum(gs, rows, l.fanOut, 1, 0, this.gradB![i]!);
       }
       if (i > 0) {
-        const below = this.layers[i - 1]!;
-        const act = below.activation as ActivationName;
-        be.activationBackward(act, ws.s[i - 1]!, ws.gs[i - 1]!, ws.gs[i - 1]!, rows * below.fanOut);
+        const below = this.hidden[i - 1]!;
+        be.activationBackward(below.activation.name, ws.s[i - 1]!, ws.gs[i - 1]!, ws.gs[i - 1]!, rows * below.fanOut);
       }
     }
   }
@@ -357,26 +309,21 @@ export class Mlp {
    * One SGD step on a minibatch (SPEC.md §1: θ ← θ − lr·g, g the minibatch-average gradient), using
    * the fused update path. `x` `[rows, n_0]` and `y` `[rows]`, or `null` for both when they were
    * written into {@link inputBuffers}. The mean cost over the minibatch before the update is then
-   * {@link lastLoss} (like PyTorch's `loss.item()` after `optimizer.step()`): it is not returned,
-   * because V8 boxes a returned float64 into a new heap number and a warm step allocates nothing
-   * (issue 6, docs/DECISIONS.md). When the step throws before computing the cost, {@link lastLoss}
-   * is NaN.
-   * @param lr the learning rate, a finite number ≥ 0; validated when it differs from the previous
-   *   step's (it is cached with −lr, see {@link setLearningRate}).
-   * @param cost one of {@link COSTS}.
+   * {@link lastLoss} (like PyTorch's `loss.item()` after `optimizer.step()`). In a training loop use
+   * an `Sgd` (./sgd.ts), which passes the same learning rate every step without allocating.
+   * @param lr the learning rate, a finite number ≥ 0.
+   * @param cost one of `COSTS` (src/core/costs.ts).
    * @throws RangeError on a target outside [0, classes), a too-short `x`, `rows` not a positive
    *   integer, an unknown `cost` (naming the valid ones), or an `lr` that is NaN, infinite or
    *   negative; TypeError when `lr` is not a number or `y` not an Int32Array.
    */
   trainStep(x: Float32Array | null, y: Int32Array | null, rows: number, lr: number, cost: CostName = 'nll'): void {
-    // Checks are comparisons on values at hand: a warm step allocates nothing (issue 6).
     this.lossBuffer[0] = NaN;
     if (cost !== 'nll' && cost !== 'quadratic') throw unknownCostError(cost);
     if (lr !== this.lrSeen || this.lrSeen === undefined) this.setLearningRate(lr);
     const ws = this.workspace(rows);
     this.forward(x, rows);
-    const targets = y ?? ws.targets;
-    this.cost(ws, targets, rows, cost, true);
+    this.cost(ws, y ?? ws.targets, rows, cost);
     this.backward(ws, rows, true);
   }
 
@@ -395,7 +342,7 @@ export class Mlp {
       this.gradB = this.layers.map((l) => this.backend.alloc(l.fanOut));
     }
     this.forward(x, rows);
-    this.cost(ws, y ?? ws.targets, rows, cost, true);
+    this.cost(ws, y ?? ws.targets, rows, cost);
     this.backward(ws, rows, false);
     return {
       loss: this.lossBuffer[0]!,
@@ -406,59 +353,11 @@ export class Mlp {
   }
 
   /**
-   * Error rate and mean NLL on a fixed set, in chunks of `chunk` examples.
-   * @param x the inputs: `[n, n_0]` row-major float32 (at least n·n_0 values), or an
-   *   {@link ExampleReader} of examples of n_0 inputs that writes them chunk by chunk into the
-   *   network's input buffer (so a set stored compactly, e.g. as 8-bit pixels, is never expanded
-   *   whole).
-   * @param y `[n]` class indices (an Int32Array of at least n).
-   * @param n examples to evaluate, a non-negative integer.
-   * @param chunk examples per forward pass, a positive integer.
-   * @returns error rate in percent, mean NLL, and n (NaN rates for n = 0).
-   * @throws RangeError on a target outside [0, classes); on a reader whose `inputSize` differs from
-   *   the network's (naming both), a Float32Array `x` shorter than n·n_0, a `y` shorter than n, an
-   *   `n` that is not a non-negative integer or a `chunk` that is not a positive integer.
-   * @throws TypeError when `x` is neither a Float32Array nor an ExampleReader, `y` is not an
-   *   Int32Array, or `n`/`chunk` is not a number.
+   * Error rate and mean NLL on a fixed set, in chunks of `chunk` examples: see `evaluateNetwork`
+   * (./evaluate.ts) for the arguments and errors.
    */
-  evaluate(x: Float32Array | ExampleReader, y: Int32Array, n: number, chunk = 500): { errorRate: number; nll: number; n: number } {
-    checkDim('n', n);
-    if (typeof chunk !== 'number') throw new TypeError(`chunk must be a number, got ${describeValue(chunk)}`);
-    if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${String(chunk)}`);
-    const d = this.inputSize;
-    if (x instanceof Float32Array) {
-      if (x.length < n * d) {
-        throw new RangeError(`x has ${x.length} values, needs n × inputSize = ${n} × ${d} = ${n * d}`);
-      }
-    } else if (typeof x === 'object' && x !== null && typeof (x as Partial<ExampleReader>).read === 'function') {
-      if (x.inputSize !== d) {
-        throw new RangeError(
-          `x holds examples of ${describeValue(x.inputSize)} inputs (its inputSize), but the network takes ${d} (widths[0])`,
-        );
-      }
-    } else {
-      throw new TypeError(`x must be a Float32Array or an ExampleReader (read() and inputSize), got ${describeValue(x)}`);
-    }
-    if (!(y instanceof Int32Array)) throw new TypeError(`y must be an Int32Array, got ${describeValue(y)}`);
-    if (y.length < n) throw new RangeError(`y has ${y.length} labels, needs at least n = ${n}`);
-    if (n === 0) return { errorRate: NaN, nll: NaN, n: 0 };
-    const c = this.classes;
-    let wrong = 0;
-    let nll = 0;
-    for (let start = 0; start < n; start += chunk) {
-      const rows = Math.min(chunk, n - start);
-      let logits: Float32Array;
-      if (x instanceof Float32Array) {
-        logits = this.forward(x.subarray(start * d, (start + rows) * d), rows);
-      } else {
-        x.read(start, rows, this.inputBuffers(rows).x, 0);
-        logits = this.forward(null, rows);
-      }
-      const ys = y.subarray(start, start + rows);
-      nll += this.backend.softmaxNll(logits, ys, rows, c, null, 1);
-      for (let r = 0; r < rows; r++) if (argmax(logits, r * c, c) !== ys[r]) wrong++;
-    }
-    return { errorRate: (100 * wrong) / n, nll: nll / n, n };
+  evaluate(x: Float32Array | ExampleReader, y: Int32Array, n: number, chunk = 500): Evaluation {
+    return evaluateNetwork(this, x, y, n, chunk);
   }
 
   /** Frees every buffer of this network on its backend. */
@@ -470,18 +369,4 @@ export class Mlp {
     }
     for (const g of [...(this.gradW ?? []), ...(this.gradB ?? [])]) this.backend.free(g);
   }
-}
-
-/**
- * Index of the largest of `x[off … off+n)`, first on ties; −1 when any value is NaN (a diverged
- * network's prediction is counted wrong, never as class 0).
- */
-export function argmax(x: Float32Array, off: number, n: number): number {
-  let best = 0;
-  for (let k = 0; k < n; k++) {
-    const v = x[off + k]!;
-    if (v !== v) return -1;
-    if (v > x[off + best]!) best = k;
-  }
-  return best;
 }

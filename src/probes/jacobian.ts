@@ -7,8 +7,7 @@
  * reported with the result.
  */
 import { Matrix, SVD } from 'ml-matrix';
-import type { ActivationName } from '../kernels/backend.ts';
-import { derivative } from '../kernels/activations.ts';
+import { type ActivationName, activationOf } from '../core/activations.ts';
 
 /** Computes singular values of a row-major m×n float64 matrix, in descending order. */
 export type SingularValues = (a: Float64Array, m: number, n: number) => Float64Array;
@@ -63,8 +62,9 @@ export function jacobianSpectrum(
   svd: SingularValues,
   work: Float64Array,
 ): JacobianSpectrum {
+  const { df } = activationOf(activation);
   const d = new Float64Array(fanOut);
-  for (let j = 0; j < fanOut; j++) d[j] = derivative(activation, s[j]!);
+  for (let j = 0; j < fanOut; j++) d[j] = df(s[j]!);
   for (let i = 0; i < fanIn; i++) for (let j = 0; j < fanOut; j++) work[i * fanOut + j] = W[i * fanOut + j]! * d[j]!;
   const sv = svd(work.subarray(0, fanIn * fanOut), fanIn, fanOut);
   let sum = 0;

@@ -8,20 +8,11 @@
  * layer k, `backprop_grad` is ∂C/∂s^{k−1} (per example), `weight_grad` is ∂C/∂W^{k−1} (averaged over
  * the probe set, as SGD would use it), `weight` is W^{k−1}, `jacobian` is J = ∂z^k/∂z^{k−1}.
  */
-import type { ActivationName } from '../kernels/backend.ts';
-import { derivative, maxSlope } from '../kernels/activations.ts';
 import type { Mlp } from '../nn/mlp.ts';
 import { type HistogramRecord, type HistogramTensor, NETWORK_LAYER, PERCENTILES, type ScalarRecord, type SummarizedTensor } from '../core/metrics.ts';
 import { histogram, type Histogram, meanVariance, Scratch, summarize, type Summary } from './stats.ts';
 import { jacobianSpectrum, type SingularValues } from './jacobian.ts';
 import { predictedMeanSingularValue, predictVariances } from './theory.ts';
-
-/**
- * A unit is saturated when f'(s) < SATURATION_SLOPE_FRACTION × (the activation's largest slope):
- * for tanh |z| > 0.949, for sigmoid z < 0.026 or z > 0.974, for softsign |z| > 0.684, for ReLU any
- * s ≤ 0 (a dead unit). One rule for every activation (docs/DECISIONS.md).
- */
-export const SATURATION_SLOPE_FRACTION = 0.1;
 
 /** What one probe point produced: the records the store keeps (src/core/metrics.ts names them). */
 export interface ProbeResult {
@@ -42,19 +33,6 @@ export interface ProbeOptions {
   readonly singularValues?: SingularValues;
   /** Also store the theory's predicted variances (eqs. (5)–(7)) beside the measured ones (at init). */
   readonly theory?: boolean;
-}
-
-/** Fixed histogram ranges for bounded activations; unbounded ones use [min, max] of the data. */
-export function activationRange(a: ActivationName): [number, number] | null {
-  switch (a) {
-    case 'sigmoid':
-      return [0, 1];
-    case 'tanh':
-    case 'softsign':
-      return [-1, 1];
-    default:
-      return null;
-  }
 }
 
 /** Largest |finite value| over several tensors: the shared symmetric range of gradient histograms. */
@@ -116,14 +94,14 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
   for (let k = 1; k <= L; k++) {
     const layer = mlp.layers[k - 1]!;
     if (k < L) {
-      const act = layer.activation as ActivationName;
+      // the activation's histogram range and saturation rule: its record in src/core/activations.ts
+      const { df, histogramRange, saturationSlope } = mlp.hidden[k - 1]!.activation;
       const z = mlp.activation(k).subarray(0, n * layer.fanOut);
       pushSummary(scalars, k, 'activation', summarize(z, z.length, scratch));
-      histograms.push(histogramRecord(k, 'activation', histogram(z, z.length, bins, activationRange(act))));
+      histograms.push(histogramRecord(k, 'activation', histogram(z, z.length, bins, histogramRange)));
       const s = mlp.preactivation(k - 1);
-      const limit = SATURATION_SLOPE_FRACTION * maxSlope(act);
       let saturated = 0;
-      for (let i = 0; i < z.length; i++) if (derivative(act, s[i]!) < limit) saturated++;
+      for (let i = 0; i < z.length; i++) if (df(s[i]!) < saturationSlope) saturated++;
       scalars.push({ layer: k, name: 'activation.saturated', value: saturated / z.length });
     }
     const bp = backprop[k - 1]!;
@@ -158,13 +136,13 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
     for (let k = 1; k < L; k++) largest = Math.max(largest, mlp.layers[k - 1]!.fanIn * mlp.layers[k - 1]!.fanOut);
     const work = new Float64Array(largest);
     for (let k = 1; k < L; k++) {
-      const layer = mlp.layers[k - 1]!;
+      const layer = mlp.hidden[k - 1]!;
       let mean = 0;
       let min = 0;
       let max = 0;
       for (let r = 0; r < jacobianExamples; r++) {
         const s = mlp.preactivation(k - 1).subarray(r * layer.fanOut, (r + 1) * layer.fanOut);
-        const sp = jacobianSpectrum(layer.W, s, layer.fanIn, layer.fanOut, layer.activation as ActivationName, options.singularValues, work);
+        const sp = jacobianSpectrum(layer.W, s, layer.fanIn, layer.fanOut, layer.activation.name, options.singularValues, work);
         mean += sp.mean / jacobianExamples;
         min += sp.min / jacobianExamples;
         max += sp.max / jacobianExamples;

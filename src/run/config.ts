@@ -4,9 +4,9 @@
  * (SPEC.md §1, §5, §7; docs/DECISIONS.md).
  */
 import { z } from 'zod';
-import { ACTIVATIONS } from '../kernels/backend.ts';
-import { INIT_NAMES } from '../nn/init.ts';
-import { COSTS } from '../nn/mlp.ts';
+import { ACTIVATIONS } from '../core/activations.ts';
+import { INIT_NAMES } from '../core/init-schemes.ts';
+import { COSTS } from '../core/costs.ts';
 
 /** Updates per plotted "epoch" in the paper's figures (SPEC.md §1). */
 export const UPDATES_PER_EPOCH = 20_000;

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ACTIVATIONS } from '../kernels/backend.ts';
-import { INIT_NAMES } from '../nn/init.ts';
+import { ACTIVATIONS } from '../core/activations.ts';
+import { INIT_NAMES } from '../core/init-schemes.ts';
 import { formatIssues, parseTrainConfig, type TrainConfig, TrainConfigSchema } from './config.ts';
 
 /** One compared configuration: a label (the paper's row name) and what it changes in the base. */

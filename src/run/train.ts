@@ -10,7 +10,11 @@
 import { join } from 'node:path';
 import type { Backend } from '../kernels/backend.ts';
 import { DATASET_NAMES, openDataset, type Dataset, type Split as DataSplit, type TrainStream } from '../data/dataset.ts';
-import { Mlp, argmax, type MlpConfig } from '../nn/mlp.ts';
+import { argmax } from '../nn/evaluate.ts';
+import { Mlp } from '../nn/mlp.ts';
+import type { MlpConfig } from '../nn/mlp-config.ts';
+import { Sgd } from '../nn/sgd.ts';
+import { bytesText, weightFloats, workspaceFloats } from '../nn/sizes.ts';
 import { modelFromBytes, modelToBytes } from '../nn/io.ts';
 import { probeNetwork } from '../probes/probe.ts';
 import { singularValueRoutine } from '../probes/jacobian.ts';
@@ -116,43 +120,25 @@ const LAST_REPORT = 1; // performance.now() of the last progress report
 const LAST_YIELD = 2; // performance.now() of the last yield to the event loop
 
 /**
- * The step's learning rate and cost, as {@link trainUpdate} reads them. `lr` starts `undefined`
- * and is set afterwards so that V8 stores it as a tagged field: a field that only ever held a
- * number is stored unboxed, and reading it to pass it to trainStep boxed it into a new heap number
- * on every update (16 B per update, found by the bench's real-loop measurement).
- */
-export interface StepSettings {
-  lr: number | undefined;
-  readonly cost: TrainConfig['cost'];
-}
-
-/** The {@link StepSettings} of a run's configuration. */
-export function stepSettings(config: TrainConfig): StepSettings {
-  const settings: StepSettings = { lr: undefined, cost: config.cost };
-  settings.lr = config.learningRate;
-  return settings;
-}
-
-/**
  * One update of the training loop: the next minibatch of `stream` into `x` `[B, n_0]` and `y`
- * `[B]` (the network's input buffers), the SGD step, and the running tallies, updated in place:
+ * `[B]` (the input buffers of `sgd`'s network), the SGD step, and the running tallies, updated in place:
  * `running` (summed loss × B, misclassified examples, examples) and `clock[REPORT_LOSS]`.
  * A small function of its own so that V8 optimises it whole, with the loss read from the network
  * and never passed around as a number: a warm update allocates nothing (issue 6).
  * @returns false when the loss is not finite (the run diverged; the tallies are left untouched).
  */
 export function trainUpdate(
-  mlp: Mlp,
+  sgd: Sgd,
   stream: TrainStream,
   x: Float32Array,
   y: Int32Array,
   B: number,
-  settings: StepSettings,
   running: Running,
   clock: Float64Array,
 ): boolean {
+  const mlp = sgd.mlp;
   stream.next(x, y, B);
-  mlp.trainStep(null, null, B, settings.lr!, settings.cost);
+  sgd.step(B);
   const loss = mlp.lastLoss;
   if (!Number.isFinite(loss)) return false;
   const classes = mlp.classes;
@@ -229,17 +215,6 @@ export function checkEvaluationSplits(config: TrainConfig, dataset: Dataset): vo
   }
 }
 
-/** `n` bytes as a short human figure, e.g. `409.6 GB`. */
-function bytesText(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let u = 0;
-  while (n >= 1000 && u < units.length - 1) {
-    n /= 1000;
-    u++;
-  }
-  return `${n.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
-}
-
 /**
  * Runs `allocate` (building a network, or its minibatch buffers), turning the backend's
  * RangeError for an impossible size ("Invalid typed array length: …", "alloc length … exceeds the
@@ -254,16 +229,13 @@ function allocating<T>(widths: readonly number[], rows: number | null, allocate:
     if (!(e instanceof RangeError)) throw e;
     const shape = widths.join('-');
     if (rows === null) {
-      let floats = 0;
-      for (let i = 0; i + 1 < widths.length; i++) floats += widths[i]! * widths[i + 1]! + widths[i + 1]!;
+      const floats = weightFloats(widths);
       throw new Error(
         `--width/--widths (config field hidden): cannot allocate the weights of a ${shape} network ` +
           `(${floats.toLocaleString('en-US')} floats, ${bytesText(4 * floats)}): ${e.message}; use narrower layers`,
       );
     }
-    // the workspace: z^0 … z^{L−1} (every width but the last), s and ∂C/∂s (every width but the first)
-    const sum = (a: readonly number[]): number => a.reduce((x, w) => x + w, 0);
-    const floats = rows * (sum(widths.slice(0, -1)) + 2 * sum(widths.slice(1)));
+    const floats = workspaceFloats(widths, rows);
     throw new Error(
       `--minibatch ${rows} (config field minibatch): cannot allocate the minibatch buffers of ${rows} rows × widths ${shape} ` +
         `(${floats.toLocaleString('en-US')} floats, ${bytesText(4 * floats)}): ${e.message}; use a smaller --minibatch`,
@@ -470,7 +442,7 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
     reportCount = 0;
   };
 
-  const settings = stepSettings(config);
+  const sgd = new Sgd(mlp, config.learningRate, config.cost);
   try {
     // the minibatch buffers (allocated with the network, before the run was recorded or resumed),
     // fetched outside the step (inputBuffers returns a new {x, y} object per call) and again after
@@ -501,7 +473,7 @@ async function trainIn(store: RunStore, options: TrainOptions, started: number, 
         run = store.setStatus(run.id, 'interrupted', detail(`interrupted at update ${u}; resume with: glorot train --resume ${run.id} --out ${outDir}`));
         return { run, test: lastTest, validation: lastValidation, modelPath: null, seconds: (performance.now() - started) / 1000 };
       }
-      if (!trainUpdate(mlp, stream, x, y, B, settings, running, clock)) {
+      if (!trainUpdate(sgd, stream, x, y, B, running, clock)) {
         run = store.setStatus(run.id, 'diverged', detail(`loss became ${mlp.lastLoss} at update ${u + 1}`));
         return { run, test: lastTest, validation: lastValidation, modelPath: null, seconds: (performance.now() - started) / 1000 };
       }

@@ -11,7 +11,8 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { BackendName } from '../../src/kernels/backend.ts';
 import { createBackend } from '../../src/kernels/index.ts';
-import { Mlp, type CostName } from '../../src/nn/mlp.ts';
+import type { CostName } from '../../src/core/costs.ts';
+import { Mlp } from '../../src/nn/mlp.ts';
 import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
 
 const [backendName, cost] = process.argv.slice(2) as [BackendName, CostName];

@@ -1,5 +1,5 @@
 /**
- * The `native` backend: an N-API addon (native/glorot.c, built into build/native/glorot.node by
+ * The `native` backend: an N-API addon (native/addon.c, built into build/native/glorot.node by
  * scripts/build-native.mjs) over OpenBLAS `cblas_sgemm`, with vectorised C loops for the fused
  * bias+activation, the activation derivatives, the softmax costs and column sums.
  *
@@ -24,16 +24,14 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import {
-  type Backend,
-  BackendUnavailableError,
-  activationCode,
-  extraArgumentError,
-  scaleError,
-} from '../backend.ts';
+import { activationOf } from '../../core/activations.ts';
+import { type Backend, BackendUnavailableError } from '../backend.ts';
+import { checkAllocLength, scaleError } from '../checks.ts';
+import type { LossInto } from '../hot-path.ts';
 
-/** The addon's interface version this loader speaks (`GLOROT_ADDON_ABI` in native/glorot.c). */
+/** The addon's interface version this loader speaks (`GLOROT_ADDON_ABI` in native/addon.c). */
 const ADDON_ABI = 1;
 
 /** How to get the native backend, quoted in every "unavailable" message. */
@@ -59,8 +57,8 @@ export interface NativeInfo {
 }
 
 /**
- * The raw functions exported by build/native/glorot.node (argument order as in native/glorot.c; each
- * mirrors the {@link Backend} method of the same name, with the activation as its ACTIVATION_CODE and
+ * The raw functions exported by build/native/glorot.node (argument order as in native/addon.c; each
+ * mirrors the {@link Backend} method of the same name, with the activation as its code (`Activation.code`, src/core/activations.ts) and
  * the thread count as the first GEMM argument). Use {@link createNativeBackend} instead; the raw
  * interface is for benchmarks that measure the call overhead itself.
  */
@@ -79,9 +77,9 @@ export interface NativeAddon {
     beta: number,
     c: Float32Array,
   ): void;
-  /** {@link Backend.biasActivation} with the activation's ACTIVATION_CODE. */
+  /** {@link Backend.biasActivation} with the activation's code (`Activation.code`). */
   biasActivation(code: number, s: Float32Array, bias: Float32Array, z: Float32Array, rows: number, cols: number): void;
-  /** {@link Backend.activationBackward} with the activation's ACTIVATION_CODE. */
+  /** {@link Backend.activationBackward} with the activation's code (`Activation.code`). */
   activationBackward(code: number, s: Float32Array, gz: Float32Array, gs: Float32Array, n: number): void;
   /**
    * {@link Backend.softmaxNll}; `probs` must be passed (null when unused). With `sum` the loss goes
@@ -125,7 +123,7 @@ const loaded = new Map<string, NativeAddon>();
  * Loads the addon (once per path) and returns its raw functions.
  * @param path the addon file (default {@link NATIVE_ADDON_PATH}).
  * @throws BackendUnavailableError when the file is missing, cannot be loaded (e.g. libopenblas.so.0
- *   absent) or was built from another version of native/glorot.c; the message says how to build it.
+ *   absent) or was built from another version of native/addon.c; the message says how to build it.
  */
 export function loadNativeAddon(path: string = NATIVE_ADDON_PATH): NativeAddon {
   const cached = loaded.get(path);
@@ -185,7 +183,7 @@ export interface NativeBackendOptions {
  *   `apt-get install -y libopenblas-dev && npm run build`.
  * @throws RangeError when `threads` is not an integer from 1 to 1024.
  */
-export async function createNativeBackend(threads: number, options: NativeBackendOptions = {}): Promise<Backend> {
+export async function createNativeBackend(threads: number, options: NativeBackendOptions = {}): Promise<Backend & LossInto> {
   const addon = loadNativeAddon(options.addonPath);
   if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
     throw new RangeError(`threads must be an integer from 1 to 1024, got ${String(threads)}`);
@@ -201,11 +199,11 @@ export async function createNativeBackend(threads: number, options: NativeBacken
     name: 'native',
     threads,
     detail,
+    // buffers are ordinary typed arrays: the machine's memory is the limit
+    maxFloats: Math.floor(totalmem() / 4),
 
     alloc(length: number): Float32Array {
-      if (!Number.isInteger(length) || length < 0) {
-        throw new RangeError(`alloc length must be a non-negative integer, got ${String(length)}`);
-      }
+      checkAllocLength(length);
       return new Float32Array(length);
     },
 
@@ -216,27 +214,33 @@ export async function createNativeBackend(threads: number, options: NativeBacken
     },
 
     biasActivation(activation, s, bias, z, rows, cols): void {
-      addon.biasActivation(activationCode(activation), s, bias, z, rows, cols);
+      addon.biasActivation(activationOf(activation).code, s, bias, z, rows, cols);
     },
 
     activationBackward(activation, s, gz, gs, n): void {
-      addon.activationBackward(activationCode(activation), s, gz, gs, n);
+      addon.activationBackward(activationOf(activation).code, s, gz, gs, n);
     },
 
-    // The addon validates every argument but reads only as many as the cost takes, and accepts a
-    // NaN or infinite scale: the surplus argument (e.g. softmaxNll's `probs, sum` passed to
-    // softmaxQuadratic, whose `sum` would be ignored) and the scale are checked here, as the
-    // other backends do (cheap comparisons on values at hand, no call on the valid path).
-    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array, extra?: unknown): number {
-      if (extra !== undefined) throw extraArgumentError('softmaxNll', extra);
+    // The addon validates every argument but accepts a NaN or infinite scale: the scale is checked
+    // here, as the other backends do (a comparison on a value at hand, no call on the valid path).
+    softmaxNll(logits, targets, rows, cols, grad, scale, probs = null): number {
       if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
-      return addon.softmaxNll(logits, targets, rows, cols, grad, scale, probs ?? null, sum);
+      return addon.softmaxNll(logits, targets, rows, cols, grad, scale, probs);
     },
 
-    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array, extra?: unknown): number {
-      if (extra !== undefined) throw extraArgumentError('softmaxQuadratic', extra);
+    softmaxQuadratic(logits, targets, rows, cols, grad, scale): number {
       if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
-      return addon.softmaxQuadratic(logits, targets, rows, cols, grad, scale, sum);
+      return addon.softmaxQuadratic(logits, targets, rows, cols, grad, scale);
+    },
+
+    softmaxNllInto(logits, targets, rows, cols, grad, scale, loss): void {
+      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
+      addon.softmaxNll(logits, targets, rows, cols, grad, scale, null, loss);
+    },
+
+    softmaxQuadraticInto(logits, targets, rows, cols, grad, scale, loss): void {
+      if (typeof scale !== 'number' || scale - scale !== 0) throw scaleError(scale);
+      addon.softmaxQuadratic(logits, targets, rows, cols, grad, scale, loss);
     },
 
     colSum(a, rows, cols, alpha, beta, out): void {

@@ -16,16 +16,12 @@
  * statically (GEMM by output column blocks, or row blocks when C is narrow; elementwise calls by
  * rows), so results are bit-identical for a given T (and, as the kernels are written, for any T).
  */
-import {
-  type Backend,
-  activationCode,
-  checkDim,
-  checkFloat32,
-  checkLength,
-  describeValue,
-  extraArgumentError,
-} from '../backend.ts';
-import { checkCostArgs, checkGemm, lossOut, softmaxNllRows, softmaxQuadraticRows } from '../reference.ts';
+import { activationOf } from '../../core/activations.ts';
+import { describeValue } from '../../core/describe.ts';
+import type { Backend } from '../backend.ts';
+import { checkAllocLength, checkCostArgs, checkDim, checkFloat32, checkGemm, checkLength } from '../checks.ts';
+import type { LossInto } from '../hot-path.ts';
+import { softmaxNllRows, softmaxQuadraticRows } from './costs.ts';
 import { BLOCK_ALIGN, BlockAllocator } from './memory.ts';
 import { type WasmMemory, type WasmModule, WASM_PAGE, wasmApi } from './wasm-api.ts';
 
@@ -144,7 +140,7 @@ export async function createWasmBackendOn(
   host: WasmHost,
   threads: number,
   options: WasmCoreOptions = {},
-): Promise<Backend> {
+): Promise<Backend & LossInto> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new RangeError(`threads must be an integer from 1 to 64, got ${String(threads)}`);
   }
@@ -247,7 +243,7 @@ export async function createWasmBackendOn(
     }
   };
   let rowScratch = new Float64Array(16);
-  const ownSum = new Float64Array(1);
+  const ownLoss = new Float64Array(1);
   const scratch = (cols: number): Float64Array => {
     if (rowScratch.length < cols) rowScratch = new Float64Array(cols);
     return rowScratch;
@@ -256,15 +252,16 @@ export async function createWasmBackendOn(
   return {
     name: 'wasm',
     threads,
+    // everything above the kernels' own blocks (control block, workspaces): an upper bound, as each
+    // buffer is rounded up to BLOCK_ALIGN bytes
+    maxFloats: Math.floor((maxPages * WASM_PAGE - heap.stats().top) / 4),
     detail:
       `AssemblyScript → WebAssembly ${host.build === 'relaxed' ? 'relaxed SIMD (FMA via f32x4.relaxed_madd)' : 'SIMD (no FMA)'}` +
       (threads > 1 ? `, ${threads - 1} worker thread${threads > 2 ? 's' : ''}` : ''),
 
     alloc(length: number): Float32Array {
       live();
-      if (!Number.isInteger(length) || length < 0) {
-        throw new RangeError(`alloc length must be a non-negative integer, got ${String(length)}`);
-      }
+      checkAllocLength(length);
       if (length > 2 ** 30) throw new RangeError(`alloc length ${length} exceeds the 4 GiB wasm32 memory`);
       const start = heap.alloc(length * 4);
       const view = new Float32Array(memory.buffer, start, length);
@@ -298,7 +295,7 @@ export async function createWasmBackendOn(
       checkLength('s', s, rows * cols);
       checkLength('bias', bias, cols);
       checkLength('z', z, rows * cols);
-      const act = activationCode(activation);
+      const act = activationOf(activation).code;
       check(kernels.biasActivation(act, ptr('s', s), ptr('bias', bias), ptr('z', z), rows, cols));
     },
 
@@ -308,37 +305,47 @@ export async function createWasmBackendOn(
       checkLength('s', s, n);
       checkLength('gz', gz, n);
       checkLength('gs', gs, n);
-      const act = activationCode(activation);
+      const act = activationOf(activation).code;
       check(kernels.activationBackward(act, ptr('s', s), ptr('gz', gz), ptr('gs', gs), n));
     },
 
-    // The two costs run in TypeScript on the buffers in wasm memory, with the reference
-    // backend's float64 row helpers: the output layer is 9–10 wide, so this is ≈ 1% of a step,
-    // and the non-finite-logit rules of Backend.softmaxNll stay in one place.
-    // Validation in the native addon's order (sum, dimensions, logits, targets, grad, scale,
-    // probs), so every backend reports the same first problem; then each buffer's memory.
-    softmaxNll(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, probs?: Float32Array | null, sum?: Float64Array, extra?: unknown): number {
+    // The two costs run in TypeScript on the buffers in wasm memory (./costs.ts). Validation in the
+    // native addon's order (dimensions, logits, targets, grad, scale, probs), so every backend
+    // reports the same first problem; then each buffer's memory.
+    softmaxNll(logits, targets, rows, cols, grad, scale, probs = null): number {
       live();
-      if (extra !== undefined) throw extraArgumentError('softmaxNll', extra);
-      const out = lossOut(sum, ownSum);
       checkCostArgs(logits, targets, rows, cols, grad, scale);
-      if (probs !== null && probs !== undefined) checkFloat32('probs', probs, rows * cols);
+      if (probs !== null) checkFloat32('probs', probs, rows * cols);
       ptr('logits', logits);
       if (grad) ptr('grad', grad);
       if (probs) ptr('probs', probs);
-      softmaxNllRows(logits, targets, rows, cols, grad, scale, probs ?? null, scratch(cols), out);
-      return out === sum ? 0 : out[0]!;
+      softmaxNllRows(logits, targets, rows, cols, grad, scale, probs, scratch(cols), ownLoss);
+      return ownLoss[0]!;
     },
 
-    softmaxQuadratic(logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number, sum?: Float64Array, extra?: unknown): number {
+    softmaxQuadratic(logits, targets, rows, cols, grad, scale): number {
       live();
-      if (extra !== undefined) throw extraArgumentError('softmaxQuadratic', extra);
-      const out = lossOut(sum, ownSum);
       checkCostArgs(logits, targets, rows, cols, grad, scale);
       ptr('logits', logits);
       if (grad) ptr('grad', grad);
-      softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols), out);
-      return out === sum ? 0 : out[0]!;
+      softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols), ownLoss);
+      return ownLoss[0]!;
+    },
+
+    softmaxNllInto(logits, targets, rows, cols, grad, scale, loss): void {
+      live();
+      checkCostArgs(logits, targets, rows, cols, grad, scale);
+      ptr('logits', logits);
+      if (grad) ptr('grad', grad);
+      softmaxNllRows(logits, targets, rows, cols, grad, scale, null, scratch(cols), loss);
+    },
+
+    softmaxQuadraticInto(logits, targets, rows, cols, grad, scale, loss): void {
+      live();
+      checkCostArgs(logits, targets, rows, cols, grad, scale);
+      ptr('logits', logits);
+      if (grad) ptr('grad', grad);
+      softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols), loss);
     },
 
     colSum(a, rows, cols, alpha, beta, out): void {

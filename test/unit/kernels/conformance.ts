@@ -4,7 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATIONS, type Backend } from '../../../src/kernels/backend.ts';
+import { ACTIVATIONS } from '../../../src/core/activations.ts';
+import type { Backend } from '../../../src/kernels/backend.ts';
+import { lossInto } from '../../../src/kernels/hot-path.ts';
 import { createReferenceBackend } from '../../../src/kernels/reference.ts';
 import { mulberry32, fillUniform } from '../../helpers/random.ts';
 
@@ -137,7 +139,11 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
     assert.throws(() => be.softmaxNll(inf, Int32Array.of(2), 1, 2, g2, 1), /target of row 0 is 2/);
   });
 
-  test(`${label}: the loss written into sum[0] equals the returned loss, for finite and non-finite logits`, () => {
+  test(`${label}: the allocation-free costs (hot-path.ts) write exactly the returned loss, for finite and non-finite logits`, () => {
+    const fast = lossInto(be);
+    // the reference backend is the plain oracle: it has no hot path; the fast backends must
+    assert.equal(fast === null, be.name === 'reference', 'only the reference backend lacks the hot path');
+    if (!fast) return;
     const rand = mulberry32(7);
     const rows = 6;
     const cols = 9;
@@ -152,18 +158,29 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
       l.set(logits.subarray(r * cols, (r + 1) * cols));
       const t = targets.subarray(r, r + 1);
       for (const cost of ['softmaxNll', 'softmaxQuadratic'] as const) {
-        const returned = cost === 'softmaxNll' ? be.softmaxNll(l, t, 1, cols, null, 1) : be.softmaxQuadratic(l, t, 1, cols, null, 1);
-        const sum = Float64Array.of(12345);
-        const r2 = cost === 'softmaxNll' ? be.softmaxNll(l, t, 1, cols, null, 1, null, sum) : be.softmaxQuadratic(l, t, 1, cols, null, 1, sum);
-        assert.equal(r2 as unknown, 0, `${cost} returns 0 when it writes sum`);
-        assert.ok(Object.is(sum[0], returned), `${cost} row ${r}: sum ${sum[0]} vs returned ${returned}`);
+        const g1 = be.alloc(cols);
+        const g2 = be.alloc(cols);
+        const returned = be[cost](l, t, 1, cols, g1, 0.5);
+        const loss = Float64Array.of(12345);
+        fast[`${cost}Into`](l, t, 1, cols, g2, 0.5, loss);
+        assert.ok(Object.is(loss[0], returned), `${cost} row ${r}: written ${loss[0]} vs returned ${returned}`);
+        assert.deepEqual(g2, g1, `${cost} row ${r}: the same gradient`);
         const expected = ref[cost](l, t, 1, cols, null, 1);
         assert.ok(Object.is(returned, expected) || Math.abs(returned - expected) <= 1e-5 * (1 + Math.abs(expected)), `${cost} row ${r}: ${returned} vs reference ${expected}`);
       }
     }
     assert.ok(Number.isNaN(be.softmaxNll(logits, targets, rows, cols, null, 1)), 'a NaN row makes the sum NaN');
-    assert.throws(() => be.softmaxNll(logits, targets, rows, cols, null, 1, null, new Float64Array(0)), /sum/);
-    assert.throws(() => be.softmaxNll(logits, targets, rows, cols, null, 1, null, new Float32Array(1) as unknown as Float64Array), /sum/);
+    // the hot path checks its arguments as the public costs do, and writes nothing when they are bad
+    const loss = Float64Array.of(12345);
+    assert.throws(() => fast.softmaxNllInto(logits, Int32Array.of(0, 1, 2, 3, 4, 9), rows, cols, null, 1, loss), {
+      name: 'RangeError',
+      message: 'target of row 5 is 9, expected a class index in [0, 9)',
+    });
+    assert.throws(() => fast.softmaxQuadraticInto(logits, targets, rows, cols, null, NaN, loss), {
+      name: 'RangeError',
+      message: 'scale must be a finite number, got NaN',
+    });
+    assert.equal(loss[0], 12345);
   });
 
   test(`${label}: softmax costs reject bad arguments with the native addon's error types and wording, writing nothing`, () => {
@@ -177,16 +194,15 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
     const targets = Int32Array.of(2, 0);
     const grad = be.alloc(rows * cols);
     const probs = be.alloc(rows * cols);
-    const sum = Float64Array.of(12345);
     const SENTINEL = 7.5;
     type Args = unknown[];
     const nll = (over: Record<number, unknown>): Args => {
-      const a: Args = [logits, targets, rows, cols, grad, 1 / rows, probs, sum];
+      const a: Args = [logits, targets, rows, cols, grad, 1 / rows, probs];
       for (const [i, v] of Object.entries(over)) a[Number(i)] = v;
       return a;
     };
     const quad = (over: Record<number, unknown>): Args => {
-      const a: Args = [logits, targets, rows, cols, grad, 1 / rows, sum];
+      const a: Args = [logits, targets, rows, cols, grad, 1 / rows];
       for (const [i, v] of Object.entries(over)) a[Number(i)] = v;
       return a;
     };
@@ -211,25 +227,14 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
       ['short targets', { 1: Int32Array.of(2) }, RangeError, 'targets has 1 elements, needs at least 2'],
       ['target out of range', { 1: Int32Array.of(2, 3) }, RangeError, 'target of row 1 is 3, expected a class index in [0, 3)'],
     ];
-    const sumCases = (pos: number): typeof common => [
-      ['Float32Array sum', { [pos]: new Float32Array(1) }, TypeError, 'sum must be a Float64Array, got a Float32Array'],
-      ['empty sum', { [pos]: new Float64Array(0) }, RangeError, 'sum has 0 elements, needs at least 1'],
-    ];
     const cases: Array<readonly ['softmaxNll' | 'softmaxQuadratic', Args, string, typeof TypeError | typeof RangeError, string | RegExp]> = [
-      ...[...common, ...sumCases(7)].map(([what, over, cls, msg]) => ['softmaxNll', nll(over), what, cls, msg] as const),
-      ...[...common, ...sumCases(6)].map(([what, over, cls, msg]) => ['softmaxQuadratic', quad(over), what, cls, msg] as const),
+      ...common.map(([what, over, cls, msg]) => ['softmaxNll', nll(over), what, cls, msg] as const),
+      ...common.map(([what, over, cls, msg]) => ['softmaxQuadratic', quad(over), what, cls, msg] as const),
       ['softmaxNll', nll({ 6: new Float64Array(rows * cols) }), 'Float64Array probs', TypeError, 'probs must be a Float32Array, got a Float64Array'],
-      // softmaxNll's argument list given to softmaxQuadratic: sum used to be ignored, the loss returned
-      ['softmaxQuadratic', [logits, targets, rows, cols, grad, 1 / rows, null, sum], 'an 8th argument', TypeError,
-        'softmaxQuadratic takes at most 7 arguments, got an 8th (a Float64Array); the signature is ' +
-          'softmaxQuadratic(logits, targets, rows, cols, grad, scale, sum?) (it has no probs argument: sum is its 7th)'],
-      ['softmaxNll', [...nll({}), 0], 'a 9th argument', TypeError,
-        'softmaxNll takes at most 8 arguments, got a 9th (0); the signature is softmaxNll(logits, targets, rows, cols, grad, scale, probs?, sum?)'],
     ];
     for (const [cost, args, what, cls, message] of cases) {
       grad.fill(SENTINEL);
       probs.fill(SENTINEL);
-      sum[0] = 12345;
       const call = be[cost] as (...a: unknown[]) => unknown;
       assert.throws(() => call.apply(be, args), (e: unknown) => {
         assert.ok(e instanceof cls, `${cost}, ${what}: expected a ${cls.name}, got ${String(e)}`);
@@ -242,16 +247,15 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
       });
       assert.ok(grad.every((v) => v === SENTINEL), `${cost}, ${what}: grad was written`);
       assert.ok(probs.every((v) => v === SENTINEL), `${cost}, ${what}: probs was written`);
-      assert.equal(sum[0], 12345, `${cost}, ${what}: sum was written`);
     }
-    // the valid calls these cases were derived from: the loss lands in sum (checked against the
-    // float64 reference computed by hand for row 0, target 2, and row 1, target 0)
+    // the valid calls these cases were derived from (checked against the float64 reference
+    // computed by hand for row 0, target 2, and row 1, target 0)
     const lse = (a: number[]): number => Math.log(a.reduce((t, v) => t + Math.exp(v), 0));
     const want = lse([0.5, -1, 2]) - 2 + (lse([3, 0, -2]) - 3);
-    assert.equal(be.softmaxNll(logits, targets, rows, cols, grad, 1 / rows, probs, sum) as unknown, 0);
-    assert.ok(Math.abs(sum[0]! - want) < 1e-6, `softmaxNll loss ${sum[0]} vs ${want}`);
-    assert.equal(be.softmaxQuadratic(logits, targets, rows, cols, grad, 1 / rows, sum) as unknown, 0);
-    assert.ok(sum[0]! > 0 && sum[0]! < 2, `softmaxQuadratic loss ${sum[0]}`);
+    const nllLoss = be.softmaxNll(logits, targets, rows, cols, grad, 1 / rows, probs);
+    assert.ok(Math.abs(nllLoss - want) < 1e-6, `softmaxNll loss ${nllLoss} vs ${want}`);
+    const quadLoss = be.softmaxQuadratic(logits, targets, rows, cols, grad, 1 / rows);
+    assert.ok(quadLoss > 0 && quadLoss < 2, `softmaxQuadratic loss ${quadLoss}`);
   });
 
   test(`${label}: an unknown activation is a RangeError naming the valid ones, on both activation kernels`, () => {

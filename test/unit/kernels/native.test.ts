@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Matrix, SVD } from 'ml-matrix';
-import { ACTIVATIONS, type ActivationName, BackendUnavailableError } from '../../../src/kernels/backend.ts';
-import { activate, derivative } from '../../../src/kernels/activations.ts';
+import { ACTIVATIONS, type ActivationName, activationOf } from '../../../src/core/activations.ts';
+import { BackendUnavailableError } from '../../../src/kernels/backend.ts';
 import { createReferenceBackend } from '../../../src/kernels/reference.ts';
 import {
   createNativeBackend,
@@ -24,6 +24,8 @@ import {
 import { kernelConformance, maxRelErr } from './conformance.ts';
 import { fillUniform, mulberry32 } from '../../helpers/random.ts';
 
+const activate = (a: ActivationName, s: number): number => activationOf(a).f(s);
+const derivative = (a: ActivationName, s: number): number => activationOf(a).df(s);
 const SKIP = 'native addon not built: apt-get install libopenblas-dev && npm run build';
 const available = nativeAvailable();
 const required = process.env['GLOROT_REQUIRE_NATIVE'] === '1';

@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATIONS, type Backend } from '../../../src/kernels/backend.ts';
+import { ACTIVATIONS, type ActivationName, activationOf } from '../../../src/core/activations.ts';
+import type { Backend } from '../../../src/kernels/backend.ts';
 import { createReferenceBackend } from '../../../src/kernels/reference.ts';
-import { activate, derivative } from '../../../src/kernels/activations.ts';
 import { createWasmBackend } from '../../../src/kernels/wasm/index.ts';
 import { fillUniform, mulberry32 } from '../../helpers/random.ts';
 import { kernelConformance, maxRelErr } from './conformance.ts';
+
+const activate = (a: ActivationName, s: number): number => activationOf(a).f(s);
+const derivative = (a: ActivationName, s: number): number => activationOf(a).df(s);
 
 kernelConformance('wasm threads=1', () => createWasmBackend(1));
 kernelConformance('wasm threads=2', () => createWasmBackend(2));

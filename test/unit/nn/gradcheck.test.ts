@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATIONS, type ActivationName } from '../../../src/kernels/backend.ts';
-import { activate } from '../../../src/kernels/activations.ts';
+import { ACTIVATIONS, type ActivationName, activationOf } from '../../../src/core/activations.ts';
+import { COSTS, type CostName } from '../../../src/core/costs.ts';
 import { createReferenceBackend } from '../../../src/kernels/reference.ts';
-import { COSTS, type CostName, Mlp } from '../../../src/nn/mlp.ts';
+import { Mlp } from '../../../src/nn/mlp.ts';
 import { mulberry32 } from '../../helpers/random.ts';
 
 /** Mean cost of the net in float64, with W/b given as float64 copies. */
@@ -34,7 +34,7 @@ function loss64(
         for (let k = 0; k < fanIn; k++) acc += z[k]! * Ws[i]![k * fanOut + o]!;
         s[o] = acc;
       }
-      z = i < Ws.length - 1 ? s.map((v) => activate(act, v)) : s;
+      z = i < Ws.length - 1 ? s.map((v) => activationOf(act).f(v)) : s;
     }
     const max = Math.max(...z);
     const e = z.map((v) => Math.exp(v - max));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INIT_NAMES, type InitSpec, initScale, initWeights, recommendedGain, TRUNCATION_STD_FACTOR } from '../../../src/nn/init.ts';
+import { INIT_NAMES, INIT_SCHEMES, TRUNCATION_STD_FACTOR } from '../../../src/core/init-schemes.ts';
+import { type InitSpec, initScale, initWeights } from '../../../src/nn/init.ts';
 import { Rng } from '../../../src/core/rng.ts';
 
 function stats(w: Float32Array): { mean: number; variance: number; min: number; max: number } {
@@ -127,18 +128,6 @@ test('invalid arguments are clear errors', () => {
   assert.throws(() => initScale({ name: 'standard' }, 0, 3), /fanIn must be a positive integer, found 0/);
   assert.throws(() => initScale({ name: 'standard', gain: -1 }, 3, 3), /gain must be a finite number ≥ 0, found -1/);
   assert.throws(() => initWeights(new Float32Array(5), 2, 3, { name: 'standard' }, new Rng(1)), /needs 2×3 = 6/);
-});
-
-test('recommended gains: PyTorch table plus softsign', () => {
-  assert.equal(recommendedGain('tanh'), 5 / 3);
-  assert.equal(recommendedGain('relu'), Math.SQRT2);
-  assert.equal(recommendedGain('sigmoid'), 1);
-  assert.equal(recommendedGain('selu'), 0.75);
-  // softsign: 1/√E[softsign(z)²], z ~ N(0,1), by quadrature
-  let e2 = 0;
-  const h = 1e-3;
-  for (let x = -12; x <= 12; x += h) e2 += ((x / (1 + Math.abs(x))) ** 2 * Math.exp(-x * x / 2) * h) / Math.sqrt(2 * Math.PI);
-  assert.ok(Math.abs(recommendedGain('softsign') - 1 / Math.sqrt(e2)) < 0.005, `${1 / Math.sqrt(e2)}`);
 });
 
 test('an unknown scheme, a spec that is not an object or a gain/std that is not a number is a clear error (initScale and initWeights)', () => {

@@ -17,10 +17,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { ACTIVATIONS } from '../../../src/kernels/backend.ts';
+import { ACTIVATIONS } from '../../../src/core/activations.ts';
 
 import type { Backend } from '../../../src/kernels/backend.ts';
-import { INIT_NAMES, initWeights } from '../../../src/nn/init.ts';
+import { INIT_NAMES } from '../../../src/core/init-schemes.ts';
+import { initWeights } from '../../../src/nn/init.ts';
 import { Mlp } from '../../../src/nn/mlp.ts';
 import { probeNetwork } from '../../../src/probes/probe.ts';
 import { Rng } from '../../../src/core/rng.ts';

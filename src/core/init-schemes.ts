@@ -1,0 +1,116 @@
+/**
+ * The one home of the weight-initialisation schemes (SPEC.md §2): one record per scheme giving its
+ * distribution, its source and the formula of its scale. src/nn/init.ts draws the weights; the
+ * theory (src/probes/theory.ts) reads the exact std of one weight through nn/init.ts's `initScale`.
+ * Weights are `[fanIn, fanOut]`; every scale is multiplied by the spec's `gain` (default 1).
+ */
+
+/** The initialisation schemes, by name. */
+export const INIT_NAMES = [
+  'standard',
+  'normalized',
+  'glorot_normal',
+  'lecun_uniform',
+  'lecun_normal',
+  'he_uniform',
+  'he_normal',
+  'orthogonal',
+  'truncated_normal',
+] as const;
+/** One of {@link INIT_NAMES}. */
+export type InitName = (typeof INIT_NAMES)[number];
+
+/** How a scheme draws: the kind of distribution its {@link InitScheme.scale} parametrises. */
+export type InitDistribution = 'uniform' | 'normal' | 'truncated_normal' | 'orthogonal';
+
+/**
+ * Std of a standard normal truncated to [−2, 2]: multiply the pre-truncation std by this to get the
+ * std of the values drawn (SPEC.md §2: 0.87962566103423978).
+ */
+export const TRUNCATION_STD_FACTOR = 0.87962566103423978;
+
+/** `truncated_normal`'s std before truncation when the spec gives none (Keras' default). */
+export const DEFAULT_TRUNCATED_STD = 0.05;
+
+/** One initialisation scheme. */
+export interface InitScheme {
+  readonly name: InitName;
+  readonly distribution: InitDistribution;
+  /** Where it comes from, e.g. `eq. (16)` of the paper or `He et al. 2015`. */
+  readonly source: string;
+  /** The formula of {@link scale}, as the docs and messages print it. */
+  readonly formula: string;
+  /**
+   * The scale before the gain, for a `[fanIn, fanOut]` layer: the bound `a` of U[−a, a] (uniform),
+   * the std σ of N(0, σ²) (normal), the std of one weight (orthogonal), or σ before truncation at
+   * ±2σ (truncated_normal, which takes it from the spec: `std`, default {@link DEFAULT_TRUNCATED_STD}).
+   */
+  readonly scale: (fanIn: number, fanOut: number, std: number) => number;
+}
+
+/** The scheme records, by name (see {@link InitScheme}). */
+export const INIT_SCHEMES: Readonly<Record<InitName, InitScheme>> = Object.freeze({
+  standard: {
+    name: 'standard',
+    distribution: 'uniform',
+    source: 'eq. (1)',
+    formula: 'U[−1/√fanIn, 1/√fanIn]',
+    scale: (fanIn) => 1 / Math.sqrt(fanIn),
+  },
+  normalized: {
+    name: 'normalized',
+    distribution: 'uniform',
+    source: 'eq. (16)',
+    formula: 'U[−√6/√(fanIn+fanOut), √6/√(fanIn+fanOut)]',
+    scale: (fanIn, fanOut) => Math.sqrt(6) / Math.sqrt(fanIn + fanOut),
+  },
+  glorot_normal: {
+    name: 'glorot_normal',
+    distribution: 'normal',
+    source: 'eq. (12) (Var[W] = 2/(fanIn+fanOut), drawn from a normal)',
+    formula: 'N(0, 2/(fanIn+fanOut))',
+    scale: (fanIn, fanOut) => Math.sqrt(2 / (fanIn + fanOut)),
+  },
+  lecun_uniform: {
+    name: 'lecun_uniform',
+    distribution: 'uniform',
+    source: 'LeCun et al. 1998',
+    formula: 'U[−√(3/fanIn), √(3/fanIn)]',
+    scale: (fanIn) => Math.sqrt(3 / fanIn),
+  },
+  lecun_normal: {
+    name: 'lecun_normal',
+    distribution: 'normal',
+    source: 'LeCun et al. 1998',
+    formula: 'N(0, 1/fanIn)',
+    scale: (fanIn) => Math.sqrt(1 / fanIn),
+  },
+  he_uniform: {
+    name: 'he_uniform',
+    distribution: 'uniform',
+    source: 'He et al. 2015',
+    formula: 'U[−√(6/fanIn), √(6/fanIn)]',
+    scale: (fanIn) => Math.sqrt(6 / fanIn),
+  },
+  he_normal: {
+    name: 'he_normal',
+    distribution: 'normal',
+    source: 'He et al. 2015',
+    formula: 'N(0, 2/fanIn)',
+    scale: (fanIn) => Math.sqrt(2 / fanIn),
+  },
+  orthogonal: {
+    name: 'orthogonal',
+    distribution: 'orthogonal',
+    source: 'Saxe et al. 2014',
+    formula: 'orthonormal rows or columns; std of one weight √(1/max(fanIn, fanOut))',
+    scale: (fanIn, fanOut) => Math.sqrt(1 / Math.max(fanIn, fanOut)),
+  },
+  truncated_normal: {
+    name: 'truncated_normal',
+    distribution: 'truncated_normal',
+    source: 'PyTorch trunc_normal_, Keras TruncatedNormal',
+    formula: 'N(0, std²) truncated at ±2·std',
+    scale: (_fanIn, _fanOut, std) => std,
+  },
+});
