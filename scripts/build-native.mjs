@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the optional native addon build/native/glorot.node (native/glorot.c → N-API + OpenBLAS).
+// Builds the optional native addon build/native/glorot.node (native/*.c → N-API + OpenBLAS).
 // Run by scripts/build.mjs (the `prepare` script, so during `npm ci`) and by `npm run build`.
 //
 // - When OpenBLAS (libopenblas-dev), the Node headers or a C compiler are missing, prints one line
@@ -10,17 +10,21 @@
 //   (another test run) never sees a half-written shared object.
 //
 // CPU flags: no -march. The machines are x86_64 Zen 4 (AVX-512), but the addon must not crash with
-// SIGILL on a CPU without AVX-512 (or without AVX2). The hot elementwise kernels in glorot.c are
+// SIGILL on a CPU without AVX-512 (or without AVX2). The hot elementwise kernels (native/elementwise.c) are
 // multiversioned with GCC `target_clones` (x86-64-v4 = AVX-512, x86-64-v3 = AVX2+FMA, baseline): the
 // loader picks the best clone for the CPU at load time. GEMM and LAPACK speed come from OpenBLAS's own
 // run-time dispatch. Everything else is baseline x86-64 code (not hot).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const source = join(root, 'native', 'glorot.c');
+const nativeDir = join(root, 'native');
+// every C file is one translation unit of the addon; the headers (activations.h is generated from
+// src/core/activations.ts by scripts/kernel-tables.ts) only count for the up-to-date check
+const nativeFiles = existsSync(nativeDir) ? readdirSync(nativeDir).sort().map((f) => join(nativeDir, f)) : [];
+const sources = nativeFiles.filter((f) => f.endsWith('.c'));
 const outDir = join(root, 'build', 'native');
 const output = join(outDir, 'glorot.node');
 const HOW = 'apt-get install -y libopenblas-dev, then npm run build';
@@ -73,10 +77,10 @@ function findOpenBlas() {
 function upToDate() {
   if (!existsSync(output)) return false;
   const built = statSync(output).mtimeMs;
-  return [source, fileURLToPath(import.meta.url)].every((f) => statSync(f).mtimeMs <= built);
+  return [...nativeFiles, fileURLToPath(import.meta.url)].every((f) => statSync(f).mtimeMs <= built);
 }
 
-if (!existsSync(source)) skip('native/glorot.c is missing');
+if (sources.length === 0) skip('native/*.c is missing');
 const compiler = process.env.CC || which('gcc') || which('cc') || which('clang');
 if (!compiler) skip('no C compiler found (apt-get install -y gcc)');
 const nodeHeaders = findNodeHeaders();
@@ -105,7 +109,7 @@ const args = [
   '-Wextra',
   `-I${nodeHeaders}`,
   ...blas.filter((f) => f.startsWith('-I')),
-  source,
+  ...sources,
   '-o',
   tmp,
   ...blas.filter((f) => !f.startsWith('-I')),

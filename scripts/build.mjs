@@ -2,15 +2,22 @@
 // Builds the project's compiled parts; run by `npm ci` / `npm install` (the `prepare` script) and by
 // `npm run build`. npm 11 blocks dependencies' install scripts but runs the project's own, so every
 // compiled piece is built here:
+//  - the kernels' activation tables (codes, constants) for C and AssemblyScript, generated from their
+//    one home, src/core/activations.ts (scripts/kernel-tables.ts): first, both builds include them;
 //  - the WebAssembly kernels (AssemblyScript → wasm, plain SIMD and relaxed SIMD): required;
 //  - the native OpenBLAS addon: built when libopenblas-dev is present, otherwise skipped with a note.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-function run(script) {
+function run(script, nodeArgs = []) {
   if (!existsSync(script)) return 0;
-  const r = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...nodeArgs, script], { stdio: 'inherit' });
   return r.status ?? 1;
+}
+
+if (run('scripts/kernel-tables.ts', ['--import', 'tsx']) !== 0) {
+  console.error('glorot build: generating the kernel tables from src/core/activations.ts failed (see above)');
+  process.exit(1);
 }
 
 if (run('scripts/build-wasm.mjs') !== 0) {

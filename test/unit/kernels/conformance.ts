@@ -166,7 +166,8 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
         assert.ok(Object.is(loss[0], returned), `${cost} row ${r}: written ${loss[0]} vs returned ${returned}`);
         assert.deepEqual(g2, g1, `${cost} row ${r}: the same gradient`);
         const expected = ref[cost](l, t, 1, cols, null, 1);
-        assert.ok(Object.is(returned, expected) || Math.abs(returned - expected) <= 1e-5 * (1 + Math.abs(expected)), `${cost} row ${r}: ${returned} vs reference ${expected}`);
+        const close = Object.is(returned, expected) || Math.abs(returned - expected) <= 1e-5 * (1 + Math.abs(expected));
+        assert.ok(close, `${cost} row ${r}: ${returned} vs reference ${expected}`);
       }
     }
     assert.ok(Number.isNaN(be.softmaxNll(logits, targets, rows, cols, null, 1)), 'a NaN row makes the sum NaN');
@@ -211,7 +212,7 @@ export function kernelConformance(label: string, make: () => Promise<Backend>): 
     const common: Array<[string, Record<number, unknown>, typeof TypeError | typeof RangeError, string | RegExp]> = [
       ['Float64Array targets [0.5, 0]', { 1: Float64Array.of(0.5, 0) }, TypeError, 'targets must be an Int32Array, got a Float64Array'],
       ['Float64Array targets [2.7, 0]', { 1: Float64Array.of(2.7, 0) }, TypeError, 'targets must be an Int32Array, got a Float64Array'],
-      // "a Uint8Array" (said "you-int"): the same article rule in native/glorot.c and backend.ts
+      // "a Uint8Array" (said "you-int"): the same article rule in native/args.c and src/core/describe.ts
       ['Uint8Array targets', { 1: Uint8Array.of(2, 0) }, TypeError, 'targets must be an Int32Array, got a Uint8Array'],
       ['plain-array targets', { 1: [2, 0] }, TypeError, /^targets must be an Int32Array(, got an Array)?$/],
       ['undefined scale', { 5: undefined }, TypeError, /^scale must be a number(, got undefined)?$/],

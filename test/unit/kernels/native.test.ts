@@ -286,7 +286,7 @@ function nativeSpecificTests(): void {
 
   test('native: small-batch GEMMs split by column blocks across threads match the reference', async () => {
     // m ≤ 24 or k ≤ 24 (a minibatch's rows, or the fused update's inner dimension), n ≥ 256 and
-    // m·n·k ≥ 2e6 run as column blocks on a thread pool (glorot.c, split_gemm); check odd widths
+    // m·n·k ≥ 2e6 run as column blocks on a thread pool (native/gemm.c, split_gemm); check odd widths
     // (block edges), both A and B layouts, beta = 1, untouched tails, and backends of 2, 3 and 4
     // threads used alternately (capped at the CPU count).
     const ref = createReferenceBackend();

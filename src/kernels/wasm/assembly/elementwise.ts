@@ -1,41 +1,20 @@
 // Elementwise kernels: fused bias + activation forward, activation backward, column sums.
 //
-// Activation codes are ACTIVATION_CODE of src/kernels/backend.ts (never renumbered). Every f and
+// Activation codes and constants come from ./activations.ts, generated from src/core/activations.ts. Every f and
 // f′ is computed from the pre-activation s with a formula that keeps relative precision where the
 // function saturates (e.g. tanh′(s) = 4e/(1+e)² with e = exp(−2|s|), not 1 − tanh²), and is
 // finite for every finite s. At s = 0 the ReLU-like derivatives take the left value (as PyTorch).
 // Lengths that are not a multiple of 4 finish through a 16-byte scratch vector, so the last
 // elements get the same arithmetic as the others.
+import {
+  ACT_ELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SELU, ACT_SIGMOID, ACT_SOFTSIGN, ACT_TANH,
+  ELU_ALPHA, LEAKY_RELU_SLOPE, SELU_ALPHA_D, SELU_SCALE, SELU_SCALE_D,
+} from './activations';
 import { clamp, vexp, vexpm1, vexpNegAbs, vtanh } from './vmath';
 
+// SELU's negative-side factor scale·alpha: the float64 product, rounded once to float32.
 // @ts-ignore: decorator
-@inline const SIGMOID: i32 = 0;
-// @ts-ignore: decorator
-@inline const TANH: i32 = 1;
-// @ts-ignore: decorator
-@inline const SOFTSIGN: i32 = 2;
-// @ts-ignore: decorator
-@inline const RELU: i32 = 3;
-// @ts-ignore: decorator
-@inline const LEAKY_RELU: i32 = 4;
-// @ts-ignore: decorator
-@inline const ELU: i32 = 5;
-// @ts-ignore: decorator
-@inline const SELU: i32 = 6;
-// @ts-ignore: decorator
-@inline const LINEAR: i32 = 7;
-
-// Constants as in backend.ts (rounded to float32 like every other operand here).
-// @ts-ignore: decorator
-@inline const LEAKY_RELU_SLOPE: f32 = 0.01;
-// @ts-ignore: decorator
-@inline const ELU_ALPHA: f32 = 1.0;
-// @ts-ignore: decorator
-@inline const SELU_ALPHA: f32 = 1.6732632423543772;
-// @ts-ignore: decorator
-@inline const SELU_SCALE: f32 = 1.0507009873554805;
-// @ts-ignore: decorator
-@inline const SELU_SCALE_ALPHA: f32 = 1.7580993408473766; // SELU_SCALE · SELU_ALPHA
+@inline const SELU_SCALE_ALPHA: f32 = <f32>(SELU_SCALE_D * SELU_ALPHA_D);
 
 /** f(s) lane-wise for activation `act` (a constant after inlining). */
 // @ts-ignore: decorator
@@ -43,28 +22,28 @@ import { clamp, vexp, vexpm1, vexpNegAbs, vtanh } from './vmath';
   const one = f32x4.splat(1);
   const pos = f32x4.gt(s, f32x4.splat(0)); // false for NaN
   switch (act) {
-    case SIGMOID: {
+    case ACT_SIGMOID: {
       // σ = 1/(1+e) for s ≥ 0, e/(1+e) for s < 0, e = exp(−|s|)
       const e = vexpNegAbs(s);
       const num = v128.bitselect(e, one, f32x4.lt(s, f32x4.splat(0)));
       return f32x4.div(num, f32x4.add(one, e));
     }
-    case TANH:
+    case ACT_TANH:
       return vtanh(s);
-    case SOFTSIGN: {
+    case ACT_SOFTSIGN: {
       // ±Infinity → ±FLT_MAX first, so that ∞/∞ gives ±1, not NaN
       const x = clamp(s, -3.4028234663852886e38, 3.4028234663852886e38);
       return f32x4.div(x, f32x4.add(one, f32x4.abs(x)));
     }
-    case RELU:
+    case ACT_RELU:
       return v128.and(s, pos);
-    case LEAKY_RELU:
+    case ACT_LEAKY_RELU:
       return v128.bitselect(s, f32x4.mul(s, f32x4.splat(LEAKY_RELU_SLOPE)), pos);
-    case ELU: {
+    case ACT_ELU: {
       const neg = f32x4.mul(f32x4.splat(ELU_ALPHA), vexpm1(f32x4.pmin(s, f32x4.splat(0))));
       return v128.bitselect(s, neg, pos);
     }
-    case SELU: {
+    case ACT_SELU: {
       const neg = f32x4.mul(f32x4.splat(SELU_SCALE_ALPHA), vexpm1(f32x4.pmin(s, f32x4.splat(0))));
       return v128.bitselect(f32x4.mul(s, f32x4.splat(SELU_SCALE)), neg, pos);
     }
@@ -79,29 +58,29 @@ import { clamp, vexp, vexpm1, vexpNegAbs, vtanh } from './vmath';
   const one = f32x4.splat(1);
   const pos = f32x4.gt(s, f32x4.splat(0));
   switch (act) {
-    case SIGMOID: {
+    case ACT_SIGMOID: {
       // σ′ = e/(1+e)², e = exp(−|s|): the same for both signs
       const e = vexpNegAbs(s);
       const d = f32x4.add(one, e);
       return f32x4.div(e, f32x4.mul(d, d));
     }
-    case TANH: {
+    case ACT_TANH: {
       // tanh′ = sech² = 4e/(1+e)², e = exp(−2|s|)
       const e = vexp(f32x4.mul(f32x4.abs(s), f32x4.splat(-2)));
       const d = f32x4.add(one, e);
       return f32x4.div(f32x4.mul(e, f32x4.splat(4)), f32x4.mul(d, d));
     }
-    case SOFTSIGN: {
+    case ACT_SOFTSIGN: {
       const d = f32x4.add(one, f32x4.abs(s));
       return f32x4.div(one, f32x4.mul(d, d));
     }
-    case RELU:
+    case ACT_RELU:
       return v128.and(one, pos);
-    case LEAKY_RELU:
+    case ACT_LEAKY_RELU:
       return v128.bitselect(one, f32x4.splat(LEAKY_RELU_SLOPE), pos);
-    case ELU:
+    case ACT_ELU:
       return v128.bitselect(one, f32x4.mul(f32x4.splat(ELU_ALPHA), vexp(f32x4.pmin(s, f32x4.splat(0)))), pos);
-    case SELU: {
+    case ACT_SELU: {
       const neg = f32x4.mul(f32x4.splat(SELU_SCALE_ALPHA), vexp(f32x4.pmin(s, f32x4.splat(0))));
       return v128.bitselect(f32x4.splat(SELU_SCALE), neg, pos);
     }
@@ -166,14 +145,14 @@ export function elementwiseWorkspaceBytes(): i32 {
  */
 export function biasActivationRows(act: i32, s: usize, bias: usize, z: usize, cols: i32, r0: i32, r1: i32): void {
   switch (act) {
-    case SIGMOID: biasActRowsOf(SIGMOID, s, bias, z, cols, r0, r1); break;
-    case TANH: biasActRowsOf(TANH, s, bias, z, cols, r0, r1); break;
-    case SOFTSIGN: biasActRowsOf(SOFTSIGN, s, bias, z, cols, r0, r1); break;
-    case RELU: biasActRowsOf(RELU, s, bias, z, cols, r0, r1); break;
-    case LEAKY_RELU: biasActRowsOf(LEAKY_RELU, s, bias, z, cols, r0, r1); break;
-    case ELU: biasActRowsOf(ELU, s, bias, z, cols, r0, r1); break;
-    case SELU: biasActRowsOf(SELU, s, bias, z, cols, r0, r1); break;
-    default: biasActRowsOf(LINEAR, s, bias, z, cols, r0, r1); break;
+    case ACT_SIGMOID: biasActRowsOf(ACT_SIGMOID, s, bias, z, cols, r0, r1); break;
+    case ACT_TANH: biasActRowsOf(ACT_TANH, s, bias, z, cols, r0, r1); break;
+    case ACT_SOFTSIGN: biasActRowsOf(ACT_SOFTSIGN, s, bias, z, cols, r0, r1); break;
+    case ACT_RELU: biasActRowsOf(ACT_RELU, s, bias, z, cols, r0, r1); break;
+    case ACT_LEAKY_RELU: biasActRowsOf(ACT_LEAKY_RELU, s, bias, z, cols, r0, r1); break;
+    case ACT_ELU: biasActRowsOf(ACT_ELU, s, bias, z, cols, r0, r1); break;
+    case ACT_SELU: biasActRowsOf(ACT_SELU, s, bias, z, cols, r0, r1); break;
+    default: biasActRowsOf(ACT_LINEAR, s, bias, z, cols, r0, r1); break;
   }
 }
 
@@ -194,14 +173,14 @@ export function biasActivationRows(act: i32, s: usize, bias: usize, z: usize, co
 /** Elements [i0, i1) of the activation backward pass: gs[i] ← gz[i]·f′(s[i]) (byte pointers). */
 export function activationBackwardRange(act: i32, s: usize, gz: usize, gs: usize, i0: i32, i1: i32): void {
   switch (act) {
-    case SIGMOID: backwardOf(SIGMOID, s, gz, gs, i0, i1); break;
-    case TANH: backwardOf(TANH, s, gz, gs, i0, i1); break;
-    case SOFTSIGN: backwardOf(SOFTSIGN, s, gz, gs, i0, i1); break;
-    case RELU: backwardOf(RELU, s, gz, gs, i0, i1); break;
-    case LEAKY_RELU: backwardOf(LEAKY_RELU, s, gz, gs, i0, i1); break;
-    case ELU: backwardOf(ELU, s, gz, gs, i0, i1); break;
-    case SELU: backwardOf(SELU, s, gz, gs, i0, i1); break;
-    default: backwardOf(LINEAR, s, gz, gs, i0, i1); break;
+    case ACT_SIGMOID: backwardOf(ACT_SIGMOID, s, gz, gs, i0, i1); break;
+    case ACT_TANH: backwardOf(ACT_TANH, s, gz, gs, i0, i1); break;
+    case ACT_SOFTSIGN: backwardOf(ACT_SOFTSIGN, s, gz, gs, i0, i1); break;
+    case ACT_RELU: backwardOf(ACT_RELU, s, gz, gs, i0, i1); break;
+    case ACT_LEAKY_RELU: backwardOf(ACT_LEAKY_RELU, s, gz, gs, i0, i1); break;
+    case ACT_ELU: backwardOf(ACT_ELU, s, gz, gs, i0, i1); break;
+    case ACT_SELU: backwardOf(ACT_SELU, s, gz, gs, i0, i1); break;
+    default: backwardOf(ACT_LINEAR, s, gz, gs, i0, i1); break;
   }
 }
 
