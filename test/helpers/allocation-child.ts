@@ -2,7 +2,8 @@
  * Child process of test/e2e/nn/allocation.test.ts: warms up one (backend, cost) training step, then
  * prints one JSON line {bytesPerStep, gcs}: the least growth per step over GC-free windows of STEPS
  * steps, measured without forcing a GC. Run as
- *   node --import tsx test/helpers/allocation-child.ts <backend> <cost>
+ *   node --import tsx test/helpers/allocation-child.ts <backend> <cost> [sgd]
+ * (with `sgd`, the step is the training loop's `Sgd.step` instead of `Mlp.trainStep`)
  * or, for the Shapeset training stream alone (minibatches of 10 images),
  *   node --import tsx test/helpers/allocation-child.ts shapeset-stream
  * One process per combination, as in the product: every training run is its own worker process
@@ -13,9 +14,10 @@ import type { BackendName } from '../../src/kernels/backend.ts';
 import { createBackend } from '../../src/kernels/index.ts';
 import type { CostName } from '../../src/core/costs.ts';
 import { Mlp } from '../../src/nn/mlp.ts';
+import { Sgd } from '../../src/nn/sgd.ts';
 import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
 
-const [backendName, cost] = process.argv.slice(2) as [BackendName, CostName];
+const [backendName, cost, via] = process.argv.slice(2) as [BackendName, CostName, string | undefined];
 const WIDTHS = [16, 12, 12, 12, 5];
 const ROWS = 4;
 const WARMUP = 30_000;
@@ -39,8 +41,10 @@ if ((backendName as string) === 'shapeset-stream') {
   for (let i = 0; i < x.length; i++) x[i] = ((i * 7919) % 101) / 101;
   for (let r = 0; r < ROWS; r++) y[r] = r % 5;
   // as train()'s loop: the loss read every step and accumulated into a running average
+  const sgd = new Sgd(mlp, 0.01, cost);
   step = (): void => {
-    mlp.trainStep(null, null, ROWS, 0.01, cost);
+    if (via === 'sgd') sgd.step(ROWS);
+    else mlp.trainStep(null, null, ROWS, 0.01, cost);
     running.loss += mlp.lastLoss * ROWS;
     running.examples += ROWS;
   };

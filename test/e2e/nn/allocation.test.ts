@@ -17,9 +17,10 @@ import { availableBackends } from '../../helpers/backends.ts';
 // The reference backend is excluded: it is the readable float64 oracle, not a training backend
 // (its per-element activate() returns a boxed double; ≈ 200 B per step of this small net).
 for (const { name } of (await availableBackends(1)).filter((b) => b.name !== 'reference')) {
-  for (const cost of ['nll', 'quadratic'] as const) {
-    test(`${name}, ${cost}: a warm training step allocates nothing (trainStep + lastLoss)`, () => {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/helpers/allocation-child.ts', name, cost], { encoding: 'utf8' });
+  for (const [cost, via] of [['nll', 'trainStep'], ['quadratic', 'trainStep'], ['nll', 'sgd']] as const) {
+    test(`${name}, ${cost}: a warm training step allocates nothing (${via === 'sgd' ? 'Sgd.step' : 'trainStep'} + lastLoss)`, () => {
+      const args = ['--import', 'tsx', 'test/helpers/allocation-child.ts', name, cost, via];
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       const m = JSON.parse(r.stdout) as { bytesPerStep: number; gcs: number; finite: boolean };
       assert.ok(m.finite, 'the loss is read every step');
