@@ -248,6 +248,26 @@ export async function createWasmBackendOn(
     if (rowScratch.length < cols) rowScratch = new Float64Array(cols);
     return rowScratch;
   };
+  // Validation in the native addon's order (dimensions, logits, targets, grad, scale, probs), so
+  // every backend reports the same first problem; then each buffer's memory.
+  const nll = (logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number,
+    probs: Float32Array | null, loss: Float64Array): void => {
+    live();
+    checkCostArgs(logits, targets, rows, cols, grad, scale);
+    if (probs !== null) checkFloat32('probs', probs, rows * cols);
+    ptr('logits', logits);
+    if (grad) ptr('grad', grad);
+    if (probs) ptr('probs', probs);
+    softmaxNllRows(logits, targets, rows, cols, grad, scale, probs, scratch(cols), loss);
+  };
+  const quadratic = (logits: Float32Array, targets: Int32Array, rows: number, cols: number, grad: Float32Array | null, scale: number,
+    loss: Float64Array): void => {
+    live();
+    checkCostArgs(logits, targets, rows, cols, grad, scale);
+    ptr('logits', logits);
+    if (grad) ptr('grad', grad);
+    softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols), loss);
+  };
 
   return {
     name: 'wasm',
@@ -309,43 +329,24 @@ export async function createWasmBackendOn(
       check(kernels.activationBackward(act, ptr('s', s), ptr('gz', gz), ptr('gs', gs), n));
     },
 
-    // The two costs run in TypeScript on the buffers in wasm memory (./costs.ts). Validation in the
-    // native addon's order (dimensions, logits, targets, grad, scale, probs), so every backend
-    // reports the same first problem; then each buffer's memory.
+    // The two costs run in TypeScript on the buffers in wasm memory (./costs.ts); the public
+    // methods return the loss, the hot path's (src/kernels/hot-path.ts) write it into a buffer.
     softmaxNll(logits, targets, rows, cols, grad, scale, probs = null): number {
-      live();
-      checkCostArgs(logits, targets, rows, cols, grad, scale);
-      if (probs !== null) checkFloat32('probs', probs, rows * cols);
-      ptr('logits', logits);
-      if (grad) ptr('grad', grad);
-      if (probs) ptr('probs', probs);
-      softmaxNllRows(logits, targets, rows, cols, grad, scale, probs, scratch(cols), ownLoss);
+      nll(logits, targets, rows, cols, grad, scale, probs, ownLoss);
       return ownLoss[0]!;
     },
 
     softmaxQuadratic(logits, targets, rows, cols, grad, scale): number {
-      live();
-      checkCostArgs(logits, targets, rows, cols, grad, scale);
-      ptr('logits', logits);
-      if (grad) ptr('grad', grad);
-      softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols), ownLoss);
+      quadratic(logits, targets, rows, cols, grad, scale, ownLoss);
       return ownLoss[0]!;
     },
 
     softmaxNllInto(logits, targets, rows, cols, grad, scale, loss): void {
-      live();
-      checkCostArgs(logits, targets, rows, cols, grad, scale);
-      ptr('logits', logits);
-      if (grad) ptr('grad', grad);
-      softmaxNllRows(logits, targets, rows, cols, grad, scale, null, scratch(cols), loss);
+      nll(logits, targets, rows, cols, grad, scale, null, loss);
     },
 
     softmaxQuadraticInto(logits, targets, rows, cols, grad, scale, loss): void {
-      live();
-      checkCostArgs(logits, targets, rows, cols, grad, scale);
-      ptr('logits', logits);
-      if (grad) ptr('grad', grad);
-      softmaxQuadraticRows(logits, targets, rows, cols, grad, scale, scratch(cols), loss);
+      quadratic(logits, targets, rows, cols, grad, scale, loss);
     },
 
     colSum(a, rows, cols, alpha, beta, out): void {
