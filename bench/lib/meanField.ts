@@ -5,9 +5,11 @@
  * statistics with src/theory/meanField.ts and src/probes/theory.ts (eqs. (5)–(7)).
  * Shared by bench/theory.ts (the table at width 1000) and test/unit/theory/target.test.ts (width 250).
  */
-import type { ActivationName, Backend } from '../../src/kernels/backend.ts';
+import type { ActivationName } from '../../src/core/activations.ts';
+import type { InitName } from '../../src/core/init-schemes.ts';
+import type { Backend } from '../../src/kernels/backend.ts';
 import { Mlp } from '../../src/nn/mlp.ts';
-import { initScale, type InitName } from '../../src/nn/init.ts';
+import { initScale } from '../../src/nn/init.ts';
 import { probeNetwork } from '../../src/probes/probe.ts';
 import { predictedMeanSingularValue } from '../../src/probes/theory.ts';
 import { generateShapesetSplit, SHAPESET_TEST_SEED, shapesetGeneratorSeed } from '../../src/data/shapeset/dataset.ts';

@@ -26,7 +26,7 @@
  * "The Principles of Deep Learning Theory", ch. 4 (the 1/n kernel fluctuations); Poole et al.
  * (2016), eq. (5), for the correlation map.
  */
-import { activate, derivative } from '../kernels/activations.ts';
+import { activationOf } from '../core/activations.ts';
 import { activationMoments, bivariateExpectation, expectAt } from './gaussian.ts';
 import type { MeanFieldForward } from './meanField.ts';
 
@@ -94,12 +94,12 @@ export function activationSpread(fwd: MeanFieldForward, inputCorrelation: number
   for (let i = 0; i < L - 1; i++) {
     const act = activations[i]!;
     const q = mean(fwd.q[i]!);
-    const f = (s: number): number => activate(act, s);
-    const f2 = (s: number): number => activate(act, s) ** 2;
+    const f = (s: number): number => activationOf(act).f(s);
+    const f2 = (s: number): number => activationOf(act).f(s) ** 2;
     const mo = activationMoments(act, q);
-    const gamma = expectAt(q, (s) => f(s) * derivative(act, s) * s) / mo.f2;
+    const gamma = expectAt(q, (s) => f(s) * activationOf(act).df(s) * s) / mo.f2;
     const cov = bivariateExpectation(f2, f2, q, q, c) - mo.f2 * mo.f2;
-    const varF2 = expectAt(q, (s) => activate(act, s) ** 4) - mo.f2 * mo.f2;
+    const varF2 = expectAt(q, (s) => activationOf(act).f(s) ** 4) - mo.f2 * mo.f2;
     const sampling = (varF2 / R + (1 - 1 / R) * Math.max(0, cov)) / (widths[i + 1]! * mo.f2 * mo.f2);
     logVar = (gamma * inherit) ** 2 * logVar + sampling;
     out.push({ logSd: Math.sqrt(logVar), correlation: c });

@@ -9,8 +9,7 @@
  * every backend is tested against). For a pair of pre-activations of two inputs with variances
  * q₁, q₂ and correlation c, u₁ = √q₁ z₁ and u₂ = √q₂ (c z₁ + √(1 − c²) z₂), z₁, z₂ iid N(0, 1).
  */
-import { ACTIVATIONS, type ActivationName } from '../kernels/backend.ts';
-import { activate, derivative } from '../kernels/activations.ts';
+import { ACTIVATIONS, type ActivationName, activationOf } from '../core/activations.ts';
 import { gaussianExpectation, type QuadratureOptions } from './quadrature.ts';
 
 /** The activations the mean-field theory covers: every hidden activation of SPEC.md §1. */
@@ -67,10 +66,10 @@ export function activationMoments(
   const std = Math.sqrt(q);
   const e = (g: (s: number) => number): number => gaussianExpectation(g, mean, std, options).value;
   return {
-    f: e((s) => activate(activation, s)),
-    f2: e((s) => activate(activation, s) ** 2),
-    df: e((s) => derivative(activation, s)),
-    df2: e((s) => derivative(activation, s) ** 2),
+    f: e((s) => activationOf(activation).f(s)),
+    f2: e((s) => activationOf(activation).f(s) ** 2),
+    df: e((s) => activationOf(activation).df(s)),
+    df2: e((s) => activationOf(activation).df(s) ** 2),
   };
 }
 

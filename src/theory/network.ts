@@ -7,7 +7,7 @@
  * softmax. The weight scale of layer i is `σ_w² = n_i · Var[W^i]` (fan-in convention of Poole et al.
  * 2016 and Schoenholz et al. 2017); the bias variance `σ_b² = Var[b^i]`.
  */
-import type { ActivationName } from '../kernels/backend.ts';
+import type { ActivationName } from '../core/activations.ts';
 import { checkTheoryActivation } from './gaussian.ts';
 
 /**

@@ -8,15 +8,14 @@
  * chaos", eqs. (3)–(7); Schoenholz et al. (2017), "Deep information propagation", eqs. (3)–(9).
  * Every expectation is a quadrature of gaussian.ts (1D) or its nested bivariate form.
  */
-import type { ActivationName } from '../kernels/backend.ts';
-import { activate, derivative } from '../kernels/activations.ts';
+import { type ActivationName, activationOf } from '../core/activations.ts';
 import { activationMoments, bivariateExpectation, checkTheoryActivation, checkVariance, expectAt } from './gaussian.ts';
 import { checkScales } from './network.ts';
 
 /** Positively homogeneous activations: E[f(√q ε)²] = κ q with κ = E[f(ε)²], known in closed form. */
 const HOMOGENEOUS: Partial<Record<ActivationName, () => number>> = {
   relu: () => 0.5,
-  leaky_relu: () => (1 + activate('leaky_relu', -1) ** 2) / 2,
+  leaky_relu: () => (1 + activationOf('leaky_relu').f(-1) ** 2) / 2,
   linear: () => 1,
 };
 
@@ -119,7 +118,7 @@ export interface PairState {
 export function pairMap(activation: ActivationName, sigmaW2: number, sigmaB2: number, state: PairState): PairState {
   checkTheoryActivation(activation);
   checkScales(sigmaW2, sigmaB2);
-  const f = (s: number): number => activate(activation, s);
+  const f = (s: number): number => activationOf(activation).f(s);
   const q1 = lengthMap(activation, sigmaW2, sigmaB2, state.q1);
   const q2 = lengthMap(activation, sigmaW2, sigmaB2, state.q2);
   const q12 = sigmaW2 * bivariateExpectation(f, f, state.q1, state.q2, state.c) + sigmaB2;
@@ -137,7 +136,7 @@ export function correlationMap(activation: ActivationName, sigmaW2: number, sigm
   checkTheoryActivation(activation);
   checkScales(sigmaW2, sigmaB2);
   const at = q ?? Math.max(Q_MIN, evaluationLength(fixedPointLength(activation, sigmaW2, sigmaB2)));
-  const f = (s: number): number => activate(activation, s);
+  const f = (s: number): number => activationOf(activation).f(s);
   const next = (sigmaW2 * bivariateExpectation(f, f, at, at, c) + sigmaB2) / lengthMap(activation, sigmaW2, sigmaB2, at);
   return Math.max(-1, Math.min(1, next));
 }
@@ -179,7 +178,7 @@ export function phasePoint(activation: ActivationName, sigmaW2: number, sigmaB2:
   // ξ_q from F′(q) = σ_w² E[f(s) f′(s) s]/q (Stein's lemma on dE[f(√q ε)²]/dq); at q* = 0 the
   // limit q → 0⁺ is taken with the quadrature's smallest σ = 1e−150 (σ² = 1e−300 is still normal)
   const sigma2 = Math.max(q, 1e-300);
-  const dF = (sigmaW2 * expectAt(q, (s) => activate(activation, s) * derivative(activation, s) * s)) / sigma2;
+  const dF = (sigmaW2 * expectAt(q, (s) => activationOf(activation).f(s) * activationOf(activation).df(s) * s)) / sigma2;
   const xiQ = dF >= 1 ? Infinity : -1 / Math.log(dF);
   let cStar = 1;
   let chiC = x1;
@@ -188,7 +187,7 @@ export function phasePoint(activation: ActivationName, sigmaW2: number, sigmaB2:
     const h = (c: number): number => correlationMap(activation, sigmaW2, sigmaB2, c, qc) - c;
     // c = ±1 can be fixed points too (c = −1 for odd f and σ_b² = 0), unstable when chaotic
     cStar = illinois(h, -1 + 1e-6, 1 - 1e-6);
-    const df = (s: number): number => derivative(activation, s);
+    const df = (s: number): number => activationOf(activation).df(s);
     chiC = sigmaW2 * bivariateExpectation(df, df, qc, qc, cStar);
   }
   const xiC = chiC >= 1 ? Infinity : -1 / Math.log(chiC);
@@ -253,7 +252,7 @@ export function criticalPoint(activation: ActivationName, sigmaB2: number): Crit
     const w = 1 / m.df2;
     return { w, b: q - w * m.f2 };
   };
-  const zeroAtOrigin = activate(activation, 0) === 0;
+  const zeroAtOrigin = activationOf(activation).f(0) === 0;
   let lo = Q_MIN;
   let at = line(lo);
   if (at.b >= sigmaB2) {

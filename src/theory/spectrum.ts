@@ -21,8 +21,7 @@
  * the sigmoid in deep learning through dynamical isometry"). With M < N the spectrum is a free
  * compression this module does not compute: the mean singular value is `null` there.
  */
-import type { ActivationName } from '../kernels/backend.ts';
-import { derivative } from '../kernels/activations.ts';
+import { type ActivationName, activationOf } from '../core/activations.ts';
 import { checkVariance } from './gaussian.ts';
 import { gaussianRule, integrate } from './quadrature.ts';
 import type { WeightDistribution } from './network.ts';
@@ -143,7 +142,7 @@ export function jacobianMoments(activation: ActivationName, q: ArrayLike<number>
     let ed2 = 0;
     let ed = 0;
     for (let k = 0; k < t.length; k++) {
-      const d = derivative(activation, rule.points[k]!);
+      const d = activationOf(activation).df(rule.points[k]!);
       t[k] = sigmaW2 * d * d;
       ed2 += rule.weights[k]! * d * d;
       ed += rule.weights[k]! * Math.abs(d);

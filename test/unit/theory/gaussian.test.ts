@@ -1,10 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATIONS, ELU_ALPHA, LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_SCALE } from '../../../src/kernels/backend.ts';
-import { activate, derivative } from '../../../src/kernels/activations.ts';
+import { ACTIVATIONS, ACTIVATION_TABLE, type ActivationName, activationOf } from '../../../src/core/activations.ts';
 import { activationMoments, bivariateExpectation, checkTheoryActivation, expectAt } from '../../../src/theory/gaussian.ts';
 import { gaussianExpectation, gaussianRule, integrate } from '../../../src/theory/quadrature.ts';
 import { assertRel, monteCarlo, normals } from './helpers.ts';
+
+const activate = (a: ActivationName, s: number): number => activationOf(a).f(s);
+const derivative = (a: ActivationName, s: number): number => activationOf(a).df(s);
+const { slope: LEAKY_RELU_SLOPE } = ACTIVATION_TABLE.leaky_relu.constants;
+const { alpha: ELU_ALPHA } = ACTIVATION_TABLE.elu.constants;
+const { alpha: SELU_ALPHA, scale: SELU_SCALE } = ACTIVATION_TABLE.selu.constants;
 
 /** Standard normal CDF by its Taylor series Φ(x) = 1/2 + φ(x) Σ x^{2n+1}/(2n+1)!! (exact to rounding for |x| ≤ 3). */
 function normalCdf(x: number): number {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ActivationName } from '../../../src/kernels/backend.ts';
+import type { ActivationName } from '../../../src/core/activations.ts';
 import { createBackend } from '../../../src/kernels/index.ts';
 import { Mlp } from '../../../src/nn/mlp.ts';
 import type { InitSpec } from '../../../src/nn/init.ts';

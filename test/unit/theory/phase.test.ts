@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activate } from '../../../src/kernels/activations.ts';
-import { LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_SCALE } from '../../../src/kernels/backend.ts';
+import { ACTIVATION_TABLE, type ActivationName, activationOf } from '../../../src/core/activations.ts';
 import { activationMoments } from '../../../src/theory/gaussian.ts';
 import { chi1, correlationMap, criticalLine, criticalPoint, fixedPointLength, lengthMap, pairMap, phasePoint } from '../../../src/theory/phase.ts';
 import { assertRel, monteCarlo, normals } from './helpers.ts';
+
+const activate = (a: ActivationName, s: number): number => activationOf(a).f(s);
+const { slope: LEAKY_RELU_SLOPE } = ACTIVATION_TABLE.leaky_relu.constants;
+const { alpha: SELU_ALPHA, scale: SELU_SCALE } = ACTIVATION_TABLE.selu.constants;
 
 test('the edge of chaos at σ_b² = 0: σ_w² = 1 for tanh and softsign, 2 for relu (to 1e−12); 2/(1+slope²) leaky relu, 1 elu, 2/(λ²(1+α²)) selu', () => {
   for (const a of ['tanh', 'softsign', 'elu'] as const) assert.ok(Math.abs(criticalPoint(a, 0).sigmaW2 - 1) <= 1e-12, `${a}: ${criticalPoint(a, 0).sigmaW2}`);

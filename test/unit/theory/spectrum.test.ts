@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { derivative } from '../../../src/kernels/activations.ts';
+import { type ActivationName, activationOf } from '../../../src/core/activations.ts';
 import { jsSingularValues } from '../../../src/probes/jacobian.ts';
 import { jacobianMoments, meanSqrtEigenvalue } from '../../../src/theory/spectrum.ts';
 import { assertRel, normals } from './helpers.ts';
+
+const derivative = (a: ActivationName, s: number): number => activationOf(a).df(s);
 
 test('f′ = 1, square iid weights: the mean singular value is the quarter-circle law’s (8/(3π))·σ_w (SPEC.md §3), to 1e−6', () => {
   for (const sigmaW2 of [1 / 3, 1, 2]) {
