@@ -5,7 +5,7 @@
  * information propagation", eqs. (3)–(9)).
  *
  * Notation: a pre-activation s ~ N(μ, q) (q its variance, the theory's "length" q^l), f the
- * activation, f′ its derivative as a function of s (src/kernels/activations.ts: the same f and f′
+ * activation, f′ its derivative as a function of s (src/core/activations.ts: the same f and f′
  * every backend is tested against). For a pair of pre-activations of two inputs with variances
  * q₁, q₂ and correlation c, u₁ = √q₁ z₁ and u₂ = √q₂ (c z₁ + √(1 − c²) z₂), z₁, z₂ iid N(0, 1).
  */
