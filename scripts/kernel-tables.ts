@@ -7,7 +7,7 @@
  *
  * Run by scripts/build.mjs before the wasm and native builds (`npm run build`, `npm ci`); writes a
  * file only when its content changes, so an unchanged table does not trigger a rebuild.
- * test/kernels/tables.test.ts fails when a committed generated file differs from what this renders.
+ * test/unit/kernels/tables.test.ts fails when a committed generated file differs from what this renders.
  *
  * Usage: node --import tsx scripts/kernel-tables.ts [--check]   (--check: exit 1 on drift, write nothing)
  */

@@ -60,7 +60,7 @@ export const INIT_SCHEMES: Readonly<Record<InitName, InitScheme>> = Object.freez
   normalized: {
     name: 'normalized',
     distribution: 'uniform',
-    source: 'eq. (16)',
+    source: 'eq. (16) (Var[W] = 2/(fanIn+fanOut), the compromise of eq. (12))',
     formula: 'U[−√6/√(fanIn+fanOut), √6/√(fanIn+fanOut)]',
     scale: (fanIn, fanOut) => Math.sqrt(6) / Math.sqrt(fanIn + fanOut),
   },
@@ -74,14 +74,14 @@ export const INIT_SCHEMES: Readonly<Record<InitName, InitScheme>> = Object.freez
   lecun_uniform: {
     name: 'lecun_uniform',
     distribution: 'uniform',
-    source: 'LeCun et al. 1998',
+    source: 'LeCun et al. 1998; meets eq. (10) exactly',
     formula: 'U[−√(3/fanIn), √(3/fanIn)]',
     scale: (fanIn) => Math.sqrt(3 / fanIn),
   },
   lecun_normal: {
     name: 'lecun_normal',
     distribution: 'normal',
-    source: 'LeCun et al. 1998',
+    source: 'LeCun et al. 1998; meets eq. (10) exactly',
     formula: 'N(0, 1/fanIn)',
     scale: (fanIn) => Math.sqrt(1 / fanIn),
   },

@@ -2,7 +2,7 @@
  * The fast backends' allocation-free softmax costs, for the network's private training step only.
  * Not part of the {@link Backend} contract, which returns the loss: V8 boxes a float64 returned from
  * a call that is not inlined into a new 16-byte heap number, and a warm training step on the wasm
- * and native backends allocates nothing (issue 6, test/nn/allocation.test.ts). These variants write
+ * and native backends allocates nothing (issue 6, test/e2e/nn/allocation.test.ts). These variants write
  * the summed loss into `loss[0]` instead. The reference backend has none: it is the plain oracle,
  * and the network then takes the returned loss.
  */

@@ -1,6 +1,6 @@
 /**
  * The `reference` backend: plain TypeScript, float64 arithmetic, one loop per formula. It is the
- * oracle every other backend is tested against (test/kernels/conformance.ts), so it is written for
+ * oracle every other backend is tested against (test/unit/kernels/conformance.ts), so it is written for
  * the reader, not for speed (≈ 1–4 GFLOP/s) and not for the allocator: it has none of the fast
  * backends' tricks (src/kernels/hot-path.ts).
  */

@@ -1,7 +1,7 @@
 /**
  * The wasm backend's softmax costs, in TypeScript on the buffers in wasm memory: the output layer is
  * 9–10 wide, so this is ≈ 1% of a step. The same arithmetic as the reference backend's, in the same
- * order (the results agree to the last bit, test/kernels/wasm.test.ts), written so that a training
+ * order (conformance: test/unit/kernels/conformance.ts), written so that a training
  * step allocates nothing: the per-row summary lives in a module-level Float64Array instead of a
  * returned object, and the loss is written into a buffer instead of being returned (a returned
  * float64 is boxed into a new heap number; issue 6).

@@ -11,7 +11,7 @@
  * another key the fast-backend pins are skipped with that reason; the reference backend (float64
  * JavaScript) and the initialisation draws (TypeScript) are pinned everywhere.
  *
- * To record the digests of a new machine: `GLOROT_PIN_PRINT=1 node scripts/test.mjs test/nn/pinned`
+ * To record the digests of a new machine: `GLOROT_PIN_PRINT=1 node scripts/test.mjs test/unit/nn/pinned`
  * prints the actual digests; add them below with the key printed.
  */
 import { test } from 'node:test';
@@ -93,8 +93,9 @@ function backendDigests(backend: Backend): Record<string, string> {
     for (const cost of ['nll', 'quadratic'] as const) out[`${activation}/${cost}`] = runDigest(backend, [16, 12, 12, 5], activation, cost);
   }
   // wide enough that the native addon splits the small-batch GEMMs (≥ 256 columns, m·n·k ≥ 2e6)
-  // and the wasm backend splits GEMMs across threads (≥ 4 MFLOP)
-  out['wide/tanh/nll'] = runDigest(backend, [256, 512, 512, 10], 'tanh', 'nll');
+  // and the wasm backend splits GEMMs across threads (≥ 4 MFLOP); the reference backend has no
+  // split, and its plain loops take seconds there (a unit test trains for less than one)
+  if (backend.name !== 'reference') out['wide/tanh/nll'] = runDigest(backend, [256, 512, 512, 10], 'tanh', 'nll');
   return out;
 }
 
@@ -123,7 +124,6 @@ const PINNED: Record<string, Record<string, string>> = {
     'selu/quadratic': '727033d9b3558996',
     'linear/nll': 'c9be1da6d50cc3bc',
     'linear/quadratic': '8d84421b358bbeb0',
-    'wide/tanh/nll': 'f4fa9b6d138760f6',
   },
   "wasm \u00b7 1 \u00b7 AssemblyScript \u2192 WebAssembly relaxed SIMD (FMA via f32x4.relaxed_madd)": {
     'sigmoid/nll': '8e565cb7da3270b6',
