@@ -18,7 +18,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import type { BackendName } from '../../src/kernels/backend.ts';
 import { createBackend } from '../../src/kernels/index.ts';
 import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
-import { parseTrainConfig } from '../../src/run/config.ts';
+import { parseTrainConfig } from '../../src/config/training.ts';
 import { stepSettings, train, trainUpdate, type Running } from '../../src/run/train.ts';
 import { BENCH_LR, benchMlp } from './net.ts';
 

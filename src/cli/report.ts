@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { BackendName } from '../kernels/backend.ts';
 import type { ConfigLabel, ReportInput } from '../report/input.ts';
-import type { PlannedRun } from '../run/experiment.ts';
+import type { PlannedRun } from '../config/experiment.ts';
 import { type ReproduceResult, scaleNote } from '../run/reproduce.ts';
 import { openRunStore } from '../store/runStore.ts';
 

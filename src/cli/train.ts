@@ -6,7 +6,7 @@ import { ACTIVATIONS } from '../kernels/backend.ts';
 import { createBackend, describeBackend, parseBackendName, parseThreads } from '../kernels/index.ts';
 import { INIT_NAMES } from '../nn/init.ts';
 import { COSTS } from '../nn/mlp.ts';
-import { parseTrainConfig, type TrainConfigInput } from '../run/config.ts';
+import { parseTrainConfig, type TrainConfigInput } from '../config/training.ts';
 import { train, type TrainProgress } from '../run/train.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
 import { withFlagNames } from './flags.ts';

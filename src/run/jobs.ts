@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BackendName } from '../kernels/backend.ts';
 import { openRunStore } from '../store/runStore.ts';
-import type { PlannedRun } from './experiment.ts';
+import type { PlannedRun } from '../config/experiment.ts';
 import type { TrainProgress } from './train.ts';
 import type { WorkerMessage, WorkerRequest } from './worker.ts';
 

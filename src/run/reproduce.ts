@@ -9,9 +9,9 @@ import { openDataset } from '../data/dataset.ts';
 import { writeFileAtomic } from '../store/durable.ts';
 import { ensureDir } from '../store/paths.ts';
 import { storeReportArtifacts } from './artifacts.ts';
-import { type Experiment, parseExperiment, type PlannedRun, planRuns } from './experiment.ts';
+import { type Experiment, parseExperiment, type PlannedRun, planRuns } from '../config/experiment.ts';
 import { runJobs, type JobEvent, type RunOutcome } from './jobs.ts';
-import { DATA_DIR_DATASETS, experimentFor, type Scale, SCALE_SETTINGS } from './scales.ts';
+import { DATA_DIR_DATASETS, experimentFor, type Scale, SCALE_SETTINGS } from '../config/scales.ts';
 import type { BackendName } from '../kernels/backend.ts';
 
 /** Options of {@link reproduce}. */

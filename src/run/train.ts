@@ -21,8 +21,8 @@ import type { RunInfo } from '../store/types.ts';
 import { checkpointDir, readCheckpoint, writeCheckpoint } from '../store/checkpoint.ts';
 import { writeFileAtomic } from '../store/durable.ts';
 import { ensureDir } from '../store/paths.ts';
-import { parseStoredTrainConfig, type TrainConfig } from './config.ts';
-import { isProbePoint } from './schedule.ts';
+import { parseStoredTrainConfig, type TrainConfig } from '../config/training.ts';
+import { isProbePoint } from '../config/schedule.ts';
 import { acquireRunLock } from './lock.ts';
 
 /** Progress of a running training, reported to the caller (the CLI's progress bar). */

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseExperiment, planRuns } from '../../../src/run/experiment.ts';
+import { parseExperiment, planRuns } from '../../../src/config/experiment.ts';
 import { earlyExitOutcome, runJobs, type RunOutcome } from '../../../src/run/jobs.ts';
 import { openRunStore } from '../../../src/store/runStore.ts';
 import { outcomeLine } from '../../../src/cli/reproduce.ts';

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseExperiment, planRuns } from '../../../src/run/experiment.ts';
-import { experimentFor, DATA_DIR_DATASETS } from '../../../src/run/scales.ts';
+import { parseExperiment, planRuns } from '../../../src/config/experiment.ts';
+import { experimentFor, DATA_DIR_DATASETS } from '../../../src/config/scales.ts';
 import { createReferenceBackend } from '../../../src/kernels/reference.ts';
-import { parseTrainConfig } from '../../../src/run/config.ts';
+import { parseTrainConfig } from '../../../src/config/training.ts';
 import { train } from '../../../src/run/train.ts';
 import { openRunStore } from '../../../src/store/runStore.ts';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackend } from '../../../src/kernels/index.ts';
 import type { Backend } from '../../../src/kernels/backend.ts';
-import { parseTrainConfig } from '../../../src/run/config.ts';
+import { parseTrainConfig } from '../../../src/config/training.ts';
 import { train } from '../../../src/run/train.ts';
 import { openRunStore } from '../../../src/store/runStore.ts';
 import { runSegments, SEGMENTS_KEY } from '../../../src/store/segments.ts';

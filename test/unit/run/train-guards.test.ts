@@ -14,7 +14,7 @@ import { PNG } from 'pngjs';
 import { openDataset } from '../../../src/data/dataset.ts';
 import { createBackend } from '../../../src/kernels/index.ts';
 import type { Backend } from '../../../src/kernels/backend.ts';
-import { MAX_HISTOGRAM_BINS, parseTrainConfig, type TrainConfig } from '../../../src/run/config.ts';
+import { MAX_HISTOGRAM_BINS, parseTrainConfig, type TrainConfig } from '../../../src/config/training.ts';
 import { train } from '../../../src/run/train.ts';
 import { availableBackends } from '../../helpers/backends.ts';
 import { readCheckpoint } from '../../../src/store/checkpoint.ts';

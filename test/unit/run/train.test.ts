@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackend } from '../../../src/kernels/index.ts';
-import { parseTrainConfig } from '../../../src/run/config.ts';
+import { parseTrainConfig } from '../../../src/config/training.ts';
 import { train } from '../../../src/run/train.ts';
 import { openRunStore } from '../../../src/store/runStore.ts';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ACTIVATIONS } from '../kernels/backend.ts';
 import { INIT_NAMES } from '../nn/init.ts';
-import { formatIssues, parseTrainConfig, type TrainConfig, TrainConfigSchema } from './config.ts';
+import { formatIssues, parseTrainConfig, type TrainConfig, TrainConfigSchema } from './training.ts';
 
 /** One compared configuration: a label (the paper's row name) and what it changes in the base. */
 export const VariantSchema = z

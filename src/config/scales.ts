@@ -6,7 +6,7 @@
  * rows (plus Sigmoid depth 4 on Shapeset, Fig. 11).
  */
 import type { ExperimentInput } from './experiment.ts';
-import { UPDATES_PER_EPOCH } from './config.ts';
+import { UPDATES_PER_EPOCH } from './training.ts';
 
 /** The scales of `glorot reproduce`. */
 export const SCALES = ['smoke', 'quick', 'paper'] as const;
