@@ -145,8 +145,7 @@ export class Mlp {
   // computed per call is boxed into a new heap number at each kernel call (≈ 130 B per step of the
   // paper net, bench/run.ts memory section). Starting as `undefined` keeps these fields tagged in V8
   // (fields that only ever hold numbers are stored unboxed and boxed again on every read).
-  // lrSeen only ever holds a learning rate that passed validation (or undefined before the first
-  // step), so comparing with it validates a new lr once, when it changes.
+  // lrSeen is the learning rate −lr was computed from (undefined before the first step).
   private lrSeen: number | undefined = undefined;
   private negLr: number | undefined = undefined;
   private rowsSeen: number | undefined = undefined;
@@ -312,12 +311,11 @@ export class Mlp {
   }
 
   /**
-   * Validates a learning rate that differs from the cached one and caches it with −lr.
-   * @throws TypeError when `lr` is not a number; RangeError when it is NaN, infinite or negative.
+   * Caches a learning rate that differs from the cached one, with −lr. Not checked here: its one
+   * domain (a finite number > 0) is checked once, where it enters, by the configuration schema
+   * (src/config/training.ts `LearningRateSchema`).
    */
-  private setLearningRate(lr: unknown): void {
-    if (typeof lr !== 'number') throw new TypeError(`lr must be a number, got ${describeValue(lr)}`);
-    if (!Number.isFinite(lr) || lr < 0) throw new RangeError(`lr must be a finite number ≥ 0, got ${String(lr)}`);
+  private setLearningRate(lr: number): void {
     this.lrSeen = lr;
     this.negLr = -lr;
   }
@@ -361,12 +359,11 @@ export class Mlp {
    * because V8 boxes a returned float64 into a new heap number and a warm step allocates nothing
    * (issue 6, docs/DECISIONS.md). When the step throws before computing the cost, {@link lastLoss}
    * is NaN.
-   * @param lr the learning rate, a finite number ≥ 0; validated when it differs from the previous
-   *   step's (it is cached with −lr, see {@link setLearningRate}).
+   * @param lr the learning rate ε, a finite number > 0 (checked by the configuration schema, not
+   *   here; it is cached with −lr, see {@link setLearningRate}).
    * @param cost one of {@link COSTS}.
    * @throws RangeError on a target outside [0, classes), a too-short `x`, `rows` not a positive
-   *   integer, an unknown `cost` (naming the valid ones), or an `lr` that is NaN, infinite or
-   *   negative; TypeError when `lr` is not a number or `y` not an Int32Array.
+   *   integer, or an unknown `cost` (naming the valid ones); TypeError when `y` is not an Int32Array.
    */
   trainStep(x: Float32Array | null, y: Int32Array | null, rows: number, lr: number, cost: CostName = 'nll'): void {
     // Checks are comparisons on values at hand: a warm step allocates nothing (issue 6).
