@@ -5,21 +5,24 @@ import type { Command } from 'commander';
 import { type Dataset, type OpenDatasetOptions, openDataset } from '../data/dataset.ts';
 import { encodeJpeg, encodePng, examplesFromShapeset, examplesFromSplit, examplesFromStream, renderPreview } from '../data/preview.ts';
 import { type SplitSummary, sampleShapeset, summarizeSplit, summarizeStream } from '../data/stats.ts';
-import { withFlagNames } from './flags.ts';
+import { FOLDER_IMAGE_SIZE, SHAPESET_EVAL_SIZE } from '../data/defaults.ts';
+import { SHAPESET_SIZE } from '../data/shapeset/params.ts';
+import { numberArg } from './flags.ts';
 
-/** Options shared by the data commands, as commander gives them (strings). */
+/** Options shared by the data commands, as commander gives them (the dataset's options already numbers: the dataset checks them). */
 interface DataFlags {
   dataDir?: string;
-  validationSize?: string;
-  testSize?: string;
+  validationSize?: number;
+  testSize?: number;
   grey?: boolean;
-  imageSize?: string;
-  splitSeed?: string;
+  imageSize?: number;
+  splitSeed?: number;
   seed?: string;
 }
 
 /**
- * Parses an integer option.
+ * Parses an integer option of the data commands' own (`--seed`, `--n`, `--per-class`: no dataset
+ * option holds them, so they are checked here).
  * @throws Error naming the flag, the accepted range and what was found.
  */
 export function parseIntegerFlag(value: string, flag: string, min: number, max: number): number {
@@ -34,22 +37,12 @@ export function parseIntegerFlag(value: string, flag: string, min: number, max: 
 function openOptions(f: DataFlags): OpenDatasetOptions {
   const o: OpenDatasetOptions = {};
   if (f.dataDir !== undefined) o.dataDir = f.dataDir;
-  if (f.validationSize !== undefined) o.validationSize = parseIntegerFlag(f.validationSize, '--validation-size', 0, 1e9);
-  if (f.testSize !== undefined) o.testSize = parseIntegerFlag(f.testSize, '--test-size', 0, 1e9);
+  if (f.validationSize !== undefined) o.validationSize = f.validationSize;
+  if (f.testSize !== undefined) o.testSize = f.testSize;
   if (f.grey) o.grey = true;
-  if (f.imageSize !== undefined) o.imageSize = parseIntegerFlag(f.imageSize, '--image-size', 1, 1024);
-  if (f.splitSeed !== undefined) o.splitSeed = parseIntegerFlag(f.splitSeed, '--split-seed', -(2 ** 31), 2 ** 32 - 1);
+  if (f.imageSize !== undefined) o.imageSize = f.imageSize;
+  if (f.splitSeed !== undefined) o.splitSeed = f.splitSeed;
   return o;
-}
-
-/** {@link openDataset}, its error messages naming the command-line flags. */
-async function openForCli(name: string, options: OpenDatasetOptions): Promise<Dataset> {
-  try {
-    return await openDataset(name, options);
-  } catch (e) {
-    if (e instanceof Error) e.message = withFlagNames(e.message);
-    throw e;
-  }
 }
 
 /** Image formats `data preview --out` writes, by file extension. */
@@ -77,11 +70,11 @@ export function previewFormat(out: string): 'png' | 'jpeg' {
 function withDatasetOptions(cmd: Command): Command {
   return cmd
     .option('--data-dir <dir>', 'directory of the data files (fashion-mnist: /usr/share/datasets/fashion-mnist)')
-    .option('--validation-size <n>', 'validation examples (shapeset: generated; files: held out from training)')
-    .option('--test-size <n>', 'test examples (shapeset, folders)')
+    .option('--validation-size <n>', `validation examples (shapeset: generated, default ${SHAPESET_EVAL_SIZE}; files: held out from training)`, numberArg)
+    .option('--test-size <n>', `test examples (shapeset: default ${SHAPESET_EVAL_SIZE}; folders: held out)`, numberArg)
     .option('--grey', 'cifar10: convert to grey')
-    .option('--image-size <n>', 'image side in pixels (shapeset: 32, folders: 37)')
-    .option('--split-seed <n>', 'folders: seed of the train/validation/test split (default 0)')
+    .option('--image-size <n>', `image side in pixels (shapeset: ${SHAPESET_SIZE}, folders: ${FOLDER_IMAGE_SIZE})`, numberArg)
+    .option('--split-seed <n>', 'folders: seed of the train/validation/test split (default 0)', numberArg)
     .option('--seed <n>', 'training-stream seed', '0');
 }
 
@@ -98,7 +91,7 @@ export function registerDataCommands(program: Command): void {
     .action(async (name: string, f: DataFlags & { json?: boolean; n: string }) => {
       const seed = parseIntegerFlag(f.seed ?? '0', '--seed', -(2 ** 31), 2 ** 32 - 1);
       const n = parseIntegerFlag(f.n, '--n', 1, 1e8);
-      const report = dataInfo(await openForCli(name, openOptions(f)), seed, n);
+      const report = dataInfo(await openDataset(name, openOptions(f)), seed, n);
       console.log(f.json ? JSON.stringify(report, null, 2) : formatInfo(report));
     });
 
@@ -114,12 +107,12 @@ export function registerDataCommands(program: Command): void {
       let sheet;
       let from: string;
       if (name === 'shapeset') {
-        const ds = await openForCli(name, { ...options, validationSize: 0, testSize: 0 });
+        const ds = await openDataset(name, { ...options, validationSize: 0, testSize: 0 });
         const size = options.imageSize ?? 64;
         sheet = renderPreview(`Shapeset-3×2, ${size}×${size}`, ds.classNames, examplesFromShapeset(size, seed, perClass), { width: size, height: size, channels: 1 }, 1);
         from = `fresh images of training seed ${seed}`;
       } else {
-        const ds = await openForCli(name, options);
+        const ds = await openDataset(name, options);
         const shape = { width: Number(ds.info['width']), height: Number(ds.info['height']), channels: ds.info['channels'] === 3 ? 3 : 1 } as const;
         const scale = Math.max(1, Math.round(64 / Math.max(shape.width, shape.height)));
         // the test split, or the first non-empty one after it (saying so): never a sheet of labels only
