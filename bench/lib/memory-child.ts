@@ -19,7 +19,8 @@ import type { BackendName } from '../../src/kernels/backend.ts';
 import { createBackend } from '../../src/kernels/index.ts';
 import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
 import { parseTrainConfig } from '../../src/config/training.ts';
-import { stepSettings, train, trainUpdate, type Running } from '../../src/run/train.ts';
+import { stepSettings, trainUpdate, type Running } from '../../src/run/step.ts';
+import { train } from '../../src/run/train.ts';
 import { BENCH_LR, benchMlp } from './net.ts';
 
 /** What the parent asks for. */

@@ -77,7 +77,7 @@ process.on('exit', killWorkers);
 /**
  * Runs the planned runs.
  * @throws Error when a stored run with the same id has a different configuration (the message
- *   names the run and says to use another --out or delete it).
+ *   names the run and says to use another output directory or delete it).
  */
 export async function runJobs(planned: readonly PlannedRun[], options: JobOptions): Promise<RunOutcome[]> {
   const outcomes = new Map<string, RunOutcome>();
@@ -93,7 +93,7 @@ export async function runJobs(planned: readonly PlannedRun[], options: JobOption
       if (stableJson(info.config) !== stableJson(p.config)) {
         throw new Error(
           `run ${p.runId} in ${options.outDir} was made with a different configuration; ` +
-            'use another --out directory, or delete that run record to start again',
+            'use another output directory, or delete that run record to start again',
         );
       }
       if (info.status === 'finished' || info.status === 'diverged') {
