@@ -8,7 +8,7 @@ import { type BackendName, BACKEND_NAMES } from '../kernels/backend.ts';
 import { InvalidInputError } from '../core/errors.ts';
 
 /** The choices of `--backend`: a backend, or `auto` (native when its addon loads, else wasm). */
-export const BACKEND_CHOICES = ['auto', ...BACKEND_NAMES] as const;
+const BACKEND_CHOICES = ['auto', ...BACKEND_NAMES] as const;
 /** Most kernel threads a run may ask for. */
 export const MAX_THREADS = 64;
 /** Kernel threads when neither `--threads` nor `GLOROT_THREADS` says (parallel runs use the cores better). */

@@ -126,7 +126,10 @@ export function wholeNumberArg(min: number, max = Number.MAX_SAFE_INTEGER): (v: 
   };
 }
 
-/** `(default x)` for a help string, from the default's one home. */
-export function defaultText(v: unknown): string {
-  return `(default ${Array.isArray(v) ? v.join(',') : String(v)})`;
+/**
+ * `(default x)` for a help string, from the default's one home.
+ * @param note said after the value, e.g. `the paper`.
+ */
+export function defaultText(v: unknown, note?: string): string {
+  return `(default ${Array.isArray(v) ? v.join(',') : String(v)}${note !== undefined ? `, ${note}` : ''})`;
 }

@@ -159,7 +159,9 @@ export function jobProgress(
   const tally = new JobTally(totalUpdates, updatesOf, estimateSeconds);
   let lastLine = -Infinity;
   let running = true;
-  const startBar = (value: number): void => bar?.start(Math.max(1, totalUpdates), value, { done: tally.done, runs: totalRuns, ups: '0', eta: '…', current: '' });
+  const startBar = (value: number): void => {
+    bar?.start(Math.max(1, totalUpdates), value, { done: tally.done, runs: totalRuns, ups: '0', eta: '…', current: '' });
+  };
   startBar(0);
   const refresh = (): void => {
     if (!running) return;
@@ -168,7 +170,8 @@ export function jobProgress(
     else if (performance.now() - lastLine > LINE_SECONDS * 1000) {
       lastLine = performance.now();
       const pct = totalUpdates > 0 ? ((100 * s.value) / totalUpdates).toFixed(0) : '100';
-      console.log(`[reproduce] ${pct}% · runs ${tally.done}/${totalRuns} · ${s.ups.toFixed(0)} upd/s · ETA ${s.eta}${s.current ? ` · running ${s.current}` : ''}`);
+      const current = s.current ? ` · running ${s.current}` : '';
+      console.log(`[reproduce] ${pct}% · runs ${tally.done}/${totalRuns} · ${s.ups.toFixed(0)} upd/s · ETA ${s.eta}${current}`);
     }
   };
   const say = (line: string): void => {

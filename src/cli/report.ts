@@ -9,7 +9,7 @@ import { openRunStore } from '../store/runStore.ts';
  * The report's input for a reproduce job: per dataset, the runs of each configuration label.
  * @param missing why each dataset not run is missing, as the CLI printed it.
  */
-export function reportInputFor(result: ReproduceResult, outDir: string, missing: ReadonlyMap<string, string>): ReportInput {
+function reportInputFor(result: ReproduceResult, outDir: string, missing: ReadonlyMap<string, string>): ReportInput {
   return {
     outDir,
     scale: result.plan.scale,

@@ -3,13 +3,14 @@ import { cpus } from 'node:os';
 import { type Command, Option } from 'commander';
 import { type PlannedRun, planRuns, readExperiment } from '../config/experiment.ts';
 import { SCALE_SETTINGS, SCALES, type Scale } from '../config/scales.ts';
+import { DATASET_NAMES } from '../core/datasets.ts';
 import { createBackend, describeBackend } from '../kernels/index.ts';
 import { datasetShapes, estimateSeconds } from '../run/estimate.ts';
 import { killWorkers, runJobs, type RunOutcome } from '../run/jobs.ts';
 import { planReproduce, reproduce } from '../run/reproduce.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
 import { addBackendOptions, type BackendFlags, type BackendRequest, backendRequest } from './backend.ts';
-import { errorText, wholeNumberArg } from './flags.ts';
+import { defaultText, errorText, wholeNumberArg } from './flags.ts';
 import { EXIT_INTERRUPTED, interruptSignal } from './interrupt.ts';
 import { formatDuration, jobProgress } from './jobProgress.ts';
 import { printExperimentResults, writeJobReport } from './report.ts';
@@ -61,7 +62,8 @@ async function withJobDisplay(
   eta: number,
   body: (signal: AbortSignal, onEvent: ReturnType<typeof jobProgress>['onEvent'], stopDisplay: () => void) => Promise<void>,
 ): Promise<void> {
-  const interrupt = interruptSignal('stopping: every running run writes a checkpoint; re-run the same command to continue (Ctrl-C again quits at once)', killWorkers);
+  const message = 'stopping: every running run writes a checkpoint; re-run the same command to continue (Ctrl-C again quits at once)';
+  const interrupt = interruptSignal(message, killWorkers);
   const updatesOf = new Map(runs.map((r) => [r.runId, Math.min(r.config.updates, until ?? Infinity)]));
   const total = [...updatesOf.values()].reduce((a, u) => a + u, 0);
   const progress = jobProgress(runs.length, total, (id) => updatesOf.get(id) ?? 0, eta);
@@ -71,6 +73,11 @@ async function withJobDisplay(
     progress.stop();
     interrupt.dispose();
   }
+}
+
+/** `{ until }` when `--until` was given. */
+function untilOf(o: JobCliOptions): { until?: number } {
+  return o.until !== undefined ? { until: o.until } : {};
 }
 
 /** Says how to continue an interrupted job and sets its exit status. */
@@ -87,7 +94,12 @@ async function reproduceAction(o: JobCliOptions & { scale: Scale; datasets?: str
   const probe = await createBackend({ name: backend, threads });
   console.log(`${describeBackend(probe)} · ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
   probe.dispose();
-  const options = { scale: o.scale, datasets, ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), ...(o.seeds !== undefined ? { seeds: o.seeds } : {}) };
+  const options = {
+    scale: o.scale,
+    datasets,
+    ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
+    ...(o.seeds !== undefined ? { seeds: o.seeds } : {}),
+  };
   const plan = await planReproduce(options);
   const missing = new Map<string, string>();
   for (const d of plan.datasets) {
@@ -97,17 +109,19 @@ async function reproduceAction(o: JobCliOptions & { scale: Scale; datasets?: str
   }
   const runs = plan.datasets.flatMap((d) => d.runs);
   if (runs.length === 0) throw new Error(`none of the datasets asked for (${datasets.join(', ')}) is available; see the messages above`);
-  const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...(o.until !== undefined ? { until: o.until } : {}) });
+  const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...untilOf(o) });
   const ran = plan.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset).join(', ') || 'no dataset';
   console.log(`scale ${plan.scale}: ${runs.length} runs on ${ran} · expected ≈ ${formatDuration(eta)} (finished runs are skipped, interrupted ones resume)`);
   await withJobDisplay(runs, o.until, eta, async (signal, onEvent, stopDisplay) => {
-    const until = o.until !== undefined ? { until: o.until } : {};
-    const result = await reproduce({ ...options, outDir: o.out, jobs, backend, threads, ...until, signal, plan, onEvent });
+    const result = await reproduce({ ...options, outDir: o.out, jobs, backend, threads, ...untilOf(o), signal, plan, onEvent });
     stopDisplay();
     printOutcomes(result.outcomes);
     if (result.interrupted) return interrupted(o.out);
     if (o.until !== undefined && result.outcomes.some((r) => r.status === 'interrupted')) {
-      console.log(`stopped every run at update ${o.until} as asked (--until): no report is written from unfinished runs; re-run without --until (or with a larger one) to continue`);
+      console.log(
+        `stopped every run at update ${o.until} as asked (--until): no report is written from unfinished runs; ` +
+          're-run without --until (or with a larger one) to continue',
+      );
       return;
     }
     await writeJobReport(result, o.out, missing);
@@ -119,14 +133,16 @@ async function runAction(file: string, o: JobCliOptions & { dryRun?: boolean }):
   const { name: backend, threads, jobs } = jobSettings(o);
   const experiment = readExperiment(file);
   const runs = planRuns(experiment);
-  const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...(o.until !== undefined ? { until: o.until } : {}) });
+  const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...untilOf(o) });
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const shape = `${plural(experiment.variants.length, 'variant')} × ${plural(experiment.learningRates.length, 'learning rate')} × ${plural(experiment.seeds.length, 'seed')}`;
-  console.log(`experiment ${experiment.name}: ${plural(runs.length, 'run')} (${shape}), expected ≈ ${formatDuration(eta)} with ${plural(jobs, 'parallel run')}`);
+  const { variants, learningRates, seeds } = experiment;
+  const shape = `${plural(variants.length, 'variant')} × ${plural(learningRates.length, 'learning rate')} × ${plural(seeds.length, 'seed')}`;
+  const expected = `expected ≈ ${formatDuration(eta)} with ${plural(jobs, 'parallel run')}`;
+  console.log(`experiment ${experiment.name}: ${plural(runs.length, 'run')} (${shape}), ${expected}`);
   for (const r of runs) console.log(`  ${r.runId}`);
   if (o.dryRun) return;
   await withJobDisplay(runs, o.until, eta, async (signal, onEvent, stopDisplay) => {
-    const outcomes = await runJobs(runs, { outDir: o.out, jobs, backend, threads, ...(o.until !== undefined ? { until: o.until } : {}), signal, onEvent });
+    const outcomes = await runJobs(runs, { outDir: o.out, jobs, backend, threads, ...untilOf(o), signal, onEvent });
     stopDisplay();
     printOutcomes(outcomes);
     printExperimentResults(o.out, runs);
@@ -141,9 +157,9 @@ export function registerReproduceCommands(program: Command): void {
     .command('reproduce')
     .description("run the paper's experiments and write the report: Figs. 1–12, Table 1 and the checks")
     .addOption(new Option('--scale <scale>', scales).choices([...SCALES]).default(DEFAULT_SCALE))
-    .option('--datasets <list>', `comma-separated: shapeset, fashion-mnist, mnist, cifar10, idx:<dir>, folder:<dir> (default ${DEFAULT_DATASETS.join(',')})`)
+    .option('--datasets <list>', `comma-separated: ${[...DATASET_NAMES, 'idx:<dir>', 'folder:<dir>'].join(', ')} ${defaultText(DEFAULT_DATASETS)}`)
     .option('--data-dir <dir>', 'directory of the dataset files (mnist, cifar10)')
-    .option('--seeds <k>', `seeds per configuration (default: the scale's, ${SCALE_SETTINGS[DEFAULT_SCALE].seeds.length} at ${DEFAULT_SCALE})`, wholeNumberArg(1));
+    .option('--seeds <k>', `seeds per configuration ${defaultText(SCALE_SETTINGS[DEFAULT_SCALE].seeds.length)}`, wholeNumberArg(1));
   addJobOptions(reproduceCmd).action(reproduceAction);
 
   const runCmd = program

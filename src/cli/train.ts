@@ -1,7 +1,8 @@
 /** `glorot train`: one training run with probes, from options or a JSON config file. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ActivationSchema, InitSchema, parseTrainConfig, TRAIN_DEFAULTS, TrainConfigSchema, type TrainConfig } from '../config/training.ts';
+import { ActivationSchema, InitSchema, parseTrainConfig, TRAIN_DEFAULTS, TrainConfigSchema, type TrainConfig, UPDATES_PER_EPOCH } from '../config/training.ts';
+import { DATASET_NAMES } from '../core/datasets.ts';
 import { SHAPESET_EVAL_SIZE } from '../data/defaults.ts';
 import { createBackend, describeBackend } from '../kernels/index.ts';
 import { ResumableRunError, train, type TrainResult } from '../run/train.ts';
@@ -40,7 +41,7 @@ interface TrainCliOptions extends BackendFlags {
 }
 
 /** Exit status of `glorot train` when the run diverged. */
-export const EXIT_DIVERGED = 2;
+const EXIT_DIVERGED = 2;
 
 /**
  * Reads a `--config` file: a JSON object of training settings.
@@ -62,7 +63,9 @@ function readConfigFile(file: string): Record<string, unknown> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(`--config ${file}: expected a JSON object of training settings, found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
   }
-  const fields = Object.entries(parsed).flatMap(([k, v]) => (k === 'probe' && v !== null && typeof v === 'object' ? Object.keys(v).map((p) => `probe.${p}`) : [k]));
+  const fields = Object.entries(parsed).flatMap(([k, v]) =>
+    k === 'probe' && v !== null && typeof v === 'object' ? Object.keys(v).map((p) => `probe.${p}`) : [k],
+  );
   noteConfigFile(file, fields);
   return parsed as Record<string, unknown>;
 }
@@ -136,6 +139,17 @@ function resultLines(r: TrainResult, out: string): string {
   return lines.join('\n');
 }
 
+/** `one of the paper's epochs` when `updates` is one (SPEC.md §1: 20,000 updates). */
+function epochNote(updates: number): string | undefined {
+  if (updates === UPDATES_PER_EPOCH) return "one of the paper's epochs";
+  return updates % UPDATES_PER_EPOCH === 0 ? `${updates / UPDATES_PER_EPOCH} of the paper's epochs` : undefined;
+}
+
+/** `the paper` when a default is the paper's setting (SPEC.md §1: minibatch 10, 300 probe examples). */
+function paper(value: number, papers: number): string | undefined {
+  return value === papers ? 'the paper' : undefined;
+}
+
 /** Registers `glorot train`. */
 export function registerTrainCommands(program: Command): void {
   const d = TRAIN_DEFAULTS;
@@ -144,7 +158,7 @@ export function registerTrainCommands(program: Command): void {
     .command('train')
     .description('train one network with SGD, probing every layer on a fixed probe set; records go to <out>/glorot.sqlite')
     .option('--config <file>', 'a JSON training configuration (options below override its fields)')
-    .option('--dataset <name>', `shapeset | fashion-mnist | mnist | cifar10 | idx:<dir> | folder:<dir> ${defaultText(d.dataset)}`)
+    .option('--dataset <name>', `${[...DATASET_NAMES, 'idx:<dir>', 'folder:<dir>'].join(' | ')} ${defaultText(d.dataset)}`)
     .option('--data-dir <dir>', 'directory of the dataset files')
     .option('--depth <n>', `number of hidden layers ${defaultText(d.hidden.length)}`, wholeNumberArg(0))
     .option('--width <n>', `units per hidden layer ${defaultText(d.hidden[0])}`, numberArg)
@@ -154,11 +168,11 @@ export function registerTrainCommands(program: Command): void {
     .option('--gain <g>', `multiplies the init scale ${defaultText(d.gain)}`, numberArg)
     .option('--cost <name>', `training cost: ${choices(TrainConfigSchema.shape.cost.unwrap().options, d.cost)}`)
     .option('--lr <rate>', `SGD learning rate ${defaultText(d.learningRate)}`, numberArg)
-    .option('--minibatch <n>', `examples per update ${defaultText(d.minibatch)}`, numberArg)
+    .option('--minibatch <n>', `examples per update ${defaultText(d.minibatch, paper(d.minibatch, 10))}`, numberArg)
     .option('--updates <n>', `SGD updates ${defaultText(d.updates)}`, numberArg)
     .option('--seed <n>', `random seed ${defaultText(d.seed)}`, numberArg)
-    .option('--probe-interval <n>', `probe every n updates ${defaultText(d.probe.interval)}`, numberArg)
-    .option('--probe-size <n>', `probe-set size: the first n test examples ${defaultText(d.probe.size)}`, numberArg)
+    .option('--probe-interval <n>', `probe every n updates ${defaultText(d.probe.interval, epochNote(d.probe.interval))}`, numberArg)
+    .option('--probe-size <n>', `probe-set size: the first n test examples ${defaultText(d.probe.size, paper(d.probe.size, 300))}`, numberArg)
     .option('--jacobian-examples <n>', `examples whose Jacobian spectrum is computed at init (0 skips) ${defaultText(d.probe.jacobianExamples)}`, numberArg)
     .option('--checkpoint-interval <n>', `checkpoint every n updates ${defaultText(d.checkpointInterval)}`, numberArg)
     .option('--validation-size <n>', `validation examples (Shapeset: generated; default ${SHAPESET_EVAL_SIZE})`, numberArg)

@@ -52,7 +52,7 @@ export function yesNo(): z.ZodBoolean {
 }
 
 /** A field path as people write it: `['hidden', 2]` → `hidden[2]`, `['probe', 'bins']` → `probe.bins`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
+function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out === '' ? '' : '.'}${String(p)}`;
   return out;
@@ -79,7 +79,8 @@ export function inputIssues(issues: readonly z.core.$ZodIssue[], input: unknown)
     if (i.code === 'unrecognized_keys') {
       for (const k of i.keys) {
         const path = [...i.path, k];
-        add({ field: fieldPath(path), expected: 'no such field (it is not part of the configuration; check its spelling)', found: foundText(valueAt(input, path)) });
+        const expected = 'no such field (it is not part of the configuration; check its spelling)';
+        add({ field: fieldPath(path), expected, found: foundText(valueAt(input, path)) });
       }
     } else add({ field: fieldPath(i.path), expected: i.message, found: foundText(valueAt(input, i.path)) });
   }

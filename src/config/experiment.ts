@@ -9,11 +9,13 @@ import { type InputSource, InvalidInputError } from '../core/errors.ts';
 import { parseWith, safeInteger, wholeNumber } from './domains.ts';
 import { ActivationSchema, InitSchema, LearningRateSchema, parseTrainConfig, TRAIN_DEFAULTS, type TrainConfig, TrainConfigSchema } from './training.ts';
 
+const LABEL_WORDS = 'a label of 1 to 40 characters';
+
 /** One compared configuration: a label (the paper's row name) and what it changes in the base. */
-export const VariantSchema = z.strictObject(
+const VariantSchema = z.strictObject(
   {
     /** e.g. "Tanh N" — the paper's Table 1 row names; N = normalized init. */
-    label: z.string({ error: 'a label of 1 to 40 characters' }).min(1, { error: 'a label of 1 to 40 characters' }).max(40, { error: 'a label of 1 to 40 characters' }),
+    label: z.string({ error: LABEL_WORDS }).min(1, { error: LABEL_WORDS }).max(40, { error: LABEL_WORDS }),
     activation: ActivationSchema,
     init: InitSchema,
     /** Hidden layers (default: the base's). */
@@ -26,7 +28,7 @@ export const VariantSchema = z.strictObject(
 const NAME_WORDS = 'lower-case letters, digits and dashes, at most 41 characters, starting with a letter or digit';
 const nonEmptyList = <T extends z.ZodType>(item: T, words: string): z.ZodArray<T> => z.array(item, { error: words }).min(1, { error: words });
 
-export const ExperimentSchema = z.strictObject(
+const ExperimentSchema = z.strictObject(
   {
     /** Short name, used in run ids: lower-case letters, digits and dashes. */
     name: z.string({ error: NAME_WORDS }).regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { error: NAME_WORDS }),
@@ -94,7 +96,7 @@ export function readExperiment(path: string): Experiment {
 }
 
 /** `Tanh N` → `tanh-n`: the label as it appears in run ids. */
-export function labelSlug(label: string): string {
+function labelSlug(label: string): string {
   return label
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -63,7 +63,10 @@ export const SCALE_SETTINGS: Readonly<Record<Scale, ScaleSettings>> = {
     bins: 100,
     checkpointInterval: 10_000,
     duration: '≤20 min on 2 cores',
-    note: 'quick: 250 units per layer instead of 1000 (n·Var[W] and so the phenomena do not depend on width), 60,000 updates (3 of the paper\'s epochs) instead of 2.5 M, learning rates {0.03, 0.1}, one seed, 5,000-image Shapeset validation and test sets (file datasets keep the paper\'s 10,000)',
+    note:
+      'quick: 250 units per layer instead of 1000 (n·Var[W] and so the phenomena do not depend on width), ' +
+      "60,000 updates (3 of the paper's epochs) instead of 2.5 M, learning rates {0.03, 0.1}, one seed, " +
+      "5,000-image Shapeset validation and test sets (file datasets keep the paper's 10,000)",
   },
   paper: {
     width: 1000,
@@ -78,7 +81,9 @@ export const SCALE_SETTINGS: Readonly<Record<Scale, ScaleSettings>> = {
     bins: 100,
     checkpointInterval: UPDATES_PER_EPOCH,
     duration: 'days',
-    note: 'paper: 1000 units × 5 hidden layers (sigmoid also 4), minibatch 10, 2.5 M updates, learning-rate grid {0.003, 0.01, 0.03, 0.1, 0.3}, one seed by default',
+    note:
+      'paper: 1000 units × 5 hidden layers (sigmoid also 4), minibatch 10, 2.5 M updates, ' +
+      'learning-rate grid {0.003, 0.01, 0.03, 0.1, 0.3}, one seed by default',
   },
 };
 
@@ -90,7 +95,7 @@ export const SCALE_SETTINGS: Readonly<Record<Scale, ScaleSettings>> = {
 export const DATA_DIR_DATASETS: readonly string[] = ['mnist', 'cifar10'];
 
 /** The compared configurations: the paper's Table 1 rows; `Sigmoid d4` only on Shapeset (Fig. 11). */
-export function variantsFor(dataset: string, depth: number): ExperimentInput['variants'] {
+function variantsFor(dataset: string, depth: number): ExperimentInput['variants'] {
   const v: ExperimentInput['variants'] = [
     { label: 'Sigmoid', activation: 'sigmoid', init: 'standard' },
     { label: 'Tanh', activation: 'tanh', init: 'standard' },

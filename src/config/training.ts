@@ -30,7 +30,7 @@ export const InitSchema = oneOf(INIT_NAMES);
 export const LearningRateSchema = positiveNumber();
 
 /** Probe schedule and contents. */
-export const ProbeConfigSchema = z
+const ProbeConfigSchema = z
   .strictObject(
     {
       /** Probe every `interval` updates (and at update 0 and at the last update). */
@@ -85,8 +85,6 @@ export const TrainConfigSchema = z.strictObject(
 
 /** A validated training configuration with every default filled in. */
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
-/** A training configuration as a user writes it: every field optional. */
-export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
 
 /** Every default of the training configuration: the one home of each (the CLI's help reads them here). */
 export const TRAIN_DEFAULTS: TrainConfig = TrainConfigSchema.parse({});

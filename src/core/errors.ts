@@ -87,7 +87,7 @@ export class InvalidInputError extends Error {
  * The text of an {@link InvalidInputError}: `file: subject: field: expected E, found F`, or with a
  * title `file: subject: title (hint):` and one `  - field: expected E, found F` line per issue.
  */
-export function formatInvalidInput(issues: readonly InputIssue[], source: InputSource, name: (field: string) => string): string {
+function formatInvalidInput(issues: readonly InputIssue[], source: InputSource, name: (field: string) => string): string {
   const line = (i: InputIssue): string => `${i.field === '' ? '' : `${name(i.field)}: `}expected ${i.expected}, found ${i.found}`;
   const where = [source.file, source.subject].filter((s) => s !== undefined && s !== '').join(': ');
   const prefix = where === '' ? '' : `${where}: `;

@@ -15,11 +15,11 @@ import { firstExisting, readDataFile } from './files.ts';
 import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './splits.ts';
 
 /** Bytes per record: 1 label + 3 × 32 × 32 pixels. */
-export const CIFAR_RECORD_BYTES = 3073;
+const CIFAR_RECORD_BYTES = 3073;
 /** Pixel bytes per record (R, G, B planes of 32 × 32). */
-export const CIFAR_PIXELS = 3072;
+const CIFAR_PIXELS = 3072;
 /** The class names of batches.meta.txt, by label; used when that file is absent. */
-export const CIFAR10_CLASSES: readonly string[] = [
+const CIFAR10_CLASSES: readonly string[] = [
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
 ]; // prettier-ignore
 

@@ -15,9 +15,9 @@ import { decodeGrey, squareResize } from './image.ts';
 import { type ExampleTable, createFiniteStream, tableSplit } from './splits.ts';
 
 /** File name endings read as images (case-insensitive); other files are ignored. */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
+const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
 /** Fewest images a folder needs with the default hold-outs: one test, one validation, one to train on. */
-export const FOLDER_MIN_IMAGES = 3;
+const FOLDER_MIN_IMAGES = 3;
 
 /** True when `path` is an existing directory. */
 export function isDirectory(path: string): boolean {
@@ -38,7 +38,7 @@ export interface FolderListing {
  * Lists `dir`: every non-hidden sub-folder holding at least one image file is a class.
  * @throws Error when `dir` is not a directory or has fewer than two classes.
  */
-export function listImageFolder(dir: string): FolderListing {
+function listImageFolder(dir: string): FolderListing {
   if (!isDirectory(dir)) throw new Error(`image folder ${dir}: not a directory`);
   const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   const classNames: string[] = [];

@@ -5,9 +5,9 @@
  */
 
 /** Glyph width and height in font pixels, and the advance (glyph + one column of space). */
-export const GLYPH_WIDTH = 5;
+const GLYPH_WIDTH = 5;
 export const GLYPH_HEIGHT = 7;
-export const GLYPH_ADVANCE = 6;
+const GLYPH_ADVANCE = 6;
 
 const GLYPHS: Record<string, string> = {
   A: '.###.|#...#|#...#|#####|#...#|#...#|#...#',

@@ -16,7 +16,7 @@ import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** Fashion-MNIST's class names, by label (zalandoresearch/fashion-mnist README, "Labels"). */
-export const FASHION_MNIST_CLASSES: readonly string[] = [
+const FASHION_MNIST_CLASSES: readonly string[] = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ]; // prettier-ignore
 
@@ -54,7 +54,8 @@ export function openMnist(name: string, options: OpenDatasetOptions): Dataset {
   const generic = name.startsWith('idx:');
   const dir = resolve(generic ? name.slice(4) : options.dataDir ?? (name === 'fashion-mnist' ? FASHION_MNIST_DIR : ''));
   if (!generic && name === 'mnist' && options.dataDir === undefined) {
-    throw new InvalidInputError({ field: 'dataDir', expected: "a directory holding MNIST's four IDX files (train-images-idx3-ubyte[.gz] …)", found: 'nothing' }, { subject: 'mnist' });
+    const expected = "a directory holding MNIST's four IDX files (train-images-idx3-ubyte[.gz] …)";
+    throw new InvalidInputError({ field: 'dataDir', expected, found: 'nothing' }, { subject: 'mnist' });
   }
   const paths = Object.fromEntries(Object.entries(FILES).map(([k, f]) => [k, findIdxFile(dir, f)])) as Record<
     keyof typeof FILES,

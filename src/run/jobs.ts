@@ -44,7 +44,7 @@ export interface JobOptions {
 }
 
 /** Deterministic JSON (sorted keys) for comparing stored and planned configurations. */
-export function stableJson(v: unknown): string {
+function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;

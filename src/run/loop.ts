@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { isProbePoint } from '../config/schedule.ts';
 import { modelToBytes } from '../nn/io.ts';
-import { singularValueRoutine } from '../probes/jacobian.ts';
+import { singularValueRoutine, type SingularValues } from '../probes/jacobian.ts';
 import { probeNetwork } from '../probes/probe.ts';
 import { writeCheckpoint } from '../store/checkpoint.ts';
 import type { RunStore } from '../store/runStore.ts';
@@ -22,6 +22,174 @@ import { LAST_REPORT, LAST_YIELD, REPORT_LOSS, type Running, stepSettings, train
 /** How often (ms) the training loop yields to the event loop, so an interrupt is seen promptly. */
 const YIELD_MS = 100;
 
+/** The probe set and what each probe point computes. */
+interface Probing {
+  readonly probe: { x: Float32Array; y: Int32Array; n: number };
+  readonly svd: SingularValues | undefined;
+}
+
+/**
+ * The loop's state and its steps: probe points, checkpoints, progress reports and endings. A class
+ * rather than closures so each step is a short method; the per-update path (an update, a progress
+ * check) reads fields and allocates nothing (issue 6).
+ */
+class RunLoop {
+  private running: Running;
+  private lastTest: EvaluationRecord | null = null;
+  private lastValidation: EvaluationRecord | null = null;
+  /** The update of the latest checkpoint on disk. */
+  private checkpointed: number;
+  private readonly progressMs: number;
+  // The per-step bookkeeping that holds doubles lives in a Float64Array: a double stored into a
+  // field or closure variable is boxed into a new heap number at every store, and a warm training
+  // step allocates nothing (issue 6; bench/lib/memory-child.ts's real-loop measurement).
+  private readonly clock = new Float64Array(3);
+  private reportCount = 0;
+  private readonly loopStart = performance.now();
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly s: Session,
+    private readonly options: TrainOptions,
+    private readonly started: number,
+    private readonly probing: Probing,
+  ) {
+    this.running = s.running;
+    this.checkpointed = s.resumed ? s.start : -1;
+    this.progressMs = options.progressMs ?? 500;
+    this.clock[LAST_REPORT] = this.loopStart;
+    this.clock[LAST_YIELD] = this.loopStart;
+  }
+
+  /** Update `u`'s probe point: statistics and evaluations into the record; the running sums restart. */
+  private record(u: number): void {
+    const { config, mlp, dataset } = this.s;
+    const { probe, svd } = this.probing;
+    const jacobian = config.probe.jacobianAt === 'every' || u === 0 ? config.probe.jacobianExamples : 0;
+    const probed = probeNetwork(mlp, probe.x, probe.y, probe.n, {
+      bins: config.probe.bins,
+      jacobianExamples: jacobian,
+      ...(svd ? { singularValues: svd } : {}),
+      theory: u === 0,
+    });
+    const evaluations = evaluate(mlp, dataset, this.running);
+    for (const e of evaluations) {
+      if (e.split === 'test') this.lastTest = e;
+      if (e.split === 'validation') this.lastValidation = e;
+    }
+    this.store.recordProbePoint(this.s.run.id, u, { ...probed, evaluations });
+    this.running = { loss: 0, wrong: 0, examples: 0 };
+  }
+
+  /** A checkpoint of the state after `u` updates: weights, data stream, running sums. */
+  private saveCheckpoint(u: number): void {
+    const meta: CheckpointMeta = { update: u, stream: this.s.stream.getState(), running: this.running };
+    writeCheckpoint(this.options.outDir, this.s.run.id, u, { model: modelToBytes(this.s.mlp) }, meta as unknown as Record<string, unknown>);
+    this.checkpointed = u;
+  }
+
+  /** Reports progress at update `u`: always when forced, else at most every `progressMs`. */
+  private report(u: number, force: boolean): void {
+    // the clock is read every 16 updates (every update when progressMs is 0): performance.now()
+    // returns a float64 that is boxed into a new heap number at each call (≈ 16 B per update,
+    // measured in bench/lib/memory-child.ts's real-loop run)
+    const onProgress = this.options.onProgress;
+    if (!onProgress || (!force && this.progressMs > 0 && (u & 15) !== 0)) return;
+    const now = performance.now();
+    const clock = this.clock;
+    if (!force && now - clock[LAST_REPORT]! < this.progressMs) return;
+    const seconds = (now - this.loopStart) / 1000;
+    onProgress({
+      run: this.s.run.id,
+      update: u,
+      updates: this.s.config.updates,
+      loss: this.reportCount > 0 ? clock[REPORT_LOSS]! / this.reportCount : NaN,
+      testError: this.lastTest ? this.lastTest.errorRate : null,
+      updatesPerSecond: seconds > 0 ? (u - this.s.start) / seconds : 0,
+    });
+    clock[LAST_REPORT] = now;
+    clock[REPORT_LOSS] = 0;
+    this.reportCount = 0;
+  }
+
+  /** Ends the run with `status`; the result. */
+  private end(status: RunStatus, detail: string | undefined, modelPath: string | null): TrainResult {
+    this.s.run = this.store.setStatus(this.s.run.id, status, detail);
+    const seconds = (performance.now() - this.started) / 1000;
+    return { run: this.s.run, test: this.lastTest, validation: this.lastValidation, modelPath, seconds };
+  }
+
+  /** Whether {@link YIELD_MS} have passed since the loop last yielded to the event loop. */
+  private yieldDue(): boolean {
+    return performance.now() - this.clock[LAST_YIELD]! > YIELD_MS;
+  }
+
+  /**
+   * The loop: update u's state is the network after u SGD steps.
+   * @returns the result when the run stopped (until, interrupt, divergence); null when it reached its updates.
+   */
+  async run(): Promise<TrainResult | null> {
+    const { config, mlp, stream, start, resumed, notes } = this.s;
+    const B = config.minibatch;
+    const settings = stepSettings(config);
+    // the minibatch buffers (allocated with the network, before the run was recorded or resumed),
+    // fetched outside the step (inputBuffers returns a new {x, y} object per call) and again after
+    // each probe point (probes and evaluations enlarge the workspace)
+    let { x, y } = mlp.inputBuffers(B);
+    for (let u = start; ; u++) {
+      if (isProbePoint(u, config.updates, config.probe.interval, config.probe.early) && !(resumed && u === start)) {
+        this.record(u);
+        this.report(u, true);
+        ({ x, y } = mlp.inputBuffers(B));
+      }
+      if (u > start && u % config.checkpointInterval === 0 && u < config.updates) this.saveCheckpoint(u);
+      if (u >= config.updates) return null;
+      const until = this.options.until;
+      if (until !== undefined && u >= until) {
+        if (this.checkpointed !== u) this.saveCheckpoint(u);
+        return this.end('interrupted', notes.detail(`stopped at update ${u} as asked (until ${until})`), null);
+      }
+      if ((u & 63) === 0 && this.yieldDue()) {
+        // let SIGINT/SIGTERM handlers (and IPC) run: the loop is otherwise synchronous (awaited
+        // here, not in a method of its own: an async method is one more promise per yield)
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        this.clock[LAST_YIELD] = performance.now();
+      }
+      if (this.options.signal?.aborted) {
+        this.saveCheckpoint(u);
+        return this.end('interrupted', notes.detail(`interrupted at update ${u}`), null);
+      }
+      if (!trainUpdate(mlp, stream, x, y, B, settings, this.running, this.clock)) {
+        return this.end('diverged', notes.detail(`loss became ${mlp.lastLoss} at update ${u + 1}`), null);
+      }
+      this.reportCount++;
+      this.report(u + 1, false);
+    }
+  }
+
+  /**
+   * After the last update: a checkpoint of the final state first (if saving the model then fails —
+   * disk full, a directory in the way — a resume only saves it, without retraining), the model, and
+   * status `finished`.
+   * @throws ResumableRunError when the model cannot be saved.
+   */
+  finish(): TrainResult {
+    const { config, mlp, run, modelDir, notes } = this.s;
+    if (this.checkpointed !== config.updates) this.saveCheckpoint(config.updates);
+    const modelPath = join(modelDir, `${run.id}.safetensors`);
+    try {
+      writeFileAtomic(modelPath, modelToBytes(mlp));
+    } catch (e) {
+      throw new ResumableRunError(
+        `cannot save the model to ${modelPath} (${e instanceof Error ? e.message : String(e)}); training is complete and ` +
+          `checkpointed at update ${config.updates}: fix that, then resume run ${run.id}: it saves the model without retraining`,
+        run.id,
+      );
+    }
+    return this.end('finished', notes.detail(), modelPath);
+  }
+}
+
 /**
  * Trains a readied run until it finishes, stops at `options.until`, is interrupted or diverges,
  * recording everything in `store`; disposes of its network.
@@ -30,119 +198,13 @@ const YIELD_MS = 100;
  *   any error of a probe, evaluation, checkpoint or kernel (the run is then marked failed).
  */
 export async function trainLoop(store: RunStore, s: Session, options: TrainOptions, started: number): Promise<TrainResult> {
-  const { config, dataset, mlp, stream, start, resumed } = s;
+  const { config, dataset, mlp } = s;
   const probe = probeSet(dataset.test, dataset.inputSize, config.probe.size);
   const svd = config.probe.jacobianExamples > 0 ? (await singularValueRoutine()).fn : undefined;
-  const B = config.minibatch;
-  let running: Running = s.running;
-  let lastTest: EvaluationRecord | null = null;
-  let lastValidation: EvaluationRecord | null = null;
-  const progressMs = options.progressMs ?? 500;
-  // The per-step bookkeeping that holds doubles lives in a Float64Array: a double stored into a
-  // closure variable is boxed into a new heap number at every store, and a warm training step
-  // allocates nothing (issue 6; test/run/train-allocation.test.ts).
-  const clock = new Float64Array(3);
-  let reportCount = 0;
-  const loopStart = performance.now();
-  clock[LAST_REPORT] = loopStart;
-  clock[LAST_YIELD] = loopStart;
-
-  const record = (u: number): void => {
-    const jacobian = config.probe.jacobianAt === 'every' || u === 0 ? config.probe.jacobianExamples : 0;
-    const probed = probeNetwork(mlp, probe.x, probe.y, probe.n, {
-      bins: config.probe.bins,
-      jacobianExamples: jacobian,
-      ...(svd ? { singularValues: svd } : {}),
-      theory: u === 0,
-    });
-    const evaluations = evaluate(mlp, dataset, running);
-    for (const e of evaluations) {
-      if (e.split === 'test') lastTest = e;
-      if (e.split === 'validation') lastValidation = e;
-    }
-    store.recordProbePoint(s.run.id, u, { ...probed, evaluations });
-    running = { loss: 0, wrong: 0, examples: 0 };
-  };
-  let checkpointed = resumed ? start : -1; // the update of the latest checkpoint on disk
-  const saveCheckpoint = (u: number): void => {
-    const meta: CheckpointMeta = { update: u, stream: stream.getState(), running };
-    writeCheckpoint(options.outDir, s.run.id, u, { model: modelToBytes(mlp) }, meta as unknown as Record<string, unknown>);
-    checkpointed = u;
-  };
-  const report = (u: number, force: boolean): void => {
-    // the clock is read every 16 updates (every update when progressMs is 0): performance.now()
-    // returns a float64 that is boxed into a new heap number at each call (≈ 16 B per update,
-    // measured in bench/lib/memory-child.ts's real-loop run)
-    if (!options.onProgress || (!force && progressMs > 0 && (u & 15) !== 0)) return;
-    const now = performance.now();
-    if (!force && now - clock[LAST_REPORT]! < progressMs) return;
-    const seconds = (now - loopStart) / 1000;
-    options.onProgress({
-      run: s.run.id,
-      update: u,
-      updates: config.updates,
-      loss: reportCount > 0 ? clock[REPORT_LOSS]! / reportCount : NaN,
-      testError: lastTest ? (lastTest as EvaluationRecord).errorRate : null,
-      updatesPerSecond: seconds > 0 ? (u - start) / seconds : 0,
-    });
-    clock[LAST_REPORT] = now;
-    clock[REPORT_LOSS] = 0;
-    reportCount = 0;
-  };
-  const end = (status: RunStatus, detail: string | undefined, modelPath: string | null): TrainResult => {
-    s.run = store.setStatus(s.run.id, status, detail);
-    return { run: s.run, test: lastTest, validation: lastValidation, modelPath, seconds: (performance.now() - started) / 1000 };
-  };
-
-  const settings = stepSettings(config);
+  const loop = new RunLoop(store, s, options, started, { probe, svd });
   try {
-    // the minibatch buffers (allocated with the network, before the run was recorded or resumed),
-    // fetched outside the step (inputBuffers returns a new {x, y} object per call) and again after
-    // each probe point (probes and evaluations enlarge the workspace); inside the try, so that any
-    // failure marks the run failed instead of leaving it running
-    let { x, y } = mlp.inputBuffers(B);
-    for (let u = start; ; u++) {
-      // update u's state is the network after u SGD steps
-      if (isProbePoint(u, config.updates, config.probe.interval, config.probe.early) && !(resumed && u === start)) {
-        record(u);
-        report(u, true);
-        ({ x, y } = mlp.inputBuffers(B));
-      }
-      if (u > start && u % config.checkpointInterval === 0 && u < config.updates) saveCheckpoint(u);
-      if (u >= config.updates) break;
-      if (options.until !== undefined && u >= options.until) {
-        if (checkpointed !== u) saveCheckpoint(u);
-        return end('interrupted', s.notes.detail(`stopped at update ${u} as asked (until ${options.until})`), null);
-      }
-      if ((u & 63) === 0 && performance.now() - clock[LAST_YIELD]! > YIELD_MS) {
-        // let SIGINT/SIGTERM handlers (and IPC) run: the loop is otherwise synchronous
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        clock[LAST_YIELD] = performance.now();
-      }
-      if (options.signal?.aborted) {
-        saveCheckpoint(u);
-        return end('interrupted', s.notes.detail(`interrupted at update ${u}`), null);
-      }
-      if (!trainUpdate(mlp, stream, x, y, B, settings, running, clock)) {
-        return end('diverged', s.notes.detail(`loss became ${mlp.lastLoss} at update ${u + 1}`), null);
-      }
-      reportCount++;
-      report(u + 1, false);
-    }
-    // a checkpoint of the final state first: if saving the model fails (disk full, a directory in
-    // the way), a resume then only saves it, without retraining anything
-    if (checkpointed !== config.updates) saveCheckpoint(config.updates);
-    const modelPath = join(s.modelDir, `${s.run.id}.safetensors`);
-    try {
-      writeFileAtomic(modelPath, modelToBytes(mlp));
-    } catch (e) {
-      throw new ResumableRunError(
-        `cannot save the model to ${modelPath} (${e instanceof Error ? e.message : String(e)}); training is complete and ` +
-          `checkpointed at update ${config.updates}: fix that, then resume run ${s.run.id}: it saves the model without retraining`,
-        s.run.id,
-      );
-    }
-    return end('finished', s.notes.detail(), modelPath);
+    // inside the try, so that any failure marks the run failed instead of leaving it running
+    return (await loop.run()) ?? loop.finish();
   } catch (e) {
     store.setStatus(s.run.id, 'failed', s.notes.detail(e instanceof Error ? e.message : String(e)));
     throw e;

@@ -166,7 +166,8 @@ function startFrom(
   const checkpoint = readCheckpoint(options.outDir, run.id);
   if (!checkpoint) {
     const had = run.lastUpdate === null ? 'it has no records yet' : `its records up to update ${run.lastUpdate} are recomputed`;
-    notes.add(`run ${run.id}: no usable checkpoint found (no ${join(checkpointDir(options.outDir, run.id), 'manifest.json')}): restarting from update 0; ${had}`);
+    const manifest = join(checkpointDir(options.outDir, run.id), 'manifest.json');
+    notes.add(`run ${run.id}: no usable checkpoint found (no ${manifest}): restarting from update 0; ${had}`);
     const mlp = buildNetwork(options.backend, config, dataset);
     store.deleteAfter(run.id, -1);
     return { mlp, running: { loss: 0, wrong: 0, examples: 0 }, start: 0, resumed: false };
