@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidInputError } from '../../src/core/errors.ts';
-import { parseExperiment, planRuns } from '../../src/config/experiment.ts';
-import { LearningRateSchema, parseStoredTrainConfig, parseTrainConfig, TRAIN_DEFAULTS, TrainConfigSchema } from '../../src/config/training.ts';
+import { InvalidInputError } from '../../../src/core/errors.ts';
+import { parseExperiment, planRuns } from '../../../src/config/experiment.ts';
+import { LearningRateSchema, parseStoredTrainConfig, parseTrainConfig, TRAIN_DEFAULTS, TrainConfigSchema } from '../../../src/config/training.ts';
 
 /** The issues of `input` as `field: expected, found` lines. */
 function issues(input: unknown): string[] {
