@@ -48,6 +48,20 @@ test('glorot train: the learning rate, activation and other fields are checked o
   assert.equal(data.stderr, 'glorot: fashion-mnist: --test-size: expected nothing (it does not apply: the IDX files fix it), found 5\n');
 });
 
+test('glorot train names the trainer\'s fields by their flags, and refuses flag text that is no number', () => {
+  // the trainer says `hidden`; the user typed --width and --depth
+  const wide = glorot(['train', '--width', '10000000', '--depth', '2', '--validation-size', '10', '--test-size', '10']);
+  assert.equal(wide.status, 1);
+  assert.match(
+    wide.stderr,
+    /^glorot: --width\/--depth: expected hidden-layer widths whose weights can be allocated \(use narrower layers\), found a 1024-10000000-10000000-9 network \(100,010,350,000,009 floats, 400\.0 TB\): /,
+  );
+  const text = glorot(['train', '--widths', '8,x']);
+  assert.match(text.stderr, /^error: option '--widths <list>' argument '8,x' is invalid\. expected comma-separated numbers such as 1000,1000,500, found "8,x"\n/);
+  assert.equal(glorot(['train', '--resume', '']).stderr, 'glorot: --resume: expected a run id (see glorot runs), found ""\n');
+  assert.equal(glorot(['reproduce', '--datasets', ' , ']).stderr, 'glorot: --datasets: expected at least one dataset name, found none\n');
+});
+
 test('glorot backend names the variable that holds a bad value', () => {
   const r = spawnSync(process.execPath, ['bin/glorot.js', 'backend'], { encoding: 'utf8', env: { ...process.env, GLOROT_THREADS: 'abc' } });
   assert.equal(r.status, 1);

@@ -110,6 +110,8 @@ test('IDX datasets: mismatched counts, labels ≥ 10, wrong image size, missing 
         `found ${empty}, which lacks train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]`,
     },
   );
+  // idx:<dir> names its directory in the dataset name, so the dataset is the field at fault
+  await assert.rejects(openDataset(`idx:${empty}`), { field: 'dataset', message: new RegExp(`^idx:${empty}: dataset: expected a directory holding the four IDX files \\(train-images-idx3-ubyte\\[\\.gz\\], `) });
 });
 
 test('idx:<dir>: any image size and class count (the largest label + 1), named after the folder', async () => {
