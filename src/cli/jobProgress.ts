@@ -83,16 +83,23 @@ class JobTally {
   /** Runs ended (or skipped). */
   done = 0;
 
+  /**
+   * @param totalUpdates the job's updates (every planned run's).
+   * @param updatesOf a run's updates.
+   * @param estimate the pre-run estimate, seconds.
+   */
   constructor(
     private readonly totalUpdates: number,
     private readonly updatesOf: (runId: string) => number,
     private readonly estimate: number,
   ) {}
 
+  /** A run started (a resumed one's base is its first report). */
   start(runId: string, resumed: boolean): void {
     this.inFlight.set(runId, { update: 0, ups: 0, base: resumed ? null : 0 });
   }
 
+  /** A run reported update `update` at `ups` updates per second. */
   progress(runId: string, update: number, ups: number): void {
     this.firstProgress ??= performance.now();
     // a resumed run's first report gives the update it resumed from (the updates of less than a
@@ -105,6 +112,7 @@ class JobTally {
     this.inFlight.set(runId, { update, ups, base });
   }
 
+  /** A run ended (or was skipped). */
   end(o: RunOutcome): void {
     const f = this.inFlight.get(o.runId);
     if (f !== undefined && f.base !== null) this.trainedEnded += f.update - f.base;
@@ -114,6 +122,7 @@ class JobTally {
     this.done++;
   }
 
+  /** What the display shows now. */
   state(): JobState {
     let value = this.doneUpdates;
     let ups = 0;

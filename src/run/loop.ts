@@ -47,6 +47,10 @@ class RunLoop {
   private reportCount = 0;
   private readonly loopStart = performance.now();
 
+  /**
+   * @param started performance.now() when `train` was called.
+   * @param probing the probe set and the singular-value routine (when Jacobians are probed).
+   */
   constructor(
     private readonly store: RunStore,
     private readonly s: Session,

@@ -27,6 +27,7 @@ import type { Running } from './step.ts';
 export class RunNotes {
   private readonly notes: string[] = [];
 
+  /** @param onNotice receives each notice as it happens. */
   constructor(private readonly onNotice?: (message: string) => void) {}
 
   /** Records a notice and passes it on. */

@@ -14,10 +14,13 @@ export interface Running {
   examples: number;
 }
 
-/** Slots of the training loop's float64 bookkeeping (see src/run/loop.ts). */
-export const REPORT_LOSS = 0; // sum of the minibatch losses since the last progress report
-export const LAST_REPORT = 1; // performance.now() of the last progress report
-export const LAST_YIELD = 2; // performance.now() of the last yield to the event loop
+// Slots of the training loop's float64 bookkeeping (see src/run/loop.ts).
+/** Slot of the sum of the minibatch losses since the last progress report. */
+export const REPORT_LOSS = 0;
+/** Slot of performance.now() at the last progress report. */
+export const LAST_REPORT = 1;
+/** Slot of performance.now() at the last yield to the event loop. */
+export const LAST_YIELD = 2;
 
 /**
  * The step's learning rate and cost, as {@link trainUpdate} reads them. `lr` starts `undefined`
