@@ -18,9 +18,10 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import type { BackendName } from '../../src/kernels/backend.ts';
 import { createBackend } from '../../src/kernels/index.ts';
 import { createShapesetStream } from '../../src/data/shapeset/dataset.ts';
-import { parseTrainConfig } from '../../src/run/config.ts';
-import { train, trainUpdate, type Running } from '../../src/run/train.ts';
+import { parseTrainConfig } from '../../src/config/training.ts';
 import { Sgd } from '../../src/nn/sgd.ts';
+import { trainUpdate, type Running } from '../../src/run/step.ts';
+import { train } from '../../src/run/train.ts';
 import { BENCH_LR, benchMlp } from './net.ts';
 
 /** What the parent asks for. */
@@ -111,7 +112,7 @@ async function heap(req: Extract<MemoryRequest, { kind: 'heap' }>): Promise<Heap
   const { x, y } = mlp.inputBuffers(B);
   const step = (): void => {
     if (stream) {
-      // the training loop's own update: stream, step, tallies (src/run/train.ts)
+      // the training loop's own update: stream, step, tallies (src/run/step.ts)
       if (!trainUpdate(sgd, stream, x, y, B, running, clock)) throw new Error('diverged');
     } else {
       mlp.trainStep(null, null, B, BENCH_LR);

@@ -177,7 +177,7 @@ export function renderMemory(r: BenchResults): string {
       )}`
     : '';
   const fails = m.failures.length ? `\n\nFailed: ${m.failures.join('; ')}` : '';
-  return `${heap}\n\n"+ data" runs train()'s own update function (src/run/train.ts trainUpdate: the Shapeset stream into the input buffers, the SGD step, argmax and the running sums) instead of the bare trainStep.${loop}\n\nPeak RSS of a real \`train()\` of the paper network on Shapeset in a fresh process (10,000-image validation and test sets, probes with Jacobian spectra at update 0, final evaluation, run record):\n\n${rss}${fails}`;
+  return `${heap}\n\n"+ data" runs train()'s own update function (src/run/step.ts trainUpdate: the Shapeset stream into the input buffers, the SGD step, argmax and the running sums) instead of the bare trainStep.${loop}\n\nPeak RSS of a real \`train()\` of the paper network on Shapeset in a fresh process (10,000-image validation and test sets, probes with Jacobian spectra at update 0, final evaluation, run record):\n\n${rss}${fails}`;
 }
 
 /** Scaling table. */

@@ -2,27 +2,31 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import type { Command } from 'commander';
+import { DATASET_NAMES } from '../core/datasets.ts';
 import { type Dataset, type OpenDatasetOptions, openDataset } from '../data/dataset.ts';
 import { encodeJpeg, encodePng, examplesFromShapeset, examplesFromSplit, examplesFromStream, renderPreview } from '../data/preview.ts';
 import { type SplitSummary, sampleShapeset, summarizeSplit, summarizeStream } from '../data/stats.ts';
-import { withFlagNames } from './flags.ts';
+import { FOLDER_IMAGE_SIZE, SHAPESET_EVAL_SIZE } from '../data/defaults.ts';
+import { SHAPESET_SIZE } from '../data/shapeset/params.ts';
+import { numberArg } from './flags.ts';
 
-/** Options shared by the data commands, as commander gives them (strings). */
+/** Options shared by the data commands, as commander gives them (the dataset's options already numbers: the dataset checks them). */
 interface DataFlags {
   dataDir?: string;
-  validationSize?: string;
-  testSize?: string;
+  validationSize?: number;
+  testSize?: number;
   grey?: boolean;
-  imageSize?: string;
-  splitSeed?: string;
+  imageSize?: number;
+  splitSeed?: number;
   seed?: string;
 }
 
 /**
- * Parses an integer option.
+ * Parses an integer option of the data commands' own (`--seed`, `--n`, `--per-class`: no dataset
+ * option holds them, so they are checked here).
  * @throws Error naming the flag, the accepted range and what was found.
  */
-export function parseIntegerFlag(value: string, flag: string, min: number, max: number): number {
+function parseIntegerFlag(value: string, flag: string, min: number, max: number): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
     throw new Error(`${flag}: expected an integer from ${min} to ${max}, found "${value}"`);
@@ -34,22 +38,12 @@ export function parseIntegerFlag(value: string, flag: string, min: number, max: 
 function openOptions(f: DataFlags): OpenDatasetOptions {
   const o: OpenDatasetOptions = {};
   if (f.dataDir !== undefined) o.dataDir = f.dataDir;
-  if (f.validationSize !== undefined) o.validationSize = parseIntegerFlag(f.validationSize, '--validation-size', 0, 1e9);
-  if (f.testSize !== undefined) o.testSize = parseIntegerFlag(f.testSize, '--test-size', 0, 1e9);
+  if (f.validationSize !== undefined) o.validationSize = f.validationSize;
+  if (f.testSize !== undefined) o.testSize = f.testSize;
   if (f.grey) o.grey = true;
-  if (f.imageSize !== undefined) o.imageSize = parseIntegerFlag(f.imageSize, '--image-size', 1, 1024);
-  if (f.splitSeed !== undefined) o.splitSeed = parseIntegerFlag(f.splitSeed, '--split-seed', -(2 ** 31), 2 ** 32 - 1);
+  if (f.imageSize !== undefined) o.imageSize = f.imageSize;
+  if (f.splitSeed !== undefined) o.splitSeed = f.splitSeed;
   return o;
-}
-
-/** {@link openDataset}, its error messages naming the command-line flags. */
-async function openForCli(name: string, options: OpenDatasetOptions): Promise<Dataset> {
-  try {
-    return await openDataset(name, options);
-  } catch (e) {
-    if (e instanceof Error) e.message = withFlagNames(e.message);
-    throw e;
-  }
 }
 
 /** Image formats `data preview --out` writes, by file extension. */
@@ -61,7 +55,7 @@ const PREVIEW_FORMATS: Record<string, 'png' | 'jpeg'> = { '.png': 'png', '.jpg':
  * @returns the format its extension asks for.
  * @throws Error naming --out, what was expected and what was found.
  */
-export function previewFormat(out: string): 'png' | 'jpeg' {
+function previewFormat(out: string): 'png' | 'jpeg' {
   const ext = extname(out);
   const format = PREVIEW_FORMATS[ext.toLowerCase()];
   if (format === undefined) {
@@ -77,11 +71,11 @@ export function previewFormat(out: string): 'png' | 'jpeg' {
 function withDatasetOptions(cmd: Command): Command {
   return cmd
     .option('--data-dir <dir>', 'directory of the data files (fashion-mnist: /usr/share/datasets/fashion-mnist)')
-    .option('--validation-size <n>', 'validation examples (shapeset: generated; files: held out from training)')
-    .option('--test-size <n>', 'test examples (shapeset, folders)')
+    .option('--validation-size <n>', `validation examples (shapeset: generated, default ${SHAPESET_EVAL_SIZE}; files: held out)`, numberArg)
+    .option('--test-size <n>', `test examples (shapeset: default ${SHAPESET_EVAL_SIZE}; folders: held out)`, numberArg)
     .option('--grey', 'cifar10: convert to grey')
-    .option('--image-size <n>', 'image side in pixels (shapeset: 32, folders: 37)')
-    .option('--split-seed <n>', 'folders: seed of the train/validation/test split (default 0)')
+    .option('--image-size <n>', `image side in pixels (shapeset: ${SHAPESET_SIZE}, folders: ${FOLDER_IMAGE_SIZE})`, numberArg)
+    .option('--split-seed <n>', 'folders: seed of the train/validation/test split (default 0)', numberArg)
     .option('--seed <n>', 'training-stream seed', '0');
 }
 
@@ -89,7 +83,7 @@ function withDatasetOptions(cmd: Command): Command {
 export function registerDataCommands(program: Command): void {
   const data = program
     .command('data')
-    .description('datasets: shapeset, fashion-mnist, mnist, cifar10, idx:<dir>, folder:<dir>');
+    .description(`datasets: ${[...DATASET_NAMES, 'idx:<dir>', 'folder:<dir>'].join(', ')}`);
 
   withDatasetOptions(data.command('info <dataset>'))
     .description('counts per split, class frequencies, pixel mean/std/min/max (shapeset: also objects and rejections)')
@@ -98,7 +92,7 @@ export function registerDataCommands(program: Command): void {
     .action(async (name: string, f: DataFlags & { json?: boolean; n: string }) => {
       const seed = parseIntegerFlag(f.seed ?? '0', '--seed', -(2 ** 31), 2 ** 32 - 1);
       const n = parseIntegerFlag(f.n, '--n', 1, 1e8);
-      const report = dataInfo(await openForCli(name, openOptions(f)), seed, n);
+      const report = dataInfo(await openDataset(name, openOptions(f)), seed, n);
       console.log(f.json ? JSON.stringify(report, null, 2) : formatInfo(report));
     });
 
@@ -106,56 +100,70 @@ export function registerDataCommands(program: Command): void {
     .description("a PNG (or JPEG) sheet of examples, one labelled row per class (the paper's Fig. 1; shapeset at 64×64)")
     .requiredOption('--out <file.png>', 'where to write the sheet: .png, or .jpg/.jpeg for JPEG')
     .option('--per-class <k>', 'examples per class', '8')
-    .action(async (name: string, f: DataFlags & { out: string; perClass: string }) => {
-      const perClass = parseIntegerFlag(f.perClass, '--per-class', 1, 64);
-      const seed = parseIntegerFlag(f.seed ?? '0', '--seed', -(2 ** 31), 2 ** 32 - 1);
-      const format = previewFormat(f.out);
-      const options = openOptions(f);
-      let sheet;
-      let from: string;
-      if (name === 'shapeset') {
-        const ds = await openForCli(name, { ...options, validationSize: 0, testSize: 0 });
-        const size = options.imageSize ?? 64;
-        sheet = renderPreview(`Shapeset-3×2, ${size}×${size}`, ds.classNames, examplesFromShapeset(size, seed, perClass), { width: size, height: size, channels: 1 }, 1);
-        from = `fresh images of training seed ${seed}`;
-      } else {
-        const ds = await openForCli(name, options);
-        const shape = { width: Number(ds.info['width']), height: Number(ds.info['height']), channels: ds.info['channels'] === 3 ? 3 : 1 } as const;
-        const scale = Math.max(1, Math.round(64 / Math.max(shape.width, shape.height)));
-        // the test split, or the first non-empty one after it (saying so): never a sheet of labels only
-        const empty: string[] = [];
-        let examples: Float32Array[][] | null = null;
-        let split = '';
-        for (const [s, data] of [['test', ds.test], ['validation', ds.validation]] as const) {
-          if (data.n > 0) {
-            examples = examplesFromSplit(data, ds.inputSize, ds.classes, perClass);
-            split = s;
-            break;
-          }
-          empty.push(s);
-        }
-        if (examples === null) {
-          examples = examplesFromStream(ds.trainStream(seed), ds.inputSize, ds.classes, perClass, Number(ds.info['train']));
-          split = 'training';
-        }
-        sheet = renderPreview(`${ds.name}, ${split} set`, ds.classNames, examples, shape, scale);
-        const notes = [
-          ...(split === 'training' ? [`training seed ${seed}`] : []),
-          ...(empty.length > 0 ? [`the ${empty.join(' and ')} split${empty.length > 1 ? 's are' : ' is'} empty`] : []),
-        ];
-        from = `the ${split} split${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
-      }
-      try {
-        writeFileSync(f.out, format === 'png' ? encodePng(sheet) : encodeJpeg(sheet));
-      } catch (e) {
-        throw new Error(`--out ${f.out}: cannot write the ${format === 'png' ? 'PNG' : 'JPEG'}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      console.log(`wrote ${f.out} (${format === 'png' ? 'PNG' : 'JPEG'}, ${sheet.width}×${sheet.height} px): up to ${perClass} examples per class from ${from}`);
-    });
+    .action(previewAction);
+}
+
+/** A preview sheet and where its examples came from (for the last line). */
+interface Preview {
+  readonly sheet: ReturnType<typeof renderPreview>;
+  readonly from: string;
+}
+
+/** Shapeset's sheet: fresh images of the training seed, at 64×64 unless an image size is given. */
+async function shapesetPreview(options: OpenDatasetOptions, seed: number, perClass: number): Promise<Preview> {
+  const ds = await openDataset('shapeset', { ...options, validationSize: 0, testSize: 0 });
+  const size = options.imageSize ?? 64;
+  const examples = examplesFromShapeset(size, seed, perClass);
+  const sheet = renderPreview(`Shapeset-3×2, ${size}×${size}`, ds.classNames, examples, { width: size, height: size, channels: 1 }, 1);
+  return { sheet, from: `fresh images of training seed ${seed}` };
+}
+
+/** A file dataset's sheet: the test split, or the first non-empty one after it (saying so): never a sheet of labels only. */
+async function datasetPreview(name: string, options: OpenDatasetOptions, seed: number, perClass: number): Promise<Preview> {
+  const ds = await openDataset(name, options);
+  const shape = { width: Number(ds.info['width']), height: Number(ds.info['height']), channels: ds.info['channels'] === 3 ? 3 : 1 } as const;
+  const scale = Math.max(1, Math.round(64 / Math.max(shape.width, shape.height)));
+  const empty: string[] = [];
+  let examples: Float32Array[][] | null = null;
+  let split = '';
+  for (const [s, data] of [['test', ds.test], ['validation', ds.validation]] as const) {
+    if (data.n > 0) {
+      examples = examplesFromSplit(data, ds.inputSize, ds.classes, perClass);
+      split = s;
+      break;
+    }
+    empty.push(s);
+  }
+  if (examples === null) {
+    examples = examplesFromStream(ds.trainStream(seed), ds.inputSize, ds.classes, perClass, Number(ds.info['train']));
+    split = 'training';
+  }
+  const sheet = renderPreview(`${ds.name}, ${split} set`, ds.classNames, examples, shape, scale);
+  const notes = [
+    ...(split === 'training' ? [`training seed ${seed}`] : []),
+    ...(empty.length > 0 ? [`the ${empty.join(' and ')} split${empty.length > 1 ? 's are' : ' is'} empty`] : []),
+  ];
+  return { sheet, from: `the ${split} split${notes.length > 0 ? ` (${notes.join('; ')})` : ''}` };
+}
+
+/** `glorot data preview`: checks --out first, renders the sheet, writes it. */
+async function previewAction(name: string, f: DataFlags & { out: string; perClass: string }): Promise<void> {
+  const perClass = parseIntegerFlag(f.perClass, '--per-class', 1, 64);
+  const seed = parseIntegerFlag(f.seed ?? '0', '--seed', -(2 ** 31), 2 ** 32 - 1);
+  const format = previewFormat(f.out);
+  const kind = format === 'png' ? 'PNG' : 'JPEG';
+  const options = openOptions(f);
+  const { sheet, from } = name === 'shapeset' ? await shapesetPreview(options, seed, perClass) : await datasetPreview(name, options, seed, perClass);
+  try {
+    writeFileSync(f.out, format === 'png' ? encodePng(sheet) : encodeJpeg(sheet));
+  } catch (e) {
+    throw new Error(`--out ${f.out}: cannot write the ${kind}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  console.log(`wrote ${f.out} (${kind}, ${sheet.width}×${sheet.height} px): up to ${perClass} examples per class from ${from}`);
 }
 
 /** The `data info` report (also its JSON form). */
-export interface InfoReport {
+interface InfoReport {
   name: string;
   inputSize: number;
   classes: number;
@@ -195,7 +203,7 @@ function dataInfo(ds: Dataset, seed: number, n: number): InfoReport {
  * The text form of `data info`. An empty split (e.g. --test-size 0) shows "—" for its pixel
  * statistics and class frequencies, and says it is empty, instead of NaN and ±Infinity.
  */
-export function formatInfo(r: InfoReport): string {
+function formatInfo(r: InfoReport): string {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const num = (x: number): string => x.toFixed(4);
   const names = ['train', 'validation', 'test'] as const;

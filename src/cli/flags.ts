@@ -1,28 +1,135 @@
 /**
- * The command-line flags of the dataset options, for error messages: the data layer names its
- * options as the code does (`testSize`); the CLI shows the flag the user typed (`--test-size`).
+ * Flags and fields. The layers below the command line name a bad value by its field path
+ * (`learningRate`, `hidden[2]`, `testSize`: see src/core/errors.ts); this file is the one place
+ * that turns a field into the flag the user typed, through one table ({@link FIELD_FLAGS}), and the
+ * one place that turns command-line text into numbers. A flag's text is only converted here (is it
+ * a number?); whether the number is a valid value is decided once, where the field is defined (the
+ * configuration schema in src/config, a dataset's options in src/data).
  */
-import type { OpenDatasetOptions } from '../data/dataset.ts';
-
-/** The command-line flag of each dataset option. */
-const OPTION_FLAGS: Record<keyof OpenDatasetOptions, string> = {
-  dataDir: '--data-dir',
-  validationSize: '--validation-size',
-  testSize: '--test-size',
-  grey: '--grey',
-  imageSize: '--image-size',
-  splitSeed: '--split-seed',
-};
+import { type Command, InvalidArgumentError } from 'commander';
+import { InvalidInputError } from '../core/errors.ts';
 
 /**
- * A dataset error message with the option names of the code (`option testSize does not apply`,
- * `shapeset validationSize: expected …`) replaced by the flags the user typed (`--test-size`).
+ * The flags that set each field, by field path. Where several set one field (`hidden`), the one the
+ * user gave names it. A field of `probe` is keyed by its whole path.
  */
-export function withFlagNames(message: string): string {
-  const flag = (key: string): string | undefined => (Object.hasOwn(OPTION_FLAGS, key) ? OPTION_FLAGS[key as keyof OpenDatasetOptions] : undefined);
-  return message
-    .replace(/\boption (\w+)\b/g, (m: string, key: string) => (flag(key) !== undefined ? `option ${flag(key)}` : m))
-    // a name the message already labels as a config field stays as it is
-    .replace(/(?<!config field )\b(dataDir|validationSize|testSize|imageSize|splitSeed)\b/g, (key: string) => flag(key) ?? key);
+export const FIELD_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  dataset: ['--dataset'],
+  dataDir: ['--data-dir'],
+  validationSize: ['--validation-size'],
+  testSize: ['--test-size'],
+  grey: ['--grey'],
+  imageSize: ['--image-size'],
+  splitSeed: ['--split-seed'],
+  hidden: ['--widths', '--width', '--depth'],
+  activation: ['--activation'],
+  init: ['--init'],
+  gain: ['--gain'],
+  cost: ['--cost'],
+  learningRate: ['--lr'],
+  minibatch: ['--minibatch'],
+  updates: ['--updates'],
+  seed: ['--seed'],
+  checkpointInterval: ['--checkpoint-interval'],
+  'probe.interval': ['--probe-interval'],
+  'probe.size': ['--probe-size'],
+  'probe.jacobianExamples': ['--jacobian-examples'],
+};
+
+/** What the running command was given: which command, and the fields a configuration file set. */
+interface FlagContext {
+  readonly command: Command | null;
+  /** The configuration file (`glorot train --config`), when one was given. */
+  readonly configFile?: string;
+  /** Top-level fields (and `probe.*` paths) that file set. */
+  readonly fileFields: ReadonlySet<string>;
 }
 
+let context: FlagContext = { command: null, fileFields: new Set() };
+
+/** Remembers each command before its action runs, so that {@link errorText} knows its flags. */
+export function trackCommands(program: Command): void {
+  program.hook('preAction', (_program, action) => {
+    context = { command: action, fileFields: new Set() };
+  });
+}
+
+/** Notes that `file` (a `--config` file) set `fields` of the configuration, for naming them in errors. */
+export function noteConfigFile(file: string, fields: Iterable<string>): void {
+  context = { ...context, configFile: file, fileFields: new Set(fields) };
+}
+
+/** Whether the running command has `flag`, and whether the user gave it on the command line. */
+function flagState(flag: string): 'given' | 'available' | 'absent' {
+  const option = context.command?.options.find((o) => o.long === flag);
+  if (option === undefined) return 'absent';
+  return context.command!.getOptionValueSource(option.attributeName()) === 'cli' ? 'given' : 'available';
+}
+
+/**
+ * How the running command names a field: by the flag the user gave for it (`learningRate` →
+ * `--lr`); as `field in file` when a `--config` file set it; by the flag that would set it when
+ * nothing did (a value the user must supply, such as `--data-dir`); else by its path.
+ * An element or sub-field keeps its path after the flag: `--widths (hidden[2])`.
+ */
+export function fieldName(field: string): string {
+  const key = Object.hasOwn(FIELD_FLAGS, field) ? field : field.replace(/[[.].*$/, '');
+  const flags = (Object.hasOwn(FIELD_FLAGS, key) ? FIELD_FLAGS[key]! : []).filter((f) => flagState(f) !== 'absent');
+  const named = (f: string): string => (key === field ? f : `${f} (${field})`);
+  const given = flags.filter((f) => flagState(f) === 'given');
+  if (given.length > 0) return named(given.join('/'));
+  if (context.configFile !== undefined && (context.fileFields.has(key) || context.fileFields.has(field))) return `${field} in ${context.configFile}`;
+  return flags.length > 0 ? named(flags.join('/')) : field;
+}
+
+/**
+ * The text printed for an error: an {@link InvalidInputError} about values the user gave on the
+ * command line names their flags (see {@link fieldName}); one about a file (a data file, an
+ * experiment, the run record) keeps the file's field paths.
+ */
+export function errorText(e: unknown): string {
+  if (e instanceof InvalidInputError) return e.file === undefined ? e.describe(fieldName) : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * A commander parser for a number flag: converts the text, and only refuses text that is not a
+ * number (the field's schema decides whether the number is valid).
+ */
+export function numberArg(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || Number.isNaN(n)) throw new InvalidArgumentError(`expected a number, found "${v}"`);
+  return n;
+}
+
+/** A commander parser for a comma-separated list of numbers, e.g. `1000,1000,500` (values checked by the schema). */
+export function numberListArg(v: string): number[] {
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.some((p) => p === '' || Number.isNaN(Number(p)))) {
+    throw new InvalidArgumentError(`expected comma-separated numbers such as 1000,1000,500, found "${v}"`);
+  }
+  return parts.map(Number);
+}
+
+/**
+ * A commander parser for a flag of the command line's own (no configuration field holds it, so it
+ * is checked here): a whole number from `min` to `max`.
+ */
+export function wholeNumberArg(min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+      throw new InvalidArgumentError(`expected a whole number ${range}, found "${v}"`);
+    }
+    return n;
+  };
+}
+
+/**
+ * `(default x)` for a help string, from the default's one home.
+ * @param note said after the value, e.g. `the paper`.
+ */
+export function defaultText(v: unknown, note?: string): string {
+  return `(default ${Array.isArray(v) ? v.join(',') : String(v)}${note !== undefined ? `, ${note}` : ''})`;
+}

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands.ts';
+import { errorText, trackCommands } from './flags.ts';
 
 // `glorot runs | head`: a closed pipe ends the command quietly, as Unix tools do
 for (const stream of [process.stdout, process.stderr]) {
@@ -23,6 +24,7 @@ program
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
+trackCommands(program);
 registerCommands(program);
 
 try {
@@ -31,7 +33,7 @@ try {
   if (e instanceof CommanderError) {
     process.exitCode = e.exitCode;
   } else {
-    console.error(`glorot: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`glorot: ${errorText(e)}`);
     if (process.env['GLOROT_DEBUG'] && e instanceof Error) console.error(e.stack);
     process.exitCode = 1;
   }

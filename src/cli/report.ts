@@ -1,13 +1,15 @@
 /** Hands a finished job to the report (src/report) and prints short results on the terminal. */
 import { join } from 'node:path';
-import type { BackendName } from '../kernels/backend.ts';
 import type { ConfigLabel, ReportInput } from '../report/input.ts';
-import type { PlannedRun } from '../run/experiment.ts';
+import type { PlannedRun } from '../config/experiment.ts';
 import { type ReproduceResult, scaleNote } from '../run/reproduce.ts';
 import { openRunStore } from '../store/runStore.ts';
 
-/** The report's input for a reproduce job: per dataset, the runs of each configuration label. */
-export function reportInputFor(result: ReproduceResult, outDir: string): ReportInput {
+/**
+ * The report's input for a reproduce job: per dataset, the runs of each configuration label.
+ * @param missing why each dataset not run is missing, as the CLI printed it.
+ */
+function reportInputFor(result: ReproduceResult, outDir: string, missing: ReadonlyMap<string, string>): ReportInput {
   return {
     outDir,
     scale: result.plan.scale,
@@ -18,7 +20,7 @@ export function reportInputFor(result: ReproduceResult, outDir: string): ReportI
       return {
         dataset: d.dataset,
         status: d.status,
-        ...(d.message !== undefined ? { message: d.message } : {}),
+        ...(missing.has(d.dataset) ? { message: missing.get(d.dataset)! } : {}),
         configs: [...byLabel].map(([label, runs]) => ({
           label: label as ConfigLabel,
           runs: runs.map((r) => ({ runId: r.runId, learningRate: r.learningRate, seed: r.seed })),
@@ -28,14 +30,15 @@ export function reportInputFor(result: ReproduceResult, outDir: string): ReportI
   };
 }
 
-/** Writes the report of a reproduce job and prints where it is. */
-export async function writeJobReport(result: ReproduceResult, outDir: string, backend: BackendName | 'auto', threads: number): Promise<void> {
-  void backend;
-  void threads;
+/**
+ * Writes the report of a reproduce job and prints where it is.
+ * @param missing why each dataset not run is missing (see {@link reportInputFor}).
+ */
+export async function writeJobReport(result: ReproduceResult, outDir: string, missing: ReadonlyMap<string, string>): Promise<void> {
   // loaded lazily: the report pulls in vega and resvg, which training never needs
   const { writeReport } = await import('../report/index.ts');
   for (const w of result.warnings) console.warn(`warning: ${w}`);
-  await writeReport(reportInputFor(result, outDir));
+  await writeReport(reportInputFor(result, outDir, missing));
   console.log(`report: ${join(outDir, 'report', 'index.html')} (also report/README.md, summary.json)`);
 }
 

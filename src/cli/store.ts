@@ -135,7 +135,7 @@ function showRun(store: RunStore, id: string, json: boolean): string {
  * ancestors that exists, must be a directory (the rest is created).
  * @throws Error naming the option, the path and what is in the way.
  */
-export function checkExportDir(path: string, flag: string): void {
+function checkExportDir(path: string, flag: string): void {
   for (let p = resolve(path); ; p = dirname(p)) {
     let st;
     try {

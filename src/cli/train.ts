@@ -1,50 +1,19 @@
 /** `glorot train`: one training run with probes, from options or a JSON config file. */
 import { readFileSync } from 'node:fs';
-import { Command, Option, InvalidArgumentError } from 'commander';
-import cliProgress from 'cli-progress';
-import { ACTIVATIONS } from '../core/activations.ts';
-import { createBackend, describeBackend, parseBackendName, parseThreads } from '../kernels/index.ts';
-import { INIT_NAMES } from '../core/init-schemes.ts';
-import { COSTS } from '../core/costs.ts';
-import { parseTrainConfig, type TrainConfigInput } from '../run/config.ts';
-import { train, type TrainProgress } from '../run/train.ts';
+import type { Command } from 'commander';
+import { ActivationSchema, InitSchema, parseTrainConfig, TRAIN_DEFAULTS, TrainConfigSchema, type TrainConfig, UPDATES_PER_EPOCH } from '../config/training.ts';
+import { DATASET_NAMES } from '../core/datasets.ts';
+import { SHAPESET_EVAL_SIZE } from '../data/defaults.ts';
+import { createBackend, describeBackend } from '../kernels/index.ts';
+import { ResumableRunError, train, type TrainResult } from '../run/train.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
-import { withFlagNames } from './flags.ts';
-
-/** A commander parser for integers ≥ min, with an error naming the option. */
-export function intOption(name: string, min: number): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n) || n < min) {
-      throw new InvalidArgumentError(`${name} expects a whole number ≥ ${min}; found "${v}"`);
-    }
-    return n;
-  };
-}
-
-/** A commander parser for positive finite numbers. */
-export function positiveOption(name: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n <= 0) {
-      throw new InvalidArgumentError(`${name} expects a positive number; found "${v}"`);
-    }
-    return n;
-  };
-}
-
-/** A comma-separated list of positive integers (hidden widths). */
-function widthsOption(v: string): number[] {
-  const parts = v.split(',').map((s) => s.trim());
-  const out = parts.map(Number);
-  if (parts.some((p) => p === '') || out.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new InvalidArgumentError(`--widths expects comma-separated positive whole numbers such as 1000,1000,500; found "${v}"`);
-  }
-  return out;
-}
+import { addBackendOptions, type BackendFlags, backendRequest } from './backend.ts';
+import { defaultText, noteConfigFile, numberArg, numberListArg, wholeNumberArg } from './flags.ts';
+import { EXIT_INTERRUPTED, interruptSignal } from './interrupt.ts';
+import { trainDisplay } from './trainProgress.ts';
 
 /** The options of `glorot train` as commander parses them. */
-interface TrainCliOptions {
+interface TrainCliOptions extends BackendFlags {
   config?: string;
   dataset?: string;
   dataDir?: string;
@@ -65,173 +34,165 @@ interface TrainCliOptions {
   checkpointInterval?: number;
   validationSize?: number;
   testSize?: number;
-  backend?: string;
-  threads?: string;
   out: string;
   runId?: string;
   resume?: string;
   until?: number;
 }
 
-/** Builds the config input from a file (if given) overlaid with explicit options. */
-function configInput(o: TrainCliOptions): TrainConfigInput {
-  let base: Record<string, unknown> = {};
-  if (o.config) {
-    let text: string;
-    try {
-      text = readFileSync(o.config, 'utf8');
-    } catch (e) {
-      throw new Error(`--config ${o.config}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
-    } catch (e) {
-      throw new Error(`--config ${o.config}: not valid JSON (${(e as Error).message})`);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new Error(`--config ${o.config}: expected a JSON object of training settings; found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
-    }
-    base = parsed as Record<string, unknown>;
+/** Exit status of `glorot train` when the run diverged. */
+const EXIT_DIVERGED = 2;
+
+/**
+ * Reads a `--config` file: a JSON object of training settings.
+ * @throws Error naming `--config` and the file when it cannot be read, is not JSON or not an object.
+ */
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`--config ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new Error(`--config ${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`--config ${file}: expected a JSON object of training settings, found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
+  }
+  const fields = Object.entries(parsed).flatMap(([k, v]) =>
+    k === 'probe' && v !== null && typeof v === 'object' ? Object.keys(v).map((p) => `probe.${p}`) : [k],
+  );
+  noteConfigFile(file, fields);
+  return parsed as Record<string, unknown>;
+}
+
+/** The configuration input: a `--config` file (if given) overlaid with the options given. */
+function configInput(o: TrainCliOptions): Record<string, unknown> {
+  const base = o.config !== undefined ? readConfigFile(o.config) : {};
   const cfg: Record<string, unknown> = { ...base };
   const set = (key: string, v: unknown): void => {
     if (v !== undefined) cfg[key] = v;
   };
-  set('dataset', o.dataset);
-  set('dataDir', o.dataDir);
   if (o.widths !== undefined && (o.depth !== undefined || o.width !== undefined)) {
     throw new Error('--widths cannot be combined with --depth/--width: give one or the other');
   }
   if (o.widths !== undefined) cfg['hidden'] = o.widths;
   else if (o.depth !== undefined || o.width !== undefined) {
-    const prior = Array.isArray(base['hidden']) ? (base['hidden'] as number[]) : [1000, 1000, 1000, 1000, 1000];
-    cfg['hidden'] = Array<number>(o.depth ?? prior.length).fill(o.width ?? prior[0] ?? 1000);
+    const prior = Array.isArray(base['hidden']) ? (base['hidden'] as unknown[]) : TRAIN_DEFAULTS.hidden;
+    cfg['hidden'] = Array<unknown>(o.depth ?? prior.length).fill(o.width ?? prior[0] ?? TRAIN_DEFAULTS.hidden[0]);
   }
-  set('activation', o.activation);
-  set('init', o.init);
-  set('gain', o.gain);
-  set('cost', o.cost);
-  set('learningRate', o.lr);
-  set('minibatch', o.minibatch);
-  set('updates', o.updates);
-  set('seed', o.seed);
-  set('checkpointInterval', o.checkpointInterval);
-  set('validationSize', o.validationSize);
-  set('testSize', o.testSize);
+  for (const [key, v] of Object.entries({
+    dataset: o.dataset,
+    dataDir: o.dataDir,
+    activation: o.activation,
+    init: o.init,
+    gain: o.gain,
+    cost: o.cost,
+    learningRate: o.lr,
+    minibatch: o.minibatch,
+    updates: o.updates,
+    seed: o.seed,
+    checkpointInterval: o.checkpointInterval,
+    validationSize: o.validationSize,
+    testSize: o.testSize,
+  })) set(key, v);
   const probe: Record<string, unknown> = { ...((base['probe'] as Record<string, unknown> | undefined) ?? {}) };
   if (o.probeInterval !== undefined) probe['interval'] = o.probeInterval;
   if (o.probeSize !== undefined) probe['size'] = o.probeSize;
   if (o.jacobianExamples !== undefined) probe['jacobianExamples'] = o.jacobianExamples;
   cfg['probe'] = probe;
-  return cfg as TrainConfigInput;
+  return cfg;
 }
 
-/** Exit status of `glorot train` when SIGINT (Ctrl-C) or SIGTERM stopped the run (128 + SIGINT, as `reproduce`). */
-export const EXIT_INTERRUPTED = 130;
-/** Exit status of `glorot train` when the run diverged. */
-export const EXIT_DIVERGED = 2;
+/** The options `--resume` allows beside it: the others would change the stored configuration. */
+const RESUME_OPTIONS = ['--resume', '--out', '--backend', '--threads', '--until'];
+
+/**
+ * The configuration of a new run, or none when resuming.
+ * @throws Error when `--resume` comes with options that set the configuration; InvalidInputError
+ *   (fields named by their flags in the CLI) for an invalid configuration.
+ */
+function configFor(o: TrainCliOptions, cmd: Command): TrainConfig | undefined {
+  if (o.resume !== undefined && o.resume.trim() === '') throw new Error('--resume: expected a run id (see glorot runs), found ""');
+  if (o.runId !== undefined && o.runId.trim() === '') throw new Error('--run-id: expected a name, found ""');
+  if (o.resume === undefined) return parseTrainConfig(configInput(o));
+  const given = cmd.options
+    .filter((opt) => opt.long !== undefined && !RESUME_OPTIONS.includes(opt.long) && cmd.getOptionValueSource(opt.attributeName()) === 'cli')
+    .map((opt) => opt.long!);
+  if (given.length > 0) throw new Error(`--resume continues a run with its stored configuration: ${given.join(', ')} cannot be given with it`);
+  return undefined;
+}
+
+/** The lines printed when the run ends, with how to continue an interrupted one. */
+function resultLines(r: TrainResult, out: string): string {
+  const lines = [`run ${r.run.id}: ${r.run.status}${r.run.statusDetail ? ` (${r.run.statusDetail})` : ''}`];
+  if (r.run.status === 'interrupted') lines.push(`  continue with: glorot train --resume ${r.run.id} --out ${out}`);
+  if (r.test) lines.push(`  test error ${r.test.errorRate.toFixed(2)}% · test NLL ${r.test.nll.toFixed(4)} (${r.test.examples} examples)`);
+  if (r.validation) lines.push(`  validation error ${r.validation.errorRate.toFixed(2)}%`);
+  if (r.modelPath) lines.push(`  model: ${r.modelPath}`);
+  lines.push(`  record: ${out}/glorot.sqlite — see it with: glorot show ${r.run.id} --out ${out}`);
+  lines.push(`  ${r.seconds.toFixed(1)} s`);
+  return lines.join('\n');
+}
+
+/** `one of the paper's epochs` when `updates` is one (SPEC.md §1: 20,000 updates). */
+function epochNote(updates: number): string | undefined {
+  if (updates === UPDATES_PER_EPOCH) return "one of the paper's epochs";
+  return updates % UPDATES_PER_EPOCH === 0 ? `${updates / UPDATES_PER_EPOCH} of the paper's epochs` : undefined;
+}
+
+/** `the paper` when a default is the paper's setting (SPEC.md §1: minibatch 10, 300 probe examples). */
+function paper(value: number, papers: number): string | undefined {
+  return value === papers ? 'the paper' : undefined;
+}
 
 /** Registers `glorot train`. */
 export function registerTrainCommands(program: Command): void {
-  program
+  const d = TRAIN_DEFAULTS;
+  const choices = (values: readonly string[], fallback: string): string => `${values.join(' | ')} (default ${fallback})`;
+  const cmd = program
     .command('train')
     .description('train one network with SGD, probing every layer on a fixed probe set; records go to <out>/glorot.sqlite')
     .option('--config <file>', 'a JSON training configuration (options below override its fields)')
-    .option('--dataset <name>', 'shapeset | fashion-mnist | mnist | cifar10 | idx:<dir> | folder:<dir> (default shapeset)')
+    .option('--dataset <name>', `${[...DATASET_NAMES, 'idx:<dir>', 'folder:<dir>'].join(' | ')} ${defaultText(d.dataset)}`)
     .option('--data-dir <dir>', 'directory of the dataset files')
-    .option('--depth <n>', 'number of hidden layers (default 5)', intOption('--depth', 0))
-    .option('--width <n>', 'units per hidden layer (default 1000)', intOption('--width', 1))
-    .option('--widths <list>', 'hidden widths, comma-separated, input side first (instead of --depth/--width)', widthsOption)
-    .addOption(new Option('--activation <name>', 'hidden activation (default tanh)').choices([...ACTIVATIONS]))
-    .addOption(new Option('--init <name>', 'weight initialisation (default normalized)').choices([...INIT_NAMES]))
-    .option('--gain <g>', 'multiplies the init scale (default 1)', (v) => {
-      const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--gain expects a number ≥ 0; found "${v}"`);
-      return n;
-    })
-    .addOption(new Option('--cost <name>', 'training cost (default nll)').choices([...COSTS]))
-    .option('--lr <rate>', 'SGD learning rate (default 0.01)', positiveOption('--lr'))
-    .option('--minibatch <n>', 'examples per update (default 10, the paper)', intOption('--minibatch', 1))
-    .option('--updates <n>', 'SGD updates (default 100000)', intOption('--updates', 0))
-    .option('--seed <n>', 'random seed (default 1)', intOption('--seed', 0))
-    .option('--probe-interval <n>', 'probe every n updates (default 20000 = one of the paper\'s epochs)', intOption('--probe-interval', 1))
-    .option('--probe-size <n>', 'probe-set size: the first n test examples (default 300, the paper)', intOption('--probe-size', 1))
-    .option('--jacobian-examples <n>', 'examples whose Jacobian spectrum is computed at init (default 5; 0 skips)', intOption('--jacobian-examples', 0))
-    .option('--checkpoint-interval <n>', 'checkpoint every n updates (default 10000)', intOption('--checkpoint-interval', 1))
-    .option('--validation-size <n>', 'validation examples (Shapeset: generated; default 10000)', intOption('--validation-size', 1))
-    .option('--test-size <n>', 'test examples (Shapeset: generated; default 10000)', intOption('--test-size', 1))
-    .option('--backend <name>', 'auto | native | wasm | reference (default $GLOROT_BACKEND or auto)')
-    .option('--threads <n>', 'kernel threads (default $GLOROT_THREADS or 1)')
+    .option('--depth <n>', `number of hidden layers ${defaultText(d.hidden.length)}`, wholeNumberArg(0))
+    .option('--width <n>', `units per hidden layer ${defaultText(d.hidden[0])}`, numberArg)
+    .option('--widths <list>', 'hidden widths, comma-separated, input side first (instead of --depth/--width)', numberListArg)
+    .option('--activation <name>', `hidden activation: ${choices(ActivationSchema.options, d.activation)}`)
+    .option('--init <name>', `weight initialisation: ${choices(InitSchema.options, d.init)}`)
+    .option('--gain <g>', `multiplies the init scale ${defaultText(d.gain)}`, numberArg)
+    .option('--cost <name>', `training cost: ${choices(TrainConfigSchema.shape.cost.unwrap().options, d.cost)}`)
+    .option('--lr <rate>', `SGD learning rate ${defaultText(d.learningRate)}`, numberArg)
+    .option('--minibatch <n>', `examples per update ${defaultText(d.minibatch, paper(d.minibatch, 10))}`, numberArg)
+    .option('--updates <n>', `SGD updates ${defaultText(d.updates)}`, numberArg)
+    .option('--seed <n>', `random seed ${defaultText(d.seed)}`, numberArg)
+    .option('--probe-interval <n>', `probe every n updates ${defaultText(d.probe.interval, epochNote(d.probe.interval))}`, numberArg)
+    .option('--probe-size <n>', `probe-set size: the first n test examples ${defaultText(d.probe.size, paper(d.probe.size, 300))}`, numberArg)
+    .option('--jacobian-examples <n>', `examples whose Jacobian spectrum is computed at init (0 skips) ${defaultText(d.probe.jacobianExamples)}`, numberArg)
+    .option('--checkpoint-interval <n>', `checkpoint every n updates ${defaultText(d.checkpointInterval)}`, numberArg)
+    .option('--validation-size <n>', `validation examples (Shapeset: generated; default ${SHAPESET_EVAL_SIZE})`, numberArg)
+    .option('--test-size <n>', `test examples (Shapeset: generated; default ${SHAPESET_EVAL_SIZE})`, numberArg);
+  addBackendOptions(cmd)
     .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
     .option('--run-id <id>', 'name of the new run (default: made from the config)')
     .option('--resume <run>', 'continue an interrupted run from its last checkpoint')
-    .option('--until <n>', 'stop at update n with a checkpoint (continue later with --resume)', intOption('--until', 1))
+    .option('--until <n>', 'stop at update n with a checkpoint (continue later with --resume)', wholeNumberArg(1))
     .addHelpText(
       'after',
       `\nExit status: 0 finished, 1 error, ${EXIT_DIVERGED} diverged, ${EXIT_INTERRUPTED} interrupted (Ctrl-C or SIGTERM: a checkpoint is written; ` +
         'continue with --resume RUN). Warnings (a resume without a usable checkpoint, or on another backend or thread count) go to stderr.',
     )
-    .action(async (o: TrainCliOptions) => {
-      if (o.resume !== undefined && o.resume.trim() === '') throw new Error('--resume expects a run id (see glorot runs); found ""');
-      if (o.runId !== undefined && o.runId.trim() === '') throw new Error('--run-id expects a name; found ""');
-      if (o.resume !== undefined) {
-        const given = Object.entries(o)
-          .filter(([k, v]) => v !== undefined && !['resume', 'out', 'backend', 'threads', 'until'].includes(k))
-          .map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-        if (given.length > 0) {
-          throw new Error(`--resume continues a run with its stored configuration: ${given.join(', ')} cannot be given with it`);
-        }
-      }
-      const config = o.resume ? undefined : parseTrainConfig(configInput(o), o.config ? `--config ${o.config}` : 'options');
-      const backend = await createBackend({
-        ...(o.backend !== undefined ? { name: parseBackendName(o.backend, '--backend') } : {}),
-        ...(o.threads !== undefined ? { threads: parseThreads(o.threads, '--threads') } : {}),
-      });
+    .action(async (o: TrainCliOptions, command: Command) => {
+      const config = configFor(o, command);
+      const backend = await createBackend(backendRequest(o));
       console.log(describeBackend(backend));
-      const controller = new AbortController();
-      const stop = (): void => {
-        if (controller.signal.aborted) process.exit(130); // second Ctrl-C: leave at once
-        process.stderr.write('\nstopping after this update (writing a checkpoint); press Ctrl-C again to quit at once\n');
-        controller.abort();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      // a bar on a terminal; plain lines every 10 s otherwise (CI logs, `… > log`)
-      const tty = process.stdout.isTTY === true;
-      const bar = tty
-        ? new cliProgress.SingleBar(
-            { format: '{run} |{bar}| {value}/{total} updates · {ups} upd/s · loss {loss} · test err {err}', hideCursor: true },
-            cliProgress.Presets.shades_classic,
-          )
-        : null;
-      let started = false;
-      let lastLine = -Infinity;
-      const onNotice = (message: string): void => {
-        if (started) bar?.stop(); // notices come before the first progress; never garble the bar
-        started = false;
-        process.stderr.write(`warning: ${message}\n`);
-      };
-      const onProgress = (p: TrainProgress): void => {
-        const payload = {
-          run: p.run,
-          ups: p.updatesPerSecond.toFixed(0),
-          loss: Number.isFinite(p.loss) ? p.loss.toFixed(4) : '—',
-          err: p.testError === null ? '—' : `${p.testError.toFixed(2)}%`,
-        };
-        if (!bar) {
-          const now = performance.now();
-          if (now - lastLine >= 10_000 || p.update === p.updates) {
-            lastLine = now;
-            console.log(`${payload.run}: update ${p.update}/${p.updates} · ${payload.ups} upd/s · loss ${payload.loss} · test err ${payload.err}`);
-          }
-          return;
-        }
-        if (!started) {
-          bar.start(p.updates, p.update, payload);
-          started = true;
-        } else bar.update(p.update, payload);
-      };
+      const interrupt = interruptSignal('stopping after this update (writing a checkpoint); press Ctrl-C again to quit at once');
+      const display = trainDisplay();
       try {
         const r = await train({
           outDir: o.out,
@@ -239,29 +200,20 @@ export function registerTrainCommands(program: Command): void {
           ...(config ? { config } : {}),
           ...(o.resume ? { runId: o.resume, resume: true } : o.runId ? { runId: o.runId } : {}),
           ...(o.until !== undefined ? { until: o.until } : {}),
-          signal: controller.signal,
-          onProgress,
-          onNotice,
+          signal: interrupt.signal,
+          onProgress: display.onProgress,
+          onNotice: display.onNotice,
         }).catch((e: unknown) => {
-          // dataset errors name the code's option (testSize); show the flag the user typed
-          if (e instanceof Error) e.message = withFlagNames(e.message);
+          if (e instanceof ResumableRunError) e.message += ` (glorot train --resume ${e.runId} --out ${o.out})`;
           throw e;
         });
-        if (started) bar?.stop();
-        started = false;
-        const lines = [`run ${r.run.id}: ${r.run.status}${r.run.statusDetail ? ` (${r.run.statusDetail})` : ''}`];
-        if (r.test) lines.push(`  test error ${r.test.errorRate.toFixed(2)}% · test NLL ${r.test.nll.toFixed(4)} (${r.test.examples} examples)`);
-        if (r.validation) lines.push(`  validation error ${r.validation.errorRate.toFixed(2)}%`);
-        if (r.modelPath) lines.push(`  model: ${r.modelPath}`);
-        lines.push(`  record: ${o.out}/glorot.sqlite — see it with: glorot show ${r.run.id} --out ${o.out}`);
-        lines.push(`  ${r.seconds.toFixed(1)} s`);
-        console.log(lines.join('\n'));
+        display.stop();
+        console.log(resultLines(r, o.out));
         if (r.run.status === 'diverged') process.exitCode = EXIT_DIVERGED;
         if (r.run.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
       } finally {
-        if (started) bar?.stop();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        display.stop();
+        interrupt.dispose();
         backend.dispose();
       }
     });

@@ -8,20 +8,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Dataset, OpenDatasetOptions } from './types.ts';
-import { DataFileError } from './errors.ts';
+import { CIFAR_VALIDATION_SIZE } from './defaults.ts';
+import { foundText, InvalidInputError } from '../core/errors.ts';
+import { DataFileError, refuseOptions } from './errors.ts';
 import { firstExisting, readDataFile } from './files.ts';
 import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './splits.ts';
 
 /** Bytes per record: 1 label + 3 × 32 × 32 pixels. */
-export const CIFAR_RECORD_BYTES = 3073;
+const CIFAR_RECORD_BYTES = 3073;
 /** Pixel bytes per record (R, G, B planes of 32 × 32). */
-export const CIFAR_PIXELS = 3072;
+const CIFAR_PIXELS = 3072;
 /** The class names of batches.meta.txt, by label; used when that file is absent. */
-export const CIFAR10_CLASSES: readonly string[] = [
+const CIFAR10_CLASSES: readonly string[] = [
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
 ]; // prettier-ignore
-/** Default training images held out for validation. */
-export const CIFAR_VALIDATION_SIZE = 10_000;
 
 /** Records of a CIFAR-10 batch: `pixels` [count, 3072] (R, G, B planes), `labels` [count]. */
 export interface CifarRecords {
@@ -80,14 +80,16 @@ export function rgbPlanesToGrey(pixels: Uint8Array, count: number, planeSize: nu
 /**
  * Opens CIFAR-10 from `dataDir` (or its sub-folder cifar-10-batches-bin). All five training
  * batches are required (never a silent 40k). Expected: 5 × 10,000 training records, 10,000 test.
- * @throws Error naming a missing batch and how to get the data; DataFileError for malformed files.
+ * @throws InvalidInputError naming `dataDir` (and a missing batch) with how to get the data, an
+ *   option that does not apply, or `validationSize` out of range; DataFileError for malformed files.
  */
 export function openCifar10(options: OpenDatasetOptions): Dataset {
-  for (const key of ['testSize', 'imageSize', 'splitSeed'] as const) {
-    if (options[key] !== undefined) throw new Error(`cifar10: option ${key} does not apply (the batch files fix it)`);
-  }
-  const how = 'get the binary version (cifar-10-binary.tar.gz, https://www.cs.toronto.edu/~kriz/cifar.html) and pass --data-dir <dir>';
-  if (options.dataDir === undefined) throw new Error(`cifar10: no data directory: ${how}`);
+  refuseOptions('cifar10', options, ['testSize', 'imageSize', 'splitSeed'], 'the batch files fix it');
+  const expected =
+    'a directory holding the binary version of CIFAR-10 (cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html, unpacked): ' +
+    'all five training batches data_batch_1.bin … data_batch_5.bin and test_batch.bin';
+  const missing = (found: string): InvalidInputError => new InvalidInputError({ field: 'dataDir', expected, found }, { subject: 'cifar10' });
+  if (options.dataDir === undefined) throw missing('nothing');
   let dir = resolve(options.dataDir);
   if (!existsSync(join(dir, 'data_batch_1.bin')) && existsSync(join(dir, 'cifar-10-batches-bin'))) {
     dir = join(dir, 'cifar-10-batches-bin');
@@ -95,7 +97,7 @@ export function openCifar10(options: OpenDatasetOptions): Dataset {
   const find = (name: string): string => {
     const p = firstExisting([join(dir, name), join(dir, `${name}.gz`)]);
     if (p === undefined) {
-      throw new Error(`cifar10: missing ${name} in ${dir}: all five training batches and test_batch.bin are required; ${how}`);
+      throw missing(`${dir}, which lacks ${name}`);
     }
     return p;
   };
@@ -116,7 +118,8 @@ export function openCifar10(options: OpenDatasetOptions): Dataset {
   const all = form(train);
   const nValidation = options.validationSize ?? CIFAR_VALIDATION_SIZE;
   if (!Number.isInteger(nValidation) || nValidation < 0 || nValidation >= all.n) {
-    throw new RangeError(`cifar10: validationSize: expected an integer from 0 to ${all.n - 1}, found ${String(nValidation)}`);
+    const expected = `a whole number from 0 to ${all.n - 1} (the training batches hold ${all.n} images)`;
+    throw new InvalidInputError({ field: 'validationSize', expected, found: foundText(nValidation) }, { subject: 'cifar10' });
   }
   const nTrain = all.n - nValidation;
   const trainTable = tableRows(all, 0, nTrain);

@@ -3,6 +3,8 @@
  * training stream of minibatches, input size and classes (types in ./types.ts). {@link openDataset}
  * opens any of the paper's datasets (SPEC.md §4) by name.
  */
+import { DATASET_NAME_WORDS } from '../core/datasets.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import type { Dataset, OpenDatasetOptions, Split } from './types.ts';
 
 export type { Dataset, OpenDatasetOptions, Split, TrainStream } from './types.ts';
@@ -19,15 +21,14 @@ export function readRows(split: Split, start: number, rows: number): Float32Arra
   return out;
 }
 
-/** The names {@link openDataset} knows besides `folder:<dir>` and `idx:<dir>`. */
-export const DATASET_NAMES = ['shapeset', 'fashion-mnist', 'mnist', 'cifar10'] as const;
-
 /**
  * Opens a dataset by name: 'shapeset', 'fashion-mnist', 'mnist', 'cifar10', 'idx:<dir>' (any IDX
  * image set with MNIST's file names), or 'folder:<dir>' (one sub-folder of PNG/JPEG images per
  * class). A name that is neither but names an existing directory is read as a folder.
- * @throws Error saying how to get the data when files are missing, naming file, field, expected
- *   and found when a file is malformed (DataFileError), and listing the known names for an unknown one.
+ * @throws InvalidInputError naming the field (`dataset`, `dataDir`, `validationSize`, …), what was
+ *   expected (for missing files: how to get them) and what was found, for an unknown name, missing
+ *   files, an option the dataset does not take or a size out of its range; DataFileError (naming
+ *   file, field, expected and found) when a file is malformed.
  */
 export async function openDataset(name: string, options: OpenDatasetOptions = {}): Promise<Dataset> {
   // Imported lazily so that opening one dataset never loads another's decoders.
@@ -38,8 +39,6 @@ export async function openDataset(name: string, options: OpenDatasetOptions = {}
   const folder = await import('./folder.ts');
   if (name.startsWith('folder:')) return folder.openImageFolder(name.slice('folder:'.length), options);
   if (folder.isDirectory(name)) return folder.openImageFolder(name, options);
-  throw new Error(
-    `unknown dataset "${name}": expected one of ${DATASET_NAMES.join(', ')}, idx:<dir> or folder:<dir> ` +
-      '(a directory with one sub-folder of PNG/JPEG images per class)',
-  );
+  const expected = `one of ${DATASET_NAME_WORDS} (a directory with one sub-folder of PNG/JPEG images per class)`;
+  throw new InvalidInputError({ field: 'dataset', expected, found: JSON.stringify(name) });
 }

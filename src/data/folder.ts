@@ -9,17 +9,15 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import type { Dataset, OpenDatasetOptions } from './types.ts';
+import { FOLDER_HOLDOUT_FRACTION, FOLDER_IMAGE_SIZE } from './defaults.ts';
+import { refuseOptions, wholeOption } from './errors.ts';
 import { decodeGrey, squareResize } from './image.ts';
 import { type ExampleTable, createFiniteStream, tableSplit } from './splits.ts';
 
 /** File name endings read as images (case-insensitive); other files are ignored. */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
-/** Default side of the resized images: the paper's Small-ImageNet is 37 × 37 grey. */
-export const FOLDER_IMAGE_SIZE = 37;
-/** Default fraction of the images held out for validation, and again for test (at least one image each). */
-export const FOLDER_HOLDOUT_FRACTION = 0.1;
+const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
 /** Fewest images a folder needs with the default hold-outs: one test, one validation, one to train on. */
-export const FOLDER_MIN_IMAGES = 3;
+const FOLDER_MIN_IMAGES = 3;
 
 /** True when `path` is an existing directory. */
 export function isDirectory(path: string): boolean {
@@ -40,7 +38,7 @@ export interface FolderListing {
  * Lists `dir`: every non-hidden sub-folder holding at least one image file is a class.
  * @throws Error when `dir` is not a directory or has fewer than two classes.
  */
-export function listImageFolder(dir: string): FolderListing {
+function listImageFolder(dir: string): FolderListing {
   if (!isDirectory(dir)) throw new Error(`image folder ${dir}: not a directory`);
   const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   const classNames: string[] = [];
@@ -70,22 +68,21 @@ export function listImageFolder(dir: string): FolderListing {
  * `testSize` images are the test set, the next `validationSize` the validation set (each default
  * 10% of the images, rounded, but at least 1), the rest train. An explicit size of 0 is kept (an
  * empty split, e.g. for `glorot data info`); training refuses it.
- * @throws Error from {@link listImageFolder}; DataFileError for an undecodable image; RangeError
- *   when the folder has fewer than {@link FOLDER_MIN_IMAGES} images for the default hold-outs, or
- *   the held-out sizes leave no training image.
+ * @throws Error from {@link listImageFolder}; DataFileError for an undecodable image;
+ *   InvalidInputError naming the option (`imageSize` 1–1,024, `splitSeed` a 32-bit seed, `testSize`
+ *   and `validationSize` ≥ 0) when one is out of range or does not apply (`dataDir`, `grey`);
+ *   RangeError when the folder has fewer than {@link FOLDER_MIN_IMAGES} images for the default
+ *   hold-outs, or the held-out sizes leave no training image.
  */
 export function openImageFolder(dirArg: string, options: OpenDatasetOptions): Dataset {
-  for (const key of ['dataDir', 'grey'] as const) {
-    if (options[key] !== undefined) throw new Error(`image folder: option ${key} does not apply (images are always grey)`);
-  }
+  refuseOptions('image folder', options, ['dataDir', 'grey'], 'images are always grey');
   const dir = resolve(dirArg);
   const { classNames, files } = listImageFolder(dir);
-  const side = options.imageSize ?? FOLDER_IMAGE_SIZE;
+  const side = wholeOption('image folder', 'imageSize', options.imageSize ?? FOLDER_IMAGE_SIZE, 1, 1024);
+  const splitSeed = wholeOption('image folder', 'splitSeed', options.splitSeed ?? 0, -(2 ** 31), 2 ** 32 - 1);
   const n = files.length;
   const holdout = (v: number | undefined, what: string): number => {
-    const k = v ?? Math.max(1, Math.round(n * FOLDER_HOLDOUT_FRACTION));
-    if (!Number.isInteger(k) || k < 0) throw new RangeError(`image folder ${what}: expected an integer ≥ 0, found ${String(k)}`);
-    return k;
+    return v === undefined ? Math.max(1, Math.round(n * FOLDER_HOLDOUT_FRACTION)) : wholeOption('image folder', what, v, 0, Infinity);
   };
   const nTest = holdout(options.testSize, 'testSize');
   const nValidation = holdout(options.validationSize, 'validationSize');
@@ -93,14 +90,13 @@ export function openImageFolder(dirArg: string, options: OpenDatasetOptions): Da
     throw new RangeError(
       `image folder ${dir}: ${n} images are too few: holding out ${nTest} for test and ${nValidation} for validation ` +
         `(by default 10% each, at least 1) leaves none to train on; add images to the class sub-folders ` +
-        `(at least ${FOLDER_MIN_IMAGES}), or choose --test-size and --validation-size`,
+        `(at least ${FOLDER_MIN_IMAGES}), or choose the test and validation sizes`,
     );
   }
   if (nTest + nValidation >= n) {
     throw new RangeError(`image folder ${dir}: ${nTest} test + ${nValidation} validation images leave none of ${n} to train on`);
   }
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  const splitSeed = options.splitSeed ?? 0;
   new Rng(deriveSeed(splitSeed, 'folder-split')).shuffle(order);
 
   const inputSize = side * side;

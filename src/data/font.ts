@@ -4,10 +4,12 @@
  * Each glyph is 7 rows of 5 columns, '#' = ink.
  */
 
-/** Glyph width and height in font pixels, and the advance (glyph + one column of space). */
-export const GLYPH_WIDTH = 5;
+/** Glyph width in font pixels. */
+const GLYPH_WIDTH = 5;
+/** Glyph height in font pixels. */
 export const GLYPH_HEIGHT = 7;
-export const GLYPH_ADVANCE = 6;
+/** The advance from one glyph to the next: the glyph and one column of space. */
+const GLYPH_ADVANCE = 6;
 
 const GLYPHS: Record<string, string> = {
   A: '.###.|#...#|#...#|#####|#...#|#...#|#...#',

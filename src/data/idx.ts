@@ -8,9 +8,9 @@ import { DataFileError } from './errors.ts';
 import { isGzip } from './files.ts';
 
 /** Magic number of an IDX image file: unsigned bytes, 3 dimensions. */
-export const IDX_IMAGES_MAGIC = 2051;
+const IDX_IMAGES_MAGIC = 2051;
 /** Magic number of an IDX label file: unsigned bytes, 1 dimension. */
-export const IDX_LABELS_MAGIC = 2049;
+const IDX_LABELS_MAGIC = 2049;
 
 /** Images of an IDX file: `pixels` is [count, rows·cols] row-major bytes 0..255 (a view of the file). */
 export interface IdxImages {

@@ -5,7 +5,9 @@
  */
 import { basename, join, resolve } from 'node:path';
 import type { Dataset, OpenDatasetOptions } from './types.ts';
-import { DataFileError } from './errors.ts';
+import { IDX_VALIDATION_SIZE } from './defaults.ts';
+import { foundText, InvalidInputError } from '../core/errors.ts';
+import { DataFileError, refuseOptions } from './errors.ts';
 import { firstExisting, readDataFile } from './files.ts';
 import { type IdxImages, type IdxLabels, parseIdxImages, parseIdxLabels } from './idx.ts';
 import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './splits.ts';
@@ -14,7 +16,7 @@ import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** Fashion-MNIST's class names, by label (zalandoresearch/fashion-mnist README, "Labels"). */
-export const FASHION_MNIST_CLASSES: readonly string[] = [
+const FASHION_MNIST_CLASSES: readonly string[] = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ]; // prettier-ignore
 
@@ -26,8 +28,6 @@ const FILES = {
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 
-/** Default examples held out from the end of the training file for validation. */
-export const IDX_VALIDATION_SIZE = 10_000;
 
 /**
  * Finds one IDX file in `dir`: its name, with '.gz', or with '.' before 'idx' (a common variant).
@@ -43,18 +43,19 @@ function findIdxFile(dir: string, name: string): string | undefined {
  * unless `dataDir` is given; the others need `dataDir` (idx: the directory after the colon).
  * Expected sizes: 60,000 training and 10,000 test images of 28 × 28 (MNIST, Fashion-MNIST), split
  * 50,000 / 10,000 / 10,000.
- * @throws Error saying how to get the files when they are missing; DataFileError (naming file,
+ * @throws InvalidInputError naming `dataDir` (or `dataset` for idx:<dir>) and saying how to get the
+ *   files when they are missing, or naming an option that does not apply or `validationSize` out of
+ *   range; DataFileError (naming file,
  *   field, expected, found) when a file is malformed, the label and image counts differ, a label is
  *   ≥ the class count, or the images are not 28 × 28 (mnist, fashion-mnist).
  */
 export function openMnist(name: string, options: OpenDatasetOptions): Dataset {
-  for (const key of ['testSize', 'grey', 'imageSize', 'splitSeed'] as const) {
-    if (options[key] !== undefined) throw new Error(`${name}: option ${key} does not apply (the IDX files fix it)`);
-  }
+  refuseOptions(name, options, ['testSize', 'grey', 'imageSize', 'splitSeed'], 'the IDX files fix it');
   const generic = name.startsWith('idx:');
   const dir = resolve(generic ? name.slice(4) : options.dataDir ?? (name === 'fashion-mnist' ? FASHION_MNIST_DIR : ''));
   if (!generic && name === 'mnist' && options.dataDir === undefined) {
-    throw new Error("mnist: pass --data-dir <dir> holding MNIST's four IDX files (train-images-idx3-ubyte[.gz] …)");
+    const expected = "a directory holding MNIST's four IDX files (train-images-idx3-ubyte[.gz] …)";
+    throw new InvalidInputError({ field: 'dataDir', expected, found: 'nothing' }, { subject: 'mnist' });
   }
   const paths = Object.fromEntries(Object.entries(FILES).map(([k, f]) => [k, findIdxFile(dir, f)])) as Record<
     keyof typeof FILES,
@@ -63,11 +64,12 @@ export function openMnist(name: string, options: OpenDatasetOptions): Dataset {
   const missing = Object.entries(paths).filter(([, p]) => p === undefined);
   if (missing.length > 0) {
     const list = missing.map(([k]) => `${FILES[k as keyof typeof FILES]}[.gz]`).join(', ');
-    const how =
+    const expected =
       name === 'fashion-mnist'
-        ? 'install them with `apt-get install dataset-fashion-mnist`, or pass --data-dir <dir>'
-        : 'pass --data-dir <dir> holding the four IDX files';
-    throw new Error(`${name}: missing ${list} in ${dir}: ${how}`);
+        ? 'a directory holding the four Fashion-MNIST IDX files (install them with `apt-get install dataset-fashion-mnist`)'
+        : `a directory holding the four IDX files (${Object.values(FILES).map((f) => `${f}[.gz]`).join(', ')})`;
+    // idx:<dir> names its directory in the dataset name; the others take it from dataDir
+    throw new InvalidInputError({ field: generic ? 'dataset' : 'dataDir', expected, found: `${dir}, which lacks ${list}` }, { subject: name });
   }
   const p = paths as Record<keyof typeof FILES, string>;
   const train = readPair(p.trainImages, p.trainLabels);
@@ -88,10 +90,8 @@ export function openMnist(name: string, options: OpenDatasetOptions): Dataset {
 
   const nValidation = options.validationSize ?? IDX_VALIDATION_SIZE;
   if (!Number.isInteger(nValidation) || nValidation < 0 || nValidation >= train.images.count) {
-    throw new RangeError(
-      `${name}: validationSize: expected an integer from 0 to ${train.images.count - 1} (the training file has ` +
-        `${train.images.count} images), found ${String(nValidation)}`,
-    );
+    const expected = `a whole number from 0 to ${train.images.count - 1} (the training file has ${train.images.count} images)`;
+    throw new InvalidInputError({ field: 'validationSize', expected, found: foundText(nValidation) }, { subject: name });
   }
   const inputSize = train.images.rows * train.images.cols;
   const all: ExampleTable = { pixels: train.images.pixels, labels: train.labels.labels, n: train.images.count, inputSize };

@@ -35,7 +35,7 @@ export function tableRows(table: ExampleTable, start: number, count: number): Ex
 }
 
 /** Copies example `i` of `table` as floats in [0, 1] into `x[at … at + inputSize)`. */
-export function copyRow(table: ExampleTable, i: number, x: Float32Array, at: number): void {
+function copyRow(table: ExampleTable, i: number, x: Float32Array, at: number): void {
   const d = table.inputSize;
   const src = table.pixels;
   // Element loops rather than x.set(src.subarray(…)): a subarray view would allocate per row.

@@ -9,7 +9,6 @@
  */
 import { type Activation, activationOf } from '../core/activations.ts';
 import type { CostName } from '../core/costs.ts';
-import { describeValue } from '../core/describe.ts';
 import { deriveSeed, Rng } from '../core/rng.ts';
 import type { Backend } from '../kernels/backend.ts';
 import { type LossInto, lossInto } from '../kernels/hot-path.ts';
@@ -79,7 +78,7 @@ export class Mlp {
   // src/kernels/hot-path.ts) and read through lastLoss; the kernel scalars −lr and 1/rows are
   // cached so every step passes the same number objects, in fields that start `undefined` so that
   // V8 keeps them tagged (a field that only ever held numbers is stored unboxed and boxed again on
-  // every read). lrSeen only holds a learning rate that passed validation.
+  // every read). lrSeen is the learning rate −lr was computed from (undefined before the first step).
   private readonly lossBuffer = Float64Array.of(NaN);
   private readonly fast: LossInto | null;
   private lrSeen: number | undefined = undefined;
@@ -265,12 +264,11 @@ export class Mlp {
   }
 
   /**
-   * Validates a learning rate that differs from the cached one and caches it with −lr.
-   * @throws TypeError when `lr` is not a number; RangeError when it is NaN, infinite or negative.
+   * Caches a learning rate that differs from the cached one, with −lr. Not checked here: its one
+   * domain (a finite number > 0) is checked once, where it enters, by the configuration schema
+   * (src/config/training.ts `LearningRateSchema`).
    */
-  private setLearningRate(lr: unknown): void {
-    if (typeof lr !== 'number') throw new TypeError(`lr must be a number, got ${describeValue(lr)}`);
-    if (!Number.isFinite(lr) || lr < 0) throw new RangeError(`lr must be a finite number ≥ 0, got ${String(lr)}`);
+  private setLearningRate(lr: number): void {
     this.lrSeen = lr;
     this.negLr = -lr;
   }
@@ -311,11 +309,11 @@ export class Mlp {
    * written into {@link inputBuffers}. The mean cost over the minibatch before the update is then
    * {@link lastLoss} (like PyTorch's `loss.item()` after `optimizer.step()`). In a training loop use
    * an `Sgd` (./sgd.ts), which passes the same learning rate every step without allocating.
-   * @param lr the learning rate, a finite number ≥ 0.
+   * @param lr the learning rate ε. Precondition, not checked here: a finite number > 0, the domain
+   *   the configuration schema checks where a learning rate enters (src/config/training.ts `LearningRateSchema`).
    * @param cost one of `COSTS` (src/core/costs.ts).
    * @throws RangeError on a target outside [0, classes), a too-short `x`, `rows` not a positive
-   *   integer, an unknown `cost` (naming the valid ones), or an `lr` that is NaN, infinite or
-   *   negative; TypeError when `lr` is not a number or `y` not an Int32Array.
+   *   integer, or an unknown `cost` (naming the valid ones); TypeError when `y` is not an Int32Array.
    */
   trainStep(x: Float32Array | null, y: Int32Array | null, rows: number, lr: number, cost: CostName = 'nll'): void {
     this.lossBuffer[0] = NaN;

@@ -25,7 +25,7 @@ export interface RunShape {
   readonly probeSize: number;
 }
 
-/** Reads a {@link RunShape} from a stored config (run.config, see src/run/config.ts). */
+/** Reads a {@link RunShape} from a stored config (run.config, see src/config/training.ts). */
 function runShape(config: Readonly<Record<string, unknown>>): RunShape {
   const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
   const probe = typeof config['probe'] === 'object' && config['probe'] !== null ? (config['probe'] as Record<string, unknown>) : {};

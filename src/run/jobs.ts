@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BackendName } from '../kernels/backend.ts';
 import { openRunStore } from '../store/runStore.ts';
-import type { PlannedRun } from './experiment.ts';
+import type { PlannedRun } from '../config/experiment.ts';
 import type { TrainProgress } from './train.ts';
 import type { WorkerMessage, WorkerRequest } from './worker.ts';
 
@@ -44,7 +44,7 @@ export interface JobOptions {
 }
 
 /** Deterministic JSON (sorted keys) for comparing stored and planned configurations. */
-export function stableJson(v: unknown): string {
+function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
@@ -75,14 +75,14 @@ export function killWorkers(): void {
 process.on('exit', killWorkers);
 
 /**
- * Runs the planned runs.
- * @throws Error when a stored run with the same id has a different configuration (the message
- *   names the run and says to use another --out or delete it).
+ * Sorts the planned runs against the record in `outDir`: those to start, those to resume, and those
+ * already finished or diverged (skipped, with their stored outcome).
+ * @throws Error when a stored run with the same id has a different configuration.
  */
-export async function runJobs(planned: readonly PlannedRun[], options: JobOptions): Promise<RunOutcome[]> {
-  const outcomes = new Map<string, RunOutcome>();
+function sortPlanned(planned: readonly PlannedRun[], outDir: string): { todo: Array<{ run: PlannedRun; resume: boolean }>; skipped: RunOutcome[] } {
   const todo: Array<{ run: PlannedRun; resume: boolean }> = [];
-  const store = openRunStore(options.outDir);
+  const skipped: RunOutcome[] = [];
+  const store = openRunStore(outDir);
   try {
     for (const p of planned) {
       if (!store.hasRun(p.runId)) {
@@ -92,12 +92,12 @@ export async function runJobs(planned: readonly PlannedRun[], options: JobOption
       const info = store.getRun(p.runId);
       if (stableJson(info.config) !== stableJson(p.config)) {
         throw new Error(
-          `run ${p.runId} in ${options.outDir} was made with a different configuration; ` +
-            'use another --out directory, or delete that run record to start again',
+          `run ${p.runId} in ${outDir} was made with a different configuration; ` +
+            'use another output directory, or delete that run record to start again',
         );
       }
       if (info.status === 'finished' || info.status === 'diverged') {
-        outcomes.set(p.runId, { runId: p.runId, status: info.status, detail: info.statusDetail, skipped: true });
+        skipped.push({ runId: p.runId, status: info.status, detail: info.statusDetail, skipped: true });
       } else {
         todo.push({ run: p, resume: true });
       }
@@ -105,7 +105,18 @@ export async function runJobs(planned: readonly PlannedRun[], options: JobOption
   } finally {
     store.close();
   }
-  for (const o of outcomes.values()) options.onEvent?.({ type: 'end', outcome: o });
+  return { todo, skipped };
+}
+
+/**
+ * Runs the planned runs.
+ * @throws Error when a stored run with the same id has a different configuration (the message
+ *   names the run and says to use another output directory or delete it).
+ */
+export async function runJobs(planned: readonly PlannedRun[], options: JobOptions): Promise<RunOutcome[]> {
+  const { todo, skipped } = sortPlanned(planned, options.outDir);
+  const outcomes = new Map<string, RunOutcome>(skipped.map((o) => [o.runId, o]));
+  for (const o of skipped) options.onEvent?.({ type: 'end', outcome: o });
 
   const jobs = Math.max(1, options.jobs ?? 1);
   const children = new Set<ChildProcess>();

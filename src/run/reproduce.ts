@@ -9,9 +9,9 @@ import { openDataset } from '../data/dataset.ts';
 import { writeFileAtomic } from '../store/durable.ts';
 import { ensureDir } from '../store/paths.ts';
 import { storeReportArtifacts } from './artifacts.ts';
-import { type Experiment, parseExperiment, type PlannedRun, planRuns } from './experiment.ts';
+import { type Experiment, parseExperiment, type PlannedRun, planRuns } from '../config/experiment.ts';
 import { runJobs, type JobEvent, type RunOutcome } from './jobs.ts';
-import { DATA_DIR_DATASETS, experimentFor, type Scale, SCALE_SETTINGS } from './scales.ts';
+import { DATA_DIR_DATASETS, experimentFor, type Scale, SCALE_SETTINGS } from '../config/scales.ts';
 import type { BackendName } from '../kernels/backend.ts';
 
 /** Options of {@link reproduce}. */
@@ -36,8 +36,8 @@ export interface ReproduceOptions {
 export interface DatasetPlan {
   readonly dataset: string;
   readonly status: 'ran' | 'missing';
-  /** For missing datasets: why, and how to get it. */
-  readonly message?: string;
+  /** For missing datasets: the error opening it (why, and how to get it; the CLI names its flags). */
+  readonly error?: unknown;
   readonly experiment: Experiment | null;
   readonly runs: readonly PlannedRun[];
 }
@@ -75,7 +75,7 @@ export async function planReproduce(options: Pick<ReproduceOptions, 'scale' | 'd
       // opening checks the files exist and are valid (Shapeset: generates its evaluation sets)
       await openDataset(dataset, dataDirOption(dataset, options.dataDir));
     } catch (e) {
-      datasets.push({ dataset, status: 'missing', message: e instanceof Error ? e.message : String(e), experiment: null, runs: [] });
+      datasets.push({ dataset, status: 'missing', error: e, experiment: null, runs: [] });
       continue;
     }
     const experiment = parseExperiment(
@@ -95,7 +95,7 @@ export async function planReproduce(options: Pick<ReproduceOptions, 'scale' | 'd
 export async function reproduce(options: ReproduceOptions): Promise<ReproduceResult> {
   const plan = options.plan ?? (await planReproduce(options));
   const expDir = join(options.outDir, 'experiments');
-  ensureDir(expDir, 'the experiments directory (under --out)');
+  ensureDir(expDir, 'the experiments directory (in the output directory)');
   for (const d of plan.datasets) {
     if (d.experiment) writeFileAtomic(join(expDir, `${d.experiment.name}.json`), `${JSON.stringify(d.experiment, null, 2)}\n`);
   }

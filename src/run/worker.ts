@@ -6,7 +6,7 @@
  */
 import type { BackendName } from '../kernels/backend.ts';
 import { createBackend } from '../kernels/index.ts';
-import type { TrainConfig } from './config.ts';
+import type { TrainConfig } from '../config/training.ts';
 import { train, type TrainProgress } from './train.ts';
 
 /** What the parent asks a worker to do. */

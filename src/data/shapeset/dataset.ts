@@ -13,6 +13,8 @@
  */
 import { Rng, type RngState, deriveSeed } from '../../core/rng.ts';
 import type { Dataset, OpenDatasetOptions, Split, TrainStream } from '../types.ts';
+import { SHAPESET_EVAL_SIZE } from '../defaults.ts';
+import { refuseOptions, wholeOption } from '../errors.ts';
 import { tableSplit } from '../splits.ts';
 import { checkBatch, checkSeed, checkState, stateInteger } from '../stream-state.ts';
 import { ShapesetGenerator } from './generator.ts';
@@ -22,8 +24,6 @@ import { SHAPESET_CLASSES, SHAPESET_CLASS_NAMES, SHAPESET_SIZE } from './params.
 export const SHAPESET_VALIDATION_SEED = -1;
 /** The test set's base seed (the authors' 0). */
 export const SHAPESET_TEST_SEED = 0;
-/** Default number of images in the validation and in the test set (SPEC.md §7: the authors' 10k). */
-export const SHAPESET_EVAL_SIZE = 10_000;
 
 /** The 32-bit generator seed of a role: deriveSeed(seed, 'shapeset/<role>'). */
 export function shapesetGeneratorSeed(role: 'train' | 'validation' | 'test', seed: number): number {
@@ -99,13 +99,12 @@ function parseRngState(v: unknown): RngState {
  * Opens Shapeset-3×2 (SHAPESET.md): validation and test sets of `validationSize` / `testSize`
  * images (default 10,000 each) generated now and kept as 8-bit grey levels (20 MB for 2 × 10,000,
  * against 82 MB as float32), and infinite training streams.
- * @throws RangeError when a size is not a non-negative integer or imageSize is not in [8, 1024].
+ * @throws InvalidInputError naming the option when a size is not a whole number from 0 to 1,000,000,
+ *   imageSize not one from 8 to 1,024, or an option that does not apply is given.
  */
 export function openShapeset(options: OpenDatasetOptions): Dataset {
-  for (const key of ['dataDir', 'grey', 'splitSeed'] as const) {
-    if (options[key] !== undefined) throw new Error(`shapeset: option ${key} does not apply (it is generated)`);
-  }
-  const size = options.imageSize ?? SHAPESET_SIZE;
+  refuseOptions('shapeset', options, ['dataDir', 'grey', 'splitSeed'], 'it is generated');
+  const size = wholeOption('shapeset', 'imageSize', options.imageSize ?? SHAPESET_SIZE, 8, 1024);
   const nValidation = evalSize(options.validationSize, 'validationSize');
   const nTest = evalSize(options.testSize, 'testSize');
   const validationSeed = shapesetGeneratorSeed('validation', SHAPESET_VALIDATION_SEED);
@@ -136,9 +135,5 @@ export function openShapeset(options: OpenDatasetOptions): Dataset {
 }
 
 function evalSize(v: number | undefined, name: string): number {
-  if (v === undefined) return SHAPESET_EVAL_SIZE;
-  if (!Number.isInteger(v) || v < 0 || v > 1_000_000) {
-    throw new RangeError(`shapeset ${name}: expected an integer from 0 to 1,000,000, found ${String(v)}`);
-  }
-  return v;
+  return v === undefined ? SHAPESET_EVAL_SIZE : wholeOption('shapeset', name, v, 0, 1_000_000);
 }

@@ -6,9 +6,6 @@
 /** Number of vertices per shape type: triangle, parallelogram, ellipse (a 20-vertex polygon). */
 export const VERTICES = [3, 4, 20] as const;
 
-/** Shape type names, indexed like {@link VERTICES}. */
-export const SHAPE_NAMES = ['triangle', 'parallelogram', 'ellipse'] as const;
-
 /** The most vertices any shape has (the ellipse). */
 export const MAX_VERTICES = 20;
 

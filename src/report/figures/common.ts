@@ -3,7 +3,7 @@
  * the paper's axes (epochs of 20,000 updates on a symlog scale; examples seen on a log scale), the
  * legend by layer, and the "not run at this scale" panel.
  */
-import { UPDATES_PER_EPOCH } from '../../run/config.ts';
+import { UPDATES_PER_EPOCH } from '../../config/training.ts';
 import type { RunStore } from '../../store/runStore.ts';
 import type { ConfigLabel, ReportScale } from '../input.ts';
 import type { VegaLiteSpec } from '../render.ts';

@@ -69,7 +69,7 @@ test('glorot data preview: a PNG with one labelled row per class (shapeset at 64
 test('glorot data: errors are one clear line and exit 1', () => {
   const unknown = glorot('data', 'info', 'imagenet');
   assert.equal(unknown.status, 1);
-  assert.match(unknown.stderr, /^glorot: unknown dataset "imagenet": expected one of shapeset, fashion-mnist, mnist, cifar10/);
+  assert.match(unknown.stderr, /^glorot: dataset: expected one of shapeset, fashion-mnist, mnist, cifar10, idx:<dir> or folder:<dir> .*found "imagenet"\n$/);
   const badN = glorot('data', 'info', 'shapeset', '--n', 'lots');
   assert.equal(badN.status, 1);
   assert.match(badN.stderr, /^glorot: --n: expected an integer from 1 to 100000000, found "lots"/);
@@ -122,11 +122,16 @@ test('glorot data: a dataset option that does not apply is named as its flag (--
   writeIdxSet(dir, [0, 1, 1, 2], [3, 4]);
   const r = glorot('data', 'info', 'mnist', '--data-dir', dir, '--test-size', '5');
   assert.equal(r.status, 1);
-  assert.equal(r.stderr, 'glorot: mnist: option --test-size does not apply (the IDX files fix it)\n');
+  assert.equal(r.stderr, 'glorot: mnist: --test-size: expected nothing (it does not apply: the IDX files fix it), found 5\n');
   const grey = glorot('data', 'preview', 'shapeset', '--split-seed', '3', '--out', join(dir, 'x.png'));
-  assert.equal(grey.stderr, 'glorot: shapeset: option --split-seed does not apply (it is generated)\n');
+  assert.equal(grey.stderr, 'glorot: shapeset: --split-seed: expected nothing (it does not apply: it is generated), found 3\n');
   const big = glorot('data', 'info', 'shapeset', '--validation-size', '2000000');
-  assert.equal(big.stderr, 'glorot: shapeset --validation-size: expected an integer from 0 to 1,000,000, found 2000000\n');
+  assert.equal(big.stderr, 'glorot: shapeset: --validation-size: expected a whole number from 0 to 1,000,000, found 2000000\n');
+  // a missing directory is named by the flag that supplies it; text that is no number by commander
+  const mnist = glorot('data', 'info', 'mnist');
+  assert.equal(mnist.stderr, "glorot: mnist: --data-dir: expected a directory holding MNIST's four IDX files (train-images-idx3-ubyte[.gz] …), found nothing\n");
+  const text = glorot('data', 'info', 'shapeset', '--image-size', 'big');
+  assert.match(text.stderr, /^error: option '--image-size <n>' argument 'big' is invalid\. expected a number, found "big"\n/);
 });
 
 test('glorot data preview: an empty test split falls back to the validation (then training) split and says so', () => {

@@ -34,7 +34,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     try {
       const common = ['--out', dir, '--depth', '3', '--width', '64', '--validation-size', '200', '--test-size', '200', '--jacobian-examples', '0'];
       const r = await runCli(['train', ...common, '--updates', '5000000', '--run-id', 'long'], signal);
-      assert.match(r.out, /run long: interrupted \(interrupted at update \d+; resume with: glorot train --resume long --out /, r.out);
+      assert.match(r.out, /run long: interrupted \(interrupted at update \d+[^)\n]*\)\n {2}continue with: glorot train --resume long --out /, r.out);
       assert.equal(r.code, 130, 'an interrupted glorot train exits 130, as glorot reproduce does');
       const again = await runCli(['train', '--resume', 'long', '--out', dir, '--updates', '10'], null);
       assert.match(again.out, /--resume continues a run with its stored configuration: --updates cannot be given with it/, again.out);
@@ -53,7 +53,7 @@ test('glorot train prints warnings on stderr: a model that could not be saved is
     const args = ['--out', dir, '--depth', '1', '--width', '8', '--validation-size', '20', '--test-size', '20', '--probe-size', '10', '--jacobian-examples', '0'];
     const failed = await runCli(['train', ...args, '--updates', '30', '--checkpoint-interval', '10', '--run-id', 'w'], null);
     assert.equal(failed.code, 1);
-    assert.match(failed.out, new RegExp(`glorot: cannot save the model to ${model} \\(.*\\); training is complete and checkpointed at update 30: fix that, then finish the run without retraining with: glorot train --resume w --out ${dir}`));
+    assert.match(failed.out, new RegExp(`glorot: cannot save the model to ${model} \\(.*\\); training is complete and checkpointed at update 30: fix that, then resume run w: it saves the model without retraining \\(glorot train --resume w --out ${dir}\\)\n`));
     rmSync(model, { recursive: true });
     const finished = await runCli(['train', '--resume', 'w', '--out', dir], null);
     assert.equal(finished.code, 0, finished.out);

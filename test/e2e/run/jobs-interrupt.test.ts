@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseExperiment, planRuns } from '../../../src/run/experiment.ts';
+import { parseExperiment, planRuns } from '../../../src/config/experiment.ts';
 import { earlyExitOutcome, runJobs, type RunOutcome } from '../../../src/run/jobs.ts';
 import { openRunStore } from '../../../src/store/runStore.ts';
-import { outcomeLine } from '../../../src/cli/reproduce.ts';
+import { outcomeLine } from '../../../src/cli/jobProgress.ts';
 
 const BIN = resolve('bin/glorot.js');
 
@@ -58,12 +58,9 @@ test('earlyExitOutcome: only a signal we forwarded makes an unreported exit an i
   assert.equal(earlyExitOutcome('r', null, 'SIGKILL', true).status, 'error');
 });
 
-test("a job's run line leaves out glorot train's resume hint (the job's last line says how to continue)", () => {
+test("a job's run line is the run's status and detail (the job's last line says how to continue)", () => {
   const o = (status: string, detail: string | null, skipped = false): RunOutcome => ({ runId: 'shapeset-tanh', status, detail, skipped });
-  assert.equal(
-    outcomeLine(o('interrupted', 'interrupted at update 64; resume with: glorot train --resume shapeset-tanh --out /tmp/x y')),
-    '  run shapeset-tanh: interrupted — interrupted at update 64',
-  );
+  assert.equal(outcomeLine(o('interrupted', 'interrupted at update 64')), '  run shapeset-tanh: interrupted — interrupted at update 64');
   assert.equal(outcomeLine(o('finished', null)), '  run shapeset-tanh: finished');
   assert.equal(outcomeLine(o('diverged', 'loss became NaN at update 12')), '  run shapeset-tanh: diverged — loss became NaN at update 12');
   assert.equal(outcomeLine(o('finished', null, true)), '  run shapeset-tanh: already finished, skipped');

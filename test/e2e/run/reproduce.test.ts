@@ -20,7 +20,7 @@ const BIN = resolve('bin/glorot.js');
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const FASHION = existsSync('/usr/share/datasets/fashion-mnist');
 const DATASETS = FASHION ? ['shapeset', 'fashion-mnist'] : ['shapeset'];
-/** The smoke scale's network: 5 hidden layers of 32 units (src/run/scales.ts). */
+/** The smoke scale's network: 5 hidden layers of 32 units (src/config/scales.ts). */
 const HIDDEN = 5;
 const WIDTH = 32;
 

@@ -27,8 +27,8 @@ test('every directory made under a user path fails fast and by name under /proc 
     exportCsv: enoent('the CSV export directory (--csv)', bad),
     exportTensorboard: enoent('the TensorBoard log directory (--tensorboard)', bad),
     EventFileWriter: enoent('the TensorBoard log directory', bad),
-    acquireRunLock: enoent('the lock directory (under --out)', join(bad, 'locks')),
-    reproduce: enoent('the experiments directory (under --out)', join(bad, 'experiments')),
+    acquireRunLock: enoent('the lock directory (in the output directory)', join(bad, 'locks')),
+    reproduce: enoent('the experiments directory (in the output directory)', join(bad, 'experiments')),
     train: enoent('the output directory (--out)', bad),
   });
 });

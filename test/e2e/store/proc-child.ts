@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackend } from '../../../src/kernels/index.ts';
 import { acquireRunLock } from '../../../src/run/lock.ts';
-import { parseTrainConfig } from '../../../src/run/config.ts';
+import { parseTrainConfig } from '../../../src/config/training.ts';
 import { reproduce } from '../../../src/run/reproduce.ts';
 import { train } from '../../../src/run/train.ts';
 import { writeCheckpoint } from '../../../src/store/checkpoint.ts';

@@ -69,6 +69,10 @@ test('cifar10: a missing training batch is an error, never a silent 40k; class n
   const ds = await openDataset('cifar10', { dataDir: dir, validationSize: 2 });
   assert.equal(ds.classNames.join(''), 'abcdefghij');
   rmSync(join(dir, 'data_batch_4.bin'));
-  await assert.rejects(openDataset('cifar10', { dataDir: dir }), /cifar10: missing data_batch_4.bin in .*: all five training batches and test_batch.bin are required/);
-  await assert.rejects(openDataset('cifar10'), /cifar10: no data directory: get the binary version/);
+  const expected =
+    'a directory holding the binary version of CIFAR-10 (cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html, unpacked): ' +
+    'all five training batches data_batch_1.bin … data_batch_5.bin and test_batch.bin';
+  await assert.rejects(openDataset('cifar10', { dataDir: dir }), { field: 'dataDir', message: `cifar10: dataDir: expected ${expected}, found ${dir}, which lacks data_batch_4.bin` });
+  await assert.rejects(openDataset('cifar10'), { field: 'dataDir', message: `cifar10: dataDir: expected ${expected}, found nothing` });
+  await assert.rejects(openDataset('cifar10', { dataDir: dir, testSize: 5 }), { field: 'testSize', message: 'cifar10: testSize: expected nothing (it does not apply: the batch files fix it), found 5' });
 });

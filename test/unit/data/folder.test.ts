@@ -101,7 +101,23 @@ test('image folder: classes from sub-folders, grey, resized, seeded split withou
   assert.deepEqual([dflt.inputSize, dflt.validation.n, dflt.test.n], [1369, 3, 3]);
   await assert.rejects(openDataset(dir, { validationSize: 15, testSize: 15 }), /leave none of 30 to train on/);
   await assert.rejects(openDataset(`folder:${join(dir, 'cats')}`), /expected one sub-folder of PNG\/JPEG images per class \(at least two classes\), found 0/);
-  await assert.rejects(openDataset('no-such-dataset'), /unknown dataset "no-such-dataset": expected one of shapeset, fashion-mnist, mnist, cifar10/);
+  await assert.rejects(openDataset('no-such-dataset'), {
+    name: 'InvalidInputError',
+    message:
+      'dataset: expected one of shapeset, fashion-mnist, mnist, cifar10, idx:<dir> or folder:<dir> (a directory with one sub-folder of PNG/JPEG images per class), ' +
+      'found "no-such-dataset"',
+  });
+  // the folder's own options are checked by the folder, with their ranges
+  for (const [options, field, found, range] of [
+    [{ imageSize: 0 }, 'imageSize', '0', 'from 1 to 1,024'],
+    [{ imageSize: 2000 }, 'imageSize', '2000', 'from 1 to 1,024'],
+    [{ splitSeed: 1.5 }, 'splitSeed', '1.5', 'from -2,147,483,648 to 4,294,967,295'],
+    [{ testSize: -1 }, 'testSize', '-1', '≥ 0'],
+    [{ validationSize: 0.5 }, 'validationSize', '0.5', '≥ 0'],
+  ] as const) {
+    await assert.rejects(openDataset(dir, options), { field, message: `image folder: ${field}: expected a whole number ${range}, found ${found}` });
+  }
+  await assert.rejects(openDataset(dir, { grey: true }), { field: 'grey', message: 'image folder: grey: expected nothing (it does not apply: images are always grey), found true' });
 });
 
 /** A folder of `perClass[c]` flat PNG images in class sub-folders `c0`, `c1`, …; returns its path. */
@@ -132,7 +148,7 @@ test('small folders: the default hold-outs are at least one image each, and too 
     (e: Error) =>
       e instanceof RangeError &&
       e.message.includes(`image folder ${two}: 2 images are too few`) &&
-      /holding out 1 for test and 1 for validation \(by default 10% each, at least 1\) leaves none to train on; add images .*\(at least 3\), or choose --test-size and --validation-size/.test(e.message),
+      /holding out 1 for test and 1 for validation \(by default 10% each, at least 1\) leaves none to train on; add images .*\(at least 3\), or choose the test and validation sizes$/.test(e.message),
   );
   // explicit sizes are kept as given, 0 included (training refuses an empty split, not the folder)
   const four = smallFolder([2, 2]);

@@ -94,13 +94,24 @@ test('IDX datasets: mismatched counts, labels ≥ 10, wrong image size, missing 
   const small = tempDir('mnist-small');
   writeIdxSet(small, [1, 2, 3], [1], { rows: 8, cols: 8 });
   await assert.rejects(openDataset('mnist', { dataDir: small, validationSize: 1 }), /rows × columns: expected 28 × 28, found 8 × 8/);
-  await assert.rejects(openDataset('mnist', { dataDir: dir, validationSize: 3 }), /validationSize: expected an integer from 0 to 2/);
-  await assert.rejects(openDataset('mnist'), /mnist: pass --data-dir <dir> holding MNIST's four IDX files/);
+  await assert.rejects(openDataset('mnist', { dataDir: dir, validationSize: 3 }), { field: 'validationSize', message: 'mnist: validationSize: expected a whole number from 0 to 2 (the training file has 3 images), found 3' });
+  await assert.rejects(openDataset('mnist'), {
+    name: 'InvalidInputError',
+    field: 'dataDir',
+    message: "mnist: dataDir: expected a directory holding MNIST's four IDX files (train-images-idx3-ubyte[.gz] …), found nothing",
+  });
   const empty = tempDir('empty');
   await assert.rejects(
     openDataset('fashion-mnist', { dataDir: empty }),
-    new RegExp(`fashion-mnist: missing train-images-idx3-ubyte\\[\\.gz\\], .* in ${empty}: install them with \`apt-get install dataset-fashion-mnist\`, or pass --data-dir <dir>`),
+    {
+      field: 'dataDir',
+      message:
+        'fashion-mnist: dataDir: expected a directory holding the four Fashion-MNIST IDX files (install them with `apt-get install dataset-fashion-mnist`), ' +
+        `found ${empty}, which lacks train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]`,
+    },
   );
+  // idx:<dir> names its directory in the dataset name, so the dataset is the field at fault
+  await assert.rejects(openDataset(`idx:${empty}`), { field: 'dataset', message: new RegExp(`^idx:${empty}: dataset: expected a directory holding the four IDX files \\(train-images-idx3-ubyte\\[\\.gz\\], `) });
 });
 
 test('idx:<dir>: any image size and class count (the largest label + 1), named after the folder', async () => {

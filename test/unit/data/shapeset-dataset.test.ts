@@ -179,6 +179,10 @@ test('shapeset: image size 64 for display; options that do not apply are refused
   assert.equal(big.inputSize, 4096);
   assert.equal(big.validation.inputSize, 4096);
   assert.equal(readRows(big.validation, 0, 10).length, 10 * 4096);
-  await assert.rejects(openDataset('shapeset', { dataDir: '/tmp' }), /option dataDir does not apply/);
-  await assert.rejects(openDataset('shapeset', { testSize: -1 }), /testSize: expected an integer from 0 to 1,000,000, found -1/);
+  await assert.rejects(openDataset('shapeset', { dataDir: '/tmp' }), { field: 'dataDir', message: 'shapeset: dataDir: expected nothing (it does not apply: it is generated), found "/tmp"' });
+  await assert.rejects(openDataset('shapeset', { testSize: -1 }), { field: 'testSize', message: 'shapeset: testSize: expected a whole number from 0 to 1,000,000, found -1' });
+  // the image size is checked where its range is known, before any image is generated
+  for (const imageSize of [7, 1025, 32.5]) {
+    await assert.rejects(openDataset('shapeset', { imageSize }), { field: 'imageSize', message: `shapeset: imageSize: expected a whole number from 8 to 1,024, found ${imageSize}` });
+  }
 });

@@ -9,7 +9,7 @@ import { writeReport } from '../../../src/report/index.ts';
 import { storeReportArtifacts } from '../../../src/run/artifacts.ts';
 import { pngInfo } from '../../../src/report/render.ts';
 import type { ReportSummary } from '../../../src/report/summary.ts';
-import { parseTrainConfig } from '../../../src/run/config.ts';
+import { parseTrainConfig } from '../../../src/config/training.ts';
 import { train } from '../../../src/run/train.ts';
 import { openRunStore } from '../../../src/store/runStore.ts';
 import { writeSyntheticRun } from './synthetic.ts';

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseExperiment, planRuns } from '../../../src/run/experiment.ts';
-import { experimentFor, DATA_DIR_DATASETS } from '../../../src/run/scales.ts';
+import { parseExperiment, planRuns } from '../../../src/config/experiment.ts';
+import { experimentFor, DATA_DIR_DATASETS } from '../../../src/config/scales.ts';
 import { createReferenceBackend } from '../../../src/kernels/reference.ts';
-import { parseTrainConfig } from '../../../src/run/config.ts';
+import { parseTrainConfig } from '../../../src/config/training.ts';
 import { train } from '../../../src/run/train.ts';
 import { openRunStore } from '../../../src/store/runStore.ts';
 
@@ -20,7 +20,10 @@ test('run ids never collide: labels, learning rates or seeds that name the same 
     { ...base, seeds: [1, 1] },
   ];
   for (const e of clashes) assert.throws(() => planRuns(parseExperiment(e, 'x.json')), /run id e1-tanh-n-lr0\.1-s1 would be used twice/);
-  assert.throws(() => planRuns(parseExperiment({ ...base, variants: [{ label: '!!!', activation: 'tanh', init: 'standard' }] }, 'x.json')), /"!!!" has no letter or digit/);
+  assert.throws(() => planRuns(parseExperiment({ ...base, variants: [{ label: '!!!', activation: 'tanh', init: 'standard' }] }, 'x.json')), {
+    name: 'InvalidInputError',
+    message: 'experiment e1: variants[0].label: expected a label with a letter or digit (run ids are made from it), found "!!!"',
+  });
   const ok = planRuns(parseExperiment({ ...base, seeds: [1, 2], learningRates: [0.01, 0.1] }, 'x.json'));
   assert.equal(new Set(ok.map((r) => r.runId)).size, 4);
 });

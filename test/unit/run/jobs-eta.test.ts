@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ETA_MIN_FRACTION, ETA_MIN_SECONDS, etaText, formatDuration } from '../../../src/cli/reproduce.ts';
+import { ETA_MIN_FRACTION, ETA_MIN_SECONDS, etaText, formatDuration } from '../../../src/cli/jobProgress.ts';
 
 // the paper scale: 30 runs × 2.5 M updates, expected ≈ 180 h 36 min
 const toTrain = 30 * 2_500_000;

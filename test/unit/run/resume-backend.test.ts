@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackend } from '../../../src/kernels/index.ts';
 import type { Backend } from '../../../src/kernels/backend.ts';
-import { parseTrainConfig } from '../../../src/run/config.ts';
+import { parseTrainConfig } from '../../../src/config/training.ts';
 import { train } from '../../../src/run/train.ts';
 import { openRunStore } from '../../../src/store/runStore.ts';
 import { runSegments, SEGMENTS_KEY } from '../../../src/store/segments.ts';
@@ -56,7 +56,7 @@ test('a run resumed on another backend, then other threads, records every segmen
     assert.equal(second.run.status, 'interrupted');
     const warn1 = 'run r was trained on reference with 1 thread up to update 17 and resumes on wasm with 2 threads: its results will not be bit-identical to an uninterrupted run';
     assert.deepEqual(notices, [warn1]);
-    assert.equal(second.run.statusDetail, `interrupted at update 37; resume with: glorot train --resume r --out ${dir}; ${warn1}`);
+    assert.equal(second.run.statusDetail, `interrupted at update 37; ${warn1}`);
     const third = await segment(dir, wasm1, null, notices, true);
     const warn2 = 'run r was trained on wasm with 2 threads up to update 37 and resumes on wasm with 1 thread: its results will not be bit-identical to an uninterrupted run';
     assert.deepEqual(notices, [warn1, warn2]);

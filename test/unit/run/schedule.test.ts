@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isProbePoint, probePoints } from '../../../src/run/schedule.ts';
+import { isProbePoint, probePoints } from '../../../src/config/schedule.ts';
 
 test('probe schedule: 0, early 1-2-5 points, every interval, the last update', () => {
   assert.deepEqual(probePoints(2500, 1000, true), [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 2500]);

@@ -14,8 +14,9 @@ import { PNG } from 'pngjs';
 import { openDataset } from '../../../src/data/dataset.ts';
 import { createBackend } from '../../../src/kernels/index.ts';
 import type { Backend } from '../../../src/kernels/backend.ts';
-import { MAX_HISTOGRAM_BINS, parseTrainConfig, type TrainConfig } from '../../../src/run/config.ts';
-import { train } from '../../../src/run/train.ts';
+import { MAX_HISTOGRAM_BINS, parseTrainConfig, type TrainConfig } from '../../../src/config/training.ts';
+import type { InvalidInputError } from '../../../src/core/errors.ts';
+import { ResumableRunError, train } from '../../../src/run/train.ts';
 import { availableBackends } from '../../helpers/backends.ts';
 import { readCheckpoint } from '../../../src/store/checkpoint.ts';
 import { databasePath } from '../../../src/store/paths.ts';
@@ -64,7 +65,7 @@ async function interruptedAt(dir: string, backend: Backend, at: number, cfg: Tra
   assert.equal(r.run.status, 'interrupted');
 }
 
-test('an empty validation or test split is refused before the run is recorded, naming the split and its option', async () => {
+test('an empty validation or test split is refused before the run is recorded, naming the split and its field', async () => {
   await withDir(async (dir, backend) => {
     for (const [validationSize, testSize, split] of [
       [0, 30, 'validation'],
@@ -73,7 +74,9 @@ test('an empty validation or test split is refused before the run is recorded, n
       const dataset = await openDataset('shapeset', { validationSize, testSize });
       const why = split === 'test' ? 'every probe point evaluates it and probes its first 10 examples' : 'every probe point evaluates it';
       await assert.rejects(train({ outDir: dir, backend, config, dataset, runId: 'r' }), {
-        message: `dataset shapeset: the ${split} split is empty (0 examples), but ${why}: give --${split}-size (config field ${split}Size) of at least 1`,
+        name: 'InvalidInputError',
+        field: `${split}Size`,
+        message: `dataset shapeset: ${split}Size: expected a ${split} split of at least 1 example (${why}), found an empty ${split} split (0 examples)`,
       });
     }
     assert.deepEqual(runIds(dir), [], 'no run row is left behind');
@@ -98,7 +101,7 @@ test('a 4-image folder trains: one image held out for test and one for validatio
       assert.equal(r.run.status, 'finished');
       assert.deepEqual([r.test?.examples, r.validation?.examples], [1, 1]);
       // the probe set is the whole 1-image test split: said, and kept in the record
-      const note = 'the test split has 1 example, fewer than probe.size 10 (--probe-size): the probe set is the whole test split';
+      const note = 'the test split has 1 example, fewer than probe.size 10: the probe set is the whole test split';
       assert.deepEqual(notices, [note]);
       assert.equal(r.run.statusDetail, note);
     });
@@ -124,17 +127,20 @@ test('a minibatch or network too large to allocate is an error naming the option
 async function tooLarge(dir: string, backend: Backend): Promise<void> {
   await assert.rejects(
     train({ outDir: dir, backend, config: { ...config, minibatch: 1_000_000_000 }, runId: 'r' }),
-    (e: Error) =>
+    (e: InvalidInputError) =>
+      e.field === 'minibatch' &&
       e.message.startsWith(
-        '--minibatch 1000000000 (config field minibatch): cannot allocate the minibatch buffers of 1000000000 rows × widths 1024-8-8-9 ' +
-          '(1,090,000,000,000 floats, 4.4 TB): ',
-      ) && e.message.endsWith('; use a smaller --minibatch'),
+        'minibatch: expected a minibatch whose buffers can be allocated for widths 1024-8-8-9 (use a smaller one), ' +
+          'found 1000000000 rows (1,090,000,000,000 floats, 4.4 TB): ',
+      ),
   );
   await assert.rejects(
     train({ outDir: dir, backend, config: { ...config, hidden: [1_000_000, 1_000_000] }, runId: 'r' }),
-    (e: Error) =>
-      e.message.startsWith('--width/--widths (config field hidden): cannot allocate the weights of a 1024-1000000-1000000-9 network (1,001,035,000,009 floats, 4.0 TB): ') &&
-      e.message.endsWith('; use narrower layers'),
+    (e: InvalidInputError) =>
+      e.field === 'hidden' &&
+      e.message.startsWith(
+        'hidden: expected hidden-layer widths whose weights can be allocated (use narrower layers), found a 1024-1000000-1000000-9 network (1,001,035,000,009 floats, 4.0 TB): ',
+      ),
   );
 }
 
@@ -142,13 +148,13 @@ test('an unusable models directory is refused before training, naming the path',
   await withDir(async (dir, backend) => {
     writeFileSync(join(dir, 'models'), 'not a directory');
     await assert.rejects(train({ outDir: dir, backend, config, runId: 'r' }), {
-      message: `cannot create the models directory (under --out) ${join(dir, 'models')}: ${join(dir, 'models')} is a file, not a directory`,
+      message: `cannot create the models directory (in the output directory) ${join(dir, 'models')}: ${join(dir, 'models')} is a file, not a directory`,
     });
     assert.deepEqual(runIds(dir), []);
   });
 });
 
-test('a model that cannot be saved at the end keeps a final checkpoint: --resume saves it without retraining', async () => {
+test('a model that cannot be saved at the end keeps a final checkpoint: a resume saves it without retraining', async () => {
   await withDir(async (dir, backend) => {
     const reference = join(dir, 'reference');
     const full = await train({ outDir: reference, backend, config, runId: 'r' });
@@ -158,8 +164,10 @@ test('a model that cannot be saved at the end keeps a final checkpoint: --resume
     await assert.rejects(
       train({ outDir: out, backend, config, runId: 'r' }),
       (e: Error) =>
+        e instanceof ResumableRunError &&
+        e.runId === 'r' &&
         e.message.startsWith(`cannot save the model to ${modelPath} (`) &&
-        e.message.endsWith(`); training is complete and checkpointed at update 60: fix that, then finish the run without retraining with: glorot train --resume r --out ${out}`),
+        e.message.endsWith('); training is complete and checkpointed at update 60: fix that, then resume run r: it saves the model without retraining'),
     );
     const store = openRunStore(out, { readonly: true });
     assert.equal(store.getRun('r').status, 'failed');
@@ -184,15 +192,16 @@ test('resuming a run whose stored configuration is damaged names the run and eac
     await interruptedAt(dir, backend, 7);
     const db = new Database(databasePath(dir));
     const original = (db.prepare(`SELECT config FROM runs WHERE id = 'r'`).get() as { config: string }).config;
-    const head = `run r (stored in ${databasePath(dir)}): invalid stored training configuration (the record was changed or damaged: repair runs.config, or start a new run):\n`;
+    const head = `${databasePath(dir)}: run r: invalid stored training configuration (the record was changed or damaged: repair runs.config, or start a new run):\n`;
+    const missing = (field: string, value: string): string => `  - ${field}: expected a value (a stored configuration holds every field; the default would be ${value}), found nothing`;
     for (const [edit, lines] of [
-      [`json_remove(config, '$.dataset')`, ['  - dataset: missing (a stored configuration holds every field; the default would be "shapeset")']],
-      [`json_remove(config, '$.probe.bins')`, ['  - probe.bins: missing (a stored configuration holds every field; the default would be 100)']],
-      [`json_set(config, '$.hidden', 'wide')`, ['  - hidden: Invalid input: expected array, received string; found "wide"']],
-      [`json_set(config, '$.extra', 1)`, ['  - extra: unknown field (not part of the configuration; check its spelling); found 1']],
+      [`json_remove(config, '$.dataset')`, [missing('dataset', '"shapeset"')]],
+      [`json_remove(config, '$.probe.bins')`, [missing('probe.bins', '100')]],
+      [`json_set(config, '$.hidden', 'wide')`, ['  - hidden: expected a list of hidden-layer widths (whole numbers ≥ 1), input side first, found "wide"']],
+      [`json_set(config, '$.extra', 1)`, ['  - extra: expected no such field (it is not part of the configuration; check its spelling), found 1']],
       [`json_set(json_remove(config, '$.seed'), '$.probe.bins', 100000000)`, [
-        '  - seed: missing (a stored configuration holds every field; the default would be 1)',
-        "  - probe.bins: expected at most 10,000 histogram bins (glorot's limit: every histogram is stored whole at every probe point); found 100000000",
+        missing('seed', '1'),
+        "  - probe.bins: expected a whole number from 1 to 10,000 (glorot's limit: every histogram is stored whole at every probe point), found 100000000",
       ]],
     ] as const) {
       db.prepare(`UPDATE runs SET config = ${edit} WHERE id = 'r'`).run();
@@ -232,8 +241,8 @@ test('a resume without a usable checkpoint says so and restarts from update 0, e
 
 test(`probe.bins is at most ${MAX_HISTOGRAM_BINS}, and that many are stored`, async () => {
   for (const bins of [100_000_000, MAX_HISTOGRAM_BINS + 1]) {
-    assert.throws(() => parseTrainConfig({ probe: { bins } }, '--config x.json'), {
-      message: `--config x.json: invalid training configuration:\n  - probe.bins: expected at most 10,000 histogram bins (glorot's limit: every histogram is stored whole at every probe point); found ${bins}`,
+    assert.throws(() => parseTrainConfig({ probe: { bins } }, { file: 'x.json' }), {
+      message: `x.json: invalid training configuration:\n  - probe.bins: expected a whole number from 1 to 10,000 (glorot's limit: every histogram is stored whole at every probe point), found ${bins}`,
     });
   }
   await withDir(async (dir, backend) => {

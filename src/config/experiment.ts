@@ -5,36 +5,43 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ACTIVATIONS } from '../core/activations.ts';
-import { INIT_NAMES } from '../core/init-schemes.ts';
-import { formatIssues, parseTrainConfig, type TrainConfig, TrainConfigSchema } from './config.ts';
+import { type InputSource, InvalidInputError } from '../core/errors.ts';
+import { parseWith, safeInteger, wholeNumber } from './domains.ts';
+import { ActivationSchema, InitSchema, LearningRateSchema, parseTrainConfig, TRAIN_DEFAULTS, type TrainConfig, TrainConfigSchema } from './training.ts';
+
+const LABEL_WORDS = 'a label of 1 to 40 characters';
 
 /** One compared configuration: a label (the paper's row name) and what it changes in the base. */
-export const VariantSchema = z
-  .object({
+const VariantSchema = z.strictObject(
+  {
     /** e.g. "Tanh N" — the paper's Table 1 row names; N = normalized init. */
-    label: z.string().min(1).max(40),
-    activation: z.enum(ACTIVATIONS),
-    init: z.enum(INIT_NAMES),
+    label: z.string({ error: LABEL_WORDS }).min(1, { error: LABEL_WORDS }).max(40, { error: LABEL_WORDS }),
+    activation: ActivationSchema,
+    init: InitSchema,
     /** Hidden layers (default: the base's). */
-    depth: z.number().int().min(0).optional(),
-  })
-  .strict();
+    depth: wholeNumber(0).optional(),
+  },
+  { error: 'a variant: an object with label, activation, init and optionally depth' },
+);
 
 /** An experiment description. */
-export const ExperimentSchema = z
-  .object({
+const NAME_WORDS = 'lower-case letters, digits and dashes, at most 41 characters, starting with a letter or digit';
+const nonEmptyList = <T extends z.ZodType>(item: T, words: string): z.ZodArray<T> => z.array(item, { error: words }).min(1, { error: words });
+
+const ExperimentSchema = z.strictObject(
+  {
     /** Short name, used in run ids: lower-case letters, digits and dashes. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'lower-case letters, digits and dashes, at most 41 characters'),
-    description: z.string().default(''),
+    name: z.string({ error: NAME_WORDS }).regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { error: NAME_WORDS }),
+    description: z.string({ error: 'a text' }).default(''),
     /** Everything the variants share (a training configuration; activation/init/learningRate/seed are set per run). */
     base: TrainConfigSchema.partial().default({}),
-    variants: z.array(VariantSchema).min(1),
+    variants: nonEmptyList(VariantSchema, 'a list of at least one variant'),
     /** Learning rates tried per variant; the one with the lowest final validation error is reported (SPEC.md §1). */
-    learningRates: z.array(z.number().positive().finite()).min(1),
-    seeds: z.array(z.number().int().min(0)).min(1).default([1]),
-  })
-  .strict();
+    learningRates: nonEmptyList(LearningRateSchema, 'a list of at least one learning rate'),
+    seeds: nonEmptyList(safeInteger().min(0, { error: 'a whole number ≥ 0' }), 'a list of at least one seed').default([1]),
+  },
+  { error: 'an object describing an experiment' },
+);
 
 /** A validated experiment. */
 export type Experiment = z.infer<typeof ExperimentSchema>;
@@ -53,18 +60,19 @@ export interface PlannedRun {
 
 /**
  * Validates an experiment.
- * @param source file name or description for error messages.
- * @throws Error listing each invalid field, what was expected and what was found.
+ * @param source the file it was read from, or what it is (a string names its subject).
+ * @throws InvalidInputError titled `invalid experiment`, listing each invalid field, what was
+ *   expected and what was found; naming `variants[i].label` when a label appears twice.
  */
-export function parseExperiment(input: unknown, source: string): Experiment {
-  const r = ExperimentSchema.safeParse(input);
-  if (!r.success) throw new Error(`${source}: invalid experiment:\n${formatIssues(r.error.issues, input)}`);
-  const labels = new Set<string>();
-  for (const v of r.data.variants) {
-    if (labels.has(v.label)) throw new Error(`${source}: variants: the label "${v.label}" appears twice`);
-    labels.add(v.label);
-  }
-  return r.data;
+export function parseExperiment(input: unknown, source: InputSource | string): Experiment {
+  const where: InputSource = { ...(typeof source === 'string' ? { subject: source } : source), title: 'invalid experiment' };
+  const e = parseWith(ExperimentSchema, input, where);
+  e.variants.forEach((v, i) => {
+    if (e.variants.findIndex((w) => w.label === v.label) < i) {
+      throw new InvalidInputError({ field: `variants[${i}].label`, expected: 'a label no other variant has', found: JSON.stringify(v.label) }, where);
+    }
+  });
+  return e;
 }
 
 /**
@@ -84,11 +92,11 @@ export function readExperiment(path: string): Experiment {
   } catch (e) {
     throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
   }
-  return parseExperiment(json, path);
+  return parseExperiment(json, { file: path });
 }
 
 /** `Tanh N` → `tanh-n`: the label as it appears in run ids. */
-export function labelSlug(label: string): string {
+function labelSlug(label: string): string {
   return label
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
@@ -102,22 +110,27 @@ function lrSlug(lr: number): string {
 
 /**
  * Expands an experiment into its runs: variants × learning rates × seeds, in that order.
- * @throws Error when a run's configuration is invalid (naming the experiment and variant).
+ * @throws InvalidInputError when a run's configuration is invalid (naming the experiment and variant)
+ *   or a label has no letter or digit; Error when two runs would get the same id.
  */
 export function planRuns(e: Experiment): PlannedRun[] {
   const runs: PlannedRun[] = [];
-  for (const v of e.variants) {
+  for (const [i, v] of e.variants.entries()) {
     for (const lr of e.learningRates) {
       for (const seed of e.seeds) {
-        const hidden = e.base.hidden ?? [1000, 1000, 1000, 1000, 1000];
+        const hidden = e.base.hidden ?? TRAIN_DEFAULTS.hidden;
         const depth = v.depth ?? hidden.length;
-        const widths = Array.from({ length: depth }, (_, i) => hidden[Math.min(i, hidden.length - 1)] ?? 1000);
+        // a variant deeper than the base repeats the base's last width (an empty base: the default width)
+        const widths = Array.from({ length: depth }, (_, k) => hidden[Math.min(k, hidden.length - 1)] ?? TRAIN_DEFAULTS.hidden[0]!);
         const config = parseTrainConfig(
           { ...e.base, hidden: widths, activation: v.activation, init: v.init, learningRate: lr, seed },
-          `experiment ${e.name}, variant ${v.label}`,
+          { subject: `experiment ${e.name}, variant ${v.label}` },
         );
         const slug = labelSlug(v.label);
-        if (slug === '') throw new Error(`experiment ${e.name}: variant label "${v.label}" has no letter or digit to name its runs`);
+        if (slug === '') {
+          const expected = 'a label with a letter or digit (run ids are made from it)';
+          throw new InvalidInputError({ field: `variants[${i}].label`, expected, found: JSON.stringify(v.label) }, { subject: `experiment ${e.name}` });
+        }
         const runId = `${e.name}-${slug}-lr${lrSlug(lr)}-s${seed}`;
         const clash = runs.find((r) => r.runId === runId);
         if (clash) {

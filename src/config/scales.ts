@@ -6,7 +6,7 @@
  * rows (plus Sigmoid depth 4 on Shapeset, Fig. 11).
  */
 import type { ExperimentInput } from './experiment.ts';
-import { UPDATES_PER_EPOCH } from './config.ts';
+import { UPDATES_PER_EPOCH } from './training.ts';
 
 /** The scales of `glorot reproduce`. */
 export const SCALES = ['smoke', 'quick', 'paper'] as const;
@@ -29,6 +29,8 @@ export interface ScaleSettings {
   readonly checkpointInterval: number;
   /** One sentence on what this scale changes from the paper, shown in the report. */
   readonly note: string;
+  /** How long the whole job takes, roughly (for help texts). */
+  readonly duration: string;
 }
 
 /** The settings of each scale. */
@@ -45,6 +47,7 @@ export const SCALE_SETTINGS: Readonly<Record<Scale, ScaleSettings>> = {
     jacobianExamples: 2,
     bins: 40,
     checkpointInterval: 200,
+    duration: '<1 min',
     note: 'smoke test: 32 units per layer, 400 updates, one learning rate — checks that every figure and the table are produced, shows no phenomenon',
   },
   quick: {
@@ -59,7 +62,11 @@ export const SCALE_SETTINGS: Readonly<Record<Scale, ScaleSettings>> = {
     jacobianExamples: 5,
     bins: 100,
     checkpointInterval: 10_000,
-    note: 'quick: 250 units per layer instead of 1000 (n·Var[W] and so the phenomena do not depend on width), 60,000 updates (3 of the paper\'s epochs) instead of 2.5 M, learning rates {0.03, 0.1}, one seed, 5,000-image Shapeset validation and test sets (file datasets keep the paper\'s 10,000)',
+    duration: '≤20 min on 2 cores',
+    note:
+      'quick: 250 units per layer instead of 1000 (n·Var[W] and so the phenomena do not depend on width), ' +
+      "60,000 updates (3 of the paper's epochs) instead of 2.5 M, learning rates {0.03, 0.1}, one seed, " +
+      "5,000-image Shapeset validation and test sets (file datasets keep the paper's 10,000)",
   },
   paper: {
     width: 1000,
@@ -73,7 +80,10 @@ export const SCALE_SETTINGS: Readonly<Record<Scale, ScaleSettings>> = {
     jacobianExamples: 5,
     bins: 100,
     checkpointInterval: UPDATES_PER_EPOCH,
-    note: 'paper: 1000 units × 5 hidden layers (sigmoid also 4), minibatch 10, 2.5 M updates, learning-rate grid {0.003, 0.01, 0.03, 0.1, 0.3}, one seed (pass --seeds for more)',
+    duration: 'days',
+    note:
+      'paper: 1000 units × 5 hidden layers (sigmoid also 4), minibatch 10, 2.5 M updates, ' +
+      'learning-rate grid {0.003, 0.01, 0.03, 0.1, 0.3}, one seed by default',
   },
 };
 
@@ -85,7 +95,7 @@ export const SCALE_SETTINGS: Readonly<Record<Scale, ScaleSettings>> = {
 export const DATA_DIR_DATASETS: readonly string[] = ['mnist', 'cifar10'];
 
 /** The compared configurations: the paper's Table 1 rows; `Sigmoid d4` only on Shapeset (Fig. 11). */
-export function variantsFor(dataset: string, depth: number): ExperimentInput['variants'] {
+function variantsFor(dataset: string, depth: number): ExperimentInput['variants'] {
   const v: ExperimentInput['variants'] = [
     { label: 'Sigmoid', activation: 'sigmoid', init: 'standard' },
     { label: 'Tanh', activation: 'tanh', init: 'standard' },
