@@ -7,6 +7,8 @@
  * softmax. Metadata: `format` = `glorot-mlp`, `format_version` = `1`, `config` = the MlpConfig as JSON.
  */
 import { readFileSync } from 'node:fs';
+import { ACTIVATIONS, isActivationName } from '../core/activations.ts';
+import { foundText, InvalidInputError } from '../core/errors.ts';
 import type { Backend } from '../kernels/backend.ts';
 import { Mlp } from './mlp.ts';
 import type { MlpConfig } from './mlp-config.ts';
@@ -26,10 +28,30 @@ export function modelToBytes(mlp: Mlp): Uint8Array {
 }
 
 /**
+ * Checks the activation names of a model file's config: the file is where they enter, and `Mlp`
+ * takes them as they are (`MlpConfig.activation`).
+ * @throws InvalidInputError naming `source`, the field (`activation` or `activation[i]`), the valid
+ *   names and what was found.
+ */
+function checkActivations(config: MlpConfig, source: string): void {
+  const given: unknown = typeof config === 'object' && config !== null ? (config as { activation?: unknown }).activation : undefined;
+  const names: readonly unknown[] = Array.isArray(given) ? given : [given];
+  names.forEach((name, i) => {
+    if (isActivationName(name)) return;
+    const field = Array.isArray(given) ? `activation[${i}]` : 'activation';
+    throw new InvalidInputError(
+      { field, expected: `one of ${ACTIVATIONS.join(', ')}`, found: foundText(name) },
+      { file: source, subject: 'metadata "config"' },
+    );
+  });
+}
+
+/**
  * Rebuilds a network on `backend` from {@link modelToBytes} output; its outputs are bit-identical to
  * the saved network's on the same backend and thread count.
  * @param source file name for error messages.
- * @throws Error naming `source` and the tensor or field that is missing or of the wrong shape.
+ * @throws InvalidInputError naming `source` for an activation name outside `ACTIVATIONS`; Error
+ *   naming `source` and the tensor or field that is missing or of the wrong shape.
  */
 export function modelFromBytes(backend: Backend, bytes: Uint8Array, source: string): Mlp {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
@@ -45,6 +67,7 @@ export function modelFromBytes(backend: Backend, bytes: Uint8Array, source: stri
   } catch {
     throw new Error(`${source}: metadata "config" is not valid JSON`);
   }
+  checkActivations(config, source);
   const mlp = new Mlp(backend, config);
   mlp.layers.forEach((l, i) => {
     for (const [key, buf, shape] of [

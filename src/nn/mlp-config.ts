@@ -1,9 +1,9 @@
 /**
  * What defines a network before training ({@link MlpConfig}), and its validation. The activation
- * and init names are checked against their one home (src/core/activations.ts,
- * src/core/init-schemes.ts).
+ * names are not checked here: they are checked once where they enter (see {@link MlpConfig}); the
+ * init schemes are checked against their one home (src/core/init-schemes.ts).
  */
-import { type ActivationName, isActivationName, unknownActivationError } from '../core/activations.ts';
+import type { ActivationName } from '../core/activations.ts';
 import { COSTS } from '../core/costs.ts';
 import { describeValue } from '../core/describe.ts';
 import { type InitSpec, checkInitSpec } from './init.ts';
@@ -12,7 +12,12 @@ import { type InitSpec, checkInitSpec } from './init.ts';
 export interface MlpConfig {
   /** `[n_0 … n_L]`: input size, hidden widths, number of classes. At least 2 entries. */
   readonly widths: readonly number[];
-  /** One activation for every hidden layer, or one per hidden layer (length L−1). */
+  /**
+   * One activation for every hidden layer, or one per hidden layer (length L−1). Precondition, not
+   * checked by nn: each is one of `ACTIVATIONS` (src/core/activations.ts). Where a name enters it is
+   * checked once: a run's by the configuration schema (src/config/training.ts `ActivationSchema`), a
+   * model file's by the model reader (./io.ts).
+   */
   readonly activation: ActivationName | readonly ActivationName[];
   /** One scheme for every layer (output layer included, as the authors' code did), or one per layer (length L). */
   readonly init: InitSpec | readonly InitSpec[];
@@ -29,11 +34,11 @@ export function unknownCostError(cost: unknown): RangeError {
 }
 
 /**
- * Validates a config and expands per-layer activations and inits.
+ * Validates a config's shape and expands per-layer activations and inits. The activation names
+ * are taken as they are (see {@link MlpConfig.activation}).
  * @returns one activation name per hidden layer (L−1) and one init spec per weight layer (L).
- * @throws Error naming the field, what was expected and what was found; for an unknown activation
- *   a RangeError `activation: unknown activation "gelu", expected one of sigmoid, tanh, …`, and for
- *   an init scheme the errors of `checkInitSpec` with the field (`init`, or `init[2]` in a list).
+ * @throws Error naming the field, what was expected and what was found; for an init scheme the
+ *   errors of `checkInitSpec` with the field (`init`, or `init[2]` in a list).
  */
 export function expandConfig(config: MlpConfig): { activations: ActivationName[]; inits: InitSpec[] } {
   const { widths } = config;
@@ -44,20 +49,11 @@ export function expandConfig(config: MlpConfig): { activations: ActivationName[]
     if (!Number.isInteger(w) || w < 1) throw new Error(`widths[${i}]: expected a positive integer, found ${String(w)}`);
   });
   const L = widths.length - 1;
-  const perLayer = Array.isArray(config.activation);
-  if (!perLayer && typeof config.activation !== 'string') {
-    throw new TypeError(`activation: expected an activation name or a list of them, found ${describeValue(config.activation)}`);
-  }
   const activations =
     typeof config.activation === 'string' ? Array<ActivationName>(L - 1).fill(config.activation) : [...config.activation];
   if (activations.length !== L - 1) {
     throw new Error(`activation: expected one name or ${L - 1} (one per hidden layer), found ${activations.length}`);
   }
-  // the single name is checked even with no hidden layer to apply it to
-  const names: readonly unknown[] = perLayer ? activations : [config.activation];
-  names.forEach((a, i) => {
-    if (!isActivationName(a)) throw new RangeError(`activation${perLayer ? `[${i}]` : ''}: ${unknownActivationError(a).message}`);
-  });
   const inits = Array.isArray(config.init) ? [...(config.init as InitSpec[])] : Array<InitSpec>(L).fill(config.init as InitSpec);
   if (inits.length !== L) throw new Error(`init: expected one scheme or ${L} (one per layer), found ${inits.length}`);
   if (Array.isArray(config.init)) inits.forEach((spec, i) => checkInitSpec(spec, `init[${i}]`));

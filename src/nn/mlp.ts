@@ -90,7 +90,9 @@ export class Mlp {
    * Builds and initialises a network: biases 0, weights drawn from each layer's scheme with an
    * `Rng(deriveSeed(config.seed, 'init'))` in layer order. Every buffer is allocated before the
    * first draw, and a network the backend can never hold is refused before anything is allocated.
-   * @throws Error from `expandConfig` on an invalid config.
+   * Precondition: the activation names are ones of `ACTIVATIONS`, checked where they entered (see
+   * `MlpConfig.activation`, ./mlp-config.ts), not here.
+   * @throws Error from `expandConfig` on an invalid config's shape or init scheme.
    * @throws RangeError when the weights need more than `backend.maxFloats` values, or cannot be
    *   allocated (naming the sizes).
    */
@@ -99,6 +101,9 @@ export class Mlp {
     config: MlpConfig,
   ) {
     const { activations, inits } = expandConfig(config);
+    // each hidden layer's record, looked up before anything is allocated (a name outside the table
+    // breaks MlpConfig's precondition: the lookup's RangeError, src/core/activations.ts)
+    const records = activations.map((name) => activationOf(name));
     this.config = config;
     this.widths = [...config.widths];
     this.fast = lossInto(backend);
@@ -116,7 +121,7 @@ export class Mlp {
       return { fanIn, fanOut, W, b: buffers[2 * i + 1]!, init: inits[i]!, initScale };
     };
     const hidden: HiddenLayer[] = [];
-    for (let i = 0; i < L - 1; i++) hidden.push({ ...layer(i), activation: activationOf(activations[i]!) });
+    for (let i = 0; i < L - 1; i++) hidden.push({ ...layer(i), activation: records[i]! });
     this.hidden = hidden;
     this.output = layer(L - 1);
     this.layers = [...hidden, this.output];

@@ -15,7 +15,8 @@ export class Sgd {
 
   /**
    * @param mlp the network whose weights {@link step} updates in place.
-   * @param learningRate ε, a finite number ≥ 0 (checked by the first step).
+   * @param learningRate ε, a finite number > 0 (checked by the configuration schema where it enters,
+   *   src/config/training.ts `LearningRateSchema`; not here).
    * @param cost one of `COSTS` (src/core/costs.ts).
    */
   constructor(
