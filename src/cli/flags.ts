@@ -8,6 +8,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { InvalidInputError } from '../core/errors.ts';
+import { RunStoreError } from '../store/errors.ts';
 
 /**
  * The flags that set each field, by field path. Where several set one field (`hidden`), the one the
@@ -34,6 +35,7 @@ export const FIELD_FLAGS: Readonly<Record<string, readonly string[]>> = {
   'probe.interval': ['--probe-interval'],
   'probe.size': ['--probe-size'],
   'probe.jacobianExamples': ['--jacobian-examples'],
+  outDir: ['--out'],
 };
 
 /** What the running command was given: which command, and the fields a configuration file set. */
@@ -85,10 +87,13 @@ export function fieldName(field: string): string {
 /**
  * The text printed for an error: an {@link InvalidInputError} about values the user gave on the
  * command line names their flags (see {@link fieldName}); one about a file (a data file, an
- * experiment, the run record) keeps the file's field paths.
+ * experiment, the run record) keeps the file's field paths. A {@link RunStoreError} about a
+ * directory an option chose (the output directory, or one in it) is led by that option's flag:
+ * `--out: cannot create the output directory /proc/x: …`.
  */
 export function errorText(e: unknown): string {
   if (e instanceof InvalidInputError) return e.file === undefined ? e.describe(fieldName) : e.message;
+  if (e instanceof RunStoreError && e.field !== undefined) return `${fieldName(e.field)}: ${e.message}`;
   return e instanceof Error ? e.message : String(e);
 }
 

@@ -154,14 +154,15 @@ function checkExportDir(path: string, flag: string): void {
   }
 }
 
-/** Runs an export, its file-system errors naming the option and the directory. */
+/**
+ * Runs an export, its errors led by the option and the directory (the store names the directory's
+ * role, e.g. `the CSV export directory`, never the flag).
+ */
 function exporting<T>(flag: string, dir: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (message.includes(flag)) throw e;
-    throw new Error(`${flag} ${dir}: ${message}`);
+    throw new Error(`${flag} ${dir}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

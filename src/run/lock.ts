@@ -25,7 +25,7 @@ function alive(pid: number): boolean {
  */
 export function acquireRunLock(outDir: string, run: string): () => void {
   const dir = join(outDir, 'locks');
-  ensureDir(dir, 'the lock directory (in the output directory)');
+  ensureDir(dir, 'the lock directory (in the output directory)', 'outDir');
   const path = join(dir, `${run}.lock`);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

@@ -95,7 +95,7 @@ export async function planReproduce(options: Pick<ReproduceOptions, 'scale' | 'd
 export async function reproduce(options: ReproduceOptions): Promise<ReproduceResult> {
   const plan = options.plan ?? (await planReproduce(options));
   const expDir = join(options.outDir, 'experiments');
-  ensureDir(expDir, 'the experiments directory (in the output directory)');
+  ensureDir(expDir, 'the experiments directory (in the output directory)', 'outDir');
   for (const d of plan.datasets) {
     if (d.experiment) writeFileAtomic(join(expDir, `${d.experiment.name}.json`), `${JSON.stringify(d.experiment, null, 2)}\n`);
   }

@@ -93,7 +93,7 @@ export async function beginRun(store: RunStore, options: TrainOptions, releases:
   // an unwritable output must not leave a run row behind that blocks its id, nor a failed run
   const dataset = options.dataset ?? (await openConfigDataset(config));
   checkEvaluationSplits(config, dataset);
-  const modelDir = ensureDir(join(options.outDir, 'models'), 'the models directory (in the output directory)');
+  const modelDir = ensureDir(join(options.outDir, 'models'), 'the models directory (in the output directory)', 'outDir');
   const created = stored === null ? createRun(store, options, config, dataset, releases) : null;
   const run = created?.run ?? stored!;
   const stream = dataset.trainStream(deriveSeed(config.seed, 'data'));

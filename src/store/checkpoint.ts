@@ -129,7 +129,7 @@ export function writeCheckpoint(
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new Error('checkpoint meta must be a plain object');
   const step = options.onStep ?? (() => {});
 
-  ensureDir(runDir, `the checkpoint directory of run ${run} (under --out)`);
+  ensureDir(runDir, `the checkpoint directory of run ${run} (in the output directory)`, 'outDir');
   const nonce = randomBytes(4).toString('hex');
   const tmpDir = join(runDir, `.tmp-${nonce}`);
   mkdirSync(tmpDir);

@@ -19,16 +19,23 @@ export type RunStoreErrorCode =
   /** An argument is out of its domain (bad id, status, split, histogram shape, …). */
   | 'INVALID';
 
-/** An error from the run record, with a {@link RunStoreErrorCode}. */
+/**
+ * An error from the run record, with a {@link RunStoreErrorCode}. When it is about a path the caller
+ * chose, {@link field} names the caller's option that chose it (`outDir`), never a command-line
+ * flag: the message names the path's role (`the output directory`), and src/cli adds the flag.
+ */
 export class RunStoreError extends Error {
   override readonly name = 'RunStoreError';
   /**
    * @param code machine-readable reason.
    * @param message a complete sentence for people: what failed, where, and what to do.
+   * @param field the option that chose the path at fault, e.g. `outDir` (a field path, as in
+   *   src/core/errors.ts); undefined when the error is not about such a path.
    */
   constructor(
     readonly code: RunStoreErrorCode,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
   }

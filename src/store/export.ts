@@ -80,7 +80,7 @@ histograms.csv    updates,layer,tensor,lower,upper,count
 export function exportCsv(store: RunStore, run: string, dir: string): ExportResult {
   const info = store.getRun(run);
   const points = store.probePoints(run);
-  ensureDir(dir, 'the CSV export directory (--csv)');
+  ensureDir(dir, 'the CSV export directory');
   const runJson = join(dir, 'run.json');
   writeFileSync(runJson, `${JSON.stringify(info, null, 2)}\n`);
   const readme = join(dir, 'README.txt');
@@ -144,7 +144,7 @@ const OWN_EVENT_FILE = /^events\.out\.tfevents\..*\.glorot$/;
 export function exportTensorboard(store: RunStore, run: string, logDir: string): ExportResult {
   store.getRun(run);
   const points = store.probePoints(run);
-  ensureDir(logDir, 'the TensorBoard log directory (--tensorboard)');
+  ensureDir(logDir, 'the TensorBoard log directory');
   for (const f of readdirSync(logDir)) if (OWN_EVENT_FILE.test(f)) rmSync(join(logDir, f));
   const writer = new EventFileWriter(logDir, { wallTime: points[0]?.wallTime ?? Date.now() / 1000 });
   let nScalars = 0;

@@ -54,14 +54,16 @@ function statOrCode(path: string): Stats | string {
  * gives: Node 20's `mkdirSync(p, { recursive: true })` loops forever at 100% CPU, deaf to SIGINT and
  * SIGTERM, where `mkdir` fails with ENOENT although the parent exists (e.g. `/proc/glorot`).
  * An existing directory is fine; a directory another process creates meanwhile too.
- * @param what the directory's role and the option that chose it, for the message, e.g.
- *   `the output directory (--out)`.
+ * @param what the directory's role, for the message, e.g. `the output directory` or `the models
+ *   directory (in the output directory)`; never a flag (src/cli names the option from `field`).
+ * @param field the caller's option that chose `path` or its parent, e.g. `outDir`; it becomes the
+ *   error's {@link RunStoreError.field}.
  * @throws RunStoreError `UNWRITABLE` naming `what`, `path` and why: which ancestor is a file, or
  *   which `mkdir` failed and its error (ENOENT, EACCES, EROFS…).
  */
-export function ensureDir(path: string, what: string): string {
+export function ensureDir(path: string, what: string, field?: string): string {
   const fail = (why: string): never => {
-    throw new RunStoreError('UNWRITABLE', `cannot create ${what} ${path}: ${why}`);
+    throw new RunStoreError('UNWRITABLE', `cannot create ${what} ${path}: ${why}`, field);
   };
   const missing: string[] = [];
   for (let p = resolve(path); ; ) {

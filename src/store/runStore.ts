@@ -68,15 +68,16 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
     if (!existsSync(file)) {
       throw new RunStoreError(
         'NO_DATABASE',
-        `no run record in ${outDir} (no ${file}): train a run there first, or point --out at the directory that holds glorot.sqlite`,
+        `no run record in ${outDir} (no ${file}): train a run there first, or give the output directory that holds glorot.sqlite`,
+        'outDir',
       );
     }
   } else {
-    ensureDir(outDir, 'the output directory (--out)');
+    ensureDir(outDir, 'the output directory', 'outDir');
     try {
       accessSync(outDir, constants.W_OK);
     } catch (e) {
-      throw new RunStoreError('UNWRITABLE', `cannot write the output directory ${outDir}: ${(e as Error).message}`);
+      throw new RunStoreError('UNWRITABLE', `cannot write the output directory ${outDir}: ${(e as Error).message}`, 'outDir');
     }
   }
   let db: Database.Database | undefined;
@@ -86,7 +87,7 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
     if (!readonly) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new RunStoreError('UNWRITABLE', `${file}: SQLite refused WAL mode here (journal_mode ` +
-        `stays ${String(mode)}); use a local disk for --out`);
+        `stays ${String(mode)}); use an output directory on a local disk`, 'outDir');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
     }
@@ -98,10 +99,10 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
     const code = sqliteCode(e) ?? '';
     if (code === 'SQLITE_NOTADB') {
       throw new RunStoreError('NOT_A_RUN_RECORD', `${file} is not a SQLite database, so not a glorot run ` +
-        `record; move it away or choose another --out directory`);
+        `record; move it away or choose another output directory`, 'outDir');
     }
     if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_IOERR') {
-      throw new RunStoreError('UNWRITABLE', `cannot ${readonly ? 'open' : 'open for writing'} ${file}: ${(e as Error).message} (${code})`);
+      throw new RunStoreError('UNWRITABLE', `cannot ${readonly ? 'open' : 'open for writing'} ${file}: ${(e as Error).message} (${code})`, 'outDir');
     }
     throw e;
   }

@@ -159,7 +159,8 @@ export function ensureSchema(db: Database.Database, file: string, writable: bool
       throw new RunStoreError(
         'NOT_A_RUN_RECORD',
         `${file} is a SQLite database of another application (application_id ` +
-          `0x${(appId >>> 0).toString(16)}), not a glorot run record; choose another --out directory`,
+          `0x${(appId >>> 0).toString(16)}), not a glorot run record; choose another output directory`,
+        'outDir',
       );
     }
     if (version > SCHEMA_VERSION) {
@@ -174,7 +175,8 @@ export function ensureSchema(db: Database.Database, file: string, writable: bool
       if (tables.n > 0) {
         throw new RunStoreError(
           'NOT_A_RUN_RECORD',
-          `${file} is a SQLite database without a glorot schema version, not a glorot run record; choose another --out directory`,
+          `${file} is a SQLite database without a glorot schema version, not a glorot run record; choose another output directory`,
+          'outDir',
         );
       }
     }

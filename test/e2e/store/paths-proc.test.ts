@@ -22,13 +22,13 @@ test('every directory made under a user path fails fast and by name under /proc 
   const enoent = (what: string, path: string): string => `cannot create ${what} ${path}: mkdir ${bad} failed (ENOENT: no such file or directory, mkdir '${bad}')`;
   assert.deepEqual(messages, {
     ensureDir: enoent('the test directory', join(bad, 'a', 'b')),
-    openRunStore: enoent('the output directory (--out)', bad),
-    writeCheckpoint: enoent('the checkpoint directory of run r (under --out)', join(bad, 'checkpoints', 'r')),
-    exportCsv: enoent('the CSV export directory (--csv)', bad),
-    exportTensorboard: enoent('the TensorBoard log directory (--tensorboard)', bad),
+    openRunStore: enoent('the output directory', bad),
+    writeCheckpoint: enoent('the checkpoint directory of run r (in the output directory)', join(bad, 'checkpoints', 'r')),
+    exportCsv: enoent('the CSV export directory', bad),
+    exportTensorboard: enoent('the TensorBoard log directory', bad),
     EventFileWriter: enoent('the TensorBoard log directory', bad),
     acquireRunLock: enoent('the lock directory (in the output directory)', join(bad, 'locks')),
     reproduce: enoent('the experiments directory (in the output directory)', join(bad, 'experiments')),
-    train: enoent('the output directory (--out)', bad),
+    train: enoent('the output directory', bad),
   });
 });

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { InvalidInputError } from '../../../src/core/errors.ts';
+import { RunStoreError } from '../../../src/store/errors.ts';
 import { errorText, FIELD_FLAGS, fieldName, noteConfigFile, numberArg, numberListArg, trackCommands, wholeNumberArg } from '../../../src/cli/flags.ts';
 import { TRAIN_DEFAULTS } from '../../../src/config/training.ts';
 
@@ -53,11 +54,15 @@ test('errorText names flags for values from the command line, keeps field paths 
   program
     .command('train')
     .option('--lr <rate>')
+    .option('--out <dir>')
     .action(() => {
       const issue = { field: 'learningRate', expected: 'a finite number > 0', found: '0' };
       texts = [
         errorText(new InvalidInputError(issue, { title: 'invalid training configuration' })),
         errorText(new InvalidInputError(issue, { file: 'exp.json', title: 'invalid experiment' })),
+        // the run record names a directory by its role and the option that chose it; the CLI adds the flag
+        errorText(new RunStoreError('UNWRITABLE', 'cannot create the output directory /p: mkdir /p failed', 'outDir')),
+        errorText(new RunStoreError('UNKNOWN_RUN', 'no run "x" in o/glorot.sqlite')),
         errorText(new Error('plain')),
         errorText('thrown text'),
       ];
@@ -66,6 +71,8 @@ test('errorText names flags for values from the command line, keeps field paths 
   assert.deepEqual(texts, [
     'invalid training configuration:\n  - --lr: expected a finite number > 0, found 0',
     'exp.json: invalid experiment:\n  - learningRate: expected a finite number > 0, found 0',
+    '--out: cannot create the output directory /p: mkdir /p failed',
+    'no run "x" in o/glorot.sqlite',
     'plain',
     'thrown text',
   ]);

@@ -22,11 +22,12 @@ test('ensureDir: creates every missing component, accepts an existing directory,
     writeFileSync(file, 'x');
     for (const target of [file, join(file, 'sub'), join(file, 'sub', 'deeper')]) {
       assert.throws(
-        () => ensureDir(target, 'the models directory (under --out)'),
+        () => ensureDir(target, 'the models directory (in the output directory)', 'outDir'),
         (e: unknown) =>
           e instanceof RunStoreError &&
           e.code === 'UNWRITABLE' &&
-          e.message === `cannot create the models directory (under --out) ${target}: ${file} is a file, not a directory`,
+          e.message === `cannot create the models directory (in the output directory) ${target}: ${file} is a file, not a directory` &&
+          e.field === 'outDir',
       );
     }
     assert.equal(existsSync(join(file, 'sub')), false);

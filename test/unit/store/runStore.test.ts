@@ -310,7 +310,10 @@ test('schema versioning: version stamped; newer version and foreign databases re
 test('readonly stores: no database is an error, writes are refused, data is readable', () => {
   const { dir, cleanup } = tempDir();
   try {
-    assert.throws(() => openRunStore(join(dir, 'empty'), { readonly: true }), (e: unknown) => code('NO_DATABASE')(e) && /no run record in .*empty/.test((e as Error).message));
+    assert.throws(
+      () => openRunStore(join(dir, 'empty'), { readonly: true }),
+      (e: unknown) => code('NO_DATABASE')(e) && /no run record in .*empty/.test((e as Error).message) && (e as RunStoreError).field === 'outDir',
+    );
     const w = openRunStore(dir);
     const { id } = w.createRun({ config: CONFIG, seed: 1, backend: 'wasm', threads: 1 });
     w.recordProbePoint(id, 0, syntheticPoint(0));
@@ -334,7 +337,10 @@ test('unwritable output directories give a clear error', () => {
     assert.throws(
       () => openRunStore(join(file, 'out')),
       (e: unknown) =>
-        code('UNWRITABLE')(e) && (e as Error).message === `cannot create the output directory (--out) ${join(file, 'out')}: ${file} is a file, not a directory`,
+        code('UNWRITABLE')(e) &&
+        (e as Error).message === `cannot create the output directory ${join(file, 'out')}: ${file} is a file, not a directory` &&
+        // the option that chose it, for the CLI to name by its flag (the store writes no flag)
+        (e as RunStoreError).field === 'outDir',
     );
     if (process.getuid?.() !== 0) {
       // permissions do not bind root, so this half only runs as an ordinary user
