@@ -10,14 +10,11 @@ import { FOLDER_IMAGE_SIZE, SHAPESET_EVAL_SIZE } from '../data/defaults.ts';
 import { SHAPESET_SIZE } from '../data/shapeset/params.ts';
 import { numberArg } from './flags.ts';
 
-/** Options shared by the data commands, as commander gives them (the dataset's options already numbers: the dataset checks them). */
-interface DataFlags {
-  dataDir?: string;
-  validationSize?: number;
-  testSize?: number;
-  grey?: boolean;
-  imageSize?: number;
-  splitSeed?: number;
+/**
+ * Options shared by the data commands, as commander gives them: the dataset's own options (already
+ * numbers: the dataset checks them), and `--seed` as text.
+ */
+interface DataFlags extends OpenDatasetOptions {
   seed?: string;
 }
 

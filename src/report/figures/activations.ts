@@ -18,6 +18,7 @@ import {
   layerColor,
   layerLabel,
   notRunFigure,
+  panelsFor,
   pick,
   placeholderPanel,
   runTag,
@@ -144,27 +145,21 @@ export function buildFig2(ctx: FigureContext): FigureBuild {
 
 /** Panels of Figs. 3 and 10 for the given labels, with notes on what is missing. */
 function percentileFigure(ctx: FigureContext, number: number, title: string, labels: readonly ConfigLabel[], caption: string): FigureBuild {
-  const panels: Json[] = [];
-  const notes: string[] = [];
-  const runs: string[] = [];
-  for (const label of labels) {
-    const s = pick(ctx, label);
-    if (!s) {
-      panels.push(placeholderPanel(`${label}: not run at this scale`, [`no ${label} run on ${ctx.mainDataset ?? 'any dataset'}`], 560, 300));
-      notes.push(`${label} not run`);
-      continue;
-    }
-    const o = s.curveRun;
-    const rows = percentileRows(ctx.store, o);
-    runs.push(o.runId);
-    const yTitle = `activation value (${o.shape.activation})`;
-    panels.push(
-      rows.length > 0
-        ? percentilePanel(`${runTag(label, o)} · ${depthTag(o)}`, rows, o.shape.hidden.length, o.shape.minibatch, yTitle)
-        : placeholderPanel(runTag(label, o), ['no activation statistics recorded'], 560, 300),
-    );
-  }
-  const status = runs.length === 0 ? 'not-run' : runs.length < labels.length ? 'partial' : 'ok';
+  const { panels, runs, notes, status } = panelsFor(
+    ctx,
+    labels,
+    (label, o, { panels }) => {
+      const rows = percentileRows(ctx.store, o);
+      const yTitle = `activation value (${o.shape.activation})`;
+      panels.push(
+        rows.length > 0
+          ? percentilePanel(`${runTag(label, o)} · ${depthTag(o)}`, rows, o.shape.hidden.length, o.shape.minibatch, yTitle)
+          : placeholderPanel(runTag(label, o), ['no activation statistics recorded'], 560, 300),
+      );
+    },
+    560,
+    300,
+  );
   return { number, id: `fig${number}`, title, caption, status, notes, runs, spec: composeFigure(`Fig. ${number}: ${title}`, undefined, panels, 'v') };
 }
 

@@ -107,6 +107,45 @@ export function epochAxis(epochs: readonly number[], minibatch: number): Json {
   };
 }
 
+/** A figure's panels, one or more per configuration, with the runs they draw and notes. */
+export interface Panels {
+  readonly panels: Json[];
+  readonly runs: string[];
+  readonly notes: string[];
+  /** `ok` when every configuration had a run to draw, `partial` when some did, `not-run` when none. */
+  readonly status: FigureStatus;
+}
+
+/**
+ * The panels of a figure that compares configurations, in the order of `labels`: a configuration
+ * without a run on the main dataset gets a "not run at this scale" panel of `width` × `height` (as
+ * {@link placeholderPanel}) and a note; otherwise its curve run joins `runs` and `draw` adds its
+ * panel (and any notes) to `out`.
+ */
+export function panelsFor<L extends ConfigLabel>(
+  ctx: FigureContext,
+  labels: readonly L[],
+  draw: (label: L, o: RunOutcome, out: { panels: Json[]; notes: string[] }) => void,
+  width?: number,
+  height?: number,
+): Panels {
+  const panels: Json[] = [];
+  const runs: string[] = [];
+  const notes: string[] = [];
+  for (const label of labels) {
+    const s = pick(ctx, label);
+    if (!s) {
+      panels.push(placeholderPanel(`${label}: not run at this scale`, [`no ${label} run on ${ctx.mainDataset ?? 'any dataset'}`], width, height));
+      notes.push(`${label} not run`);
+      continue;
+    }
+    runs.push(s.curveRun.runId);
+    draw(label, s.curveRun, { panels, notes });
+  }
+  const status = runs.length === 0 ? 'not-run' : runs.length < labels.length ? 'partial' : 'ok';
+  return { panels, runs, notes, status };
+}
+
 /** A panel that says why it is empty ("not run at this scale"), the size of a normal panel. */
 export function placeholderPanel(title: string, lines: readonly string[], width = 420, height = 260): Json {
   return {

@@ -16,7 +16,7 @@ import {
   type Json,
   layerColor,
   layerLabel,
-  pick,
+  panelsFor,
   placeholderPanel,
   runTag,
   toEpochs,
@@ -39,22 +39,11 @@ function weightGradRows(store: RunStore, o: RunOutcome): Json[] {
 /** Fig. 9 (see the module comment). */
 export function buildFig9(ctx: FigureContext): FigureBuild {
   const title = 'Weight-gradient ±1 std intervals per layer during training: tanh, standard vs normalized init';
-  const panels: Json[] = [];
-  const runs: string[] = [];
-  const notes: string[] = [];
-  for (const label of ['Tanh', 'Tanh N'] as const) {
-    const s = pick(ctx, label);
-    if (!s) {
-      panels.push(placeholderPanel(`${label}: not run at this scale`, [`no ${label} run on ${ctx.mainDataset ?? 'any dataset'}`]));
-      notes.push(`${label} not run`);
-      continue;
-    }
-    const o = s.curveRun;
-    runs.push(o.runId);
+  const { panels, runs, notes, status } = panelsFor(ctx, ['Tanh', 'Tanh N'] as const, (label, o, { panels }) => {
     const rows = weightGradRows(ctx.store, o);
     if (rows.length === 0) {
       panels.push(placeholderPanel(runTag(label, o), ['no weight-gradient statistics recorded']));
-      continue;
+      return;
     }
     panels.push({
       title: `${runTag(label, o)} · ${depthTag(o)}`,
@@ -68,7 +57,7 @@ export function buildFig9(ctx: FigureContext): FigureBuild {
         color: layerColor(o.shape.hidden.length),
       },
     });
-  }
+  });
   return {
     number: 9,
     id: 'fig9',
@@ -79,7 +68,7 @@ export function buildFig9(ctx: FigureContext): FigureBuild {
           'the run record as weight_grad.mean and weight_grad.std). ' +
       'Paper: with normalized initialization the weight-gradient variance stays about the same across layers during training; with standard initialization ' +
         'it differs between layers (smaller for higher layers).',
-    status: runs.length === 0 ? 'not-run' : runs.length < 2 ? 'partial' : 'ok',
+    status,
     notes,
     runs,
     spec: composeFigure(`Fig. 9: ${title}`, undefined, panels, 'h'),

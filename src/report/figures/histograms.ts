@@ -17,7 +17,7 @@ import {
   type Json,
   layerColor,
   layerLabel,
-  pick,
+  panelsFor,
   placeholderPanel,
   runTag,
 } from './common.ts';
@@ -66,18 +66,7 @@ function histogramPanel(
 /** Fig. 4: activation histograms at the end of training, tanh (left) and softsign (right), standard init. */
 export function buildFig4(ctx: FigureContext): FigureBuild {
   const title = 'Activation histograms at the end of training: tanh vs softsign';
-  const panels: Json[] = [];
-  const runs: string[] = [];
-  const notes: string[] = [];
-  for (const label of ['Tanh', 'Softsign'] as const) {
-    const s = pick(ctx, label);
-    if (!s) {
-      panels.push(placeholderPanel(`${label}: not run at this scale`, [`no ${label} run on ${ctx.mainDataset ?? 'any dataset'}`]));
-      notes.push(`${label} not run`);
-      continue;
-    }
-    const o = s.curveRun;
-    runs.push(o.runId);
+  const { panels, runs, notes, status } = panelsFor(ctx, ['Tanh', 'Softsign'] as const, (label, o, { panels }) => {
     const updates = ctx.store.histogramUpdates(o.runId, 'activation');
     const last = updates[updates.length - 1];
     const rows = last === undefined ? [] : storedHistogramRows(ctx.store.histogramsAt(o.runId, 'activation', last), o.shape.hidden.length);
@@ -87,7 +76,7 @@ export function buildFig4(ctx: FigureContext): FigureBuild {
             `activation value (${o.shape.activation})`)
         : placeholderPanel(runTag(label, o), ['no activation histogram recorded']),
     );
-  }
+  });
   return {
     number: 4,
     id: 'fig4',
@@ -96,7 +85,7 @@ export function buildFig4(ctx: FigureContext): FigureBuild {
       'Normalized histograms (count / number of values) of the activations of each hidden layer at the last probe point of the run, over all units and the ' +
         'probe-set examples (the paper: 300 test examples). ' +
       'Paper: tanh lower layers pile up at the saturation values ±1; softsign activations gather around its knees (±0.6–0.8) and saturate less.',
-    status: runs.length === 0 ? 'not-run' : runs.length < 2 ? 'partial' : 'ok',
+    status,
     notes,
     runs,
     spec: composeFigure(`Fig. 4: ${title}`, undefined, panels, 'h'),
@@ -203,25 +192,14 @@ export function densityRows(hists: readonly StoredHistogram[], layers: number): 
  */
 export function buildInitFigure(ctx: FigureContext, number: 6 | 7 | 8): FigureBuild {
   const f = INIT_FIGURES[number];
-  const panels: Json[] = [];
-  const runs: string[] = [];
-  const notes: string[] = [];
-  for (const label of ['Tanh', 'Tanh N'] as const) {
-    const s = pick(ctx, label);
-    if (!s) {
-      panels.push(placeholderPanel(`${label}: not run at this scale`, [`no ${label} run on ${ctx.mainDataset ?? 'any dataset'}`]));
-      notes.push(`${label} not run`);
-      continue;
-    }
-    const o = s.curveRun;
-    runs.push(o.runId);
+  const { panels, runs, notes, status } = panelsFor(ctx, ['Tanh', 'Tanh N'] as const, (label, o, { panels, notes }) => {
     const layers = o.shape.hidden.length;
     const panelTitle = `${label === 'Tanh' ? 'standard' : 'normalized'} init · ${runTag(label, o)} · ${depthTag(o)}`;
     let hists = ctx.store.histogramsAt(o.runId, f.tensor, 0);
     if (f.fallback === null) {
       const rows = storedHistogramRows(hists, layers);
       panels.push(rows.length > 0 ? histogramPanel(panelTitle, rows, layers, f.xTitle) : placeholderPanel(panelTitle, ['no histogram recorded at update 0']));
-      continue;
+      return;
     }
     if (hists.length === 0) {
       hists = ctx.store.histogramsAt(o.runId, f.fallback, 0);
@@ -236,20 +214,20 @@ export function buildInitFigure(ctx: FigureContext, number: 6 | 7 | 8): FigureBu
     const { rows, domain, outside } = densityRows(hists, layers);
     if (rows.length === 0) {
       panels.push(placeholderPanel(panelTitle, ['no histogram recorded at update 0']));
-      continue;
+      return;
     }
     panels.push(histogramPanel(panelTitle, rows, layers, f.xTitle, 'density (fraction of values per unit)', domain));
     notes.push(
       `${label}: x range ±${domain[1].toPrecision(3)} (the ${INIT_RANGE_PERCENTILE}th percentile of |value| of the widest hidden layer, to bin resolution); ` +
         `at most ${(100 * outside).toFixed(2)}% of a layer's values lie outside and are not drawn`,
     );
-  }
+  });
   return {
     number,
     id: `fig${number}`,
     title: f.title,
     caption: `${f.caption} Drawn from the histograms the probe stored at update 0 on the probe set (the first probe.size test examples).`,
-    status: runs.length === 0 ? 'not-run' : runs.length < 2 ? 'partial' : 'ok',
+    status,
     notes,
     runs,
     spec: composeFigure(`Fig. ${number}: ${f.title}`, undefined, panels, 'h'),
