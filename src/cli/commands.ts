@@ -5,6 +5,7 @@ import { registerInfoCommands } from './info.ts';
 import { registerStoreCommands } from './store.ts';
 import { registerTrainCommands } from './train.ts';
 import { registerReproduceCommands } from './reproduce.ts';
+import { registerSnapshotCommand } from './snapshot.ts';
 
 /** Adds every sub-command to `program`. */
 export function registerCommands(program: Command): void {
@@ -13,4 +14,5 @@ export function registerCommands(program: Command): void {
   registerDataCommands(program);
   registerInfoCommands(program);
   registerStoreCommands(program);
+  registerSnapshotCommand(program);
 }

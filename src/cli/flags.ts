@@ -36,6 +36,9 @@ export const FIELD_FLAGS: Readonly<Record<string, readonly string[]>> = {
   'probe.size': ['--probe-size'],
   'probe.jacobianExamples': ['--jacobian-examples'],
   outDir: ['--out'],
+  snapshotDir: ['--to'],
+  checkpoints: ['--checkpoints'],
+  maxMegabytes: ['--max-mb'],
 };
 
 /** What the running command was given: which command, and the fields a configuration file set. */

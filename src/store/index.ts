@@ -21,3 +21,4 @@ export {
   type WriteCheckpointOptions,
 } from './checkpoint.ts';
 export { exportCsv, exportTensorboard, layerTag, scalarTag, type ExportResult } from './export.ts';
+export { snapshotOutDir, type SnapshotCheckpoints, type SnapshotOptions, type SnapshotRun, type SnapshotSummary } from './snapshot.ts';

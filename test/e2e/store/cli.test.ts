@@ -135,3 +135,28 @@ test('glorot export: a --csv or --tensorboard path that is a file is named with 
     cleanup();
   }
 });
+
+test('glorot snapshot: prints what it carries and how to resume; its errors name --to, --checkpoints and --max-mb', () => {
+  const { dir, cleanup } = fixture();
+  try {
+    const ok = glorot(dir, 'snapshot', '--to', 'snap');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^snapshot snap: \d+\.\d MB \(record \d+\.\d MB, checkpoints 0\.0 MB, other 0\.0 MB\)$/m);
+    assert.match(ok.stdout, /without a checkpoint \(a resume restarts them from update 0.*\): sigmoid-d4-s2$/m);
+    assert.match(ok.stdout, /resume there with the same command and --out snap$/m);
+    assert.ok(existsSync(join(dir, 'snap', 'glorot.sqlite')) && existsSync(join(dir, 'snap', 'SNAPSHOT.json')));
+    for (const [args, pattern] of [
+      [['--to', DEFAULT_OUT_DIR], /^glorot: --to: expected a directory outside .*, found /m],
+      [['--to', 's2', '--checkpoints', 'ghost'], /^glorot: --checkpoints: expected run ids of .*\(tanh-normalized-d3-s1, sigmoid-d4-s2\), found ghost$/m],
+      [['--to', 's3', '--max-mb', '0.0001'], /^glorot: --max-mb: expected at least the snapshot's size, [\d.]+ MB \(record, 0 checkpoints\), found 0\.0001 MB$/m],
+      [['--to', 's4', '--max-mb', 'ten'], /--max-mb.*expected a number, found "ten"/],
+    ] as const) {
+      const r = glorot(dir, 'snapshot', ...args);
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
+      assert.match(r.stderr, pattern);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+  } finally {
+    cleanup();
+  }
+});
