@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BackendName } from '../kernels/backend.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import { openRunStore } from '../store/runStore.ts';
 import type { PlannedRun } from '../config/experiment.ts';
 import type { TrainProgress } from './train.ts';
@@ -91,9 +92,13 @@ function sortPlanned(planned: readonly PlannedRun[], outDir: string): { todo: Ar
       }
       const info = store.getRun(p.runId);
       if (stableJson(info.config) !== stableJson(p.config)) {
-        throw new Error(
-          `run ${p.runId} in ${outDir} was made with a different configuration; ` +
-            'use another output directory, or delete that run record to start again',
+        throw new InvalidInputError(
+          {
+            field: 'outDir',
+            expected: `an output directory whose run ${p.runId} has this job's configuration (another scale or setting needs its own)`,
+            found: `${outDir}, where that run has ${configDifference(info.config, p.config)}`,
+          },
+          { hint: 'give another output directory, or remove this one to start again' },
         );
       }
       if (info.status === 'finished' || info.status === 'diverged') {
@@ -196,4 +201,16 @@ export function earlyExitOutcome(runId: string, code: number | null, signal: Nod
     return { runId, status: 'interrupted', detail: `interrupted while its worker was starting (${signal}), before any update of this job`, skipped: false };
   }
   return { runId, status: 'error', detail: `worker exited (${signal ?? `code ${String(code)}`}) before reporting`, skipped: false };
+}
+
+/**
+ * The top-level configuration fields where a stored run differs from a planned one, as
+ * `hidden [32,32,…] (this job: [250,250,…]), updates 400 (this job: 60000)`; at most 4 fields.
+ */
+function configDifference(stored: Readonly<Record<string, unknown>>, planned: object): string {
+  const want = planned as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(stored), ...Object.keys(want)])].sort();
+  const text = (v: unknown): string => (v === undefined ? 'nothing' : stableJson(v));
+  const diffs = keys.filter((k) => text(stored[k]) !== text(want[k])).map((k) => `${k} ${text(stored[k])} (this job: ${text(want[k])})`);
+  return diffs.length === 0 ? 'another configuration' : diffs.slice(0, 4).join(', ') + (diffs.length > 4 ? ', …' : '');
 }

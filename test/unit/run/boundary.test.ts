@@ -78,7 +78,10 @@ test('a planned run whose id is stored with another configuration is refused bef
     store.createRun({ id: run!.runId, config: { ...run!.config, learningRate: 0.2 }, seed: 1, backend: 'reference', threads: 1 });
     store.close();
     await assert.rejects(runJobs([run!], { outDir: dir }), {
-      message: `run e-t-lr0.1-s1 in ${dir} was made with a different configuration; use another output directory, or delete that run record to start again`,
+      field: 'outDir',
+      message:
+        "outDir: expected an output directory whose run e-t-lr0.1-s1 has this job's configuration (another scale or setting needs its own), " +
+        `found ${dir}, where that run has learningRate 0.2 (this job: 0.1) (give another output directory, or remove this one to start again)`,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
