@@ -27,7 +27,7 @@ import Database from 'better-sqlite3';
 import { InvalidInputError } from '../core/errors.ts';
 import { checkpointDir, readCheckpoint } from './checkpoint.ts';
 import { writeFileAtomic } from './durable.ts';
-import { checkpointsRoot, databasePath } from './paths.ts';
+import { checkpointsRoot, databasePath, ensureDir } from './paths.ts';
 import { openRunStore } from './runStore.ts';
 import type { RunStatus } from './types.ts';
 
@@ -111,7 +111,7 @@ function copyCheckpoint(srcOut: string, destOut: string, run: string): { update:
     const src = checkpointDir(srcOut, run);
     const dest = checkpointDir(destOut, run);
     rmSync(dest, { recursive: true, force: true });
-    mkdirSync(dest, { recursive: true });
+    ensureDir(dest, 'the snapshot\'s checkpoint directory', 'snapshotDir');
     try {
       cpSync(join(src, dir), join(dest, dir), { recursive: true });
     } catch (e) {
@@ -198,10 +198,10 @@ export function snapshotOutDir(srcOut: string, dest: string, options: SnapshotOp
 
   const temp = join(dirname(to), `.${basename(to)}.${process.pid}.snapshot`);
   rmSync(temp, { recursive: true, force: true });
-  mkdirSync(temp, { recursive: true });
+  ensureDir(temp, 'the snapshot\'s temporary directory', 'snapshotDir');
   try {
     const copied = new Map<string, { update: number; bytes: number }>();
-    mkdirSync(checkpointsRoot(temp), { recursive: true });
+    ensureDir(checkpointsRoot(temp), 'the snapshot\'s checkpoints directory', 'snapshotDir');
     for (const id of chosen) copied.set(id, copyCheckpoint(src, temp, id));
     copyRecord(databasePath(src), databasePath(temp));
     for (const dir of ['experiments', 'report', ...(options.models ? ['models'] : [])]) {
@@ -264,7 +264,7 @@ function copyRecord(from: string, to: string): void {
  * snapshot.
  */
 function replaceDir(temp: string, to: string): void {
-  mkdirSync(to, { recursive: true });
+  ensureDir(to, 'the snapshot directory', 'snapshotDir');
   const old = join(dirname(to), `.${basename(to)}.${process.pid}.old`);
   rmSync(old, { recursive: true, force: true });
   mkdirSync(old);
