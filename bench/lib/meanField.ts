@@ -17,6 +17,7 @@ import { readRows } from '../../src/data/dataset.ts';
 import { type MeanFieldForward, meanFieldBackward, meanFieldForward } from '../../src/theory/meanField.ts';
 import type { TheoryNetwork, WeightDistribution } from '../../src/theory/network.ts';
 import { activationSpread, rmsCosine } from '../../src/theory/finiteWidth.ts';
+import { predictConditioned } from '../../src/theory/conditioned.ts';
 
 /** One configuration of the comparison (the seed is given per network). */
 export interface Comparison {
@@ -75,9 +76,12 @@ export function prepare(c: Comparison, probe: ProbeSet): Prepared {
   return { forward, activationLogSd: activationSpread(forward, rmsCosine(probe.x, probe.n, n0)).map((s) => s.logSd) };
 }
 
-/** Measured, mean-field and linear values of one statistic. */
+/** Measured, conditioned and population mean-field, and linear values of one statistic. */
 export interface Triple {
   readonly measured: number;
+  /** The finite-width-conditioned prediction (src/theory/conditioned.ts): what the target is judged on. */
+  readonly conditioned: number;
+  /** The population mean-field prediction (src/theory/meanField.ts). */
   readonly meanField: number;
   readonly linear: number;
 }
@@ -110,6 +114,7 @@ export function compareAtInit(be: Backend, c: Comparison, seed: number, probe: P
   const L = mlp.depth;
   // per-example top gradient ∂C/∂s^{L−1} = p − y (the stored one carries the minibatch's 1/n)
   const top = mlp.gradients(probe.x, probe.y, n).backpropGrad[L - 1]!;
+  const topGrad = Float64Array.from(top, (v) => n * v);
   const nL = widths[L]!;
   const topGradMoment = Array.from({ length: n }, (_, r) => top.subarray(r * nL, (r + 1) * nL).reduce((s, v) => s + (n * v) ** 2, 0) / nL);
   const jacobianExamples = o.jacobianExamples ?? 0;
@@ -124,22 +129,28 @@ export function compareAtInit(be: Backend, c: Comparison, seed: number, probe: P
     return s.value;
   };
   const mf = meanFieldBackward(prepared.forward, topGradMoment, jacobianExamples);
+  const cond = predictConditioned(
+    { widths, activation: c.activation, weights: mlp.layers.map((l) => l.W), biases: mlp.layers.map((l) => l.b) },
+    { x: probe.x.subarray(0, n * probe.inputSize), examples: n, topGrad },
+  );
   const rows: ComparisonRow[] = [];
   for (let k = 1; k <= L; k++) {
     const p = mf.layers[k - 1]!;
+    const q = cond.layers[k - 1]!;
     rows.push({
       layer: k,
       activation:
         k < L
           ? {
               measured: scalar(k, 'activation.std') ** 2,
+              conditioned: q.activationVariance!,
               meanField: p.activationVariance!,
               linear: scalar(k, 'theory.activation.var'),
               logSd: prepared.activationLogSd[k - 1]!,
             }
           : null,
-      backpropGrad: { measured: scalar(k, 'backprop_grad.std') ** 2, meanField: p.backpropGradVariance, linear: scalar(k, 'theory.backprop_grad.var') },
-      weightGrad: { measured: scalar(k, 'weight_grad.per_example_var'), meanField: p.weightGradVariance, linear: scalar(k, 'theory.weight_grad.var') },
+      backpropGrad: { measured: scalar(k, 'backprop_grad.std') ** 2, conditioned: q.backpropGradVariance, meanField: p.backpropGradVariance, linear: scalar(k, 'theory.backprop_grad.var') },
+      weightGrad: { measured: scalar(k, 'weight_grad.per_example_var'), conditioned: q.weightGradVariance, meanField: p.weightGradVariance, linear: scalar(k, 'theory.weight_grad.var') },
       jacobian:
         k < L && jacobianExamples > 0
           ? {
