@@ -71,6 +71,8 @@ export interface ConditionedLayer {
   readonly activationMean: number | null;
   /** Var of z^{i+1} over examples × units; `null` for the softmax layer. */
   readonly activationVariance: number | null;
+  /** mean over examples × units of the per-example ∂C/∂s^i. */
+  readonly backpropGradMean: number;
   /** Var of the per-example ∂C/∂s^i over examples × units. */
   readonly backpropGradVariance: number;
   /** mean over examples of (mean_j (z^i_j)²)(mean_k (∂C/∂s^i_k)²): `weight_grad.per_example_var`. */
@@ -108,11 +110,13 @@ function meanSquare(a: ArrayLike<number>, n: number, field: string): number {
  *   (2016), eq. (3), and Schoenholz et al. (2017), eq. (11), for what is left to the law.
  */
 export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInputs): ConditionedPrediction {
-  const { widths } = net;
-  const L = Array.isArray(widths) ? widths.length - 1 : 0;
+  // widths and activations as the population prediction checks them (the law is a placeholder)
+  const { widths, activations } = expandNetwork({ widths: net.widths, activation: net.activation, layers: { weightVariance: 1 } });
+  const L = widths.length - 1;
   if (!Array.isArray(net.weights) || net.weights.length !== L) {
-    throw new RangeError(`weights: expected ${Math.max(L, 1)} matrices (one per weight layer), found ${Array.isArray(net.weights) ? net.weights.length : String(net.weights)}`);
+    throw new RangeError(`weights: expected ${L} matrices (one per weight layer), found ${Array.isArray(net.weights) ? net.weights.length : String(net.weights)}`);
   }
+  // v_i: the drawn weights' mean square, the variance of the fresh part
   const v = net.weights.map((W, i) => {
     const n = widths[i]! * widths[i + 1]!;
     checkLength(W, n, `weights[${i}]`, `${widths[i]}×${widths[i + 1]}`);
@@ -120,8 +124,6 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
     if (!(ms > 0)) throw new RangeError(`weights[${i}]: expected weights not all zero, found all zero`);
     return ms;
   });
-  // widths and activations as the population prediction checks them (the law: the realized mean square)
-  const { activations } = expandNetwork({ widths, activation: net.activation, layers: v.map((weightVariance) => ({ weightVariance })) });
   if (net.biases !== undefined) {
     if (!Array.isArray(net.biases) || net.biases.length !== L) throw new RangeError(`biases: expected ${L} vectors (one per weight layer), found ${String(net.biases?.length)}`);
     net.biases.forEach((b, i) => {
@@ -211,6 +213,7 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
 
   // backward: the top gradient exactly, then coherent basis B (n_{i+1} × n_L) and incoherent N_r
   const grad = new Array<number>(L);
+  const gradMean = new Array<number>(L);
   const weightGrad = new Array<number>(L);
   {
     let s = 0;
@@ -219,7 +222,8 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
       s += inputs.topGrad[t]!;
       s2 += inputs.topGrad[t]! ** 2;
     }
-    grad[L - 1] = s2 / (R * nL) - (s / (R * nL)) ** 2;
+    gradMean[L - 1] = s / (R * nL);
+    grad[L - 1] = s2 / (R * nL) - gradMean[L - 1]! ** 2;
     let wg = 0;
     for (let r = 0; r < R; r++) {
       let d2 = 0;
@@ -261,6 +265,7 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
       if (i > 0) nextN[r] = v[i]! * (total - coherent);
     }
     const mean = sMean / (R * n);
+    gradMean[i] = mean;
     grad[i] = sSquare / (R * n) - mean * mean;
     weightGrad[i] = wg / R;
     if (i === 0) break;
@@ -284,6 +289,7 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
       preactivationVariance: f.q,
       activationMean: f.mean,
       activationVariance: f.variance,
+      backpropGradMean: gradMean[i]!,
       backpropGradVariance: grad[i]!,
       weightGradVariance: weightGrad[i]!,
     })),

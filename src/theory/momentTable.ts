@@ -6,7 +6,7 @@
  *
  * Two pieces:
  * - {@link compositeMoments}: one fixed composite Gauss–Legendre rule (10 points per piece) on
- *   ε ∈ [−13, 13] cut at ±4, ±8, at the argument's zero ε₀ = −μ/σ and at ε₀ ± 4^j/σ — the
+ *   ε ∈ [−13, 13] cut at 0, ±2.5, ±5, ±8, at the argument's zero ε₀ = −μ/σ and at ε₀ ± 4^j/σ — the
  *   breakpoints of quadrature.ts's `gaussianExpectation`, so each piece is analytic (the kink of
  *   relu/softsign′ is an end) and a feature of width 1/σ is resolved. ≈ 100 points, no allocation.
  * - {@link momentsAt}: for one σ and many μ, Chebyshev interpolation in μ over the range of the
@@ -27,7 +27,7 @@ import { GAUSSIAN_CUTOFF } from './quadrature.ts';
 const GL_X = [0.1488743389816312, 0.4333953941292472, 0.6794095682990244, 0.8650633666889845, 0.9739065285171717];
 const GL_W = [0.2955242247147529, 0.2692667193099963, 0.219086362515982, 0.1494513491505806, 0.0666713443086881];
 /** Fixed cuts of [−13, 13] (besides the argument's zero and its ± 4^j/σ neighbours). */
-const BASE_CUTS = [-GAUSSIAN_CUTOFF, -8, -4, 0, 4, 8, GAUSSIAN_CUTOFF];
+const BASE_CUTS = [-GAUSSIAN_CUTOFF, -8, -5, -2.5, 0, 2.5, 5, 8, GAUSSIAN_CUTOFF];
 /** The smallest σ used for the limit σ → 0⁺ (as quadrature.ts). */
 const TINY_STD = 1e-150;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
