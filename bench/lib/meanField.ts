@@ -79,7 +79,10 @@ export function prepare(c: Comparison, probe: ProbeSet): Prepared {
 /** Measured, conditioned and population mean-field, and linear values of one statistic. */
 export interface Triple {
   readonly measured: number;
-  /** The finite-width-conditioned prediction (src/theory/conditioned.ts): what the target is judged on. */
+  /**
+   * The finite-width-conditioned prediction (src/theory/conditioned.ts) from the drawn weights, the
+   * inputs and the labels (its top gradient predicted too): what the issue's target is judged on.
+   */
   readonly conditioned: number;
   /** The population mean-field prediction (src/theory/meanField.ts). */
   readonly meanField: number;
@@ -114,7 +117,6 @@ export function compareAtInit(be: Backend, c: Comparison, seed: number, probe: P
   const L = mlp.depth;
   // per-example top gradient ∂C/∂s^{L−1} = p − y (the stored one carries the minibatch's 1/n)
   const top = mlp.gradients(probe.x, probe.y, n).backpropGrad[L - 1]!;
-  const topGrad = Float64Array.from(top, (v) => n * v);
   const nL = widths[L]!;
   const topGradMoment = Array.from({ length: n }, (_, r) => top.subarray(r * nL, (r + 1) * nL).reduce((s, v) => s + (n * v) ** 2, 0) / nL);
   const jacobianExamples = o.jacobianExamples ?? 0;
@@ -131,7 +133,7 @@ export function compareAtInit(be: Backend, c: Comparison, seed: number, probe: P
   const mf = meanFieldBackward(prepared.forward, topGradMoment, jacobianExamples);
   const cond = predictConditioned(
     { widths, activation: c.activation, weights: mlp.layers.map((l) => l.W), biases: mlp.layers.map((l) => l.b) },
-    { x: probe.x.subarray(0, n * probe.inputSize), examples: n, topGrad },
+    { x: probe.x.subarray(0, n * probe.inputSize), examples: n, labels: probe.y.subarray(0, n) },
   );
   const rows: ComparisonRow[] = [];
   for (let k = 1; k <= L; k++) {

@@ -21,15 +21,18 @@
  * The per-unit realization of the fresh part is the only thing left to the law: its pooled error
  * averages over the ≈ R·n independent draws, where c's did not.
  *
- * Backward (Schoenholz et al. 2017, eq. (11), gradient independence), the same split: the top
- * gradient δ^{L−1}_r = ∂C/∂s^{L−1} (given) spans n_L directions; its back-projection
- * h^{L−2}_r = W^{L−1} δ_r is exact, and at every layer the coherent part — f′ replaced by its mean
- * over examples m̄_b — is carried through the realized weights as an n_{i+1} × n_L basis
- * B^{i−1} = W^i diag(m̄^i) B^i, so H^{i−1}_r = B^{i−1} δ_r. What the coherent part leaves out is
- * incoherent across units and enters by the law: with E[(δ^i_rb)²] = E[f′(s^i_rb)²] (H_rb² + N_r),
+ * Backward (Schoenholz et al. 2017, eq. (11), gradient independence), the same split. The top
+ * gradient δ_r = ∂C/∂s^{L−1} is measured (`topGrad`), or for softmax + NLL predicted from the labels
+ * and the conditioned logits α_r c + b + N(0, σ_r²) (softmaxTop.ts). Its mean spans n_L directions:
+ * the back-projection h^{L−2}_r = W^{L−1} E[δ_r] is exact, and at every layer the coherent part —
+ * f′ replaced by its mean over examples m̄_b — is carried through the realized weights as an
+ * n_{i+1} × n_L basis B^{i−1} = W^i diag(m̄^i) B^i, so H^{i−1}_r = B^{i−1} E[δ_r]. What it leaves
+ * out is incoherent across units and enters by the law: with E[(δ^i_rb)²] = E[f′(s^i_rb)²] (H_rb² + N_r),
  *   N^{i−1}_r = v_i · (Σ_b E[(δ^i_rb)²] − Σ_b (m̄_b H_rb)²),
- * the expected ‖δ^i_r W^iᵀ‖² per unit minus the coherent part's own expectation (its realized value
- * is H^{i−1}). A linear network is the case m̄ = 1, N = 0 at every layer: backpropagation itself.
+ * the expected ‖W^i δ^i_r‖² per unit minus the coherent part's own expectation (its realized value
+ * is H^{i−1}); at the top, N^{L−2}_r = v_{L−1} Σ_k Var[δ_rk]. Keeping the cross term between the two
+ * parts this way matters: dropping it (a per-example residual (f′ − m̄)h) was 10–13% low in layer 1.
+ * A linear network with a given top gradient is the case m̄ = 1, N = 0: backpropagation itself.
  *
  * Cost: one n_i × n_{i+1} product per layer forward, n_L of them backward, and the Gaussian moments
  * of R × n_{i+1} pre-activations per hidden layer (≈ 0.5 s per layer at R = 300, n = 1000).
@@ -37,6 +40,7 @@
 import type { ActivationName } from '../kernels/backend.ts';
 import { expandNetwork } from './network.ts';
 import { momentArrays, type MomentArrays, momentsAt } from './momentTable.ts';
+import { softmaxNllGradientMoments } from './softmaxTop.ts';
 
 /** A network as it was drawn at init: what the conditioned prediction conditions on. */
 export interface RealizedNetwork {
@@ -50,17 +54,22 @@ export interface RealizedNetwork {
   readonly biases?: readonly ArrayLike<number>[];
 }
 
-/** The probe set and its top gradient. */
+/** The probe set, and either its measured top gradient or its labels (exactly one of the two). */
 export interface ConditionedInputs {
   /** `[examples, n_0]` row-major inputs. */
   readonly x: ArrayLike<number>;
   /** R, the number of probe examples. */
   readonly examples: number;
   /**
-   * `[examples, n_L]` row-major: each example's ∂C/∂s^{L−1} (for softmax + NLL, p − y), as the
-   * population prediction's `topGradMoment` and the linear theory take it from the probe.
+   * `[examples, n_L]` row-major: each example's measured ∂C/∂s^{L−1} (for softmax + NLL, p − y),
+   * as the population prediction's `topGradMoment` and the linear theory take it from the probe.
    */
-  readonly topGrad: ArrayLike<number>;
+  readonly topGrad?: ArrayLike<number>;
+  /**
+   * `[examples]` class indices in [0, n_L): the top gradient of softmax + NLL is then predicted from
+   * the conditioned logits (softmaxTop.ts), and nothing of the network's output is needed.
+   */
+  readonly labels?: ArrayLike<number>;
 }
 
 /** The conditioned predictions for weight layer i (the probe's layer k = i + 1), pooled as the probe pools. */
@@ -102,10 +111,12 @@ function meanSquare(a: ArrayLike<number>, n: number, field: string): number {
  * (see the module comment): per layer, the pre-activation second moment, activation mean and
  * variance, back-propagated and per-example weight-gradient variances.
  * @param net widths, activations and the drawn weights and biases.
- * @param inputs the probe examples (`[R, n_0]`) and their top gradient (`[R, n_L]`).
+ * @param inputs the probe examples (`[R, n_0]`) and either their measured top gradient
+ *   (`[R, n_L]`) or their labels (`[R]`; softmax + NLL).
  * @throws RangeError naming the field: a width list or activation as {@link expandNetwork} rejects
  *   it; `weights[2]`/`biases[2]` of the wrong length, all zero or not finite; `examples` not a
- *   positive integer; `x` or `topGrad` of the wrong length or not finite.
+ *   positive integer; `x` or `topGrad` of the wrong length or not finite; both or neither of
+ *   `topGrad` and `labels`; a label that is not a class in [0, n_L).
  * Source: Bolthausen (2014), Lemma 2.1, and Yang (2019), §5 (Gaussian conditioning); Poole et al.
  *   (2016), eq. (3), and Schoenholz et al. (2017), eq. (11), for what is left to the law.
  */
@@ -114,7 +125,8 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
   const { widths, activations } = expandNetwork({ widths: net.widths, activation: net.activation, layers: { weightVariance: 1 } });
   const L = widths.length - 1;
   if (!Array.isArray(net.weights) || net.weights.length !== L) {
-    throw new RangeError(`weights: expected ${L} matrices (one per weight layer), found ${Array.isArray(net.weights) ? net.weights.length : String(net.weights)}`);
+    const found = Array.isArray(net.weights) ? net.weights.length : String(net.weights);
+    throw new RangeError(`weights: expected ${L} matrices (one per weight layer), found ${found}`);
   }
   // v_i: the drawn weights' mean square, the variance of the fresh part
   const v = net.weights.map((W, i) => {
@@ -125,7 +137,9 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
     return ms;
   });
   if (net.biases !== undefined) {
-    if (!Array.isArray(net.biases) || net.biases.length !== L) throw new RangeError(`biases: expected ${L} vectors (one per weight layer), found ${String(net.biases?.length)}`);
+    if (!Array.isArray(net.biases) || net.biases.length !== L) {
+      throw new RangeError(`biases: expected ${L} vectors (one per weight layer), found ${String(net.biases?.length)}`);
+    }
     net.biases.forEach((b, i) => {
       checkLength(b, widths[i + 1]!, `biases[${i}]`, `${widths[i + 1]}`);
       meanSquare(b, widths[i + 1]!, `biases[${i}]`);
@@ -137,8 +151,19 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
   const nL = widths[L]!;
   checkLength(inputs.x, R * n0, 'x', `${R}×${n0}`);
   meanSquare(inputs.x, R * n0, 'x');
-  checkLength(inputs.topGrad, R * nL, 'topGrad', `${R}×${nL}`);
-  meanSquare(inputs.topGrad, R * nL, 'topGrad');
+  if ((inputs.topGrad === undefined) === (inputs.labels === undefined)) {
+    throw new RangeError(`topGrad, labels: expected exactly one of the two, found ${inputs.topGrad === undefined ? 'neither' : 'both'}`);
+  }
+  if (inputs.topGrad !== undefined) {
+    checkLength(inputs.topGrad, R * nL, 'topGrad', `${R}×${nL}`);
+    meanSquare(inputs.topGrad, R * nL, 'topGrad');
+  } else {
+    checkLength(inputs.labels, R, 'labels', `${R}`);
+    for (let r = 0; r < R; r++) {
+      const y = inputs.labels![r]!;
+      if (!Number.isInteger(y) || y < 0 || y >= nL) throw new RangeError(`labels[${r}]: expected a class in [0, ${nL}), found ${y}`);
+    }
+  }
 
   // forward: z̄, ‖z_r‖², z_r·z̄ of the layer's input; layer 0 from the data
   let zbar = new Float64Array(n0);
@@ -153,6 +178,8 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
     }
   }
   const inputNorm2: Float64Array[] = [];
+  const topMu = new Float64Array(R * nL); // the logits' conditioned means and fluctuation, for labels
+  const topSigma = new Float64Array(R);
   const moments: MomentArrays[] = [];
   const forward: { q: number; mean: number | null; variance: number | null }[] = [];
   for (let i = 0; i < L; i++) {
@@ -182,6 +209,10 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
       }
       q += m2 / nOut + sigma[r]! ** 2;
       if (mo) momentsAt(activations[i]!, sigma[r]!, mu, mo, r * nOut);
+      else {
+        topMu.set(mu, r * nOut);
+        topSigma[r] = sigma[r]!;
+      }
     }
     if (!mo) {
       forward.push({ q: q / R, mean: null, variance: null });
@@ -211,29 +242,40 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
     forward.push({ q: q / R, mean, variance: s2 / (R * nOut) - mean * mean });
   }
 
-  // backward: the top gradient exactly, then coherent basis B (n_{i+1} × n_L) and incoherent N_r
+  // backward: the top gradient's mean (coherent) and mean square per example and class, given or predicted
+  const topMean = new Float64Array(R * nL);
+  const topSquare = new Float64Array(R * nL);
+  if (inputs.topGrad !== undefined) {
+    for (let t = 0; t < R * nL; t++) {
+      topMean[t] = inputs.topGrad[t]!;
+      topSquare[t] = inputs.topGrad[t]! ** 2;
+    }
+  } else for (let r = 0; r < R; r++) softmaxNllGradientMoments(topMu, topSigma[r]!, inputs.labels![r]!, nL, topMean, topSquare, r * nL);
   const grad = new Array<number>(L);
   const gradMean = new Array<number>(L);
   const weightGrad = new Array<number>(L);
+  let N = new Float64Array(R); // the incoherent part's variance per unit of h^i, per example
   {
     let s = 0;
     let s2 = 0;
-    for (let t = 0; t < R * nL; t++) {
-      s += inputs.topGrad[t]!;
-      s2 += inputs.topGrad[t]! ** 2;
-    }
-    gradMean[L - 1] = s / (R * nL);
-    grad[L - 1] = s2 / (R * nL) - gradMean[L - 1]! ** 2;
     let wg = 0;
     for (let r = 0; r < R; r++) {
       let d2 = 0;
-      for (let k = 0; k < nL; k++) d2 += inputs.topGrad[r * nL + k]! ** 2;
+      let coherent = 0;
+      for (let k = 0; k < nL; k++) {
+        s += topMean[r * nL + k]!;
+        d2 += topSquare[r * nL + k]!;
+        coherent += topMean[r * nL + k]! ** 2;
+      }
+      s2 += d2;
       wg += (inputNorm2[L - 1]![r]! / widths[L - 1]!) * (d2 / nL);
+      N[r] = v[L - 1]! * (d2 - coherent);
     }
+    gradMean[L - 1] = s / (R * nL);
+    grad[L - 1] = s2 / (R * nL) - gradMean[L - 1]! ** 2;
     weightGrad[L - 1] = wg / R;
   }
-  let B = Float64Array.from(net.weights[L - 1]!); // h^{L−2}_r = W^{L−1} δ_r: B^{L−2} = W^{L−1}, [n_{L−1}, n_L]
-  let N = new Float64Array(R);
+  let B = Float64Array.from(net.weights[L - 1]!); // h^{L−2}_r = W^{L−1} E[δ_r]: B^{L−2} = W^{L−1}, [n_{L−1}, n_L]
   for (let i = L - 2; i >= 0; i--) {
     const n = widths[i + 1]!;
     const mo = moments[i]!;
@@ -248,7 +290,7 @@ export function predictConditioned(net: RealizedNetwork, inputs: ConditionedInpu
       H.fill(0);
       for (let b = 0; b < n; b++) {
         let h = 0;
-        for (let k = 0; k < nL; k++) h += B[b * nL + k]! * inputs.topGrad[r * nL + k]!;
+        for (let k = 0; k < nL; k++) h += B[b * nL + k]! * topMean[r * nL + k]!;
         H[b] = h;
       }
       let total = 0;

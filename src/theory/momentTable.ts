@@ -100,7 +100,9 @@ const grid = new Float64Array(4 * 33);
 const one = new Float64Array(4);
 
 /** cos(πjk/(N−1)) for the grid sizes of {@link POINTS}, row j. */
-const COSINES = new Map<number, Float64Array>(POINTS.map((N) => [N, Float64Array.from({ length: N * N }, (_, t) => Math.cos((Math.PI * Math.floor(t / N) * (t % N)) / (N - 1)))]));
+const COSINES = new Map<number, Float64Array>(
+  POINTS.map((N) => [N, Float64Array.from({ length: N * N }, (_, t) => Math.cos((Math.PI * Math.floor(t / N) * (t % N)) / (N - 1)))]),
+);
 
 /** Chebyshev coefficients of moment m from its values at the N Chebyshev–Lobatto points cos(πk/(N−1)) (DCT-I, direct). */
 function chebyshevCoefficients(values: Float64Array, N: number, m: number, out: Float64Array): void {
