@@ -4,10 +4,11 @@
  * standard and normalized init, 6 networks (seeds 1–6) per configuration.
  *
  * The target is judged on the finite-width-conditioned prediction (src/theory/conditioned.ts),
- * which conditions on each network's drawn weights: in every network and layer its Var[z] is within
- * the issue's ±5% of the measurement and its Var[∂C/∂s] within ±10% (measured at width 250: ≤ 2.7%
- * and ≤ 3.1%; at 1000, ≤ 1.2% and ≤ 0.5% — bench/results/theory-width1000.txt), and its
- * root-mean-square error over all cells is at most a quarter of the population prediction's.
+ * which conditions on each network's drawn weights (and predicts its top gradient from the labels):
+ * in every network and layer its Var[z] is within the issue's ±5% of the measurement and its
+ * Var[∂C/∂s] within ±10% (measured at width 250 over seeds 1–6: ≤ 2.6% and ≤ 3.0%; at 1000 over
+ * seeds 1–10, ≤ 1.1% and ≤ 2.0% — bench/results/theory-width*.txt), and its root-mean-square error
+ * over all cells is at most a quarter of the population prediction's.
  *
  * The population prediction (src/theory/meanField.ts) is checked as what it is: the mean-field
  * prediction is the expectation over initialisations. One network deviates from it by its finite width, and on
