@@ -11,8 +11,9 @@
  * over all cells is at most a quarter of the population prediction's.
  *
  * The population prediction (src/theory/meanField.ts) is checked as what it is: the expectation
- * over initialisations. One network deviates from it by its finite width, and on Shapeset (inputs sharing a mean image: root-mean-square cosine 0.79 between two images) that
- * deviation does not average out over examples: src/theory/finiteWidth.ts predicts a seed-to-seed
+ * over initialisations. One network deviates from it by its finite width, and on Shapeset (inputs
+ * sharing a mean image: root-mean-square cosine 0.79 between two images) that deviation does not
+ * average out over examples: src/theory/finiteWidth.ts predicts a seed-to-seed
  * sd of ln(Var[z]) growing from ≈ 4–6% in layer 1 to 9–15% in layer 5 at width 250 (half that at
  * width 1000, where 10 seeds measured 2–8% against 2–7% predicted). So:
  * - activation variance: every network and layer within 3.5 predicted sd of the mean-field value,
