@@ -37,7 +37,7 @@
  * Cost: one n_i × n_{i+1} product per layer forward, n_L of them backward, and the Gaussian moments
  * of R × n_{i+1} pre-activations per hidden layer (≈ 0.5 s per layer at R = 300, n = 1000).
  */
-import type { ActivationName } from '../kernels/backend.ts';
+import type { ActivationName } from '../core/activations.ts';
 import { expandNetwork } from './network.ts';
 import { momentArrays, type MomentArrays, momentsAt } from './momentTable.ts';
 import { softmaxNllGradientMoments } from './softmaxTop.ts';

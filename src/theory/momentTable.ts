@@ -19,8 +19,7 @@
  *   each moment's largest value (tests). A 2-D table over (μ, σ) shared by the examples was tried:
  *   the examples' σ span a factor ≈ 13 on Shapeset, which costs as many rectangles as examples save.
  */
-import type { ActivationName } from '../kernels/backend.ts';
-import { activate, derivative } from '../kernels/activations.ts';
+import { type ActivationName, activationOf } from '../core/activations.ts';
 import { GAUSSIAN_CUTOFF } from './quadrature.ts';
 
 /** 10-point Gauss–Legendre abscissae (non-negative half) and weights on [−1, 1]. */
@@ -44,6 +43,7 @@ const cuts = new Float64Array(32);
  *   Integration", §2.7), with the breakpoints of quadrature.ts's `gaussianExpectation`.
  */
 export function compositeMoments(activation: ActivationName, mu: number, sigma: number, out: Float64Array, at = 0): void {
+  const { f: fn, df: dfn } = activationOf(activation);
   const s = Math.max(sigma, TINY_STD);
   const k = -mu / s;
   let n = 0;
@@ -66,8 +66,8 @@ export function compositeMoments(activation: ActivationName, mu: number, sigma: 
       const e = q < 5 ? mid - h * GL_X[q]! : mid + h * GL_X[q - 5]!;
       const w = GL_W[q % 5]! * h * INV_SQRT_2PI * Math.exp(-0.5 * e * e);
       const v = mu + s * e;
-      const f = activate(activation, v);
-      const d = derivative(activation, v);
+      const f = fn(v);
+      const d = dfn(v);
       f1 += w * f;
       f2 += w * f * f;
       d1 += w * d;

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ActivationName } from '../../../src/kernels/backend.ts';
-import { activate, derivative } from '../../../src/kernels/activations.ts';
+import { type ActivationName, activationOf } from '../../../src/core/activations.ts';
 import { createBackend } from '../../../src/kernels/index.ts';
 import { Mlp } from '../../../src/nn/mlp.ts';
 import type { InitSpec } from '../../../src/nn/init.ts';
@@ -29,7 +28,7 @@ function exactPass(net: RealizedNetwork & { activation: ActivationName }, x: Flo
       }
     }
     pre.push(s);
-    if (i < L - 1) inputs.push(s.map((v) => activate(net.activation, v)));
+    if (i < L - 1) inputs.push(s.map((v) => activationOf(net.activation).f(v)));
   }
   // backward: δ^{L−1} = topGrad, δ^i = (W^{i+1} δ^{i+1}) ⊙ f′(s^i)
   const delta: Float64Array[] = new Array(L);
@@ -41,7 +40,7 @@ function exactPass(net: RealizedNetwork & { activation: ActivationName }, x: Flo
       for (let b = 0; b < n; b++) {
         let h = 0;
         for (let k = 0; k < nNext; k++) h += weights[i + 1]![b * nNext + k]! * delta[i + 1]![r * nNext + k]!;
-        d[r * n + b] = h * derivative(net.activation, pre[i]![r * n + b]!);
+        d[r * n + b] = h * activationOf(net.activation).df(pre[i]![r * n + b]!);
       }
     }
     delta[i] = d;

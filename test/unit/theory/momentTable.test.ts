@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATIONS } from '../../../src/kernels/backend.ts';
-import { activate, derivative } from '../../../src/kernels/activations.ts';
+import { ACTIVATIONS, activationOf } from '../../../src/core/activations.ts';
 import { activationMoments } from '../../../src/theory/gaussian.ts';
 import { compositeMoments, momentArrays, momentsAt } from '../../../src/theory/momentTable.ts';
 
@@ -31,8 +30,8 @@ test('compositeMoments at σ = 0 is the limit σ → 0⁺: f(μ), f(μ)², f′(
   for (const act of ACTIVATIONS) {
     for (const mu of [-2, -0.3, 0.7, 3]) {
       compositeMoments(act, mu, 0, out);
-      const f = activate(act, mu);
-      const d = derivative(act, mu);
+      const f = activationOf(act).f(mu);
+      const d = activationOf(act).df(mu);
       const want = [f, f * f, d, d * d];
       for (let m = 0; m < 4; m++) assert.ok(Math.abs(out[m]! - want[m]!) <= 1e-13 * (1 + Math.abs(want[m]!)), `${act} μ=${mu} moment ${m}: ${out[m]} vs ${want[m]}`);
     }
