@@ -72,11 +72,11 @@ for (const activation of ['tanh', 'softsign'] as const) {
         const rs = s === firstSeed ? rows : compareAtInit(be, c, s, probe, prepared);
         for (const k of ['conditioned', 'meanField'] as const) {
           act[k].push(rs.filter((r) => r.activation).map((r) => Math.log(r.activation!.measured / r.activation![k])));
-          grad[k].push(rs.slice(0, -1).map((r) => Math.log(r.backpropGrad.measured / r.backpropGrad[k])));
+          grad[k].push(rs.map((r) => Math.log(r.backpropGrad.measured / r.backpropGrad[k]))); // the softmax layer too
         }
       }
       const line = (m: number[][]): string => m[0]!.map((_, k) => `${meanSd(col(m, k))} [${worstOf(col(m, k))}]`).join('  ');
-      console.log(`over seeds ${firstSeed}…${firstSeed + seeds - 1}, ln(measured/prediction) mean±sd [worst |prediction/measured − 1|] per hidden layer:`);
+      console.log(`over seeds ${firstSeed}…${firstSeed + seeds - 1}, ln(measured/prediction) mean±sd [worst |prediction/measured − 1|] per layer (Var[z]: hidden layers; Var[∂C/∂s]: the softmax layer too):`);
       console.log(`  Var[z]      conditioned  ${line(act.conditioned)}`);
       console.log(`              mean-field   ${line(act.meanField)}`);
       console.log(`              predicted sd of the mean-field one: ${prepared.activationLogSd.map((v) => `${(100 * v).toFixed(1)}%`).join('  ')}`);
