@@ -10,7 +10,7 @@
  * so E[p_k] = p_k + σ² p_k (P₂ − p_k) and E[p_k²] = p_k² + σ² p_k² (3P₂ − 4p_k + 1); the variance
  * σ² p_k² (1 − 2p_k + P₂) = σ² ‖∇p_k‖² is the delta method's. On the paper's network at init
  * σ ≤ 0.3 at the logits; the neglected term measured ≈ 0.017 σ⁴ (1.4·10⁻⁴ at σ = 0.3) against
- * Monte Carlo on 9 classes (test/theory/conditioned.test.ts).
+ * Monte Carlo on 9 classes (test/unit/theory/conditioned.test.ts).
  */
 
 /**
