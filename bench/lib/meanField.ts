@@ -1,9 +1,11 @@
 /**
  * Measured vs mean-field vs linear theory at init, per layer, on the paper's network and probe set
  * (issue 13's target): builds the network with the real initialisation, probes it on the first
- * `probeSize` Shapeset test images (as a training run's init probe does), and predicts the same
- * statistics with src/theory/meanField.ts and src/probes/theory.ts (eqs. (5)–(7)).
- * Shared by bench/theory.ts (the table at width 1000) and test/unit/theory/target.test.ts (width 250).
+ * `probeSize` Shapeset test images as a training run's init probe does, and reads the predictions
+ * the probe stores beside the measurements: the conditioned and population mean-field ones
+ * (src/probes/meanField.ts) and the linear theory (eqs. (5)–(7), src/probes/theory.ts).
+ * Shared by bench/theory.ts (the width-1000 table) and the target tests (test/unit/theory/ and
+ * test/e2e/theory/target.test.ts).
  */
 import type { ActivationName } from '../../src/core/activations.ts';
 import type { InitName } from '../../src/core/init-schemes.ts';
@@ -14,7 +16,8 @@ import { probeNetwork } from '../../src/probes/probe.ts';
 import { predictedMeanSingularValue } from '../../src/probes/theory.ts';
 import { generateShapesetSplit, SHAPESET_TEST_SEED, shapesetGeneratorSeed } from '../../src/data/shapeset/dataset.ts';
 import { readRows } from '../../src/data/dataset.ts';
-import { type MeanFieldForward, meanFieldBackward, meanFieldForward } from '../../src/theory/meanField.ts';
+import { type MeanFieldForward, meanFieldForward } from '../../src/theory/meanField.ts';
+import type { ScalarName } from '../../src/core/metrics.ts';
 import type { TheoryNetwork, WeightDistribution } from '../../src/theory/network.ts';
 import { activationSpread, rmsCosine } from '../../src/theory/finiteWidth.ts';
 
@@ -75,9 +78,15 @@ export function prepare(c: Comparison, probe: ProbeSet): Prepared {
   return { forward, activationLogSd: activationSpread(forward, rmsCosine(probe.x, probe.n, n0)).map((s) => s.logSd) };
 }
 
-/** Measured, mean-field and linear values of one statistic. */
+/** Measured, conditioned and population mean-field, and linear values of one statistic. */
 export interface Triple {
   readonly measured: number;
+  /**
+   * The finite-width-conditioned prediction (src/theory/conditioned.ts) from the drawn weights, the
+   * inputs and the labels (its top gradient predicted too): what the issue's target is judged on.
+   */
+  readonly conditioned: number;
+  /** The population mean-field prediction (src/theory/meanField.ts). */
   readonly meanField: number;
   readonly linear: number;
 }
@@ -108,43 +117,37 @@ export function compareAtInit(be: Backend, c: Comparison, seed: number, probe: P
   const mlp = new Mlp(be, { widths, activation: c.activation, init: { name: c.init }, seed });
   const n = probe.n;
   const L = mlp.depth;
-  // per-example top gradient ∂C/∂s^{L−1} = p − y (the stored one carries the minibatch's 1/n)
-  const top = mlp.gradients(probe.x, probe.y, n).backpropGrad[L - 1]!;
-  const nL = widths[L]!;
-  const topGradMoment = Array.from({ length: n }, (_, r) => top.subarray(r * nL, (r + 1) * nL).reduce((s, v) => s + (n * v) ** 2, 0) / nL);
   const jacobianExamples = o.jacobianExamples ?? 0;
+  // the predictions are the ones the probe stores at init (src/probes/meanField.ts), so what is
+  // compared here is what a training run records
   const res = probeNetwork(mlp, probe.x, probe.y, n, {
     theory: true,
     jacobianExamples,
     ...(o.singularValues ? { singularValues: o.singularValues } : {}),
   });
-  const scalar = (layer: number, name: string): number => {
+  const scalar = (layer: number, name: ScalarName): number => {
     const s = res.scalars.find((x) => x.layer === layer && x.name === name);
     if (!s) throw new Error(`probe recorded no ${name} for layer ${layer}`);
     return s.value;
   };
-  const mf = meanFieldBackward(prepared.forward, topGradMoment, jacobianExamples);
   const rows: ComparisonRow[] = [];
   for (let k = 1; k <= L; k++) {
-    const p = mf.layers[k - 1]!;
+    const triple = (measured: number, quantity: 'activation' | 'backprop_grad' | 'weight_grad'): Triple => ({
+      measured,
+      conditioned: scalar(k, `meanfield.${quantity}.var`),
+      meanField: scalar(k, `meanfield.population.${quantity}.var`),
+      linear: scalar(k, `theory.${quantity}.var`),
+    });
     rows.push({
       layer: k,
-      activation:
-        k < L
-          ? {
-              measured: scalar(k, 'activation.std') ** 2,
-              meanField: p.activationVariance!,
-              linear: scalar(k, 'theory.activation.var'),
-              logSd: prepared.activationLogSd[k - 1]!,
-            }
-          : null,
-      backpropGrad: { measured: scalar(k, 'backprop_grad.std') ** 2, meanField: p.backpropGradVariance, linear: scalar(k, 'theory.backprop_grad.var') },
-      weightGrad: { measured: scalar(k, 'weight_grad.per_example_var'), meanField: p.weightGradVariance, linear: scalar(k, 'theory.weight_grad.var') },
+      activation: k < L ? { ...triple(scalar(k, 'activation.std') ** 2, 'activation'), logSd: prepared.activationLogSd[k - 1]! } : null,
+      backpropGrad: triple(scalar(k, 'backprop_grad.std') ** 2, 'backprop_grad'),
+      weightGrad: triple(scalar(k, 'weight_grad.per_example_var'), 'weight_grad'),
       jacobian:
         k < L && jacobianExamples > 0
           ? {
               measured: scalar(k, 'jacobian.sv_mean'),
-              meanField: p.jacobian?.meanSingularValue ?? null,
+              meanField: res.scalars.find((x) => x.layer === k && x.name === 'meanfield.population.jacobian.sv_mean')?.value ?? null,
               linear: predictedMeanSingularValue(widths[k - 1]!, mlp.layers[k - 1]!.initScale.std ** 2),
             }
           : null,

@@ -19,6 +19,8 @@ import {
   type RunStore,
 } from '../store/index.ts';
 import { SPLITS } from '../core/metrics.ts';
+import { initTheoryRows } from '../report/initTheory.ts';
+import type { VarianceRow } from '../report/checks/types.ts';
 
 /** A number for people: 4 significant digits, exponent form outside [1e-3, 1e6). */
 function fmt(v: number): string {
@@ -78,7 +80,8 @@ function showRun(store: RunStore, id: string, json: boolean): string {
   const run = store.getRun(id);
   const latest = store.latestScalars(id);
   const evaluations = SPLITS.map((s) => store.latestEvaluation(id, s)).filter((e): e is EvaluationPoint => e !== null);
-  if (json) return JSON.stringify({ run, latestScalars: latest, latestEvaluations: evaluations }, null, 2);
+  const predictions = initTheoryRows(store, id);
+  if (json) return JSON.stringify({ run, latestScalars: latest, latestEvaluations: evaluations, initTheory: predictions }, null, 2);
 
   const out: string[] = [];
   out.push(
@@ -127,7 +130,36 @@ function showRun(store: RunStore, id: string, json: boolean): string {
   ]);
   out.push('', `latest statistics per layer (update ${String(run.lastUpdate)})`, table(['  name', ...layers.map(layerTag)], rows));
   if (older) out.push('  * last recorded at an earlier update');
+  if (predictions.length > 0) out.push('', ...initTheoryText(predictions));
   return out.join('\n');
+}
+
+const QUANTITY_TEXT: Record<VarianceRow['quantity'], string> = { activation: 'Var[z]', backprop_grad: 'Var[∂C/∂s]', weight_grad: 'Var[∂C/∂W]' };
+
+/** A prediction and its error against the measurement, `1.234e-3 (+1.1%)`; `-` without one. */
+function withError(p: number | null, measured: number): string {
+  if (p === null || !Number.isFinite(p)) return '-';
+  const e = 100 * (p / measured - 1);
+  return `${fmt(p)} (${e >= 0 ? '+' : ''}${e.toFixed(1)}%)`;
+}
+
+/** The predictions stored at init beside the measurements, one row per quantity and layer (src/report/initTheory.ts pairs them). */
+function initTheoryText(rows: readonly VarianceRow[]): string[] {
+  return [
+    'predicted vs measured at initialization (update 0; the mean-field prediction is conditioned on the drawn network, ' +
+      'the population one is its expectation over initialisations)',
+    table(
+      ['  quantity', 'layer', 'measured', 'mean-field (error)', 'population (error)', 'linear, eqs. (5)–(7) (error)'],
+      rows.map((r) => [
+        `  ${QUANTITY_TEXT[r.quantity]}`,
+        String(r.layer),
+        fmt(r.measured),
+        withError(r.meanField, r.measured),
+        withError(r.population, r.measured),
+        withError(r.theory, r.measured),
+      ]),
+    ),
+  ];
 }
 
 /**

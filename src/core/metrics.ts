@@ -41,6 +41,13 @@ const OTHER_SCALARS = [
   'theory.backprop_grad.var',
   'theory.weight_grad.var',
   'theory.jacobian.sv_mean',
+  'meanfield.activation.var',
+  'meanfield.backprop_grad.var',
+  'meanfield.weight_grad.var',
+  'meanfield.population.activation.var',
+  'meanfield.population.backprop_grad.var',
+  'meanfield.population.weight_grad.var',
+  'meanfield.population.jacobian.sv_mean',
 ] as const;
 
 /** A scalar statistic's name, e.g. `activation.p98` (stored in `scalars.name`). */
@@ -156,6 +163,51 @@ const OTHER_INFO: Record<(typeof OTHER_SCALARS)[number], MetricInfo> = {
       '(quarter-circle law); square hidden layers (n_{k−1} = n_k), update 0',
     unit: '1',
     source: 'eq. (17); SPEC.md §3',
+  },
+  'meanfield.activation.var': {
+    definition:
+      'Var[z^k] over examples × units predicted by the mean-field theory conditioned on the drawn network (its weights and biases, ' +
+      'the probe inputs and labels; no forward pass): hidden layers, update 0',
+    unit: '(activation units)²',
+    source: 'eq. (5), refined: Poole et al. (2016); src/theory/conditioned.ts',
+  },
+  'meanfield.backprop_grad.var': {
+    definition:
+      'Var[∂C/∂s^{k−1}] per example predicted by the conditioned mean-field theory, its top gradient predicted from the labels; ' +
+      'hidden and output layers, update 0',
+    unit: '(nats per unit of s)²',
+    source: 'eq. (6), refined: Schoenholz et al. (2017); src/theory/conditioned.ts',
+  },
+  'meanfield.weight_grad.var': {
+    definition: "one example's Var[∂C/∂W^{k−1}] (as weight_grad.per_example_var pools it) predicted by the conditioned mean-field theory; " +
+      'hidden and output layers, update 0',
+    unit: '(nats per unit of W)²',
+    source: 'eq. (7), refined: src/theory/conditioned.ts',
+  },
+  'meanfield.population.activation.var': {
+    definition:
+      'Var[z^k] predicted by the population mean-field theory (the expectation over initialisations) from the init law and each ' +
+      "example's ‖x‖²; hidden layers, update 0",
+    unit: '(activation units)²',
+    source: 'eq. (5), refined: Poole et al. (2016), eq. (3); src/theory/meanField.ts',
+  },
+  'meanfield.population.backprop_grad.var': {
+    definition: 'Var[∂C/∂s^{k−1}] per example predicted by the population mean-field theory from the measured top-layer gradient; ' +
+      'hidden and output layers, update 0',
+    unit: '(nats per unit of s)²',
+    source: 'eq. (6), refined: Schoenholz et al. (2017), eq. (11); src/theory/meanField.ts',
+  },
+  'meanfield.population.weight_grad.var': {
+    definition: "one example's Var[∂C/∂W^{k−1}] predicted by the population mean-field theory; hidden and output layers, update 0",
+    unit: '(nats per unit of W)²',
+    source: 'eq. (7), refined: src/theory/meanField.ts',
+  },
+  'meanfield.population.jacobian.sv_mean': {
+    definition:
+      'mean singular value of J = ∂z^k/∂z^{k−1} predicted by the population mean-field theory (free probability of W·diag(f′)) ' +
+      'for the Jacobian examples; hidden layers, update 0',
+    unit: '1',
+    source: 'eq. (17), refined: Pennington et al. (2017); src/theory/spectrum.ts',
   },
 };
 

@@ -13,6 +13,7 @@ import { type HistogramRecord, type HistogramTensor, NETWORK_LAYER, PERCENTILES,
 import { histogram, type Histogram, meanVariance, Scratch, summarize, type Summary } from './stats.ts';
 import { jacobianSpectrum, type SingularValues } from './jacobian.ts';
 import { predictedMeanSingularValue, predictVariances } from './theory.ts';
+import { meanFieldScalars } from './meanField.ts';
 
 /** What one probe point produced: the records the store keeps (src/core/metrics.ts names them). */
 export interface ProbeResult {
@@ -31,7 +32,10 @@ export interface ProbeOptions {
   readonly jacobianExamples?: number;
   /** The singular-value routine (see jacobian.ts); required when jacobianExamples > 0. */
   readonly singularValues?: SingularValues;
-  /** Also store the theory's predicted variances (eqs. (5)–(7)) beside the measured ones (at init). */
+  /**
+   * Also store the predictions beside the measurements (at init): the linear theory's variances
+   * (eqs. (5)–(7)) and the mean-field ones (meanField.ts; ≈ 3 s at the paper's network).
+   */
   readonly theory?: boolean;
 }
 
@@ -65,7 +69,7 @@ function pushSummary(out: ScalarRecord[], layer: number, prefix: SummarizedTenso
  * Probes every layer of `mlp` on a fixed probe set.
  * @param x `[n, n_0]` row-major probe inputs; `y` `[n]` their classes.
  * @returns scalar records (names like `activation.p98`, `backprop_grad.std`, `weight.std`,
- * `activation.saturated`, `jacobian.sv_mean`, `theory.activation.var`) and histograms.
+ * `activation.saturated`, `jacobian.sv_mean`, `theory.activation.var`, `meanfield.activation.var`) and histograms.
  */
 export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number, options: ProbeOptions = {}): ProbeResult {
   const bins = options.bins ?? 100;
@@ -177,6 +181,8 @@ export function probeNetwork(mlp: Mlp, x: Float32Array, y: Int32Array, n: number
       if (layer.fanIn !== layer.fanOut) continue;
       scalars.push({ layer: k, name: 'theory.jacobian.sv_mean', value: predictedMeanSingularValue(layer.fanIn, layer.initScale.std ** 2) });
     }
+    // the mean-field predictions beside them (issue 13): from the drawn network, not from this pass
+    scalars.push(...meanFieldScalars(mlp, x, y, n, backprop[L - 1]!, jacobianExamples));
   }
   return { scalars, histograms };
 }

@@ -110,17 +110,34 @@ function mdChecks(checks: readonly Check[]): string {
 
 const QUANTITY: Record<string, string> = { activation: 'Var[z^k]', backprop_grad: 'Var[∂C/∂s] per example', weight_grad: 'Var[∂C/∂W] per example' };
 
+/** A prediction and its error against the measurement: `1.23e-2 (+1.1%)`; `—` without one. */
+function withError(p: number | null, measured: number): string {
+  if (p === null || !Number.isFinite(p)) return '—';
+  const e = 100 * (p / measured - 1);
+  return `${sci(p)} (${e >= 0 ? '+' : '−'}${Math.abs(e).toFixed(1)}%)`;
+}
+
+const VARIANCE_HEAD = ['quantity', 'layer', 'measured', 'mean-field (error)', 'population mean-field (error)', 'linear, eqs. (5)–(7)', 'measured / linear'];
+
 function varianceRows(v: VarianceTable): string[][] {
-  return v.rows.map((r) => [QUANTITY[r.quantity] ?? r.quantity, String(r.layer), sci(r.measured), sci(r.theory), num(r.ratio)]);
+  return v.rows.map((r) => [
+    QUANTITY[r.quantity] ?? r.quantity,
+    String(r.layer),
+    sci(r.measured),
+    withError(r.meanField, r.measured),
+    withError(r.population, r.measured),
+    sci(r.theory),
+    num(r.ratio),
+  ]);
 }
 
 function htmlVariance(tables: readonly VarianceTable[]): string {
-  if (tables.length === 0) return '<p>No tanh or softsign run recorded the theory at initialization.</p>';
+  if (tables.length === 0) return '<p>No tanh or softsign run recorded predictions at initialization.</p>';
   return tables
     .map(
       (v) =>
         `<h4>${esc(v.label)} (run ${esc(v.runId)})</h4><table class="small"><thead><tr>` +
-        '<th>quantity</th><th>layer</th><th>measured</th><th>theory (eqs. (5)–(7))</th><th>measured / theory</th></tr></thead>' +
+        `${VARIANCE_HEAD.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
         `<tbody>${varianceRows(v)
           .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
           .join('')}</tbody></table>`,
@@ -129,11 +146,11 @@ function htmlVariance(tables: readonly VarianceTable[]): string {
 }
 
 function mdVariance(tables: readonly VarianceTable[]): string {
-  if (tables.length === 0) return 'No tanh or softsign run recorded the theory at initialization.\n';
+  if (tables.length === 0) return 'No tanh or softsign run recorded predictions at initialization.\n';
   return tables
     .map((v) => {
-      const lines = [`#### ${v.label} (run ${v.runId})`, '', '| quantity | layer | measured | theory (eqs. (5)–(7)) | measured / theory |'];
-      lines.push('|---|---|---|---|---|');
+      const lines = [`#### ${v.label} (run ${v.runId})`, '', `| ${VARIANCE_HEAD.join(' | ')} |`];
+      lines.push(`|${VARIANCE_HEAD.map(() => '---').join('|')}|`);
       for (const r of varianceRows(v)) lines.push(`| ${r.map(md).join(' | ')} |`);
       return lines.join('\n');
     })
@@ -243,7 +260,7 @@ ${s.table1Context.length ? `<div class="context"><b>Read Table 1 with this in ` 
 ${htmlTable1(s.table1)}
 <h2>Checks</h2>
 ${htmlChecks(s.checks)}
-<h3>Theory vs measured variances at initialization (eqs. (5)–(7))</h3>
+<h3>Predicted vs measured variances at initialization (mean-field; the paper's linear eqs. (5)–(7))</h3>
 ${htmlVariance(s.varianceTables)}
 <h2>Figures</h2>
 <p>${toc}</p>
@@ -276,7 +293,7 @@ export function renderMarkdown(s: ReportSummary): string {
   if (s.warnings.length) parts.push('## Warnings', '', ...s.warnings.map((w) => `- ${w}`), '');
   parts.push('## Table 1: test error (%)', '');
   if (s.table1Context.length) parts.push('**Read Table 1 with this in mind:**', '', ...s.table1Context.map((n) => `- ${n}`), '');
-  const varianceHead = '### Theory vs measured variances at initialization (eqs. (5)–(7))';
+  const varianceHead = "### Predicted vs measured variances at initialization (mean-field; the paper's linear eqs. (5)–(7))";
   parts.push(mdTable1(s.table1), '## Checks', '', mdChecks(s.checks), varianceHead, '', mdVariance(s.varianceTables));
   parts.push('## Figures', '', mdFigures(s));
   const runLines = runRows(s).map((r) => `| ${r.map(md).join(' | ')} |`);

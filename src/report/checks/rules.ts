@@ -7,8 +7,12 @@ import type { StoredHistogram } from '../../store/types.ts';
 
 /** Jacobian check: |ours − paper| ≤ this passes. */
 export const JACOBIAN_TOLERANCE = 0.1;
-/** Variance check: the measured/theory ratio may vary across layers by at most this factor (max/min). */
+/** Variance check, records without mean-field predictions: the measured/theory ratio may vary across layers by at most this factor (max/min). */
 export const VARIANCE_TREND_FACTOR = 2;
+/** Variance check: the mean-field Var[z^k] may differ from the measurement by at most this fraction in every layer (issue 13's target). */
+export const MEANFIELD_ACTIVATION_TOLERANCE = 0.05;
+/** Variance check: the mean-field Var[∂C/∂s] may differ from the measurement by at most this fraction in every layer (issue 13's target). */
+export const MEANFIELD_GRADIENT_TOLERANCE = 0.1;
 /** Chance check: Sigmoid depth 5 within this many percentage points of chance is "at chance". */
 export const CHANCE_TOLERANCE_PP = 2;
 /** Sigmoid collapse: the top hidden layer's mean activation at or below this counts as ≈ 0. */

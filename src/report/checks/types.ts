@@ -40,16 +40,26 @@ export interface Check {
   readonly source: string;
 }
 
-/** One row of a theory-vs-measured variance table (eqs. (5)–(7), at initialization). */
+/**
+ * One row of a predicted-vs-measured variance table at initialization: the measurement, the
+ * mean-field predictions (issue 13) and the linear theory of eqs. (5)–(7), as stored at update 0.
+ */
 export interface VarianceRow {
   /** Layer k (1 = input side; the last is the softmax output layer, gradients only). */
   readonly layer: number;
   /** `activation`: Var[z^k]; `backprop_grad`: Var[∂C/∂s^{k−1}] per example; `weight_grad`: Var[∂C/∂W^{k−1}] per example. */
   readonly quantity: 'activation' | 'backprop_grad' | 'weight_grad';
   readonly measured: number;
+  /** The linear theory, eqs. (5)–(7) (`theory.*`); NaN when not recorded. */
   readonly theory: number;
-  /** measured / theory. */
+  /** measured / theory (the linear theory). */
   readonly ratio: number;
+  /** The mean-field prediction conditioned on the drawn network (`meanfield.*`); null when the record has none. */
+  readonly meanField: number | null;
+  /** meanField / measured − 1; null without a prediction. */
+  readonly meanFieldError: number | null;
+  /** The population mean-field prediction, the expectation over initialisations (`meanfield.population.*`); null when none. */
+  readonly population: number | null;
 }
 
 /** The variance table of one configuration's curve run. */

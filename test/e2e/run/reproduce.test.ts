@@ -35,7 +35,7 @@ interface Cell {
 interface Summary {
   scale: string;
   table1: { cells: Cell[] };
-  checks: Array<{ id: string; verdict: string; oursText: string }>;
+  checks: Array<{ id: string; verdict: string; oursText: string; rule: string }>;
 }
 
 const out = mkdtempSync(join(tmpdir(), 'glorot-smoke-'));
@@ -138,6 +138,25 @@ test('eq. (14) at init: weight gradients stay alike across layers while back-pro
     const backprop = atInit(run, 'backprop_grad.std');
     assert.ok(spread(weight) < 2.5, `${dataset} Tanh: ∂C/∂W std max/min = ${spread(weight)} (${fmt(weight)})`);
     assert.ok(spread(backprop) > 5, `${dataset} Tanh: ∂C/∂s std max/min = ${spread(backprop)}`);
+  }
+});
+
+test('the mean-field predictions are in the record at init for every hidden layer, and the report judges the variance checks on them (issue 13); at 32 units they are within ±20% (their own sampling error at this width is several per cent: the ±5%/±10% target is for the paper\'s 1000 units, test/e2e/theory/target.test.ts)', () => {
+  for (const dataset of DATASETS) {
+    for (const label of ['Tanh', 'Tanh N', 'Softsign', 'Softsign N']) {
+      const run = runOf(dataset, label);
+      for (const [measured, predicted] of [['activation.std', 'meanfield.activation.var'], ['backprop_grad.std', 'meanfield.backprop_grad.var']] as const) {
+        const m = atInit(run, measured).map((s) => s * s);
+        const r = atInit(run, predicted).map((p, i) => p / m[i]!);
+        assert.ok(r.every((x) => x > 0.8 && x < 1.25), `${dataset} ${label}: ${predicted} / ${measured}² per layer = ${fmt(r)}`);
+      }
+      assert.equal(atInit(run, 'meanfield.population.activation.var').length, HIDDEN);
+    }
+  }
+  for (const id of ['variance.tanh', 'variance.tanh-n', 'variance.softsign', 'variance.softsign-n']) {
+    const c = summary.checks.find((x) => x.id === id);
+    assert.ok(c && c.verdict !== 'not-run', `${id} judged`);
+    assert.match(c.rule, /^pass when, in every layer, the mean-field prediction conditioned on the drawn network/, id);
   }
 });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_OUT_DIR, openRunStore } from '../../../src/store/index.ts';
 import { syntheticPoint, tempDir } from '../../helpers/store.ts';
+import type { ScalarRecord } from '../../../src/core/metrics.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/glorot.js', import.meta.url));
 
@@ -71,6 +72,39 @@ test('glorot show: config, status and latest statistics per layer; --json', () =
     assert.match(empty.stdout, /no statistics recorded yet/);
   } finally {
     cleanup();
+  }
+});
+
+test('glorot show: the predictions stored at init beside the measurements — mean-field, population, linear — with their errors, and in --json', () => {
+  const t = tempDir();
+  try {
+    const store = openRunStore(join(t.dir, DEFAULT_OUT_DIR));
+    const run = store.createRun({ config: { activation: 'tanh', init: 'normalized', hidden: [4, 4] }, seed: 1, backend: 'wasm', threads: 1 });
+    const scalars: ScalarRecord[] = [];
+    for (let k = 1; k <= 3; k++) {
+      if (k < 3) {
+        scalars.push({ layer: k, name: 'activation.std', value: 0.5 }); // Var[z] = 0.25
+        scalars.push({ layer: k, name: 'meanfield.activation.var', value: 0.2525 });
+        scalars.push({ layer: k, name: 'meanfield.population.activation.var', value: 0.27 });
+        scalars.push({ layer: k, name: 'theory.activation.var', value: 0.5 });
+      }
+      scalars.push({ layer: k, name: 'backprop_grad.std', value: 0.1 }); // Var[∂C/∂s] = 0.01
+      scalars.push({ layer: k, name: 'meanfield.backprop_grad.var', value: 0.0098 });
+      scalars.push({ layer: k, name: 'weight_grad.per_example_var', value: 1e-4 });
+    }
+    store.recordProbePoint(run.id, 0, { scalars, histograms: [], evaluations: [] });
+    store.close();
+    const r = glorot(t.dir, 'show', run.id);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^predicted vs measured at initialization \(update 0;/m);
+    assert.match(r.stdout, /^\s+Var\[z\]\s+2\s+0\.25\s+0\.2525 \(\+1\.0%\)\s+0\.27 \(\+8\.0%\)\s+0\.5 \(\+100\.0%\)$/m);
+    assert.match(r.stdout, /^\s+Var\[∂C\/∂s\]\s+3\s+0\.01\s+0\.0098 \(-2\.0%\)\s+-\s+-$/m);
+    const j = JSON.parse(glorot(t.dir, 'show', run.id, '--json').stdout) as { initTheory: Array<{ quantity: string; layer: number; meanFieldError: number | null }> };
+    const row = j.initTheory.find((x) => x.quantity === 'activation' && x.layer === 1)!;
+    assert.ok(Math.abs(row.meanFieldError! - 0.01) < 1e-12);
+    assert.equal(j.initTheory.filter((x) => x.quantity === 'weight_grad').length, 0, 'no prediction of Var[∂C/∂W] stored: no row');
+  } finally {
+    t.cleanup();
   }
 });
 

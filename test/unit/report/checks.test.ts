@@ -300,3 +300,45 @@ test('a record without the stored Shapeset class priors: the chance checks say s
   assert.deepEqual(r.shapesetPriors, []);
   assert.ok(Number.isNaN(r.chanceError));
 });
+
+test('variance check on a record with mean-field predictions: judged on meanfield.* (Var[z] ±5%, Var[∂C/∂s] ±10% in every layer), the linear theory shown, not judged', () => {
+  const check = (r: ChecksResult): Check => r.checks.find((c) => c.id === 'variance.tanh-n')!;
+  // a linear theory 3× off with a trend across layers (the old rule would fail), a perfect mean-field prediction
+  const linearOff = (n: string, k: number): number | undefined => (n === 'theory.activation.var' ? (3 * (0.5 / k) ** 2) / k : undefined);
+  const perfect = checksFor({ 'Tanh N': { activation: 'tanh', init: 'normalized', meanField: true, scalar: linearOff } });
+  assert.equal(check(perfect).verdict, 'pass');
+  assert.equal(check(perfect).ours, 0);
+  assert.match(check(perfect).rule, /within ±5% and of Var\[∂C\/∂s\] \(per example\) within ±10%/);
+  assert.match(check(perfect).paperText, /linear eqs\. \(5\)–\(7\): measured\/theory 0\.333–1/);
+  const table = perfect.varianceTables.find((t) => t.label === 'Tanh N')!;
+  const row = table.rows.find((r) => r.quantity === 'activation' && r.layer === 2)!;
+  assert.deepEqual([row.meanField, row.meanFieldError, row.population], [row.measured, 0, row.measured]);
+  assert.ok(Math.abs(row.ratio - 2 / 3) < 1e-12, 'measured / linear');
+  // layer 2's Var[z] 6% high: fail, and the detail names the layer; 4% passes
+  const off = (e: number, name: string, layer: number) => (n: string, k: number): number | undefined =>
+    n === `meanfield.${name}.var` && k === layer ? (1 + e) * (name === 'activation' ? (0.5 / k) ** 2 : (0.01 * k) ** 2) : undefined;
+  const z6 = checksFor({ 'Tanh N': { activation: 'tanh', init: 'normalized', meanField: true, scalar: off(0.06, 'activation', 2) } });
+  assert.equal(check(z6).verdict, 'fail');
+  assert.match(check(z6).detail, /Var\[z\]: mean-field worst \+6% \(layer 2\)/);
+  assert.ok(Math.abs(check(z6).ours! - 0.06) < 1e-9);
+  assert.equal(check(checksFor({ 'Tanh N': { activation: 'tanh', init: 'normalized', meanField: true, scalar: off(-0.04, 'activation', 2) } })).verdict, 'pass');
+  // the softmax layer's ∂C/∂s counts: 9% passes, 11% fails
+  assert.equal(check(checksFor({ 'Tanh N': { activation: 'tanh', init: 'normalized', meanField: true, scalar: off(0.09, 'backprop_grad', 4) } })).verdict, 'pass');
+  assert.equal(check(checksFor({ 'Tanh N': { activation: 'tanh', init: 'normalized', meanField: true, scalar: off(-0.11, 'backprop_grad', 4) } })).verdict, 'fail');
+  // Var[∂C/∂W] is shown, not judged
+  const wg = checksFor({ 'Tanh N': { activation: 'tanh', init: 'normalized', meanField: true, scalar: (n) => (n === 'meanfield.weight_grad.var' ? 2e-6 : undefined) } });
+  assert.equal(check(wg).verdict, 'pass');
+  assert.match(check(wg).detail, /Var\[∂C\/∂W\] \(shown\): mean-field worst \+100%/);
+  // a layer without a finite prediction never counts toward a pass
+  const nan = checksFor({ 'Tanh N': { activation: 'tanh', init: 'normalized', meanField: true, scalar: (n, k) => (n === 'meanfield.activation.var' && k === 3 ? NaN : undefined) } });
+  assert.equal(check(nan).verdict, 'fail');
+  assert.match(check(nan).detail, /no prediction or measurement in layer 3/);
+});
+
+test('variance check on a record made before the mean-field predictions: judged on the linear theory’s layer-to-layer trend, and the rule says so', () => {
+  const r = checksFor({ Tanh: { activation: 'tanh', init: 'standard', scalar: (n, k) => (n === 'activation.std' ? 0.5 / k : undefined) } });
+  const c = r.checks.find((x) => x.id === 'variance.tanh')!;
+  assert.equal(c.verdict, 'pass');
+  assert.match(c.rule, /^this record predates the mean-field predictions/);
+  assert.ok(r.varianceTables[0]!.rows.every((row) => row.meanField === null && row.population === null));
+});

@@ -32,6 +32,11 @@ export interface SyntheticRun {
   readonly status?: RunStatus;
   /** Also store the hidden layers' own-range gradient histograms (default true; false: a record made before they existed). */
   readonly ownRange?: boolean;
+  /**
+   * Also store the mean-field predictions at update 0 (default false: a record made before they
+   * existed); each defaults to the measurement it predicts (a perfect prediction) unless `scalar` gives it.
+   */
+  readonly meanField?: boolean;
 }
 
 const DEFAULTS: Partial<Record<ScalarName, (k: number, u: number) => number>> = {
@@ -90,7 +95,14 @@ export function writeSyntheticRun(store: RunStore, r: SyntheticRun): void {
     threads: 1,
   });
   const H = hidden.length;
-  const value = (name: ScalarName, k: number, u: number): number => r.scalar?.(name, k, u) ?? DEFAULTS[name]!(k, u);
+  const value = (name: ScalarName, k: number, u: number): number => r.scalar?.(name, k, u) ?? DEFAULTS[name]?.(k, u) ?? predicted(name, k, u);
+  /** A mean-field prediction's default: the measurement it predicts. */
+  const predicted = (name: ScalarName, k: number, u: number): number => {
+    const quantity = name.replace(/^meanfield\.(population\.)?/, '').replace(/\.var$/, '');
+    if (quantity === 'weight_grad') return value('weight_grad.per_example_var', k, u);
+    if (quantity === 'activation' || quantity === 'backprop_grad') return value(`${quantity}.std`, k, u) ** 2;
+    throw new Error(`synthetic run: no default for ${name}`);
+  };
   for (const u of updates) {
     const scalars: ScalarRecord[] = [];
     for (let k = 1; k <= H + 1; k++) {
@@ -99,6 +111,10 @@ export function writeSyntheticRun(store: RunStore, r: SyntheticRun): void {
       if (u === 0) {
         names.push('theory.backprop_grad.var', 'theory.weight_grad.var');
         if (k <= H) names.push('jacobian.sv_mean', 'theory.activation.var');
+        if (r.meanField === true) {
+          names.push('meanfield.backprop_grad.var', 'meanfield.weight_grad.var', 'meanfield.population.backprop_grad.var', 'meanfield.population.weight_grad.var');
+          if (k <= H) names.push('meanfield.activation.var', 'meanfield.population.activation.var');
+        }
       }
       for (const name of names) scalars.push({ layer: k, name, value: value(name, k, u) });
     }
