@@ -133,7 +133,9 @@ async function runAction(file: string, o: JobCliOptions & { dryRun?: boolean }):
   const { name: backend, threads, jobs } = jobSettings(o);
   const experiment = readExperiment(file);
   const runs = planRuns(experiment);
-  const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...untilOf(o) });
+  // a dry run builds no network of its runs: each is estimated from its shape
+  const shapesOnly = o.dryRun === true;
+  const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...untilOf(o), shapesOnly });
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const { variants, learningRates, seeds } = experiment;
   const shape = `${plural(variants.length, 'variant')} × ${plural(learningRates.length, 'learning rate')} × ${plural(seeds.length, 'seed')}`;
@@ -166,6 +168,6 @@ export function registerReproduceCommands(program: Command): void {
     .command('run')
     .description('run an experiment described in a JSON file (see <out>/experiments/ after a reproduce for examples)')
     .argument('<experiment>', 'the experiment file (JSON)')
-    .option('--dry-run', 'validate the file and print the runs and the expected duration, run nothing');
+    .option('--dry-run', 'validate the file and print the runs and the expected duration (from the networks\' shapes), build and run nothing');
   addJobOptions(runCmd).action(runAction);
 }
