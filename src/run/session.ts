@@ -15,7 +15,7 @@ import { ensureDir } from '../store/paths.ts';
 import type { RunStore } from '../store/runStore.ts';
 import type { RunInfo } from '../store/types.ts';
 import { checkEvaluationSplits, openConfigDataset } from './evaluation.ts';
-import { acquireRunLock } from './lock.ts';
+import { acquireRunLock } from '../store/locks.ts';
 import { checkCheckpointMeta, restoreStream } from './checkpoint-meta.ts';
 import { buildNetwork, restoreNetwork } from './network.ts';
 import type { TrainOptions, TrainResult } from './options.ts';
