@@ -45,7 +45,9 @@ export class Rng {
     if (words.every((w) => w === 0)) {
       throw new RangeError('rng state: words: expected four 32-bit integers not all 0 (the all-zero state draws 0 forever), found [0,0,0,0]');
     }
-    if (!(state.spare === null || Number.isFinite(state.spare))) throw new RangeError(`rng state: spare: expected a finite number or null, found ${String(state.spare)}`);
+    if (!(state.spare === null || Number.isFinite(state.spare))) {
+      throw new RangeError(`rng state: spare: expected a finite number or null, found ${String(state.spare)}`);
+    }
     const r = new Rng(0);
     r.gen = xoroshiro128plusFromState(state.words);
     r.spare = state.spare;

@@ -21,7 +21,10 @@ const CIFAR_BATCH_RECORDS = 10_000;
 /** How large a gzipped batch may inflate: one batch of {@link CIFAR_BATCH_RECORDS} records (src/data/files.ts). */
 const CIFAR_BATCH_SIZE: SizeLimit = {
   headerBytes: 0,
-  announced: () => ({ bytes: CIFAR_BATCH_RECORDS * CIFAR_RECORD_BYTES, why: `a batch of ${CIFAR_BATCH_RECORDS.toLocaleString('en-US')} records of 3073 bytes` }),
+  announced: () => ({
+    bytes: CIFAR_BATCH_RECORDS * CIFAR_RECORD_BYTES,
+    why: `a batch of ${CIFAR_BATCH_RECORDS.toLocaleString('en-US')} records of ${CIFAR_RECORD_BYTES} bytes`,
+  }),
 };
 /** Pixel bytes per record (R, G, B planes of 32 × 32). */
 const CIFAR_PIXELS = 3072;

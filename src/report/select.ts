@@ -182,7 +182,8 @@ export function selectAll(store: RunStore, datasets: readonly ReportDataset[], w
       const unfinished = outcomes.filter((o) => o.unfinished);
       if (unfinished.length > 0) {
         const which = unfinished.map((o) => `${o.runId} (${o.status}${o.lastUpdate === null ? '' : ` at update ${o.lastUpdate}`})`).join(', ');
-        warn(`${d.dataset} / ${c.label}: ${unfinished.length} of ${outcomes.length} runs have not finished (${which}): no result is shown for this configuration`);
+        const counts = `${unfinished.length} of ${outcomes.length} runs have not finished`;
+        warn(`${d.dataset} / ${c.label}: ${counts} (${which}): no result is shown for this configuration`);
         out.push({ dataset: d.dataset, label: c.label, candidates, selected: null, curveRun: null, unfinished: unfinished.length });
         continue;
       }

@@ -62,13 +62,16 @@ export function checkCheckpointMeta(checkpoint: Checkpoint, config: TrainConfig,
     refuse(file, 'meta.update', `an update whose probe points the run's record holds (it lacks update ${missing}; its points: ${last})`, String(u));
   }
   const running = meta['running'];
-  if (typeof running !== 'object' || running === null || Array.isArray(running)) refuse(file, 'meta.running', 'an object {loss, wrong, examples}', JSON.stringify(running) ?? 'nothing');
+  if (typeof running !== 'object' || running === null || Array.isArray(running)) {
+    refuse(file, 'meta.running', 'an object {loss, wrong, examples}', JSON.stringify(running) ?? 'nothing');
+  }
   const r = running as Record<string, unknown>;
   // the sums restart at every probe point; each update adds one minibatch
   const since = u - points[points.length - 1]!;
   const examples = count(file, r, 'meta.running.examples', 'examples');
   if (examples !== since * config.minibatch) {
-    refuse(file, 'meta.running.examples', `${since * config.minibatch} (${since} updates since the probe point at ${u - since} × minibatch ${config.minibatch})`, String(examples));
+    const expected = `${since * config.minibatch} (${since} updates since the probe point at ${u - since} × minibatch ${config.minibatch})`;
+    refuse(file, 'meta.running.examples', expected, String(examples));
   }
   const wrong = count(file, r, 'meta.running.wrong', 'wrong');
   if (wrong > examples) refuse(file, 'meta.running.wrong', `at most the ${examples} examples`, String(wrong));
@@ -94,6 +97,7 @@ export function restoreStream(checkpoint: Checkpoint, stream: TrainStream, meta:
   }
   const want = meta.update * minibatch;
   if (stream.drawn() !== want) {
-    refuse(file, 'meta.stream', `a state that has drawn ${want} examples (${meta.update} updates × minibatch ${minibatch})`, `one that has drawn ${stream.drawn()}`);
+    const expected = `a state that has drawn ${want} examples (${meta.update} updates × minibatch ${minibatch})`;
+    refuse(file, 'meta.stream', expected, `one that has drawn ${stream.drawn()}`);
   }
 }

@@ -172,7 +172,9 @@ function startFrom(
   }
   const meta = checkCheckpointMeta(checkpoint, config, store.probePoints(run.id).map((p) => p.updates));
   const model = checkpoint.blobs['model'];
-  if (!model) throw new CheckpointError(checkpoint.manifest, `checkpoint ${checkpoint.manifest} of run ${run.id}: blobs: the model blob is missing`, 'blobs.model');
+  if (!model) {
+    throw new CheckpointError(checkpoint.manifest, `checkpoint ${checkpoint.manifest} of run ${run.id}: blobs: the model blob is missing`, 'blobs.model');
+  }
   const mlp = restoreNetwork(options.backend, config, dataset, model, checkpoint.files['model']!);
   try {
     restoreStream(checkpoint, stream, meta, config.minibatch);

@@ -219,10 +219,14 @@ function parseManifest(path: string, text: string, run: string): Manifest {
     );
   }
   if (o.run !== run) return corrupt(path, `it belongs to run "${String(o.run)}", not "${run}"`, 'run');
-  if (typeof o.update !== 'number' || !Number.isSafeInteger(o.update) || o.update < 0) return corrupt(path, `expected an integer ≥ 0, found ${String(o.update)}`, 'update');
+  if (typeof o.update !== 'number' || !Number.isSafeInteger(o.update) || o.update < 0) {
+    return corrupt(path, `expected an integer ≥ 0, found ${String(o.update)}`, 'update');
+  }
   const dir = typeof o.dir === 'string' ? /^u(\d{12})-[0-9a-f]{8}$/.exec(o.dir) : null;
   if (dir === null) return corrupt(path, `expected u<12 digits>-<8 hex>, found ${JSON.stringify(o.dir)}`, 'dir');
-  if (Number(dir[1]) !== o.update) return corrupt(path, `generation ${o.dir as string} was written at update ${Number(dir[1])}, the manifest says ${o.update}`, 'update');
+  if (Number(dir[1]) !== o.update) {
+    return corrupt(path, `generation ${o.dir as string} was written at update ${Number(dir[1])}, the manifest says ${o.update}`, 'update');
+  }
   if (typeof o.blobs !== 'object' || o.blobs === null) return corrupt(path, 'no blob list', 'blobs');
   for (const [name, b] of Object.entries(o.blobs)) {
     const wellFormed =
