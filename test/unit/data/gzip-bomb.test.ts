@@ -1,15 +1,18 @@
 /**
- * Unbounded work from small input, the gzip kind (issue 15 item 5): every data file glorot gunzips
- * (IDX images, IDX labels, CIFAR-10 batches) is inflated only up to the size it announces, so a
- * small gzip that inflates to gigabytes stops there with an error naming the file, instead of
- * allocating it all before the size check.
+ * Unbounded work from small input, the decompression kind (issue 15 item 5): every data file glorot
+ * gunzips (IDX images, IDX labels, CIFAR-10 batches) is inflated only up to the size it announces,
+ * so a small gzip that inflates to gigabytes stops there with an error naming the file, instead of
+ * allocating it all before the size check; and an image (PNG, JPEG) whose header announces more
+ * than 50 megapixels is refused before it is inflated.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { openDataset } from '../../../src/data/dataset.ts';
+import { decodeGrey, MAX_IMAGE_PIXELS } from '../../../src/data/image.ts';
 import { readDataFile, type SizeLimit } from '../../../src/data/files.ts';
 import { IDX_IMAGES_SIZE, IDX_LABELS_SIZE } from '../../../src/data/idx.ts';
 import { cifarBatch, idxImages, idxLabels, tempDir, writeIdxSet } from '../../helpers/data.ts';
@@ -87,4 +90,39 @@ test('every dataset that gunzips caps it: a bombed IDX set or CIFAR-10 batch is 
     assert.ok(stoppedAfter(e.message) <= 30_730_000 + 2 * CHUNK);
     return true;
   });
+});
+
+/** A grey PNG of side × side zero pixels: ≈ side²/1000 bytes that decode to 4·side² (RGBA). */
+function zeroPng(side: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const b = Buffer.alloc(12 + data.length);
+    b.writeUInt32BE(data.length, 0);
+    b.write(type, 4, 'latin1');
+    data.copy(b, 8);
+    b.writeUInt32BE(crc32(b.subarray(4, 8 + data.length)), 8 + data.length);
+    return b;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr[8] = 8; // bit depth; colour type 0 (grey)
+  const rows = Math.min(side, 64); // enough data to look real: the header alone must decide
+  const idat = deflateSync(Buffer.alloc((side + 1) * rows));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('an image announcing more than 50 megapixels is refused from its header, before it is inflated (PNG and JPEG)', () => {
+  const expected = `at most ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} pixels (50 megapixels)`;
+  assert.throws(() => decodeGrey(zeroPng(20_000), 'big.png'), {
+    name: 'DataFileError',
+    message: `big.png: width × height: expected ${expected}, found 20000 × 20000 = 400,000,000 pixels, as its header announces`,
+  });
+  // a JPEG frame header (SOF0) announcing 20,000 × 20,000, one component
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x4e, 0x20, 0x4e, 0x20, 0x01, 0x01, 0x11, 0x00, 0xff, 0xd9]);
+  assert.throws(() => decodeGrey(jpeg, 'big.jpg'), {
+    name: 'DataFileError',
+    message: `big.jpg: width × height: expected ${expected}, found 400 megapixels, as its frame header announces`,
+  });
+  // an image within the limit decodes
+  assert.equal(decodeGrey(zeroPng(64), 'small.png').data.length, 64 * 64);
 });
