@@ -8,6 +8,7 @@ import { createBackend, describeBackend } from '../kernels/index.ts';
 import { datasetShapes, estimateSeconds } from '../run/estimate.ts';
 import { killWorkers, runJobs, type RunOutcome } from '../run/jobs.ts';
 import { planReproduce, reproduce } from '../run/reproduce.ts';
+import { acquireJobLock } from '../store/locks.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
 import { addBackendOptions, type BackendFlags, type BackendRequest, backendRequest } from './backend.ts';
 import { defaultText, errorText, wholeNumberArg } from './flags.ts';
@@ -75,6 +76,23 @@ async function withJobDisplay(
   }
 }
 
+/**
+ * Runs `body` holding `out`'s job lock: a second `reproduce` or `run` into the same directory is
+ * refused (naming the directory and the job, pid and host that hold it) rather than training the
+ * same runs twice and writing a report from another job's unfinished runs.
+ * @throws RunStoreError `IN_USE` (field `outDir`: the CLI names `--out`) when a live job holds it.
+ */
+async function holdingJobLock(out: string, body: () => Promise<void>): Promise<void> {
+  // the command as typed, control characters shown as `?` (it is printed in the other job's message)
+  const command = `glorot ${process.argv.slice(2).join(' ')}`.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200);
+  const release = acquireJobLock(out, command);
+  try {
+    await body();
+  } finally {
+    release();
+  }
+}
+
 /** `{ until }` when `--until` was given. */
 function untilOf(o: JobCliOptions): { until?: number } {
   return o.until !== undefined ? { until: o.until } : {};
@@ -88,6 +106,11 @@ function interrupted(out: string): void {
 
 /** The action of `glorot reproduce`. */
 async function reproduceAction(o: JobCliOptions & { scale: Scale; datasets?: string; dataDir?: string; seeds?: number }): Promise<void> {
+  await holdingJobLock(o.out, () => reproduceJob(o));
+}
+
+/** `glorot reproduce`, holding the output directory's job lock. */
+async function reproduceJob(o: JobCliOptions & { scale: Scale; datasets?: string; dataDir?: string; seeds?: number }): Promise<void> {
   const { name: backend, threads, jobs } = jobSettings(o);
   const datasets = [...new Set(o.datasets !== undefined ? o.datasets.split(',').map((s) => s.trim()).filter((s) => s !== '') : DEFAULT_DATASETS)];
   if (datasets.length === 0) throw new Error('--datasets: expected at least one dataset name, found none');
@@ -128,12 +151,19 @@ async function reproduceAction(o: JobCliOptions & { scale: Scale; datasets?: str
   });
 }
 
-/** The action of `glorot run`. */
+/** The action of `glorot run`: a dry run reads only, a run holds the output directory's job lock. */
 async function runAction(file: string, o: JobCliOptions & { dryRun?: boolean }): Promise<void> {
+  await (o.dryRun ? runJob(file, o) : holdingJobLock(o.out, () => runJob(file, o)));
+}
+
+/** `glorot run`, planned, estimated and (unless a dry run) run. */
+async function runJob(file: string, o: JobCliOptions & { dryRun?: boolean }): Promise<void> {
   const { name: backend, threads, jobs } = jobSettings(o);
   const experiment = readExperiment(file);
   const runs = planRuns(experiment);
-  const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...untilOf(o) });
+  // a dry run builds no network of its runs: each is estimated from its shape
+  const shapesOnly = o.dryRun === true;
+  const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...untilOf(o), shapesOnly });
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const { variants, learningRates, seeds } = experiment;
   const shape = `${plural(variants.length, 'variant')} × ${plural(learningRates.length, 'learning rate')} × ${plural(seeds.length, 'seed')}`;
@@ -166,6 +196,6 @@ export function registerReproduceCommands(program: Command): void {
     .command('run')
     .description('run an experiment described in a JSON file (see <out>/experiments/ after a reproduce for examples)')
     .argument('<experiment>', 'the experiment file (JSON)')
-    .option('--dry-run', 'validate the file and print the runs and the expected duration, run nothing');
+    .option('--dry-run', 'validate the file and print the runs and the expected duration (from the networks\' shapes), build and run nothing');
   addJobOptions(runCmd).action(runAction);
 }

@@ -14,6 +14,8 @@ import {
   exportTensorboard,
   layerTag,
   openRunStore,
+  readLock,
+  runLockPath,
   type EvaluationPoint,
   type RunInfo,
   type RunStore,
@@ -57,15 +59,52 @@ function statusText(run: RunInfo): string {
   return run.statusDetail === null ? run.status : `${run.status} (${run.statusDetail})`;
 }
 
-function listRuns(store: RunStore, json: boolean): string {
-  const rows = store.listRuns().map((run) => ({ run, test: store.latestEvaluation(run.id, 'test') }));
-  if (json) return JSON.stringify(rows.map(({ run, test }) => ({ ...run, lastTestError: test?.errorRate ?? null })), null, 2);
+/** For a run the record says is running (or being created): whether its trainer still runs, from its lock. */
+interface TrainerState {
+  readonly alive: boolean;
+  readonly pid: number | null;
+  readonly host: string | null;
+  /** Why, in words: `process 1234 on host lab2 is running`, `… is gone (no such process)`, `no lock file …`. */
+  readonly reason: string;
+}
+
+/** The trainer of `run` when its status says one is at work (`running`, `created`); null otherwise. */
+function trainerState(outDir: string, run: RunInfo): TrainerState | null {
+  if (run.status !== 'running' && run.status !== 'created') return null;
+  let path: string;
+  try {
+    path = runLockPath(outDir, run.id);
+  } catch (e) {
+    return { alive: false, pid: null, host: null, reason: `its lock cannot be looked up (${e instanceof Error ? e.message : String(e)})` };
+  }
+  const lock = readLock(path);
+  if (lock === null) return { alive: false, pid: null, host: null, reason: `no process holds its lock (no ${path})` };
+  const pid = Number.isFinite(lock.owner.pid) ? lock.owner.pid : null;
+  return { alive: lock.alive, pid, host: lock.owner.host, reason: lock.reason };
+}
+
+/** What to do about a run whose process is gone: the command that resumes it. */
+function resumeHint(outDir: string, id: string): string {
+  return `resume it with: glorot train --resume ${id} --out ${outDir} (or re-run the reproduce/run command that started it)`;
+}
+
+function listRuns(store: RunStore, outDir: string, json: boolean): string {
+  const rows = store.listRuns().map((run) => ({ run, test: store.latestEvaluation(run.id, 'test'), trainer: trainerState(outDir, run) }));
+  if (json) {
+    return JSON.stringify(
+      rows.map(({ run, test, trainer }) => ({ ...run, lastTestError: test?.errorRate ?? null, ...(trainer ? { trainer } : {}) })),
+      null,
+      2,
+    );
+  }
   if (rows.length === 0) return `no runs in ${store.file}`;
-  return table(
+  const gone = rows.filter((r) => r.trainer !== null && !r.trainer.alive);
+  const notes = gone.map(({ run, trainer }) => `* ${run.id}: the record says ${run.status}, but ${trainer!.reason}; ${resumeHint(outDir, run.id)}`);
+  return [table(
     ['id', 'status', 'activation', 'init', 'depth', 'last update', 'test error %', 'created'],
-    rows.map(({ run, test }) => [
+    rows.map(({ run, test, trainer }) => [
       run.id,
-      run.status,
+      trainer !== null && !trainer.alive ? `${run.status}, process gone*` : run.status,
       configText(run.config['activation']),
       configText(run.config['init']),
       configText(configDepth(run.config)),
@@ -73,15 +112,18 @@ function listRuns(store: RunStore, json: boolean): string {
       test === null ? '-' : fmt(test.errorRate),
       run.createdAt.replace('T', ' ').slice(0, 19),
     ]),
-  );
+  ), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }
 
-function showRun(store: RunStore, id: string, json: boolean): string {
+function showRun(store: RunStore, outDir: string, id: string, json: boolean): string {
   const run = store.getRun(id);
   const latest = store.latestScalars(id);
   const evaluations = SPLITS.map((s) => store.latestEvaluation(id, s)).filter((e): e is EvaluationPoint => e !== null);
   const predictions = initTheoryRows(store, id);
-  if (json) return JSON.stringify({ run, latestScalars: latest, latestEvaluations: evaluations, initTheory: predictions }, null, 2);
+  const trainer = trainerState(outDir, run);
+  if (json) {
+    return JSON.stringify({ run, ...(trainer ? { trainer } : {}), latestScalars: latest, latestEvaluations: evaluations, initTheory: predictions }, null, 2);
+  }
 
   const out: string[] = [];
   out.push(
@@ -89,6 +131,7 @@ function showRun(store: RunStore, id: string, json: boolean): string {
       ['run', run.id],
       [
         ['status', statusText(run)],
+        ...(trainer === null ? [] : [['trainer', trainer.alive ? trainer.reason : `${trainer.reason}: ${resumeHint(outDir, run.id)}`]]),
         ['seed', String(run.seed)],
         ['backend', `${run.backend}, ${run.threads} thread${run.threads === 1 ? '' : 's'}`],
         ['created', run.createdAt],
@@ -210,7 +253,7 @@ export function registerStoreCommands(program: Command): void {
     .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
     .option('--json', 'print the runs as JSON')
     .action((opts: OutOptions & { json?: boolean }) => {
-      console.log(withStore(opts.out, (store) => listRuns(store, opts.json === true)));
+      console.log(withStore(opts.out, (store) => listRuns(store, opts.out, opts.json === true)));
     });
 
   program
@@ -220,7 +263,7 @@ export function registerStoreCommands(program: Command): void {
     .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
     .option('--json', 'print JSON')
     .action((run: string, opts: OutOptions & { json?: boolean }) => {
-      console.log(withStore(opts.out, (store) => showRun(store, run, opts.json === true)));
+      console.log(withStore(opts.out, (store) => showRun(store, opts.out, run, opts.json === true)));
     });
 
   program

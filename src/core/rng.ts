@@ -32,8 +32,22 @@ export class Rng {
     this.gen = xoroshiro128plusFromState(words);
   }
 
-  /** A generator restored from {@link getState}. */
+  /**
+   * A generator restored from {@link getState}.
+   * @throws RangeError when the state is not four 32-bit integers, or is all zero (xoroshiro128+'s
+   *   fixed point: it would draw 0 forever, and a data stream restored from it repeats one example).
+   */
   static fromState(state: RngState): Rng {
+    const { words } = state;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w === (w | 0))) {
+      throw new RangeError(`rng state: words: expected four 32-bit integers, found ${JSON.stringify(words)}`);
+    }
+    if (words.every((w) => w === 0)) {
+      throw new RangeError('rng state: words: expected four 32-bit integers not all 0 (the all-zero state draws 0 forever), found [0,0,0,0]');
+    }
+    if (!(state.spare === null || Number.isFinite(state.spare))) {
+      throw new RangeError(`rng state: spare: expected a finite number or null, found ${String(state.spare)}`);
+    }
     const r = new Rng(0);
     r.gen = xoroshiro128plusFromState(state.words);
     r.spare = state.spare;

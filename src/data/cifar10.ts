@@ -11,11 +11,21 @@ import type { Dataset, OpenDatasetOptions } from './types.ts';
 import { CIFAR_VALIDATION_SIZE } from './defaults.ts';
 import { foundText, InvalidInputError } from '../core/errors.ts';
 import { DataFileError, refuseOptions } from './errors.ts';
-import { firstExisting, readDataFile } from './files.ts';
+import { firstExisting, readDataFile, type SizeLimit } from './files.ts';
 import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './splits.ts';
 
 /** Bytes per record: 1 label + 3 × 32 × 32 pixels. */
 const CIFAR_RECORD_BYTES = 3073;
+/** Records per batch file (5 training batches and the test batch, each of 10,000 images). */
+const CIFAR_BATCH_RECORDS = 10_000;
+/** How large a gzipped batch may inflate: one batch of {@link CIFAR_BATCH_RECORDS} records (src/data/files.ts). */
+const CIFAR_BATCH_SIZE: SizeLimit = {
+  headerBytes: 0,
+  announced: () => ({
+    bytes: CIFAR_BATCH_RECORDS * CIFAR_RECORD_BYTES,
+    why: `a batch of ${CIFAR_BATCH_RECORDS.toLocaleString('en-US')} records of ${CIFAR_RECORD_BYTES} bytes`,
+  }),
+};
 /** Pixel bytes per record (R, G, B planes of 32 × 32). */
 const CIFAR_PIXELS = 3072;
 /** The class names of batches.meta.txt, by label; used when that file is absent. */
@@ -83,7 +93,7 @@ export function rgbPlanesToGrey(pixels: Uint8Array, count: number, planeSize: nu
  * @throws InvalidInputError naming `dataDir` (and a missing batch) with how to get the data, an
  *   option that does not apply, or `validationSize` out of range; DataFileError for malformed files.
  */
-export function openCifar10(options: OpenDatasetOptions): Dataset {
+export async function openCifar10(options: OpenDatasetOptions): Promise<Dataset> {
   refuseOptions('cifar10', options, ['testSize', 'imageSize', 'splitSeed'], 'the batch files fix it');
   const expected =
     'a directory holding the binary version of CIFAR-10 (cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html, unpacked): ' +
@@ -101,9 +111,10 @@ export function openCifar10(options: OpenDatasetOptions): Dataset {
     }
     return p;
   };
-  const batches = [1, 2, 3, 4, 5].map((k) => find(`data_batch_${k}.bin`)).map((p) => parseCifarRecords(readDataFile(p), p));
+  const batches: CifarRecords[] = [];
+  for (const p of [1, 2, 3, 4, 5].map((k) => find(`data_batch_${k}.bin`))) batches.push(parseCifarRecords(await readDataFile(p, CIFAR_BATCH_SIZE), p));
   const testPath = find('test_batch.bin');
-  const test = parseCifarRecords(readDataFile(testPath), testPath);
+  const test = parseCifarRecords(await readDataFile(testPath, CIFAR_BATCH_SIZE), testPath);
   const train = concat(batches);
   const grey = options.grey ?? false;
   const inputSize = grey ? 1024 : CIFAR_PIXELS;

@@ -5,7 +5,7 @@
  * Labels: magic 2049 (unsigned byte, 1 dimension). Pure functions on bytes; they never read files.
  */
 import { DataFileError } from './errors.ts';
-import { isGzip } from './files.ts';
+import { isGzip, type SizeLimit } from './files.ts';
 
 /** Magic number of an IDX image file: unsigned bytes, 3 dimensions. */
 const IDX_IMAGES_MAGIC = 2051;
@@ -34,6 +34,29 @@ const TYPE_NAMES: Record<number, string> = {
   0x0d: 'float',
   0x0e: 'double',
 };
+
+/**
+ * The size an IDX file's header announces: header + product of its sizes, when its magic is
+ * `magic`; null otherwise (the parser then names the fault).
+ */
+function idxSize(magic: number, dimensions: number): SizeLimit {
+  const headerBytes = 4 + 4 * dimensions;
+  return {
+    headerBytes,
+    announced: (head) => {
+      if (head.length < headerBytes) return null;
+      const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+      if (view.getUint32(0, false) !== magic) return null;
+      const dims = Array.from({ length: dimensions }, (_, k) => view.getUint32(4 + 4 * k, false));
+      return { bytes: headerBytes + dims.reduce((a, b) => a * b, 1), why: `header ${headerBytes} + ${dims.join(' × ')} data, as its header announces` };
+    },
+  };
+}
+
+/** How large a gzipped IDX image file may inflate: what its header announces (src/data/files.ts). */
+export const IDX_IMAGES_SIZE: SizeLimit = idxSize(IDX_IMAGES_MAGIC, 3);
+/** How large a gzipped IDX label file may inflate: what its header announces. */
+export const IDX_LABELS_SIZE: SizeLimit = idxSize(IDX_LABELS_MAGIC, 1);
 
 /**
  * Parses an IDX image file (magic 2051).

@@ -9,7 +9,7 @@ import { IDX_VALIDATION_SIZE } from './defaults.ts';
 import { foundText, InvalidInputError } from '../core/errors.ts';
 import { DataFileError, refuseOptions } from './errors.ts';
 import { firstExisting, readDataFile } from './files.ts';
-import { type IdxImages, type IdxLabels, parseIdxImages, parseIdxLabels } from './idx.ts';
+import { IDX_IMAGES_SIZE, IDX_LABELS_SIZE, type IdxImages, type IdxLabels, parseIdxImages, parseIdxLabels } from './idx.ts';
 import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './splits.ts';
 
 /** Where Debian's package dataset-fashion-mnist installs the files. */
@@ -49,7 +49,7 @@ function findIdxFile(dir: string, name: string): string | undefined {
  *   field, expected, found) when a file is malformed, the label and image counts differ, a label is
  *   ≥ the class count, or the images are not 28 × 28 (mnist, fashion-mnist).
  */
-export function openMnist(name: string, options: OpenDatasetOptions): Dataset {
+export async function openMnist(name: string, options: OpenDatasetOptions): Promise<Dataset> {
   refuseOptions(name, options, ['testSize', 'grey', 'imageSize', 'splitSeed'], 'the IDX files fix it');
   const generic = name.startsWith('idx:');
   const dir = resolve(generic ? name.slice(4) : options.dataDir ?? (name === 'fashion-mnist' ? FASHION_MNIST_DIR : ''));
@@ -72,8 +72,8 @@ export function openMnist(name: string, options: OpenDatasetOptions): Dataset {
     throw new InvalidInputError({ field: generic ? 'dataset' : 'dataDir', expected, found: `${dir}, which lacks ${list}` }, { subject: name });
   }
   const p = paths as Record<keyof typeof FILES, string>;
-  const train = readPair(p.trainImages, p.trainLabels);
-  const test = readPair(p.testImages, p.testLabels);
+  const train = await readPair(p.trainImages, p.trainLabels);
+  const test = await readPair(p.testImages, p.testLabels);
   if (!generic) {
     for (const [file, images] of [[p.trainImages, train.images], [p.testImages, test.images]] as const) {
       if (images.rows !== 28 || images.cols !== 28) {
@@ -123,9 +123,9 @@ export function openMnist(name: string, options: OpenDatasetOptions): Dataset {
 }
 
 /** Reads an images file and its labels file and checks that their counts agree. */
-function readPair(imagesPath: string, labelsPath: string): { images: IdxImages; labels: IdxLabels } {
-  const images = parseIdxImages(readDataFile(imagesPath), imagesPath);
-  const labels = parseIdxLabels(readDataFile(labelsPath), labelsPath);
+async function readPair(imagesPath: string, labelsPath: string): Promise<{ images: IdxImages; labels: IdxLabels }> {
+  const images = parseIdxImages(await readDataFile(imagesPath, IDX_IMAGES_SIZE), imagesPath);
+  const labels = parseIdxLabels(await readDataFile(labelsPath, IDX_LABELS_SIZE), labelsPath);
   if (labels.count !== images.count) {
     throw new DataFileError(labelsPath, 'count', `${images.count} (the count of ${basename(imagesPath)})`, String(labels.count));
   }

@@ -137,5 +137,8 @@ export function createFiniteStream(dataset: string, table: ExampleTable, seed: n
       }
       position = p;
     },
+    drawn() {
+      return epoch * table.n + position;
+    },
   };
 }

@@ -38,8 +38,14 @@ export interface TrainStream {
   next(x: Float32Array, y: Int32Array, rows: number): void;
   /** JSON-serialisable exact state (for checkpoints); `setState(getState())` resumes the identical sequence. */
   getState(): unknown;
-  /** @throws Error naming the mismatch when the state comes from another dataset, seed or stream kind. */
+  /**
+   * @throws Error naming the mismatch when the state comes from another dataset, seed or stream
+   *   kind, or naming the field that is not a valid state (an all-zero generator state, a position
+   *   past the end).
+   */
   setState(state: unknown): void;
+  /** Examples drawn since the stream was created (by `next`, or as the state set says): a checkpoint at update u of minibatch B has drawn u·B. */
+  drawn(): number;
 }
 
 /** An opened dataset. */

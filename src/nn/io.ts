@@ -46,14 +46,48 @@ function checkActivations(config: MlpConfig, source: string): void {
   });
 }
 
+/** JSON with sorted keys and without undefined members: equal for equal configurations however they were built. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** The fields of an {@link MlpConfig}, in the order a mismatch is reported. */
+const CONFIG_FIELDS = ['widths', 'activation', 'init', 'seed'] as const;
+
+/**
+ * Checks a model file's embedded config against the one it must have (a checkpoint's: the run's
+ * stored configuration). The file's config must never silently replace the run's.
+ * @throws InvalidInputError naming `source`, the first field that differs (`config.widths`, …), the
+ *   expected value and the value found.
+ */
+function checkConfigMatches(config: MlpConfig, expected: MlpConfig, source: string): void {
+  const found = config as unknown as Record<string, unknown>;
+  const want = expected as unknown as Record<string, unknown>;
+  for (const field of CONFIG_FIELDS) {
+    if (canonical(found[field]) === canonical(want[field])) continue;
+    throw new InvalidInputError(
+      { field: `config.${field}`, expected: `${canonical(want[field])} (the run's stored configuration)`, found: canonical(found[field]) },
+      { file: source, subject: 'metadata "config"', hint: 'the model was made for another network' },
+    );
+  }
+}
+
 /**
  * Rebuilds a network on `backend` from {@link modelToBytes} output; its outputs are bit-identical to
  * the saved network's on the same backend and thread count.
  * @param source file name for error messages.
- * @throws InvalidInputError naming `source` for an activation name outside `ACTIVATIONS`; Error
- *   naming `source` and the tensor or field that is missing or of the wrong shape.
+ * @param expected the configuration the file must hold (a checkpoint's: the run's); any when absent.
+ * @throws InvalidInputError naming `source` for an activation name outside `ACTIVATIONS`, or the
+ *   field of the embedded config that differs from `expected`; Error naming `source` and the tensor
+ *   or field that is missing or of the wrong shape.
  */
-export function modelFromBytes(backend: Backend, bytes: Uint8Array, source: string): Mlp {
+export function modelFromBytes(backend: Backend, bytes: Uint8Array, source: string, expected?: MlpConfig): Mlp {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
   if (metadata['format'] !== FORMAT) {
     throw new Error(`${source}: metadata "format" expected "${FORMAT}", found ${JSON.stringify(metadata['format'])}`);
@@ -68,6 +102,7 @@ export function modelFromBytes(backend: Backend, bytes: Uint8Array, source: stri
     throw new Error(`${source}: metadata "config" is not valid JSON`);
   }
   checkActivations(config, source);
+  if (expected !== undefined) checkConfigMatches(config, expected, source);
   const mlp = new Mlp(backend, config);
   mlp.layers.forEach((l, i) => {
     for (const [key, buf, shape] of [

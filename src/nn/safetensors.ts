@@ -45,7 +45,8 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Rec
  * Parses a safetensors file.
  * @param source the file name, used in error messages.
  * @throws Error naming `source`, the field, what was expected and what was found, on a truncated
- * file, a bad header, an unsupported dtype, or offsets outside the data.
+ * file, a bad header or `__metadata__`, an unsupported dtype, offsets outside the data, tensors
+ * whose bytes overlap, or data bytes that belong to no tensor.
  */
 export function decodeSafetensors(bytes: Uint8Array, source: string): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   if (bytes.length < 8) throw new Error(`${source}: expected a safetensors file (8-byte header length), found ${bytes.length} bytes`);
@@ -58,13 +59,17 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): { tensors:
   } catch (e) {
     throw new Error(`${source}: header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new Error(`${source}: header expected a JSON object, found ${Array.isArray(header) ? 'an array' : JSON.stringify(header)}`);
+  }
   const dataStart = 8 + n;
   const dataLen = bytes.length - dataStart;
   const tensors: Record<string, Tensor> = {};
+  const spans: Array<{ name: string; begin: number; end: number }> = [];
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
-      metadata = (entry ?? {}) as Record<string, string>;
+      metadata = checkMetadata(entry, source);
       continue;
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
@@ -78,6 +83,7 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): { tensors:
       throw new Error(`${where}: data_offsets expected [begin, end], found ${JSON.stringify(offs)}`);
     }
     const [begin, end] = offs as [number, number];
+    spans.push({ name, begin, end });
     const width = e.dtype === 'F32' ? 4 : 8;
     const count = (e.shape as number[]).reduce((a, b) => a * b, 1);
     if (end < begin || end > dataLen || end - begin !== count * width) {
@@ -88,5 +94,37 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): { tensors:
     const data = e.dtype === 'F32' ? new Float32Array(raw.buffer) : Float32Array.from(new Float64Array(raw.buffer));
     tensors[name] = { shape: e.shape as number[], data };
   }
+  checkSpans(spans, dataLen, source);
   return { tensors, metadata };
+}
+
+/** @throws Error naming `source` unless `entry` is an object of strings (safetensors' `__metadata__`). */
+function checkMetadata(entry: unknown, source: string): Record<string, string> {
+  if (entry === null || entry === undefined) return {};
+  const ok = typeof entry === 'object' && !Array.isArray(entry) && Object.values(entry).every((v) => typeof v === 'string');
+  if (!ok) throw new Error(`${source}: header "__metadata__" expected an object of strings, found ${JSON.stringify(entry).slice(0, 80)}`);
+  return entry as Record<string, string>;
+}
+
+/**
+ * The safetensors rule: the tensors' byte ranges tile the data exactly — no two overlap (one
+ * tensor's bytes would be read as another's) and no byte belongs to none.
+ * @throws Error naming `source` and the tensors (or the bytes) at fault.
+ */
+function checkSpans(spans: Array<{ name: string; begin: number; end: number }>, dataLen: number, source: string): void {
+  const sorted = [...spans].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  let previous: { name: string; begin: number; end: number } | null = null;
+  for (const t of sorted) {
+    if (t.begin < at && previous !== null) {
+      throw new Error(
+        `${source}: tensor "${t.name}": data_offsets [${t.begin}, ${t.end}] expected to start at or after ${at}, ` +
+          `found an overlap with tensor "${previous.name}" [${previous.begin}, ${previous.end}]`,
+      );
+    }
+    if (t.begin > at) throw new Error(`${source}: data bytes [${at}, ${t.begin}) expected to belong to a tensor, found none (before tensor "${t.name}")`);
+    at = t.end;
+    previous = t;
+  }
+  if (at !== dataLen) throw new Error(`${source}: data bytes [${at}, ${dataLen}) expected to belong to a tensor, found none (after the last tensor)`);
 }

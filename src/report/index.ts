@@ -6,8 +6,8 @@
  * reproduce job stored there (Figs. 1 and 5); the paper's numbers come from paper.ts. The report
  * computes nothing the record does not hold: no backend, dataset or network is created here.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../store/durable.ts';
 import { DATABASE_FILE, ensureDir } from '../store/paths.ts';
 import { openRunStore, type RunStore } from '../store/runStore.ts';
 import { buildChecks } from './checks/index.ts';
@@ -210,10 +210,11 @@ export async function writeReport(input: ReportInput): Promise<ReportSummary> {
       runs: summaryRuns(selections),
       warnings,
     };
-    writeFileSync(join(input.outDir, 'summary.json'), summaryJson(summary));
-    writeFileSync(join(reportDir, 'index.html'), renderHtml(summary));
-    writeFileSync(join(reportDir, 'README.md'), renderMarkdown(summary));
-    writeFileSync(join(reportDir, 'input.json'), `${JSON.stringify(input, null, 2)}\n`);
+    // each file replaced atomically: a reader (or a killed job) sees the old report or the new one, never a torn file
+    writeFileAtomic(join(input.outDir, 'summary.json'), summaryJson(summary));
+    writeFileAtomic(join(reportDir, 'index.html'), renderHtml(summary));
+    writeFileAtomic(join(reportDir, 'README.md'), renderMarkdown(summary));
+    writeFileAtomic(join(reportDir, 'input.json'), `${JSON.stringify(input, null, 2)}\n`);
     return summary;
   } finally {
     store.close();

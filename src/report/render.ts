@@ -3,7 +3,7 @@
  * headless `vega.View` (renderer 'none') renders it with `toSVG()`, and resvg rasterises the SVG
  * with the system's DejaVu Sans on a white background (shared/notes/ENGINEERING.md).
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../store/durable.ts';
 import { ensureDir } from '../store/paths.ts';
 import { dirname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
@@ -79,8 +79,8 @@ export async function renderFigure(spec: VegaLiteSpec, base: string): Promise<Re
   const svg = await specToSvg(spec);
   ensureDir(dirname(base), 'the figure directory');
   const files = { svg: `${base}.svg`, png: `${base}.png` };
-  writeFileSync(files.svg, svg);
-  writeFileSync(files.png, svgToPng(svg));
+  writeFileAtomic(files.svg, svg);
+  writeFileAtomic(files.png, svgToPng(svg));
   return files;
 }
 

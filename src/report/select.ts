@@ -5,7 +5,10 @@
  * Rule (docs/DECISIONS.md "Report"): for each learning rate, the mean over seeds of the FINAL
  * validation error (the last validation evaluation of the run); a run that diverged or failed, or
  * has no validation evaluation, counts as 100 %. The learning rate with the lowest mean wins; ties
- * go to the smaller learning rate. Test error never enters the choice.
+ * go to the smaller learning rate. Test error never enters the choice. A configuration with a run
+ * that has not finished (running, interrupted, created: still training in another job, or stopped)
+ * gives no result at all — no selection, no curve run, so no Table 1 value, figure or check — rather
+ * than a number from a half-trained network (issue 15 item 2).
  */
 import type { RunStore } from '../store/runStore.ts';
 import type { RunInfo, RunStatus } from '../store/types.ts';
@@ -79,10 +82,12 @@ export interface Selection {
   readonly label: ConfigLabel;
   /** Every learning rate tried, ascending. */
   readonly candidates: readonly LrCandidate[];
-  /** The chosen learning rate's runs, or null when no run of this configuration exists. */
+  /** The chosen learning rate's runs, or null when no run of this configuration exists or one is {@link unfinished}. */
   readonly selected: LrCandidate | null;
   /** The run drawn in curves and histograms: the lowest seed at the selected learning rate. */
   readonly curveRun: RunOutcome | null;
+  /** How many of the configuration's runs have not finished (then nothing is selected). */
+  readonly unfinished: number;
 }
 
 /** Reads one run's outcome. `learningRate` and `seed` come from the orchestration's listing. */
@@ -174,8 +179,16 @@ export function selectAll(store: RunStore, datasets: readonly ReportDataset[], w
         outcomes.push(o);
       }
       const candidates = groupByLearningRate(outcomes);
+      const unfinished = outcomes.filter((o) => o.unfinished);
+      if (unfinished.length > 0) {
+        const which = unfinished.map((o) => `${o.runId} (${o.status}${o.lastUpdate === null ? '' : ` at update ${o.lastUpdate}`})`).join(', ');
+        const counts = `${unfinished.length} of ${outcomes.length} runs have not finished`;
+        warn(`${d.dataset} / ${c.label}: ${counts} (${which}): no result is shown for this configuration`);
+        out.push({ dataset: d.dataset, label: c.label, candidates, selected: null, curveRun: null, unfinished: unfinished.length });
+        continue;
+      }
       const selected = chooseLearningRate(candidates);
-      out.push({ dataset: d.dataset, label: c.label, candidates, selected, curveRun: selected?.runs[0] ?? null });
+      out.push({ dataset: d.dataset, label: c.label, candidates, selected, curveRun: selected?.runs[0] ?? null, unfinished: 0 });
     }
   }
   return out;

@@ -52,9 +52,10 @@ export interface Table1Cell {
   readonly std: number | null;
   readonly min: number | null;
   readonly max: number | null;
-  /** Runs at the selected rate that diverged / failed / are unfinished. */
+  /** Runs at the selected rate that diverged / failed. */
   readonly diverged: number;
   readonly failed: number;
+  /** Runs of the configuration that have not finished: the cell then has no value (select.ts). */
   readonly unfinished: number;
   /** Mean final validation error (%) at the selected rate (what selected it). */
   readonly validationMean: number | null;
@@ -123,7 +124,7 @@ export function buildTable1(selections: readonly Selection[], datasets: readonly
       const n = r.errors.length;
       const std = sampleStd(r.errors);
       let significance: CellSignificance;
-      if (n === 0) significance = { best: false, against: null, p: null, significantlyWorse: null, note: 'not run' };
+      if (n === 0) significance = { best: false, against: null, p: null, significantlyWorse: null, note: r.sel?.unfinished ? 'unfinished' : 'not run' };
       else if (r === best) significance = { best: true, against: null, p: null, significantlyWorse: null, note: 'best of its column' };
       else {
         const w = welchTTest(r.errors, best!.errors);
@@ -156,7 +157,7 @@ export function buildTable1(selections: readonly Selection[], datasets: readonly
         max: n > 0 ? Math.max(...r.errors) : null,
         diverged: r.runs.filter((o) => o.status === 'diverged').length,
         failed: r.runs.filter((o) => o.status === 'failed').length,
-        unfinished: r.runs.filter((o) => o.unfinished).length,
+        unfinished: r.sel?.unfinished ?? 0,
         validationMean: r.sel?.selected?.meanValidationError ?? null,
         paper: col.paperColumn ? paperTable1(r.label, col.paperColumn) : null,
         paperColumn: col.paperColumn,
@@ -168,15 +169,15 @@ export function buildTable1(selections: readonly Selection[], datasets: readonly
   return { rows: TABLE1_ROWS, columns, cells, spread: TABLE1_SPREAD, test: TABLE1_TEST, alpha: PAPER_SIGNIFICANCE_P };
 }
 
-/** Our value of a cell as text: "16.27 ± 0.41 (n=3)", "16.27 (n=1)", "100 (diverged)", "not run". */
+/** Our value of a cell as text: "16.27 ± 0.41 (n=3)", "16.27 (n=1)", "100 (diverged)", "not run", "no result: 2 runs unfinished". */
 export function formatOurs(c: Table1Cell): string {
+  if (c.unfinished > 0) return `no result: ${c.unfinished} run${c.unfinished === 1 ? '' : 's'} unfinished`;
   if (!c.ran || c.mean === null) return 'not run';
   const n = c.errors.length;
   const base = c.std !== null ? `${c.mean.toFixed(2)} ± ${c.std.toFixed(2)}` : c.mean.toFixed(2);
   const flags: string[] = [`n=${n}`];
   if (c.diverged > 0) flags.push(`${c.diverged} diverged`);
   if (c.failed > 0) flags.push(`${c.failed} failed`);
-  if (c.unfinished > 0) flags.push(`${c.unfinished} unfinished`);
   return `${base} (${flags.join(', ')})`;
 }
 

@@ -67,13 +67,24 @@ const liveWorkers = new Set<ChildProcess>();
 
 /**
  * Kills every worker at once (SIGKILL): for a second Ctrl-C, which must quit immediately. Their runs
- * resume later from their last checkpoints. Also called when this process exits.
+ * resume later from their last checkpoints.
  */
 export function killWorkers(): void {
   for (const c of liveWorkers) c.kill('SIGKILL');
   liveWorkers.clear();
 }
-process.on('exit', killWorkers);
+
+/**
+ * Asks every worker to stop (SIGTERM): each writes a checkpoint of its run and ends it as
+ * `interrupted`, losing nothing. Called when this process exits for any reason — an error, or a
+ * closed stdout pipe (EPIPE, src/cli/main.ts) — so the detached workers neither train on unobserved
+ * nor lose their progress since the last checkpoint.
+ */
+function stopWorkers(): void {
+  for (const c of liveWorkers) c.kill('SIGTERM');
+  liveWorkers.clear();
+}
+process.on('exit', stopWorkers);
 
 /**
  * Sorts the planned runs against the record in `outDir`: those to start, those to resume, and those

@@ -17,7 +17,8 @@ import { writeFileAtomic } from '../store/durable.ts';
 import type { RunStatus } from '../store/types.ts';
 import { evaluate, probeSet } from './evaluation.ts';
 import { ResumableRunError, type TrainOptions, type TrainResult } from './options.ts';
-import type { CheckpointMeta, Session } from './session.ts';
+import type { CheckpointMeta } from './checkpoint-meta.ts';
+import type { Session } from './session.ts';
 import { LAST_REPORT, LAST_YIELD, REPORT_LOSS, type Running, trainUpdate } from './step.ts';
 
 /** How often (ms) the training loop yields to the event loop, so an interrupt is seen promptly. */

@@ -74,12 +74,15 @@ export function buildNetwork(backend: Backend, config: TrainConfig, dataset: Dat
 }
 
 /**
- * The network saved in a checkpoint (its model bytes), with its minibatch buffers allocated.
- * @param what names the checkpoint in errors, e.g. `checkpoint of run r`.
- * @throws InvalidInputError naming `hidden` or `minibatch` when they cannot be allocated; Error from
- *   the model reader when the bytes are not a model.
+ * The network saved in a checkpoint (its model bytes), with its minibatch buffers allocated. The
+ * model's embedded config must be the run's (its widths, activation, init and seed): a model from
+ * another network is refused, never trained under this run's record.
+ * @param file the checkpoint's model file, named in errors.
+ * @throws InvalidInputError naming `file` and the config field that differs from the run's, or
+ *   naming `hidden` or `minibatch` when they cannot be allocated; Error from the model reader when
+ *   the bytes are not a model.
  */
-export function restoreNetwork(backend: Backend, config: TrainConfig, dataset: Dataset, bytes: Uint8Array, what: string): Mlp {
-  const widths = mlpConfigFor(config, dataset.inputSize, dataset.classes).widths;
-  return withBuffers(allocating(widths, null, () => modelFromBytes(backend, bytes, what)), config.minibatch);
+export function restoreNetwork(backend: Backend, config: TrainConfig, dataset: Dataset, bytes: Uint8Array, file: string): Mlp {
+  const expected = mlpConfigFor(config, dataset.inputSize, dataset.classes);
+  return withBuffers(allocating(expected.widths, null, () => modelFromBytes(backend, bytes, file, expected)), config.minibatch);
 }

@@ -10,12 +10,13 @@ import type { Dataset, TrainStream } from '../data/dataset.ts';
 import type { Backend } from '../kernels/backend.ts';
 import type { Mlp } from '../nn/mlp.ts';
 import { deriveSeed } from '../core/rng.ts';
-import { checkpointDir, readCheckpoint } from '../store/checkpoint.ts';
+import { CheckpointError, checkpointDir, readCheckpoint } from '../store/checkpoint.ts';
 import { ensureDir } from '../store/paths.ts';
 import type { RunStore } from '../store/runStore.ts';
 import type { RunInfo } from '../store/types.ts';
 import { checkEvaluationSplits, openConfigDataset } from './evaluation.ts';
-import { acquireRunLock } from './lock.ts';
+import { acquireRunLock } from '../store/locks.ts';
+import { checkCheckpointMeta, restoreStream } from './checkpoint-meta.ts';
 import { buildNetwork, restoreNetwork } from './network.ts';
 import type { TrainOptions, TrainResult } from './options.ts';
 import type { Running } from './step.ts';
@@ -57,13 +58,6 @@ export interface Session {
   readonly resumed: boolean;
   readonly modelDir: string;
   readonly notes: RunNotes;
-}
-
-/** The checkpoint's JSON part. */
-export interface CheckpointMeta {
-  update: number;
-  stream: unknown;
-  running: Running;
 }
 
 /** Either a run ready to train, or a resumed run that had already finished. */
@@ -153,7 +147,10 @@ function createRun(store: RunStore, options: TrainOptions, config: TrainConfig, 
 
 /**
  * Where a resumed run starts: its last checkpoint (network, data stream, running sums; later records
- * dropped), or, without one, update 0 with a new network (every record dropped, and a notice).
+ * dropped), or, without one, update 0 with a new network (every record dropped, and a notice). The
+ * checkpoint is checked against the run before anything is dropped: its meta against the record and
+ * configuration (src/run/checkpoint-meta.ts), its model's embedded config against the run's.
+ * @throws CheckpointError / InvalidInputError naming the checkpoint's file and field at fault.
  */
 function startFrom(
   store: RunStore,
@@ -173,12 +170,14 @@ function startFrom(
     store.deleteAfter(run.id, -1);
     return { mlp, running: { loss: 0, wrong: 0, examples: 0 }, start: 0, resumed: false };
   }
-  const meta = checkpoint.meta as unknown as CheckpointMeta;
+  const meta = checkCheckpointMeta(checkpoint, config, store.probePoints(run.id).map((p) => p.updates));
   const model = checkpoint.blobs['model'];
-  if (!model) throw new Error(`checkpoint of run ${run.id}: the model blob is missing`);
-  const mlp = restoreNetwork(options.backend, config, dataset, model, `checkpoint of run ${run.id}`);
+  if (!model) {
+    throw new CheckpointError(checkpoint.manifest, `checkpoint ${checkpoint.manifest} of run ${run.id}: blobs: the model blob is missing`, 'blobs.model');
+  }
+  const mlp = restoreNetwork(options.backend, config, dataset, model, checkpoint.files['model']!);
   try {
-    stream.setState(meta.stream);
+    restoreStream(checkpoint, stream, meta, config.minibatch);
   } catch (e) {
     mlp.dispose();
     throw e;

@@ -2,7 +2,9 @@
  * A training worker process: the job runner forks one per parallel run (one run per core with one
  * kernel thread each never oversubscribes the cores). Protocol over the IPC channel:
  * parent → worker: {@link WorkerRequest}; worker → parent: {@link WorkerMessage}s, ending with
- * `done` or `error`. SIGINT/SIGTERM make the run checkpoint and end as `interrupted`.
+ * `done` or `error`. SIGINT/SIGTERM make the run checkpoint and end as `interrupted`; so does the
+ * parent going away (its IPC channel closes: killed, or exited on a closed pipe), after which the
+ * worker finishes quietly — nothing left to report to, and no stack trace on the terminal it shares.
  */
 import type { BackendName } from '../kernels/backend.ts';
 import { createBackend } from '../kernels/index.ts';
@@ -38,10 +40,20 @@ export type WorkerMessage =
     }
   | { readonly type: 'error'; readonly runId: string; readonly message: string };
 
+/** Sends `m` to the parent; resolves (never rejects) once sent, or at once when the parent is gone. */
 function send(m: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
-    if (!process.send) return resolve();
+    if (!process.send || !process.connected) return resolve();
+    // the callback receives the error of a send to a parent that went away meanwhile: nothing to do
     process.send(m, undefined, {}, () => resolve());
+  });
+}
+
+// the terminal is the parent's: when the parent's stdout/stderr pipe closes (`glorot reproduce | head`),
+// a write here fails with EPIPE; the run must still checkpoint, so such a failure is ignored
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
   });
 }
 
@@ -86,6 +98,7 @@ process.once('message', (req: WorkerRequest) => {
     } catch (e) {
       await send({ type: 'error', runId: req.runId, message: e instanceof Error ? e.message : String(e) });
     }
-    process.disconnect?.();
+    // the parent may have gone while the run checkpointed: disconnecting twice would throw ERR_IPC_DISCONNECTED
+    if (process.connected) process.disconnect();
   })();
 });

@@ -9,7 +9,8 @@
  *     <blob name>.bin                                   each blob's bytes
  * ```
  * `manifest.json` = `{format, version, run, update, createdAt, dir, blobs: {name: {file, bytes,
- * sha256}}, meta}` names the live generation directory and each blob's SHA-256.
+ * sha256}}, meta, metaSha256}` names the live generation directory, each blob's SHA-256, and the
+ * SHA-256 of `meta`'s JSON text (version 2; a version-1 manifest has no `metaSha256` and is still read).
  *
  * Writing is crash-safe (the scheme of LevelDB's CURRENT file / `rename(2)` atomicity): the blobs go
  * into a fresh temporary directory and are fsynced; the directory is fsynced and renamed to its
@@ -17,7 +18,10 @@
  * `manifest.json` (the atomic commit); the parent directory is fsynced; only then are older
  * generations removed. A process killed at any instant leaves `manifest.json` naming either the
  * old complete generation or the new one, never a torn mix; leftovers are removed by the next write.
- * Reading verifies every blob's length and SHA-256 against the manifest.
+ * Reading verifies every blob's length and SHA-256 and the meta's SHA-256 against the manifest, and
+ * that the generation directory's name carries the manifest's update. What the meta says (the
+ * trainer's update counter, stream state, running sums) is the trainer's to check against the run's
+ * record (src/run/checkpoint-meta.ts).
  *
  * One writer per run at a time (the run's trainer); readers may run concurrently.
  */
@@ -30,8 +34,10 @@ import { validateRunId } from './runId.ts';
 
 /** Value of the manifest's `format` field. */
 const CHECKPOINT_FORMAT = 'glorot-checkpoint';
-/** Manifest layout version this code writes and reads. */
-const CHECKPOINT_VERSION = 1;
+/** Manifest layout version this code writes (2: with `metaSha256`). */
+const CHECKPOINT_VERSION = 2;
+/** Manifest layout versions this code reads (1: before `metaSha256`). */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 /** Blob names: letters, digits, `_ . -`, starting with a letter, digit or `_`; 1–128 characters. */
 const BLOB_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
@@ -46,8 +52,12 @@ export interface Checkpoint {
   readonly createdAt: string;
   /** The blobs, by name, verified against their SHA-256. */
   readonly blobs: Readonly<Record<string, Uint8Array>>;
-  /** The `meta` object given to {@link writeCheckpoint}. */
+  /** The `meta` object given to {@link writeCheckpoint} (its SHA-256 verified when the manifest has one). */
   readonly meta: Readonly<Record<string, unknown>>;
+  /** The path of `manifest.json`, for errors about what it says. */
+  readonly manifest: string;
+  /** The path of each blob's file, by name. */
+  readonly files: Readonly<Record<string, string>>;
 }
 
 /** The stages of {@link writeCheckpoint}, in order; reported to `onStep` after each completes. */
@@ -62,13 +72,20 @@ export interface WriteCheckpointOptions {
   readonly onStep?: (step: CheckpointStep) => void;
 }
 
-/** A checkpoint is unreadable: missing blob, wrong checksum or length, malformed manifest. */
+/**
+ * A checkpoint is unreadable or contradicts the run's record: missing blob, wrong checksum or
+ * length, malformed manifest, a meta that does not fit the run.
+ */
 export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
-  /** @param file the file at fault. */
+  /**
+   * @param file the file at fault.
+   * @param field the manifest field at fault (`meta.update`, `blobs.model.sha256`), when one is.
+   */
   constructor(
     readonly file: string,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -89,6 +106,8 @@ interface Manifest {
   dir: string;
   blobs: Record<string, ManifestBlob>;
   meta: Record<string, unknown>;
+  /** SHA-256 of `JSON.stringify(meta)` (version 2). */
+  metaSha256?: string;
 }
 
 /** The directory holding a run's checkpoint. @throws RunStoreError `INVALID` for a bad run id. */
@@ -96,7 +115,7 @@ export function checkpointDir(outDir: string, run: string): string {
   return join(checkpointsRoot(outDir), validateRunId(run));
 }
 
-function sha256(bytes: Uint8Array): string {
+function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
@@ -157,6 +176,8 @@ export function writeCheckpoint(
     dir: genName,
     blobs: entries,
     meta: meta as Record<string, unknown>,
+    // the meta as read back (JSON.parse) serialises to the same text, so its hash is checkable
+    metaSha256: sha256(JSON.stringify(meta)),
   };
   const manifestPath = join(runDir, MANIFEST);
   const tmpManifest = join(runDir, `.${MANIFEST}.tmp-${nonce}`);
@@ -173,9 +194,12 @@ export function writeCheckpoint(
   return manifestPath;
 }
 
-function corrupt(file: string, why: string): never {
-  throw new CheckpointError(file, `checkpoint ${file} is corrupt: ${why}`);
+function corrupt(file: string, why: string, field?: string): never {
+  throw new CheckpointError(file, `checkpoint ${file} is corrupt: ${field === undefined ? '' : `${field}: `}${why}`, field);
 }
+
+/** A SHA-256 in hex. */
+const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 
 /** Parses and shape-checks a manifest. @throws CheckpointError naming the file. */
 function parseManifest(path: string, text: string, run: string): Manifest {
@@ -187,20 +211,36 @@ function parseManifest(path: string, text: string, run: string): Manifest {
   }
   const o = m as Partial<Manifest> | null;
   if (typeof o !== 'object' || o === null || o.format !== CHECKPOINT_FORMAT) return corrupt(path, `not a ${CHECKPOINT_FORMAT} manifest`);
-  if (o.version !== CHECKPOINT_VERSION) {
-    throw new CheckpointError(path, `checkpoint ${path} has manifest version ${String(o.version)}; this glorot reads version ${CHECKPOINT_VERSION}`);
+  if (typeof o.version !== 'number' || !READABLE_VERSIONS.includes(o.version)) {
+    throw new CheckpointError(
+      path,
+      `checkpoint ${path} has manifest version ${String(o.version)}; this glorot reads versions ${READABLE_VERSIONS.join(' and ')}`,
+      'version',
+    );
   }
-  if (o.run !== run) return corrupt(path, `it belongs to run "${String(o.run)}", not "${run}"`);
-  if (typeof o.update !== 'number' || !Number.isSafeInteger(o.update) || o.update < 0) return corrupt(path, `bad update ${String(o.update)}`);
-  if (typeof o.dir !== 'string' || !/^u\d{12}-[0-9a-f]{8}$/.test(o.dir)) return corrupt(path, `bad generation directory ${String(o.dir)}`);
-  if (typeof o.blobs !== 'object' || o.blobs === null) return corrupt(path, 'no blob list');
+  if (o.run !== run) return corrupt(path, `it belongs to run "${String(o.run)}", not "${run}"`, 'run');
+  if (typeof o.update !== 'number' || !Number.isSafeInteger(o.update) || o.update < 0) {
+    return corrupt(path, `expected an integer ≥ 0, found ${String(o.update)}`, 'update');
+  }
+  const dir = typeof o.dir === 'string' ? /^u(\d{12})-[0-9a-f]{8}$/.exec(o.dir) : null;
+  if (dir === null) return corrupt(path, `expected u<12 digits>-<8 hex>, found ${JSON.stringify(o.dir)}`, 'dir');
+  if (Number(dir[1]) !== o.update) {
+    return corrupt(path, `generation ${o.dir as string} was written at update ${Number(dir[1])}, the manifest says ${o.update}`, 'update');
+  }
+  if (typeof o.blobs !== 'object' || o.blobs === null) return corrupt(path, 'no blob list', 'blobs');
   for (const [name, b] of Object.entries(o.blobs)) {
-    const wellFormed = typeof b === 'object' && b !== null && b.file === `${name}.bin` && typeof b.sha256 === 'string' && typeof b.bytes === 'number';
+    const wellFormed =
+      typeof b === 'object' && b !== null && b.file === `${name}.bin` && SHA256_PATTERN.test(String(b.sha256)) && Number.isSafeInteger(b.bytes) && b.bytes >= 0;
     if (!BLOB_NAME_PATTERN.test(name) || !wellFormed) {
-      return corrupt(path, `bad entry for blob "${name}"`);
+      return corrupt(path, `expected {file: "${name}.bin", bytes, sha256}, found ${JSON.stringify(b)}`, `blobs.${name}`);
     }
   }
-  if (typeof o.meta !== 'object' || o.meta === null) return corrupt(path, 'no meta object');
+  if (typeof o.meta !== 'object' || o.meta === null || Array.isArray(o.meta)) return corrupt(path, 'expected an object', 'meta');
+  if (o.version >= 2) {
+    if (!SHA256_PATTERN.test(String(o.metaSha256))) return corrupt(path, `expected a SHA-256, found ${JSON.stringify(o.metaSha256)}`, 'metaSha256');
+    const sum = sha256(JSON.stringify(o.meta));
+    if (sum !== o.metaSha256) return corrupt(path, `SHA-256 ${sum}, the manifest's metaSha256 says ${o.metaSha256}`, 'meta');
+  }
   return o as Manifest;
 }
 
@@ -208,8 +248,9 @@ function parseManifest(path: string, text: string, run: string): Manifest {
  * Reads and verifies the run's latest checkpoint.
  * @returns null when the run has no committed checkpoint (none written, or a crash before the
  *   first one was committed).
- * @throws CheckpointError naming the file when the manifest is malformed or a blob is missing, of
- *   the wrong length or fails its SHA-256 check; Error for a bad run id.
+ * @throws CheckpointError naming the file (and the manifest's field) when the manifest is malformed,
+ *   its meta fails its SHA-256 check, or a blob is missing, of the wrong length or fails its SHA-256
+ *   check; Error for a bad run id.
  */
 export function readCheckpoint(outDir: string, run: string): Checkpoint | null {
   const runDir = checkpointDir(outDir, run);
@@ -217,8 +258,10 @@ export function readCheckpoint(outDir: string, run: string): Checkpoint | null {
   if (!existsSync(manifestPath)) return null;
   const m = parseManifest(manifestPath, readFileSync(manifestPath, 'utf8'), run);
   const blobs: Record<string, Uint8Array> = {};
+  const files: Record<string, string> = {};
   for (const [name, b] of Object.entries(m.blobs)) {
     const file = join(runDir, m.dir, b.file);
+    files[name] = file;
     if (!existsSync(file)) throw new CheckpointError(file, `checkpoint blob ${file} is missing (named by ${manifestPath})`);
     const bytes = readFileSync(file);
     if (bytes.length !== b.bytes) corrupt(file, `${bytes.length} bytes, the manifest says ${b.bytes}`);
@@ -226,5 +269,5 @@ export function readCheckpoint(outDir: string, run: string): Checkpoint | null {
     if (sum !== b.sha256) corrupt(file, `SHA-256 ${sum}, the manifest says ${b.sha256}`);
     blobs[name] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
-  return { run: m.run, update: m.update, createdAt: m.createdAt, blobs, meta: m.meta };
+  return { run: m.run, update: m.update, createdAt: m.createdAt, blobs, meta: m.meta, manifest: manifestPath, files };
 }

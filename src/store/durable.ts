@@ -4,8 +4,12 @@
  * the reproduce job's experiment files use. POSIX rename is atomic within a file system, so a crash
  * at any moment leaves the previous file or the new one, never a torn file.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { writerMayBeAlive } from './owner.ts';
+
+/** The temporary file of {@link writeFileAtomic}: `.<name>.<pid>.tmp`. */
+const TEMPORARY = /^\..+\.(\d+)\.tmp$/;
 
 /** Writes all of `bytes` to the open file `fd` (a single `writeSync` may write fewer). */
 export function writeAll(fd: number, bytes: Uint8Array): void {
@@ -67,4 +71,34 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/**
+ * Removes the temporary files {@link writeFileAtomic} left in `dir` when its process was killed
+ * mid-write (a full-size `.<model>.safetensors.<pid>.tmp`): those whose process is gone, or whose
+ * pid now belongs to a process that started after the file was written. A live writer's are kept.
+ * @returns the paths removed; none when `dir` does not exist.
+ */
+export function removeStaleTemporaries(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMPORARY.exec(name);
+    if (m === null) continue;
+    const path = join(dir, name);
+    try {
+      const st = statSync(path);
+      if (!st.isFile() || writerMayBeAlive(Number(m[1]), st.mtimeMs)) continue;
+      rmSync(path, { force: true });
+      removed.push(path);
+    } catch {
+      // removed meanwhile, or not ours to remove: leave it
+    }
+  }
+  return removed;
 }

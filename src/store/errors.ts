@@ -16,6 +16,8 @@ export type RunStoreErrorCode =
   | 'NO_DATABASE'
   /** The output directory cannot be created or written. */
   | 'UNWRITABLE'
+  /** Another live job holds the output directory's job lock. */
+  | 'IN_USE'
   /** An argument is out of its domain (bad id, status, split, histogram shape, …). */
   | 'INVALID';
 

@@ -9,7 +9,8 @@ export { SEGMENTS_KEY, runSegments, formatSegments, type RunSegment } from './se
 export { RunStoreError, type RunStoreErrorCode } from './errors.ts';
 export { SCHEMA_VERSION } from './schema.ts';
 export { configDepth } from './runId.ts';
-export { writeFileAtomic } from './durable.ts';
+export { writeFileAtomic, removeStaleTemporaries } from './durable.ts';
+export { acquireJobLock, acquireRunLock, describeLockOwner, jobLockPath, readLock, runLockPath, type LockOwner, type LockState } from './locks.ts';
 export * from './types.ts';
 export {
   writeCheckpoint,

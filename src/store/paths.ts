@@ -7,9 +7,10 @@
  * <outDir>/checkpoints/<run>/            the latest checkpoint of each run (see checkpoint.ts)
  * <outDir>/csv/<run>/                    default target of `glorot export <run> --csv`
  * <outDir>/tensorboard/<run>/            default target of `glorot export <run> --tensorboard`
+ * <outDir>/locks/                        who trains each run, and which job writes here (locks.ts)
  * ```
  */
-import { mkdirSync, statSync, type Stats } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RunStoreError } from './errors.ts';
 
@@ -37,6 +38,22 @@ export function defaultCsvDir(outDir: string, run: string): string {
 /** Default log directory for a run's TensorBoard export (`tensorboard --logdir <outDir>/tensorboard`). */
 export function defaultTensorboardDir(outDir: string, run: string): string {
   return join(outDir, 'tensorboard', run);
+}
+
+/**
+ * The directories of `outDir` that glorot writes files into with `writeFileAtomic` (models, the
+ * reproduce job's experiment files, the report, the default TensorBoard exports): where a killed
+ * write's temporary file can be left.
+ */
+export function atomicWriteDirs(outDir: string): string[] {
+  const dirs = [outDir, join(outDir, 'models'), join(outDir, 'experiments'), join(outDir, 'report'), join(outDir, 'report', 'figures')];
+  const tensorboard = join(outDir, 'tensorboard');
+  try {
+    for (const e of readdirSync(tensorboard, { withFileTypes: true })) if (e.isDirectory()) dirs.push(join(tensorboard, e.name));
+  } catch {
+    // no exports yet
+  }
+  return dirs;
 }
 
 /** `stat` of `path`, or the error code when it cannot be read (ENOENT, ENOTDIR, EACCES…). */

@@ -22,7 +22,8 @@ import type { ClassPriors, CostSurfaces, ExampleSheet } from '../core/artifacts.
 import type { HistogramTensor, ScalarName, Split } from '../core/metrics.ts';
 import { getClassPriors, getCostSurfaces, getExampleSheets, putClassPriors, putCostSurfaces, putExampleSheet } from './artifacts.ts';
 import { RunStoreError } from './errors.ts';
-import { databasePath, ensureDir } from './paths.ts';
+import { removeStaleTemporaries } from './durable.ts';
+import { atomicWriteDirs, databasePath, ensureDir } from './paths.ts';
 import * as queries from './queries.ts';
 import { deleteAfter, recordProbePoint } from './records.ts';
 import * as runs from './runs.ts';
@@ -56,6 +57,8 @@ export interface OpenRunStoreOptions {
  * Opens (and for writing, creates) the run record of an output directory.
  * Writable stores use WAL, `synchronous = NORMAL` (a killed process never corrupts the database
  * nor loses a committed probe point; a power cut may lose the last few), foreign keys on.
+ * A writable open also removes the temporary files that killed writes left in the directory
+ * (`removeStaleTemporaries`: a killed model save's `.<run>.safetensors.<pid>.tmp`, when its process is gone).
  * @param outDir the output directory (created when missing and not readonly).
  * @throws RunStoreError `UNWRITABLE` when the directory or database cannot be created or written;
  *   `NO_DATABASE` for a readonly open of a directory without a run record; `NOT_A_RUN_RECORD` for a
@@ -92,6 +95,8 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
       db.pragma('foreign_keys = ON');
     }
     ensureSchema(db, file, !readonly);
+    // a writer's open of the directory clears what killed writes left behind (readonly opens write nothing)
+    if (!readonly) for (const dir of atomicWriteDirs(outDir)) removeStaleTemporaries(dir);
     return new RunStore(new Sql(db, file, readonly), outDir);
   } catch (e) {
     db?.close();

@@ -77,8 +77,16 @@ export function createShapesetStream(seed: number, size: number, reserved: reado
     setState(state) {
       const s = checkState(state, identity);
       const n = stateInteger(s, 'images', Number.MAX_SAFE_INTEGER);
-      rng = Rng.fromState(parseRngState(s['rng']));
+      const words = parseRngState(s['rng']);
+      try {
+        rng = Rng.fromState(words);
+      } catch (e) {
+        throw new Error(`training stream state: ${(e as Error).message}`);
+      }
       images = n;
+    },
+    drawn() {
+      return images;
     },
   };
 }

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireRunLock } from '../../../src/run/lock.ts';
+import { acquireRunLock } from '../../../src/store/locks.ts';
 
 function runCli(args: string[], signalAfterFirstLine: NodeJS.Signals | null): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackend } from '../../../src/kernels/index.ts';
-import { acquireRunLock } from '../../../src/run/lock.ts';
+import { acquireRunLock } from '../../../src/store/locks.ts';
 import { parseTrainConfig } from '../../../src/config/training.ts';
 import { reproduce } from '../../../src/run/reproduce.ts';
 import { train } from '../../../src/run/train.ts';

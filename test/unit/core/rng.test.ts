@@ -36,3 +36,14 @@ test('int(n) is rejection sampling on nextUint32(), its definition (int reads th
   });
   assert.deepEqual(draws, viaUint32);
 });
+
+test('a restored state is checked: four 32-bit words, not all zero (the fixed point that draws 0 forever)', () => {
+  assert.throws(() => Rng.fromState({ words: [0, 0, 0, 0], spare: null }), /^RangeError: rng state: words: expected four 32-bit integers not all 0 \(the all-zero state draws 0 forever\), found \[0,0,0,0\]$/);
+  assert.throws(() => Rng.fromState({ words: [1, 2, 3], spare: null }), /rng state: words: expected four 32-bit integers, found \[1,2,3\]/);
+  assert.throws(() => Rng.fromState({ words: [1, 2, 3, 2 ** 33], spare: null }), /rng state: words: expected four 32-bit integers/);
+  assert.throws(() => Rng.fromState({ words: [1, 2, 3, 4], spare: Number.NaN }), /rng state: spare: expected a finite number or null, found NaN/);
+  const r = new Rng(7);
+  r.normal();
+  const copy = Rng.fromState(r.getState());
+  assert.equal(copy.nextUint32(), r.nextUint32());
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openDataset, readRows } from '../../../src/data/dataset.ts';
 import { readDataFile } from '../../../src/data/files.ts';
-import { parseIdxImages, parseIdxLabels } from '../../../src/data/idx.ts';
+import { IDX_IMAGES_SIZE, IDX_LABELS_SIZE, parseIdxImages, parseIdxLabels } from '../../../src/data/idx.ts';
 import { FASHION_MNIST_DIR } from '../../../src/data/mnist.ts';
 import { gzipWithName, idxImages, idxLabels, tempDir, writeIdxSet } from '../../helpers/data.ts';
 
@@ -17,15 +17,15 @@ test('IDX: images and labels parse; pixels are unsigned bytes (128 stays 128)', 
   assert.deepEqual([lab.count, ...lab.labels], [3, 9, 0, 255]);
 });
 
-test('IDX: gzip is detected by its bytes, whatever the name', () => {
+test('IDX: gzip is detected by its bytes, whatever the name', async () => {
   const dir = tempDir('idx-gz');
   const bytes = idxImages(2, 3, 3, (i, k) => i + k);
   writeFileSync(join(dir, 'plain.gz'), bytes);
   writeFileSync(join(dir, 'compressed'), gzipSync(bytes));
-  assert.deepEqual(readDataFile(join(dir, 'plain.gz')), bytes);
-  assert.deepEqual(new Uint8Array(readDataFile(join(dir, 'compressed'))), new Uint8Array(bytes));
+  assert.deepEqual(await readDataFile(join(dir, 'plain.gz'), IDX_IMAGES_SIZE), bytes);
+  assert.deepEqual(new Uint8Array(await readDataFile(join(dir, 'compressed'), IDX_IMAGES_SIZE)), new Uint8Array(bytes));
   writeFileSync(join(dir, 'cut'), gzipSync(bytes).subarray(0, 20));
-  assert.throws(() => readDataFile(join(dir, 'cut')), new RegExp(`^DataFileError: ${join(dir, 'cut')}: gzip: expected a complete gzip stream, found a damaged one`));
+  await assert.rejects(readDataFile(join(dir, 'cut'), IDX_IMAGES_SIZE), new RegExp(`^DataFileError: ${join(dir, 'cut')}: gzip: expected a complete gzip stream, found a damaged one`));
 });
 
 test('IDX: each malformed file gets one message naming file, field, expected and found', () => {
@@ -124,7 +124,7 @@ test('idx:<dir>: any image size and class count (the largest label + 1), named a
 
 const hasFashion = existsSync(join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz'));
 test('Fashion-MNIST (Debian dataset-fashion-mnist): 60,000 + 10,000 images, 6,000 per class in the training file', { skip: !hasFashion && 'dataset-fashion-mnist is not installed' }, async () => {
-  const labels = parseIdxLabels(readDataFile(join(FASHION_MNIST_DIR, 'train-labels-idx1-ubyte.gz')), 'train labels');
+  const labels = parseIdxLabels(await readDataFile(join(FASHION_MNIST_DIR, 'train-labels-idx1-ubyte.gz'), IDX_LABELS_SIZE), 'train labels');
   const perClass = new Array<number>(10).fill(0);
   for (const l of labels.labels) perClass[l]++;
   assert.deepEqual(perClass, new Array<number>(10).fill(6000));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readRows } from '../../../src/data/dataset.ts';
+import { openDataset, readRows } from '../../../src/data/dataset.ts';
 import { BYTE_TO_UNIT, type ExampleTable, createFiniteStream, tableRows, tableSplit } from '../../../src/data/splits.ts';
 
 /** n examples of 3 inputs; example i has pixels (i, i+1, i+2) mod 256 and label i mod 5. */
@@ -94,4 +94,25 @@ test('table split: read expands rows of bytes or floats at an offset, without co
   assert.throws(() => split.read(0, 3, out, 0), /toy validation: read: out needs 3×3 = 9 floats from offset 0, found length 8/);
   assert.throws(() => split.read(0, 2, out, 3), /out needs 2×3 = 6 floats from offset 3, found length 8/);
   assert.throws(() => readRows(fs, 2, 1), /toy test: read: rows 2\.\.3/);
+});
+
+test('training streams count the examples they have drawn, across epochs and through setState (a checkpoint is checked against it)', async () => {
+  const s = createFiniteStream('toy', table(7), 3);
+  const x = new Float32Array(5 * 3);
+  const y = new Int32Array(5);
+  assert.equal(s.drawn(), 0);
+  for (let i = 1; i <= 4; i++) {
+    s.next(x, y, 5);
+    assert.equal(s.drawn(), 5 * i); // 20 examples: two epochs of 7 and 6 more
+  }
+  const r = createFiniteStream('toy', table(7), 3);
+  r.setState(s.getState());
+  assert.equal(r.drawn(), 20);
+  const shapes = await openDataset('shapeset', { validationSize: 2, testSize: 2 });
+  const t = shapes.trainStream(1);
+  const tx = new Float32Array(3 * shapes.inputSize);
+  t.next(tx, new Int32Array(3), 3);
+  const u = shapes.trainStream(1);
+  u.setState(t.getState());
+  assert.deepEqual([t.drawn(), u.drawn()], [3, 3]);
 });

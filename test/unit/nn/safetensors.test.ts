@@ -40,3 +40,32 @@ test('malformed files are clear errors naming the source and field', () => {
   assert.throws(() => decodeSafetensors(file, 'f.st'), /tensor "w": dtype expected F32 or F64, found "I8"/);
   assert.throws(() => encodeSafetensors({ w: { shape: [3], data: Float32Array.of(1) } }), /shape \[3\] holds 3 values, data has 1/);
 });
+
+/** A safetensors file with this header (JSON, padded to 8 bytes) and `data` bytes. */
+function withHeader(header: unknown, data: number): Uint8Array {
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const h = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + h.length + data);
+  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+  out.set(h, 8);
+  return out;
+}
+
+test("the tensors' byte ranges must tile the data: overlapping, out-of-range and orphaned bytes are refused by name (issue 15 item 1)", () => {
+  const t = (begin: number, end: number, shape = [(end - begin) / 4]): unknown => ({ dtype: 'F32', shape, data_offsets: [begin, end] });
+  const cases: Array<[string, unknown, number, RegExp]> = [
+    // one tensor's bytes read as another's
+    ['b overlaps a', { a: t(0, 8), b: t(0, 8) }, 8, /f\.st: tensor "(a|b)": data_offsets \[0, 8\] expected to start at or after 8, found an overlap with tensor "(a|b)" \[0, 8\]$/],
+    ['b starts inside a', { a: t(0, 8), b: t(4, 12), c: t(12, 16) }, 16, /f\.st: tensor "b": data_offsets \[4, 12\] expected to start at or after 8, found an overlap with tensor "a" \[0, 8\]$/],
+    ['past the end', { a: t(0, 8), b: t(8, 16) }, 12, /f\.st: tensor "b": data_offsets \[8, 16\] expected 8 bytes within the 12 data bytes$/],
+    ['a hole', { a: t(0, 4), b: t(8, 12) }, 12, /f\.st: data bytes \[4, 8\) expected to belong to a tensor, found none \(before tensor "b"\)$/],
+    ['trailing bytes', { a: t(0, 4) }, 12, /f\.st: data bytes \[4, 12\) expected to belong to a tensor, found none \(after the last tensor\)$/],
+    ['metadata not strings', { __metadata__: { format: 1 }, a: t(0, 4) }, 4, /f\.st: header "__metadata__" expected an object of strings, found \{"format":1\}$/],
+    ['header not an object', [1, 2], 0, /f\.st: header expected a JSON object, found an array$/],
+  ];
+  for (const [what, header, data, message] of cases) assert.throws(() => decodeSafetensors(withHeader(header, data), 'f.st'), message, what);
+  // the same layouts, tiled exactly, read back (in any key order)
+  const ok = decodeSafetensors(withHeader({ b: t(8, 12), a: t(0, 8) }, 12), 'f.st');
+  assert.deepEqual(Object.keys(ok.tensors).sort(), ['a', 'b']);
+});

@@ -27,7 +27,7 @@ function sel(dataset: string, label: ConfigLabel, errors: number[], lr = 0.1, di
     };
   });
   const c: LrCandidate = { learningRate: lr, runs, meanValidationError: mean(runs.map((r) => r.validationError)) };
-  return { dataset, label, candidates: [c], selected: c, curveRun: runs[0] ?? null };
+  return { dataset, label, candidates: [c], selected: c, curveRun: runs[0] ?? null, unfinished: 0 };
 }
 
 test('mean and sample std (n − 1): [14, 16, 18] → 16 ± 2', () => {

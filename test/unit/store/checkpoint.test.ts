@@ -115,8 +115,53 @@ test('a corrupt or incomplete checkpoint gives an error naming the file', () => 
     assert.throws(() => readCheckpoint(dir, 'r'), (e: unknown) => e instanceof CheckpointError && e.file === manifest && /is corrupt: not valid JSON/.test(e.message));
     writeFileSync(manifest, text.replace('"run": "r"', '"run": "q"'));
     assert.throws(() => readCheckpoint(dir, 'r'), /belongs to run "q", not "r"/);
-    writeFileSync(manifest, text.replace('"version": 1', '"version": 9'));
-    assert.throws(() => readCheckpoint(dir, 'r'), /has manifest version 9; this glorot reads version 1/);
+    writeFileSync(manifest, text.replace('"version": 2', '"version": 9'));
+    assert.throws(() => readCheckpoint(dir, 'r'), /has manifest version 9; this glorot reads versions 1 and 2/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('what the manifest says is checked, each refusal naming the manifest and its field: the meta against its SHA-256, the update against its generation', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    writeCheckpoint(dir, 'r', 500, { model: bytes(1, 2, 3, 4) }, { update: 500, stream: { images: 5000, rng: { words: [1, 2, 3, 4] } }, running: { loss: 0 } });
+    const manifest = join(checkpointDir(dir, 'r'), 'manifest.json');
+    const good = readFileSync(manifest, 'utf8');
+    const m = JSON.parse(good) as Record<string, unknown> & { meta: Record<string, unknown>; blobs: Record<string, Record<string, unknown>> };
+    assert.equal(m['version'], 2);
+    assert.match(String(m['metaSha256']), /^[0-9a-f]{64}$/);
+    const c = readCheckpoint(dir, 'r')!;
+    assert.equal(c.manifest, manifest);
+    assert.match(c.files['model']!, /u000000000500-[0-9a-f]{8}\/model\.bin$/);
+
+    const refused = (edit: (m: Record<string, unknown> & { meta: Record<string, unknown>; blobs: Record<string, Record<string, unknown>> }) => void, field: string, message: RegExp): void => {
+      const copy = JSON.parse(good) as typeof m;
+      edit(copy);
+      writeFileSync(manifest, JSON.stringify(copy, null, 2));
+      assert.throws(
+        () => readCheckpoint(dir, 'r'),
+        (e: unknown) => e instanceof CheckpointError && e.file === manifest && e.field === field && message.test(e.message),
+        field,
+      );
+    };
+    // each part of the meta is covered by its SHA-256: a counter, a stream state, a running sum
+    refused((x) => (x.meta['update'] = 2000), 'meta', /is corrupt: meta: SHA-256 [0-9a-f]{64}, the manifest's metaSha256 says/);
+    refused((x) => ((x.meta['stream'] as { rng: { words: number[] } }).rng.words = [0, 0, 0, 0]), 'meta', /metaSha256/);
+    refused((x) => ((x.meta['running'] as { loss: number }).loss = 1), 'meta', /metaSha256/);
+    refused((x) => delete x['metaSha256'], 'metaSha256', /metaSha256: expected a SHA-256, found undefined/);
+    refused((x) => (x['update'] = 2000), 'update', /update: generation u000000000500-[0-9a-f]{8} was written at update 500, the manifest says 2000/);
+    refused((x) => (x['dir'] = '../../elsewhere'), 'dir', /dir: expected u<12 digits>-<8 hex>, found "\.\.\/\.\.\/elsewhere"/);
+    refused((x) => (x.blobs['model']!['bytes'] = -4), 'blobs.model', /blobs\.model: expected \{file: "model\.bin", bytes, sha256\}/);
+    refused((x) => (x.blobs['model']!['sha256'] = 'abc'), 'blobs.model', /blobs\.model/);
+    refused((x) => (x.meta = [] as unknown as Record<string, unknown>), 'meta', /meta: expected an object/);
+
+    // a version-1 manifest (before metaSha256) is still read: its meta is checked by the trainer against the record
+    const v1 = JSON.parse(good) as typeof m;
+    v1['version'] = 1;
+    delete v1['metaSha256'];
+    writeFileSync(manifest, JSON.stringify(v1, null, 2));
+    assert.equal(readCheckpoint(dir, 'r')!.update, 500);
   } finally {
     cleanup();
   }
