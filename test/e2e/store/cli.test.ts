@@ -35,7 +35,13 @@ test('glorot runs: a table with config columns and the last test error, and --js
     const lines = r.stdout.trim().split('\n');
     assert.match(lines[0]!, /^id\s+status\s+activation\s+init\s+depth\s+last update\s+test error %\s+created$/);
     assert.match(lines[1]!, /^tanh-normalized-d3-s1\s+diverged\s+tanh\s+normalized\s+3\s+100\s+59\s+\d{4}-/);
-    assert.match(lines[2]!, /^sigmoid-d4-s2\s+created\s+sigmoid\s+-\s+4\s+-\s+-\s+/);
+    // a run recorded as created whose trainer holds no lock: its process is gone (issue 15 item 3)
+    assert.match(lines[2]!, /^sigmoid-d4-s2\s+created, process gone\*\s+sigmoid\s+-\s+4\s+-\s+-\s+/);
+    assert.deepEqual(lines.slice(3), [
+      '',
+      `* sigmoid-d4-s2: the record says created, but no process holds its lock (no ${join(DEFAULT_OUT_DIR, 'locks', 'sigmoid-d4-s2.lock')}); ` +
+        `resume it with: glorot train --resume sigmoid-d4-s2 --out ${DEFAULT_OUT_DIR} (or re-run the reproduce/run command that started it)`,
+    ]);
     const j = glorot(dir, 'runs', '--json');
     assert.equal(j.code, 0, j.stderr);
     const runs = JSON.parse(j.stdout) as Array<{ id: string; lastTestError: number | null; statusDetail: string | null }>;
