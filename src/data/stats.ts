@@ -1,4 +1,5 @@
 /** Summaries of splits and streams for `glorot data info`: class counts and pixel statistics. */
+import { RunningMoments } from '../core/moments.ts';
 import { Rng } from '../core/rng.ts';
 import type { Split, TrainStream } from './dataset.ts';
 import { shapesetGeneratorSeed } from './shapeset/dataset.ts';
@@ -25,12 +26,10 @@ export interface SplitSummary {
   readonly pixels: PixelStats;
 }
 
-/** Accumulates class counts and pixel moments (float64 sums) over rows of examples. */
+/** Accumulates class counts and pixel moments (Welford's, src/core/moments.ts) over rows of examples. */
 class SummaryAccumulator {
   private n = 0;
-  private sum = 0;
-  private sumSq = 0;
-  private count = 0;
+  private readonly moments = new RunningMoments();
   private min = Infinity;
   private max = -Infinity;
   private readonly classCounts: number[];
@@ -42,27 +41,24 @@ class SummaryAccumulator {
   add(x: Float32Array, y: Int32Array, rows: number, inputSize: number): void {
     for (let i = 0; i < rows * inputSize; i++) {
       const v = x[i];
-      this.sum += v;
-      this.sumSq += v * v;
+      this.moments.add(v);
       if (v < this.min) this.min = v;
       if (v > this.max) this.max = v;
     }
     for (let r = 0; r < rows; r++) this.classCounts[y[r]]++;
-    this.count += rows * inputSize;
     this.n += rows;
   }
 
   result(): SplitSummary {
-    if (this.count === 0) return { n: this.n, classCounts: this.classCounts, pixels: { mean: NaN, std: NaN, min: NaN, max: NaN } };
-    const mean = this.sum / this.count;
-    const variance = Math.max(0, this.sumSq / this.count - mean * mean);
+    if (this.moments.count === 0) return { n: this.n, classCounts: this.classCounts, pixels: { mean: NaN, std: NaN, min: NaN, max: NaN } };
+    const { mean, variance } = this.moments.result();
     return { n: this.n, classCounts: this.classCounts, pixels: { mean, std: Math.sqrt(variance), min: this.min, max: this.max } };
   }
 }
 
 /**
  * Summary of a fixed split (n examples of `inputSize` inputs, labels [n]), read in chunks of up
- * to 1000 rows (the split is never expanded whole); the sums run in example order, as over one
+ * to 1000 rows (the split is never expanded whole); the moments run in example order, as over one
  * dense array.
  * @throws RangeError when `inputSize` differs from the split's.
  */

@@ -10,7 +10,8 @@
  */
 import type { Mlp } from '../nn/mlp.ts';
 import { type HistogramRecord, type HistogramTensor, NETWORK_LAYER, PERCENTILES, type ScalarRecord, type SummarizedTensor } from '../core/metrics.ts';
-import { histogram, type Histogram, meanVariance, Scratch, summarize, type Summary } from './stats.ts';
+import { meanVariance } from '../core/moments.ts';
+import { histogram, type Histogram, Scratch, summarize, type Summary } from './stats.ts';
 import { jacobianSpectrum, type SingularValues } from './jacobian.ts';
 import { predictedMeanSingularValue, predictVariances } from './theory.ts';
 import { meanFieldScalars } from './meanField.ts';

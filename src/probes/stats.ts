@@ -1,9 +1,11 @@
 /**
  * Numerically careful summaries of one tensor's values: moments, percentiles, histograms.
- * Float64 accumulation throughout; the variance is Welford's (never E[x²] − E[x]²).
+ * Float64 accumulation throughout; the variance is Welford's (never E[x²] − E[x]²), from its one
+ * home, src/core/moments.ts.
  */
 
 import { PERCENTILES } from '../core/metrics.ts';
+import { meanVariance } from '../core/moments.ts';
 
 /** Summary of the finite values of a tensor, with counts of the non-finite ones. */
 export interface Summary {
@@ -20,26 +22,6 @@ export interface Summary {
   readonly nan: number;
   readonly posInf: number;
   readonly negInf: number;
-}
-
-/**
- * Welford's running mean and variance over the finite values of `x[0 … n)`.
- * @returns mean, population variance, and the count of finite values (0 → NaN, NaN).
- */
-export function meanVariance(x: ArrayLike<number>, n = x.length): { mean: number; variance: number; count: number } {
-  let mean = 0;
-  let m2 = 0;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    if (v - v !== 0) continue; // NaN or ±Infinity
-    count++;
-    const d = v - mean;
-    mean += d / count;
-    m2 += d * (v - mean);
-  }
-  if (count === 0) return { mean: NaN, variance: NaN, count };
-  return { mean, variance: m2 / count, count };
 }
 
 /**
