@@ -9,6 +9,7 @@ import { type SplitSummary, sampleShapeset, summarizeSplit, summarizeStream } fr
 import { FOLDER_IMAGE_SIZE, SHAPESET_EVAL_SIZE } from '../data/defaults.ts';
 import { SHAPESET_SIZE } from '../data/shapeset/params.ts';
 import { numberArg } from './flags.ts';
+import { print } from './terminal.ts';
 
 /**
  * Options shared by the data commands, as commander gives them: the dataset's own options (already
@@ -90,7 +91,7 @@ export function registerDataCommands(program: Command): void {
       const seed = parseIntegerFlag(f.seed ?? '0', '--seed', -(2 ** 31), 2 ** 32 - 1);
       const n = parseIntegerFlag(f.n, '--n', 1, 1e8);
       const report = dataInfo(await openDataset(name, openOptions(f)), seed, n);
-      console.log(f.json ? JSON.stringify(report, null, 2) : formatInfo(report));
+      print(f.json ? JSON.stringify(report, null, 2) : formatInfo(report));
     });
 
   withDatasetOptions(data.command('preview <dataset>'))
@@ -156,7 +157,7 @@ async function previewAction(name: string, f: DataFlags & { out: string; perClas
   } catch (e) {
     throw new Error(`--out ${f.out}: cannot write the ${kind}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  console.log(`wrote ${f.out} (${kind}, ${sheet.width}×${sheet.height} px): up to ${perClass} examples per class from ${from}`);
+  print(`wrote ${f.out} (${kind}, ${sheet.width}×${sheet.height} px): up to ${perClass} examples per class from ${from}`);
 }
 
 /** The `data info` report (also its JSON form). */

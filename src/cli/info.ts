@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { createBackend, describeBackend } from '../kernels/index.ts';
 import { addBackendOptions, type BackendFlags, backendRequest } from './backend.ts';
+import { print } from './terminal.ts';
 
 /** Registers `glorot backend`. */
 export function registerInfoCommands(program: Command): void {
@@ -9,7 +10,7 @@ export function registerInfoCommands(program: Command): void {
     .action(async (flags: BackendFlags) => {
       const request = backendRequest(flags);
       const be = await createBackend(request);
-      console.log(describeBackend(be));
+      print(describeBackend(be));
       be.dispose();
     });
 }

@@ -1,4 +1,5 @@
 /** Ctrl-C and SIGTERM for the commands that train: the first stops with checkpoints, a second quits at once. */
+import { printError } from './terminal.ts';
 
 /** Exit status when SIGINT (Ctrl-C) or SIGTERM stopped a command (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
@@ -15,7 +16,7 @@ export function interruptSignal(message: string, onQuit: () => void = () => {}):
       onQuit();
       process.exit(EXIT_INTERRUPTED);
     }
-    process.stderr.write(`\n${message}\n`);
+    printError(`\n${message}`);
     controller.abort();
   };
   process.on('SIGINT', stop);

@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { JobEvent, RunOutcome } from '../run/jobs.ts';
+import { barPayload, print } from './terminal.ts';
 
 /** Seconds as `1 h 05 min`, `12 min 30 s` or `45 s`. */
 export function formatDuration(seconds: number): string {
@@ -169,23 +170,23 @@ export function jobProgress(
   let lastLine = -Infinity;
   let running = true;
   const startBar = (value: number): void => {
-    bar?.start(Math.max(1, totalUpdates), value, { done: tally.done, runs: totalRuns, ups: '0', eta: '…', current: '' });
+    bar?.start(Math.max(1, totalUpdates), value, barPayload({ done: tally.done, runs: totalRuns, ups: '0', eta: '…', current: '' }));
   };
   startBar(0);
   const refresh = (): void => {
     if (!running) return;
     const s = tally.state();
-    if (bar) bar.update(s.value, { done: tally.done, runs: totalRuns, ups: s.ups.toFixed(0), eta: s.eta, current: s.current });
+    if (bar) bar.update(s.value, barPayload({ done: tally.done, runs: totalRuns, ups: s.ups.toFixed(0), eta: s.eta, current: s.current }));
     else if (performance.now() - lastLine > LINE_SECONDS * 1000) {
       lastLine = performance.now();
       const pct = totalUpdates > 0 ? ((100 * s.value) / totalUpdates).toFixed(0) : '100';
       const current = s.current ? ` · running ${s.current}` : '';
-      console.log(`[reproduce] ${pct}% · runs ${tally.done}/${totalRuns} · ${s.ups.toFixed(0)} upd/s · ETA ${s.eta}${current}`);
+      print(`[reproduce] ${pct}% · runs ${tally.done}/${totalRuns} · ${s.ups.toFixed(0)} upd/s · ETA ${s.eta}${current}`);
     }
   };
   const say = (line: string): void => {
     bar?.stop();
-    console.log(line);
+    print(line);
     if (bar) startBar(tally.state().value);
   };
   const onEvent = (e: JobEvent): void => {

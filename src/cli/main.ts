@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands.ts';
 import { errorText, trackCommands } from './flags.ts';
+import { COMMANDER_OUTPUT, printError } from './terminal.ts';
 
 // `glorot runs | head`: a closed pipe ends the command quietly, as Unix tools do
 for (const stream of [process.stdout, process.stderr]) {
@@ -21,6 +22,7 @@ program
     'Reproduce and extend Glorot & Bengio (2010): train deep feed-forward nets and watch every layer\'s ' +
       'activations and gradients.',
   )
+  .configureOutput(COMMANDER_OUTPUT)
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
@@ -33,8 +35,8 @@ try {
   if (e instanceof CommanderError) {
     process.exitCode = e.exitCode;
   } else {
-    console.error(`glorot: ${errorText(e)}`);
-    if (process.env['GLOROT_DEBUG'] && e instanceof Error) console.error(e.stack);
+    printError(`glorot: ${errorText(e)}`);
+    if (process.env['GLOROT_DEBUG'] && e instanceof Error) printError(e.stack ?? e.message);
     process.exitCode = 1;
   }
 }

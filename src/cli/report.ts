@@ -4,6 +4,7 @@ import type { ConfigLabel, ReportInput } from '../report/input.ts';
 import type { PlannedRun } from '../config/experiment.ts';
 import { type ReproduceResult, scaleNote } from '../run/reproduce.ts';
 import { openRunStore } from '../store/runStore.ts';
+import { print, printError } from './terminal.ts';
 
 /**
  * The report's input for a reproduce job: per dataset, the runs of each configuration label.
@@ -37,9 +38,9 @@ function reportInputFor(result: ReproduceResult, outDir: string, missing: Readon
 export async function writeJobReport(result: ReproduceResult, outDir: string, missing: ReadonlyMap<string, string>): Promise<void> {
   // loaded lazily: the report pulls in vega and resvg, which training never needs
   const { writeReport } = await import('../report/index.ts');
-  for (const w of result.warnings) console.warn(`warning: ${w}`);
+  for (const w of result.warnings) printError(`warning: ${w}`);
   await writeReport(reportInputFor(result, outDir, missing));
-  console.log(`report: ${join(outDir, 'report', 'index.html')} (also report/README.md, summary.json)`);
+  print(`report: ${join(outDir, 'report', 'index.html')} (also report/README.md, summary.json)`);
 }
 
 /**
@@ -57,7 +58,7 @@ export function printExperimentResults(outDir: string, runs: readonly PlannedRun
     });
     const head = ['variant', 'lr', 'seed', 'status', 'valid err %', 'test err %'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    for (const row of [head, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+    for (const row of [head, ...rows]) print(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
   } finally {
     store.close();
   }

@@ -15,6 +15,7 @@ import { defaultText, errorText, wholeNumberArg } from './flags.ts';
 import { EXIT_INTERRUPTED, interruptSignal } from './interrupt.ts';
 import { formatDuration, jobProgress } from './jobProgress.ts';
 import { printExperimentResults, writeJobReport } from './report.ts';
+import { print } from './terminal.ts';
 
 /** The datasets of `reproduce` by default: Shapeset (generated) and Fashion-MNIST (Debian package). */
 const DEFAULT_DATASETS = ['shapeset', 'fashion-mnist'] as const;
@@ -49,7 +50,7 @@ function addJobOptions(cmd: Command): Command {
 function printOutcomes(outcomes: readonly RunOutcome[]): void {
   const counts = new Map<string, number>();
   for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
-  console.log(`runs: ${outcomes.length === 0 ? 'none' : [...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  print(`runs: ${outcomes.length === 0 ? 'none' : [...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
   if (outcomes.some((o) => o.status === 'error' || o.status === 'failed')) process.exitCode = 1;
 }
 
@@ -100,7 +101,7 @@ function untilOf(o: JobCliOptions): { until?: number } {
 
 /** Says how to continue an interrupted job and sets its exit status. */
 function interrupted(out: string): void {
-  console.log(`interrupted: re-run the same command to continue from the checkpoints in ${out}`);
+  print(`interrupted: re-run the same command to continue from the checkpoints in ${out}`);
   process.exitCode = EXIT_INTERRUPTED;
 }
 
@@ -115,7 +116,7 @@ async function reproduceJob(o: JobCliOptions & { scale: Scale; datasets?: string
   const datasets = [...new Set(o.datasets !== undefined ? o.datasets.split(',').map((s) => s.trim()).filter((s) => s !== '') : DEFAULT_DATASETS)];
   if (datasets.length === 0) throw new Error('--datasets: expected at least one dataset name, found none');
   const probe = await createBackend({ name: backend, threads });
-  console.log(`${describeBackend(probe)} · ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
+  print(`${describeBackend(probe)} · ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
   probe.dispose();
   const options = {
     scale: o.scale,
@@ -128,20 +129,20 @@ async function reproduceJob(o: JobCliOptions & { scale: Scale; datasets?: string
   for (const d of plan.datasets) {
     if (d.status !== 'missing') continue;
     missing.set(d.dataset, errorText(d.error));
-    console.log(`dataset ${d.dataset}: skipped — ${missing.get(d.dataset)}`);
+    print(`dataset ${d.dataset}: skipped — ${missing.get(d.dataset)}`);
   }
   const runs = plan.datasets.flatMap((d) => d.runs);
   if (runs.length === 0) throw new Error(`none of the datasets asked for (${datasets.join(', ')}) is available; see the messages above`);
   const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...untilOf(o) });
   const ran = plan.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset).join(', ') || 'no dataset';
-  console.log(`scale ${plan.scale}: ${runs.length} runs on ${ran} · expected ≈ ${formatDuration(eta)} (finished runs are skipped, interrupted ones resume)`);
+  print(`scale ${plan.scale}: ${runs.length} runs on ${ran} · expected ≈ ${formatDuration(eta)} (finished runs are skipped, interrupted ones resume)`);
   await withJobDisplay(runs, o.until, eta, async (signal, onEvent, stopDisplay) => {
     const result = await reproduce({ ...options, outDir: o.out, jobs, backend, threads, ...untilOf(o), signal, plan, onEvent });
     stopDisplay();
     printOutcomes(result.outcomes);
     if (result.interrupted) return interrupted(o.out);
     if (o.until !== undefined && result.outcomes.some((r) => r.status === 'interrupted')) {
-      console.log(
+      print(
         `stopped every run at update ${o.until} as asked (--until): no report is written from unfinished runs; ` +
           're-run without --until (or with a larger one) to continue',
       );
@@ -168,8 +169,8 @@ async function runJob(file: string, o: JobCliOptions & { dryRun?: boolean }): Pr
   const { variants, learningRates, seeds } = experiment;
   const shape = `${plural(variants.length, 'variant')} × ${plural(learningRates.length, 'learning rate')} × ${plural(seeds.length, 'seed')}`;
   const expected = `expected ≈ ${formatDuration(eta)} with ${plural(jobs, 'parallel run')}`;
-  console.log(`experiment ${experiment.name}: ${plural(runs.length, 'run')} (${shape}), ${expected}`);
-  for (const r of runs) console.log(`  ${r.runId}`);
+  print(`experiment ${experiment.name}: ${plural(runs.length, 'run')} (${shape}), ${expected}`);
+  for (const r of runs) print(`  ${r.runId}`);
   if (o.dryRun) return;
   await withJobDisplay(runs, o.until, eta, async (signal, onEvent, stopDisplay) => {
     const outcomes = await runJobs(runs, { outDir: o.out, jobs, backend, threads, ...untilOf(o), signal, onEvent });

@@ -23,6 +23,7 @@ import {
 import { SPLITS } from '../core/metrics.ts';
 import { initTheoryRows } from '../report/initTheory.ts';
 import type { VarianceRow } from '../report/checks/types.ts';
+import { print } from './terminal.ts';
 
 /** A number for people: 4 significant digits, exponent form outside [1e-3, 1e6). */
 function fmt(v: number): string {
@@ -253,7 +254,7 @@ export function registerStoreCommands(program: Command): void {
     .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
     .option('--json', 'print the runs as JSON')
     .action((opts: OutOptions & { json?: boolean }) => {
-      console.log(withStore(opts.out, (store) => listRuns(store, opts.out, opts.json === true)));
+      print(withStore(opts.out, (store) => listRuns(store, opts.out, opts.json === true)));
     });
 
   program
@@ -263,7 +264,7 @@ export function registerStoreCommands(program: Command): void {
     .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
     .option('--json', 'print JSON')
     .action((run: string, opts: OutOptions & { json?: boolean }) => {
-      console.log(withStore(opts.out, (store) => showRun(store, opts.out, run, opts.json === true)));
+      print(withStore(opts.out, (store) => showRun(store, opts.out, run, opts.json === true)));
     });
 
   program
@@ -287,13 +288,13 @@ export function registerStoreCommands(program: Command): void {
         if (csvDir !== null) {
           const dir = csvDir;
           const r = exporting('--csv', dir, () => exportCsv(store, run, dir));
-          console.log(`CSV: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${dir}`);
+          print(`CSV: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${dir}`);
         }
         if (tbDir !== null) {
           const dir = tbDir;
           const r = exporting('--tensorboard', dir, () => exportTensorboard(store, run, dir));
-          console.log(`TensorBoard: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${r.files[0]}`);
-          console.log(`  view with: tensorboard --logdir ${dirname(dir)}`);
+          print(`TensorBoard: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${r.files[0]}`);
+          print(`  view with: tensorboard --logdir ${dirname(dir)}`);
         }
       });
     });

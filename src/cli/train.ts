@@ -11,6 +11,7 @@ import { addBackendOptions, type BackendFlags, backendRequest } from './backend.
 import { defaultText, noteConfigFile, numberArg, numberListArg, wholeNumberArg } from './flags.ts';
 import { EXIT_INTERRUPTED, interruptSignal } from './interrupt.ts';
 import { trainDisplay } from './trainProgress.ts';
+import { print } from './terminal.ts';
 
 /** The options of `glorot train` as commander parses them. */
 interface TrainCliOptions extends BackendFlags {
@@ -190,7 +191,7 @@ export function registerTrainCommands(program: Command): void {
     .action(async (o: TrainCliOptions, command: Command) => {
       const config = configFor(o, command);
       const backend = await createBackend(backendRequest(o));
-      console.log(describeBackend(backend));
+      print(describeBackend(backend));
       const interrupt = interruptSignal('stopping after this update (writing a checkpoint); press Ctrl-C again to quit at once');
       const display = trainDisplay();
       try {
@@ -208,7 +209,7 @@ export function registerTrainCommands(program: Command): void {
           throw e;
         });
         display.stop();
-        console.log(resultLines(r, o.out));
+        print(resultLines(r, o.out));
         if (r.run.status === 'diverged') process.exitCode = EXIT_DIVERGED;
         if (r.run.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
       } finally {

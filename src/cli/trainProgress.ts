@@ -1,6 +1,7 @@
 /** The progress display of `glorot train`: a bar on a terminal, plain lines every 10 s otherwise (CI logs, `… > log`). */
 import cliProgress from 'cli-progress';
 import type { TrainProgress } from '../run/train.ts';
+import { barPayload, print, printError } from './terminal.ts';
 
 /** Seconds between plain progress lines when stdout is not a terminal. */
 const LINE_SECONDS = 10;
@@ -38,18 +39,18 @@ export function trainDisplay(): TrainDisplay {
       const now = performance.now();
       if (now - lastLine >= LINE_SECONDS * 1000 || p.update === p.updates) {
         lastLine = now;
-        console.log(`${payload.run}: update ${p.update}/${p.updates} · ${payload.ups} upd/s · loss ${payload.loss} · test err ${payload.err}`);
+        print(`${payload.run}: update ${p.update}/${p.updates} · ${payload.ups} upd/s · loss ${payload.loss} · test err ${payload.err}`);
       }
       return;
     }
     if (!started) {
-      bar.start(p.updates, p.update, payload);
+      bar.start(p.updates, p.update, barPayload(payload));
       started = true;
-    } else bar.update(p.update, payload);
+    } else bar.update(p.update, barPayload(payload));
   };
   const onNotice = (message: string): void => {
     stop();
-    process.stderr.write(`warning: ${message}\n`);
+    printError(`warning: ${message}`);
   };
   return { onProgress, onNotice, stop };
 }

@@ -3,6 +3,7 @@
  * no script and no external fetch, so it opens from disk) and `report/README.md` (the same content
  * in Markdown with image links). Both are built from the {@link ReportSummary} alone.
  */
+import { htmlText, markdownHref, markdownText } from '../core/escape.ts';
 import type { Check, VarianceTable } from './checks/types.ts';
 import { PAPER_OTHER, PAPER_TABLE1_SOURCE } from './paper.ts';
 import type { ReportSummary } from './summary.ts';
@@ -10,14 +11,14 @@ import { formatOurs, inTopGroup, type Table1, type Table1Cell } from './table1.t
 
 const VERDICT_TEXT: Record<Check['verdict'], string> = { pass: 'pass', weak: 'shown (not significant)', fail: 'fail', 'not-run': 'not run' };
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** Markdown table cell text: pipes escaped, newlines flattened. */
-function md(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
+/** Text inside the HTML page: the one HTML escaping (src/core/escape.ts). */
+const esc = htmlText;
+/**
+ * Text inside the Markdown page: the one Markdown escaping (src/core/escape.ts). Every string the
+ * document does not spell itself (labels, dataset names and paths, run ids, messages, numbers) goes
+ * through it; only the document's own markup (`#`, `|`, `**`, `- `, links) is written raw.
+ */
+const md = markdownText;
 
 const num = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 const sci = (x: number): string => (Number.isFinite(x) ? x.toPrecision(3) : '—');
@@ -74,18 +75,18 @@ function mdTable1(t: Table1): string {
   const head = ['configuration', ...t.columns.flatMap(columnHeads)];
   const lines = [`| ${head.map(md).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const label of t.rows) {
-    const row: string[] = [label];
+    const row: string[] = [md(label)];
     for (const col of t.columns) {
       const c = cellOf(t, col.dataset, label);
       if (!c) row.push('—', '—', '—', '—');
       else {
-        const ours = formatOurs(c);
-        row.push(inTopGroup(c) ? `**${ours}**` : ours, c.paper === null ? '—' : num(c.paper), String(c.learningRate ?? '—'), c.significance.note);
+        const ours = md(formatOurs(c));
+        row.push(inTopGroup(c) ? `**${ours}**` : ours, md(c.paper === null ? '—' : num(c.paper)), md(String(c.learningRate ?? '—')), md(c.significance.note));
       }
     }
-    lines.push(`| ${row.map(md).join(' | ')} |`);
+    lines.push(`| ${row.join(' | ')} |`);
   }
-  return `${lines.join('\n')}\n\n${tableNotes(t).map((n) => `- ${n}`).join('\n')}\n`;
+  return `${lines.join('\n')}\n\n${tableNotes(t).map((n) => `- ${md(n)}`).join('\n')}\n`;
 }
 
 function htmlChecks(checks: readonly Check[]): string {
@@ -103,7 +104,7 @@ function htmlChecks(checks: readonly Check[]): string {
 
 function mdChecks(checks: readonly Check[]): string {
   const lines = ['| check | ours | paper | verdict | measurements · rule · source |', '|---|---|---|---|---|'];
-  for (const c of checks) lines.push(`| ${md(c.title)} | ${md(c.oursText)} | ${md(c.paperText)} | **${VERDICT_TEXT[c.verdict]}** | ${md(c.detail)}; rule: ` +
+  for (const c of checks) lines.push(`| ${md(c.title)} | ${md(c.oursText)} | ${md(c.paperText)} | **${md(VERDICT_TEXT[c.verdict])}** | ${md(c.detail)}; rule: ` +
     `${md(c.rule)}; source: ${md(c.source)} |`);
   return `${lines.join('\n')}\n`;
 }
@@ -149,7 +150,7 @@ function mdVariance(tables: readonly VarianceTable[]): string {
   if (tables.length === 0) return 'No tanh or softsign run recorded predictions at initialization.\n';
   return tables
     .map((v) => {
-      const lines = [`#### ${v.label} (run ${v.runId})`, '', `| ${VARIANCE_HEAD.join(' | ')} |`];
+      const lines = [`#### ${md(`${v.label} (run ${v.runId})`)}`, '', `| ${VARIANCE_HEAD.map(md).join(' | ')} |`];
       lines.push(`|${VARIANCE_HEAD.map(() => '---').join('|')}|`);
       for (const r of varianceRows(v)) lines.push(`| ${r.map(md).join(' | ')} |`);
       return lines.join('\n');
@@ -178,9 +179,9 @@ function mdFigures(s: ReportSummary): string {
   return s.figures
     .map(
       (f) =>
-        `### Fig. ${f.number}: ${f.title}${statusNote(f.status)}\n\n![Fig. ${f.number}](${f.png})\n\n${f.caption}\n` +
-        `${f.notes.length ? `\n${f.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}\n` +
-        `${f.runs.length ? `Runs: ${f.runs.join(', ')} · ` : ''}[SVG](${f.svg})\n`,
+        `### ${md(`Fig. ${f.number}: ${f.title}${statusNote(f.status)}`)}\n\n![Fig. ${f.number}](${markdownHref(f.png)})\n\n${md(f.caption)}\n` +
+        `${f.notes.length ? `\n${f.notes.map((n) => `- ${md(n)}`).join('\n')}\n` : ''}\n` +
+        `${f.runs.length ? `Runs: ${md(f.runs.join(', '))} · ` : ''}[SVG](${markdownHref(f.svg)})\n`,
     )
     .join('\n');
 }
@@ -279,26 +280,26 @@ ${runRows(s).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>
 export function renderMarkdown(s: ReportSummary): string {
   const h = header(s);
   const parts = [
-    `# ${h.title}`,
+    `# ${md(h.title)}`,
     '',
     `X. Glorot, Y. Bengio, "Understanding the difficulty of training deep feedforward neural networks", AISTATS 2010. Every number below is read from the ` +
-      `run record [${s.runRecord}](../${s.runRecord}); machine-readable: [summary.json](../summary.json). HTML version: [index.html](index.html).`,
+      `run record [${md(s.runRecord)}](${markdownHref(`../${s.runRecord}`)}); machine-readable: [summary.json](../summary.json). HTML version: [index.html](index.html).`,
     '',
     '| | |',
     '|---|---|',
     ...h.facts.map(([k, v]) => `| ${md(k)} | ${md(v)} |`),
     '',
   ];
-  if (s.missingDatasets.length) parts.push('## Datasets not run', '', ...s.missingDatasets.map((d) => `- **${d.dataset}**: ${d.message}`), '');
-  if (s.warnings.length) parts.push('## Warnings', '', ...s.warnings.map((w) => `- ${w}`), '');
+  if (s.missingDatasets.length) parts.push('## Datasets not run', '', ...s.missingDatasets.map((d) => `- **${md(d.dataset)}**: ${md(d.message)}`), '');
+  if (s.warnings.length) parts.push('## Warnings', '', ...s.warnings.map((w) => `- ${md(w)}`), '');
   parts.push('## Table 1: test error (%)', '');
-  if (s.table1Context.length) parts.push('**Read Table 1 with this in mind:**', '', ...s.table1Context.map((n) => `- ${n}`), '');
+  if (s.table1Context.length) parts.push('**Read Table 1 with this in mind:**', '', ...s.table1Context.map((n) => `- ${md(n)}`), '');
   const varianceHead = "### Predicted vs measured variances at initialization (mean-field; the paper's linear eqs. (5)–(7))";
   parts.push(mdTable1(s.table1), '## Checks', '', mdChecks(s.checks), varianceHead, '', mdVariance(s.varianceTables));
   parts.push('## Figures', '', mdFigures(s));
   const runLines = runRows(s).map((r) => `| ${r.map(md).join(' | ')} |`);
-  parts.push('## Runs', '', `| ${RUN_HEAD.join(' | ')} |`, `|${RUN_HEAD.map(() => '---').join('|')}|`, ...runLines, '');
+  parts.push('## Runs', '', `| ${RUN_HEAD.map(md).join(' | ')} |`, `|${RUN_HEAD.map(() => '---').join('|')}|`, ...runLines, '');
   const otherHead = '## Other numbers from the paper (context, not reproduced)';
-  parts.push(otherHead, '', ...PAPER_OTHER.map((p) => `- ${p.what}: ${p.value} ${p.unit} (${p.source.where})`), '');
+  parts.push(otherHead, '', ...PAPER_OTHER.map((p) => `- ${md(`${p.what}: ${p.value} ${p.unit} (${p.source.where})`)}`), '');
   return parts.join('\n');
 }
