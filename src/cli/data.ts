@@ -8,7 +8,7 @@ import { encodeJpeg, encodePng, examplesFromShapeset, examplesFromSplit, example
 import { type SplitSummary, sampleShapeset, summarizeSplit, summarizeStream } from '../data/stats.ts';
 import { FOLDER_IMAGE_SIZE, SHAPESET_EVAL_SIZE } from '../data/defaults.ts';
 import { SHAPESET_SIZE } from '../data/shapeset/params.ts';
-import { numberArg } from './flags.ts';
+import { numberArg, pathArg } from './flags.ts';
 import { print } from './terminal.ts';
 
 /**
@@ -68,7 +68,7 @@ function previewFormat(out: string): 'png' | 'jpeg' {
 
 function withDatasetOptions(cmd: Command): Command {
   return cmd
-    .option('--data-dir <dir>', 'directory of the data files (fashion-mnist: /usr/share/datasets/fashion-mnist)')
+    .option('--data-dir <dir>', 'directory of the data files (fashion-mnist: /usr/share/datasets/fashion-mnist)', pathArg('--data-dir', 'a directory'))
     .option('--validation-size <n>', `validation examples (shapeset: generated, default ${SHAPESET_EVAL_SIZE}; files: held out)`, numberArg)
     .option('--test-size <n>', `test examples (shapeset: default ${SHAPESET_EVAL_SIZE}; folders: held out)`, numberArg)
     .option('--grey', 'cifar10: convert to grey')
@@ -83,7 +83,7 @@ export function registerDataCommands(program: Command): void {
     .command('data')
     .description(`datasets: ${[...DATASET_NAMES, 'idx:<dir>', 'folder:<dir>'].join(', ')}`);
 
-  withDatasetOptions(data.command('info <dataset>'))
+  withDatasetOptions(data.command('info').argument('<dataset>', 'a dataset name or directory', pathArg('<dataset>', 'a dataset name')))
     .description('counts per split, class frequencies, pixel mean/std/min/max (shapeset: also objects and rejections)')
     .option('--json', 'print JSON')
     .option('--n <images>', 'shapeset: training images to sample', '20000')
@@ -94,9 +94,9 @@ export function registerDataCommands(program: Command): void {
       print(f.json ? JSON.stringify(report, null, 2) : formatInfo(report));
     });
 
-  withDatasetOptions(data.command('preview <dataset>'))
+  withDatasetOptions(data.command('preview').argument('<dataset>', 'a dataset name or directory', pathArg('<dataset>', 'a dataset name')))
     .description("a PNG (or JPEG) sheet of examples, one labelled row per class (the paper's Fig. 1; shapeset at 64×64)")
-    .requiredOption('--out <file.png>', 'where to write the sheet: .png, or .jpg/.jpeg for JPEG')
+    .requiredOption('--out <file.png>', 'where to write the sheet: .png, or .jpg/.jpeg for JPEG', pathArg('--out', 'a file name'))
     .option('--per-class <k>', 'examples per class', '8')
     .action(previewAction);
 }

@@ -7,7 +7,8 @@
  * configuration schema in src/config, a dataset's options in src/data).
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import { InvalidInputError } from '../core/errors.ts';
+import { foundText, InvalidInputError } from '../core/errors.ts';
+import { isRunId, RUN_ID_WORDS } from '../core/run-ids.ts';
 import { RunStoreError } from '../store/errors.ts';
 
 /**
@@ -132,6 +133,29 @@ export function wholeNumberArg(min: number, max = Number.MAX_SAFE_INTEGER): (v: 
     }
     return n;
   };
+}
+
+/**
+ * A commander parser for an option or argument that names a file or directory: refuses an empty
+ * one, which would otherwise mean the current directory (`export --csv ""` once wrote there,
+ * replacing a user's README.txt) or a file named nothing (issue 15, item 6).
+ * @param flag the option as typed, e.g. `--out`, or an argument's name, e.g. `<experiment>`.
+ * @param what what it names, e.g. `a directory`.
+ */
+export function pathArg(flag: string, what: string): (v: string) => string {
+  return (v: string) => {
+    if (v === '') throw new InvalidArgumentError(`${flag} is empty: expected ${what}`);
+    return v;
+  };
+}
+
+/**
+ * A commander parser for a run id (`--run-id`, `--resume`, `glorot show <run>`): the one rule of
+ * src/core/run-ids.ts, the same as for ids read from the record (commander names the option).
+ */
+export function runIdArg(v: string): string {
+  if (!isRunId(v)) throw new InvalidArgumentError(`expected ${RUN_ID_WORDS}, found ${foundText(v)}`);
+  return v;
 }
 
 /**

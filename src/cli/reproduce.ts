@@ -11,7 +11,7 @@ import { planReproduce, reproduce } from '../run/reproduce.ts';
 import { acquireJobLock } from '../store/locks.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
 import { addBackendOptions, type BackendFlags, type BackendRequest, backendRequest } from './backend.ts';
-import { defaultText, errorText, wholeNumberArg } from './flags.ts';
+import { defaultText, errorText, pathArg, wholeNumberArg } from './flags.ts';
 import { EXIT_INTERRUPTED, interruptSignal } from './interrupt.ts';
 import { formatDuration, jobProgress } from './jobProgress.ts';
 import { printExperimentResults, writeJobReport } from './report.ts';
@@ -39,7 +39,7 @@ function jobSettings(o: JobCliOptions): BackendRequest & { jobs: number } {
 function addJobOptions(cmd: Command): Command {
   cmd.option('--jobs <n>', 'runs in parallel (default: cores / threads)', wholeNumberArg(1));
   return addBackendOptions(cmd, true)
-    .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+    .option('--out <dir>', 'output directory', pathArg('--out', 'a directory'), DEFAULT_OUT_DIR)
     .option('--until <n>', 'stop every run at update n with a checkpoint (a learning-rate pilot); run again without it to continue', wholeNumberArg(1));
 }
 
@@ -189,14 +189,14 @@ export function registerReproduceCommands(program: Command): void {
     .description("run the paper's experiments and write the report: Figs. 1–12, Table 1 and the checks")
     .addOption(new Option('--scale <scale>', scales).choices([...SCALES]).default(DEFAULT_SCALE))
     .option('--datasets <list>', `comma-separated: ${[...DATASET_NAMES, 'idx:<dir>', 'folder:<dir>'].join(', ')} ${defaultText(DEFAULT_DATASETS)}`)
-    .option('--data-dir <dir>', 'directory of the dataset files (mnist, cifar10)')
+    .option('--data-dir <dir>', 'directory of the dataset files (mnist, cifar10)', pathArg('--data-dir', 'a directory'))
     .option('--seeds <k>', `seeds per configuration ${defaultText(SCALE_SETTINGS[DEFAULT_SCALE].seeds.length)}`, wholeNumberArg(1));
   addJobOptions(reproduceCmd).action(reproduceAction);
 
   const runCmd = program
     .command('run')
     .description('run an experiment described in a JSON file (see <out>/experiments/ after a reproduce for examples)')
-    .argument('<experiment>', 'the experiment file (JSON)')
+    .argument('<experiment>', 'the experiment file (JSON)', pathArg('<experiment>', 'a file name'))
     .option('--dry-run', 'validate the file and print the runs and the expected duration (from the networks\' shapes), build and run nothing');
   addJobOptions(runCmd).action(runAction);
 }

@@ -23,6 +23,7 @@ import {
 import { SPLITS } from '../core/metrics.ts';
 import { initTheoryRows } from '../report/initTheory.ts';
 import type { VarianceRow } from '../report/checks/types.ts';
+import { pathArg, runIdArg } from './flags.ts';
 import { print } from './terminal.ts';
 
 /** A number for people: 4 significant digits, exponent form outside [1e-3, 1e6). */
@@ -251,7 +252,7 @@ export function registerStoreCommands(program: Command): void {
   program
     .command('runs')
     .description('list the runs recorded in an output directory')
-    .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
+    .option('--out <dir>', 'output directory holding glorot.sqlite', pathArg('--out', 'a directory'), DEFAULT_OUT_DIR)
     .option('--json', 'print the runs as JSON')
     .action((opts: OutOptions & { json?: boolean }) => {
       print(withStore(opts.out, (store) => listRuns(store, opts.out, opts.json === true)));
@@ -259,9 +260,9 @@ export function registerStoreCommands(program: Command): void {
 
   program
     .command('show')
-    .argument('<run>', 'run id (see glorot runs)')
+    .argument('<run>', 'run id (see glorot runs)', runIdArg)
     .description("print a run's config, status and latest statistics per layer")
-    .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
+    .option('--out <dir>', 'output directory holding glorot.sqlite', pathArg('--out', 'a directory'), DEFAULT_OUT_DIR)
     .option('--json', 'print JSON')
     .action((run: string, opts: OutOptions & { json?: boolean }) => {
       print(withStore(opts.out, (store) => showRun(store, opts.out, run, opts.json === true)));
@@ -269,11 +270,11 @@ export function registerStoreCommands(program: Command): void {
 
   program
     .command('export')
-    .argument('<run>', 'run id (see glorot runs)')
+    .argument('<run>', 'run id (see glorot runs)', runIdArg)
     .description("export a run's record as CSV files and/or a TensorBoard event file")
-    .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
-    .option('--csv [dir]', `write CSV files into dir (default: <out>/csv/<run>)`)
-    .option('--tensorboard [dir]', `write a TensorBoard event file into dir (default: <out>/tensorboard/<run>)`)
+    .option('--out <dir>', 'output directory holding glorot.sqlite', pathArg('--out', 'a directory'), DEFAULT_OUT_DIR)
+    .option('--csv [dir]', `write CSV files into dir (default: <out>/csv/<run>)`, pathArg('--csv', 'a directory'))
+    .option('--tensorboard [dir]', `write a TensorBoard event file into dir (default: <out>/tensorboard/<run>)`, pathArg('--tensorboard', 'a directory'))
     .action((run: string, opts: OutOptions & { csv?: string | true; tensorboard?: string | true }) => {
       if (opts.csv === undefined && opts.tensorboard === undefined) {
         throw new Error('export: choose what to write: --csv [dir] and/or --tensorboard [dir]');

@@ -8,7 +8,7 @@ import { createBackend, describeBackend } from '../kernels/index.ts';
 import { ResumableRunError, train, type TrainResult } from '../run/train.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
 import { addBackendOptions, type BackendFlags, backendRequest } from './backend.ts';
-import { defaultText, noteConfigFile, numberArg, numberListArg, wholeNumberArg } from './flags.ts';
+import { defaultText, noteConfigFile, numberArg, numberListArg, pathArg, runIdArg, wholeNumberArg } from './flags.ts';
 import { EXIT_INTERRUPTED, interruptSignal } from './interrupt.ts';
 import { trainDisplay } from './trainProgress.ts';
 import { print } from './terminal.ts';
@@ -118,8 +118,6 @@ const RESUME_OPTIONS = ['--resume', '--out', '--backend', '--threads', '--until'
  *   (fields named by their flags in the CLI) for an invalid configuration.
  */
 function configFor(o: TrainCliOptions, cmd: Command): TrainConfig | undefined {
-  if (o.resume !== undefined && o.resume.trim() === '') throw new Error('--resume: expected a run id (see glorot runs), found ""');
-  if (o.runId !== undefined && o.runId.trim() === '') throw new Error('--run-id: expected a name, found ""');
   if (o.resume === undefined) return parseTrainConfig(configInput(o));
   const given = cmd.options
     .filter((opt) => opt.long !== undefined && !RESUME_OPTIONS.includes(opt.long) && cmd.getOptionValueSource(opt.attributeName()) === 'cli')
@@ -158,9 +156,9 @@ export function registerTrainCommands(program: Command): void {
   const cmd = program
     .command('train')
     .description('train one network with SGD, probing every layer on a fixed probe set; records go to <out>/glorot.sqlite')
-    .option('--config <file>', 'a JSON training configuration (options below override its fields)')
+    .option('--config <file>', 'a JSON training configuration (options below override its fields)', pathArg('--config', 'a file name'))
     .option('--dataset <name>', `${[...DATASET_NAMES, 'idx:<dir>', 'folder:<dir>'].join(' | ')} ${defaultText(d.dataset)}`)
-    .option('--data-dir <dir>', 'directory of the dataset files')
+    .option('--data-dir <dir>', 'directory of the dataset files', pathArg('--data-dir', 'a directory'))
     .option('--depth <n>', `number of hidden layers ${defaultText(d.hidden.length)}`, wholeNumberArg(0))
     .option('--width <n>', `units per hidden layer ${defaultText(d.hidden[0])}`, numberArg)
     .option('--widths <list>', 'hidden widths, comma-separated, input side first (instead of --depth/--width)', numberListArg)
@@ -179,9 +177,9 @@ export function registerTrainCommands(program: Command): void {
     .option('--validation-size <n>', `validation examples (Shapeset: generated; default ${SHAPESET_EVAL_SIZE})`, numberArg)
     .option('--test-size <n>', `test examples (Shapeset: generated; default ${SHAPESET_EVAL_SIZE})`, numberArg);
   addBackendOptions(cmd)
-    .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
-    .option('--run-id <id>', 'name of the new run (default: made from the config)')
-    .option('--resume <run>', 'continue an interrupted run from its last checkpoint')
+    .option('--out <dir>', 'output directory', pathArg('--out', 'a directory'), DEFAULT_OUT_DIR)
+    .option('--run-id <id>', 'name of the new run (default: made from the config)', runIdArg)
+    .option('--resume <run>', 'continue an interrupted run from its last checkpoint', runIdArg)
     .option('--until <n>', 'stop at update n with a checkpoint (continue later with --resume)', wholeNumberArg(1))
     .addHelpText(
       'after',

@@ -58,7 +58,7 @@ export const TrainConfigSchema = z.strictObject(
     /** Dataset name as understood by openDataset (shapeset, fashion-mnist, mnist, cifar10, idx:DIR, folder:DIR). */
     dataset: z.string({ error: `a dataset name: ${DATASET_NAME_WORDS}` }).min(1, { error: `a dataset name: ${DATASET_NAME_WORDS}` }).default('shapeset'),
     /** Directory of the dataset's files, when it needs one. */
-    dataDir: z.string({ error: 'a directory' }).optional(),
+    dataDir: z.string({ error: 'a directory' }).min(1, { error: 'a directory (an empty path would mean the current one)' }).optional(),
     /** Validation and test set sizes where the dataset allows choosing them (Shapeset: generated). */
     validationSize: wholeNumber(1).optional(),
     testSize: wholeNumber(1).optional(),

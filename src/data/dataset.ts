@@ -27,10 +27,17 @@ export function readRows(split: Split, start: number, rows: number): Float32Arra
  * class). A name that is neither but names an existing directory is read as a folder.
  * @throws InvalidInputError naming the field (`dataset`, `dataDir`, `validationSize`, …), what was
  *   expected (for missing files: how to get them) and what was found, for an unknown name, missing
- *   files, an option the dataset does not take or a size out of its range; DataFileError (naming
+ *   files, an empty name or directory, an option the dataset does not take or a size out of its
+ *   range; DataFileError (naming
  *   file, field, expected and found) when a file is malformed.
  */
 export async function openDataset(name: string, options: OpenDatasetOptions = {}): Promise<Dataset> {
+  // an empty path would mean the current directory
+  if (options.dataDir === '') throw new InvalidInputError({ field: 'dataDir', expected: 'a directory', found: 'an empty path' }, { subject: name });
+  if (name === '' || name === 'idx:' || name === 'folder:') {
+    const expected = `one of ${DATASET_NAME_WORDS}, with a directory after the colon`;
+    throw new InvalidInputError({ field: 'dataset', expected, found: name === '' ? 'an empty name' : `${JSON.stringify(name)}, with no directory` });
+  }
   // Imported lazily so that opening one dataset never loads another's decoders.
   if (name === 'shapeset') return (await import('./shapeset/dataset.ts')).openShapeset(options);
   if (name === 'mnist' || name === 'fashion-mnist') return (await import('./mnist.ts')).openMnist(name, options);

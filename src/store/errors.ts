@@ -19,7 +19,12 @@ export type RunStoreErrorCode =
   /** Another live job holds the output directory's job lock. */
   | 'IN_USE'
   /** An argument is out of its domain (bad id, status, split, histogram shape, …). */
-  | 'INVALID';
+  | 'INVALID'
+  /**
+   * The file is damaged (SQLite's integrity check or a query found it so), or holds what glorot
+   * never writes (a run id that is not one: the record was changed outside glorot).
+   */
+  | 'CORRUPT';
 
 /**
  * An error from the run record, with a {@link RunStoreErrorCode}. When it is about a path the caller

@@ -13,6 +13,7 @@
 import { mkdirSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RunStoreError } from './errors.ts';
+import { validateRunId } from './runId.ts';
 
 /** The default output directory, relative to the current directory: `glorot-out`. */
 export const DEFAULT_OUT_DIR = 'glorot-out';
@@ -30,14 +31,20 @@ export function checkpointsRoot(outDir: string): string {
   return join(outDir, 'checkpoints');
 }
 
-/** Default directory for a run's CSV export. */
+/**
+ * Default directory for a run's CSV export.
+ * @throws RunStoreError `INVALID` when `run` is not a valid run id (it could lead out of `outDir`).
+ */
 export function defaultCsvDir(outDir: string, run: string): string {
-  return join(outDir, 'csv', run);
+  return join(outDir, 'csv', validateRunId(run));
 }
 
-/** Default log directory for a run's TensorBoard export (`tensorboard --logdir <outDir>/tensorboard`). */
+/**
+ * Default log directory for a run's TensorBoard export (`tensorboard --logdir <outDir>/tensorboard`).
+ * @throws RunStoreError `INVALID` when `run` is not a valid run id (it could lead out of `outDir`).
+ */
 export function defaultTensorboardDir(outDir: string, run: string): string {
-  return join(outDir, 'tensorboard', run);
+  return join(outDir, 'tensorboard', validateRunId(run));
 }
 
 /**

@@ -2,20 +2,19 @@
  * Run identifiers: short slugs people type on the command line (`glorot show tanh-normalized-d5-s1`)
  * and that name the run's checkpoint directory, so they must be file-name safe.
  */
+import { foundText } from '../core/errors.ts';
+import { isRunId } from '../core/run-ids.ts';
 import { RunStoreError } from './errors.ts';
 
-/** Lower-case letters, digits, `-`, `_` and `.`; starts with a letter or digit; 1–64 characters. */
-const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
 /**
- * Checks a run id.
- * @throws RunStoreError `INVALID` naming the rule when `id` does not match {@link RUN_ID_PATTERN}.
+ * Checks a run id against the one rule (src/core/run-ids.ts).
+ * @throws RunStoreError `INVALID` naming the rule when `id` is not a valid run id.
  */
 export function validateRunId(id: string): string {
-  if (!RUN_ID_PATTERN.test(id)) {
+  if (!isRunId(id)) {
     throw new RunStoreError(
       'INVALID',
-      `invalid run id "${id}": use 1 to 64 lower-case letters, digits, "-", "_" or ".", starting with a letter or digit (e.g. tanh-normalized-d5-s1)`,
+      `invalid run id ${foundText(id)}: use 1 to 64 lower-case letters, digits, "-", "_" or ".", starting with a letter or digit (e.g. tanh-normalized-d5-s1)`,
     );
   }
   return id;

@@ -2,6 +2,8 @@
  * The `runs` table: creating a run, reading it, and changing its status and training segments.
  * Used through {@link RunStore} (runStore.ts), which documents each operation for callers.
  */
+import { foundText } from '../core/errors.ts';
+import { isRunId, RUN_ID_WORDS } from '../core/run-ids.ts';
 import { RunStoreError } from './errors.ts';
 import { runIdBase, uniqueRunId, validateRunId } from './runId.ts';
 import { continueSegments, formatSegments, runSegments, SEGMENTS_KEY, type RunSegment } from './segments.ts';
@@ -43,7 +45,20 @@ interface RunRow {
   last_update: number | null;
 }
 
-function runFromRow(r: RunRow): RunInfo {
+/**
+ * A run as read from its row. Its id is checked against the one rule (src/core/run-ids.ts) before
+ * anything uses it: ids name directories and files, and a tampered record must not lead a path out
+ * of the output directory (issue 15, item 6).
+ * @throws RunStoreError `CORRUPT` naming the file and the id when the id is not a valid run id.
+ */
+function runFromRow(sql: Sql, r: RunRow): RunInfo {
+  if (!isRunId(r.id)) {
+    throw new RunStoreError(
+      'CORRUPT',
+      `${sql.file} holds the run id ${foundText(r.id)}, which glorot never writes (expected ${RUN_ID_WORDS}): ` +
+        'the record was changed outside glorot or is damaged; glorot will not use it',
+    );
+  }
   return {
     id: r.id,
     config: JSON.parse(r.config) as Record<string, unknown>,
@@ -62,7 +77,7 @@ function runFromRow(r: RunRow): RunInfo {
 /** The run `id`, or undefined when there is none. */
 function findRun(sql: Sql, id: string): RunInfo | undefined {
   const row = sql.stmt('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
-  return row === undefined ? undefined : runFromRow(row);
+  return row === undefined ? undefined : runFromRow(sql, row);
 }
 
 /** Whether a run with this id exists. */
@@ -92,7 +107,7 @@ export function requireRun(sql: Sql, id: string): void {
 
 /** Every run, in creation order. */
 export function listRuns(sql: Sql): RunInfo[] {
-  return (sql.stmt('SELECT * FROM runs ORDER BY created_at, rowid').all() as RunRow[]).map(runFromRow);
+  return (sql.stmt('SELECT * FROM runs ORDER BY created_at, rowid').all() as RunRow[]).map((r) => runFromRow(sql, r));
 }
 
 /**

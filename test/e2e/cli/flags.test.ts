@@ -58,7 +58,10 @@ test('glorot train names the trainer\'s fields by their flags, and refuses flag 
   );
   const text = glorot(['train', '--widths', '8,x']);
   assert.match(text.stderr, /^error: option '--widths <list>' argument '8,x' is invalid\. expected comma-separated numbers such as 1000,1000,500, found "8,x"\n/);
-  assert.equal(glorot(['train', '--resume', '']).stderr, 'glorot: --resume: expected a run id (see glorot runs), found ""\n');
+  assert.match(
+    glorot(['train', '--resume', '']).stderr,
+    /^error: option '--resume <run>' argument '' is invalid\. expected a run id: 1 to 64 lower-case letters, digits, "-", "_" or "\.", starting with a letter or digit \(e\.g\. tanh-normalized-d5-s1\), found ""\n/,
+  );
   assert.equal(glorot(['reproduce', '--datasets', ' , ']).stderr, 'glorot: --datasets: expected at least one dataset name, found none\n');
 });
 
