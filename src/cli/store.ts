@@ -24,7 +24,7 @@ import { SPLITS } from '../core/metrics.ts';
 import { initTheoryRows } from '../report/initTheory.ts';
 import type { VarianceRow } from '../report/checks/types.ts';
 import { pathArg, runIdArg } from './flags.ts';
-import { print } from './terminal.ts';
+import { print, printError } from './terminal.ts';
 
 /** A number for people: 4 significant digits, exponent form outside [1e-3, 1e6). */
 function fmt(v: number): string {
@@ -50,6 +50,12 @@ function configText(v: unknown): string {
 
 function withStore<T>(outDir: string, f: (store: RunStore) => T): T {
   const store = openRunStore(outDir, { readonly: true });
+  if (store.integrity.status === 'unchecked') {
+    printError(
+      `note: ${store.file} (${(store.integrity.bytes / 1e6).toFixed(0)} MB) is too large to check at every open, so its integrity was not ` +
+        `checked; check it once with: sqlite3 ${store.file} 'PRAGMA quick_check'`,
+    );
+  }
   try {
     return f(store);
   } finally {

@@ -23,6 +23,7 @@ import type { HistogramTensor, ScalarName, Split } from '../core/metrics.ts';
 import { getClassPriors, getCostSurfaces, getExampleSheets, putClassPriors, putCostSurfaces, putExampleSheet } from './artifacts.ts';
 import { RunStoreError } from './errors.ts';
 import { removeStaleTemporaries } from './durable.ts';
+import { type IntegrityCheck, quickCheck, recordBytes } from './integrity.ts';
 import { atomicWriteDirs, databasePath, ensureDir } from './paths.ts';
 import * as queries from './queries.ts';
 import { deleteAfter, recordProbePoint } from './records.ts';
@@ -30,7 +31,7 @@ import * as runs from './runs.ts';
 import type { CreateRunOptions } from './runs.ts';
 import { ensureSchema } from './schema.ts';
 import type { RunSegment } from './segments.ts';
-import { Sql, sqliteCode } from './sql.ts';
+import { damageError, Sql, sqliteCode } from './sql.ts';
 import type {
   EvaluationPoint,
   LatestScalar,
@@ -44,6 +45,7 @@ import type {
 } from './types.ts';
 
 export type { CreateRunOptions } from './runs.ts';
+export type { IntegrityCheck } from './integrity.ts';
 
 /** Options of {@link openRunStore}. */
 export interface OpenRunStoreOptions {
@@ -60,9 +62,12 @@ export interface OpenRunStoreOptions {
  * A writable open also removes the temporary files that killed writes left in the directory
  * (`removeStaleTemporaries`: a killed model save's `.<run>.safetensors.<pid>.tmp`, when its process is gone).
  * @param outDir the output directory (created when missing and not readonly).
+ * A readonly open first checks the file's integrity (see integrity.ts); every
+ * later query that finds the file damaged throws RunStoreError `CORRUPT` naming it.
  * @throws RunStoreError `UNWRITABLE` when the directory or database cannot be created or written;
  *   `NO_DATABASE` for a readonly open of a directory without a run record; `NOT_A_RUN_RECORD` for a
- *   file that is not one; `SCHEMA_TOO_NEW` for a database written by a newer glorot.
+ *   file that is not one; `SCHEMA_TOO_NEW` for a database written by a newer glorot; `CORRUPT` for
+ *   a damaged file.
  */
 export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}): RunStore {
   const readonly = options.readonly ?? false;
@@ -97,11 +102,13 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
     ensureSchema(db, file, !readonly);
     // a writer's open of the directory clears what killed writes left behind (readonly opens write nothing)
     if (!readonly) for (const dir of atomicWriteDirs(outDir)) removeStaleTemporaries(dir);
-    return new RunStore(new Sql(db, file, readonly), outDir);
+    const integrity = readonly ? quickCheck(db, file) : { status: 'not-run' as const, bytes: recordBytes(file) };
+    return new RunStore(new Sql(db, file, readonly), outDir, integrity);
   } catch (e) {
     db?.close();
     if (e instanceof RunStoreError) throw e;
     const code = sqliteCode(e) ?? '';
+    if (code.startsWith('SQLITE_CORRUPT')) throw damageError(e, file);
     if (code === 'SQLITE_NOTADB') {
       throw new RunStoreError('NOT_A_RUN_RECORD', `${file} is not a SQLite database, so not a glorot run ` +
         `record; move it away or choose another output directory`, 'outDir');
@@ -125,6 +132,8 @@ export class RunStore {
     private readonly sql: Sql,
     /** The output directory. */
     readonly outDir: string,
+    /** What the open checked of the file's integrity (readonly opens run `PRAGMA quick_check`). */
+    readonly integrity: IntegrityCheck = { status: 'not-run', bytes: 0 },
   ) {
     this.file = sql.file;
     this.readonly = sql.readonly;

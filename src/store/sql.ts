@@ -5,9 +5,38 @@
 import Database from 'better-sqlite3';
 import { RunStoreError } from './errors.ts';
 
+/**
+ * A prepared statement of the run record. Its errors name the database file: a damaged file is a
+ * {@link RunStoreError} `CORRUPT` (SQLite alone says "database disk image is malformed", naming nothing).
+ */
+export interface Statement {
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): Database.RunResult;
+}
+
+/** SQLite's codes for a file that is damaged or not a database at all. */
+function isDamage(code: string): boolean {
+  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
+}
+
+/**
+ * `e` as an error naming `file` when SQLite found the file damaged; `e` itself otherwise.
+ * @param file the database file.
+ */
+export function damageError(e: unknown, file: string): unknown {
+  const code = sqliteCode(e);
+  if (code === undefined || !isDamage(code)) return e;
+  return new RunStoreError(
+    'CORRUPT',
+    `${file} is damaged: SQLite says "${(e as Error).message}" (${code}); its records cannot be trusted: ` +
+      'restore the file from a copy, or move it away and train again',
+  );
+}
+
 /** One open run-record database. Not safe to share between threads. */
 export class Sql {
-  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly stmts = new Map<string, Statement>();
 
   /**
    * @param db the connection (schema already checked by `ensureSchema`).
@@ -20,14 +49,28 @@ export class Sql {
     readonly readonly: boolean,
   ) {}
 
-  /** A prepared statement, prepared once per connection. */
-  stmt(sql: string): Database.Statement {
+  /** A prepared statement, prepared once per connection. @throws RunStoreError `CORRUPT` naming the file. */
+  stmt(sql: string): Statement {
     let s = this.stmts.get(sql);
     if (s === undefined) {
-      s = this.db.prepare(sql);
+      const prepared = this.guard(() => this.db.prepare(sql));
+      s = {
+        get: (...p) => this.guard(() => prepared.get(...p)),
+        all: (...p) => this.guard(() => prepared.all(...p)),
+        run: (...p) => this.guard(() => prepared.run(...p)),
+      };
       this.stmts.set(sql, s);
     }
     return s;
+  }
+
+  /** Runs `body`; a damaged file becomes a RunStoreError `CORRUPT` naming it (see {@link damageError}). */
+  guard<T>(body: () => T): T {
+    try {
+      return body();
+    } catch (e) {
+      throw damageError(e, this.file);
+    }
   }
 
   /** @throws RunStoreError `INVALID` naming `what` when the database was opened readonly. */
@@ -37,12 +80,12 @@ export class Sql {
 
   /** Runs `body` in one `BEGIN IMMEDIATE` transaction (takes the write lock at once). */
   write<T>(body: () => T): T {
-    return this.db.transaction(body).immediate();
+    return this.guard(() => this.db.transaction(body).immediate());
   }
 
   /** Runs `body` in one read transaction: every query in it sees the same snapshot. */
   read<T>(body: () => T): T {
-    return this.db.transaction(body)();
+    return this.guard(() => this.db.transaction(body)());
   }
 }
 
