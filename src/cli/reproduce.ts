@@ -1,12 +1,13 @@
 /** `glorot reproduce` (the main job) and `glorot run <experiment.json>`. */
 import { cpus } from 'node:os';
 import { type Command, Option } from 'commander';
-import { type PlannedRun, planRuns, readExperiment } from '../config/experiment.ts';
+import { type PlannedRun, planRuns, readExperiment, sizeFields } from '../config/experiment.ts';
 import { SCALE_SETTINGS, SCALES, type Scale } from '../config/scales.ts';
 import { DATASET_NAMES } from '../core/datasets.ts';
 import { createBackend, describeBackend } from '../kernels/index.ts';
-import { datasetShapes, estimateSeconds } from '../run/estimate.ts';
+import { type DatasetShape, datasetShapes, estimateSeconds } from '../run/estimate.ts';
 import { killWorkers, runJobs, type RunOutcome } from '../run/jobs.ts';
+import { checkRunSizes, type SizeFields } from '../run/plan-check.ts';
 import { planReproduce, reproduce } from '../run/reproduce.ts';
 import { acquireJobLock } from '../store/locks.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
@@ -152,6 +153,16 @@ async function reproduceJob(o: JobCliOptions & { scale: Scale; datasets?: string
   });
 }
 
+/** Refuses planned runs whose networks the backend can never hold (see checkRunSizes), before the estimate builds any. */
+async function checkSizes(runs: readonly PlannedRun[], shapes: (r: PlannedRun) => DatasetShape, request: BackendRequest, fields: (r: PlannedRun) => SizeFields): Promise<void> {
+  const be = await createBackend(request);
+  try {
+    checkRunSizes(runs, shapes, be, fields);
+  } finally {
+    be.dispose();
+  }
+}
+
 /** The action of `glorot run`: a dry run reads only, a run holds the output directory's job lock. */
 async function runAction(file: string, o: JobCliOptions & { dryRun?: boolean }): Promise<void> {
   await (o.dryRun ? runJob(file, o) : holdingJobLock(o.out, () => runJob(file, o)));
@@ -161,10 +172,12 @@ async function runAction(file: string, o: JobCliOptions & { dryRun?: boolean }):
 async function runJob(file: string, o: JobCliOptions & { dryRun?: boolean }): Promise<void> {
   const { name: backend, threads, jobs } = jobSettings(o);
   const experiment = readExperiment(file);
-  const runs = planRuns(experiment);
+  const runs = planRuns(experiment, { file });
+  const shapes = await datasetShapes(runs);
+  await checkSizes(runs, shapes, { name: backend, threads }, (r) => ({ ...sizeFields(experiment, r.label), source: { file } }));
   // a dry run builds no network of its runs: each is estimated from its shape
   const shapesOnly = o.dryRun === true;
-  const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...untilOf(o), shapesOnly });
+  const eta = await estimateSeconds(runs, shapes, { jobs, backend, threads, outDir: o.out, ...untilOf(o), shapesOnly });
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const { variants, learningRates, seeds } = experiment;
   const shape = `${plural(variants.length, 'variant')} × ${plural(learningRates.length, 'learning rate')} × ${plural(seeds.length, 'seed')}`;

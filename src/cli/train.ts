@@ -1,8 +1,9 @@
 /** `glorot train`: one training run with probes, from options or a JSON config file. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ActivationSchema, InitSchema, parseTrainConfig, TRAIN_DEFAULTS, TrainConfigSchema, type TrainConfig, UPDATES_PER_EPOCH } from '../config/training.ts';
 import { DATASET_NAMES } from '../core/datasets.ts';
+import { foundText, InvalidInputError } from '../core/errors.ts';
+import { readJsonFile } from '../core/json.ts';
 import { SHAPESET_EVAL_SIZE } from '../data/defaults.ts';
 import { createBackend, describeBackend } from '../kernels/index.ts';
 import { ResumableRunError, train, type TrainResult } from '../run/train.ts';
@@ -45,24 +46,20 @@ interface TrainCliOptions extends BackendFlags {
 const EXIT_DIVERGED = 2;
 
 /**
- * Reads a `--config` file: a JSON object of training settings.
- * @throws Error naming `--config` and the file when it cannot be read, is not JSON or not an object.
+ * Reads a `--config` file: a JSON object of training settings, read as every JSON file a user
+ * writes is (src/core/json.ts: a byte-order mark accepted, nesting bounded).
+ * @throws Error led by `--config` and naming the file when it cannot be read, is not JSON or not an object.
  */
 function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`--config ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+    parsed = readJsonFile(file, 'a training configuration');
   } catch (e) {
-    throw new Error(`--config ${file}: not valid JSON (${(e as Error).message})`);
+    if (e instanceof InvalidInputError) throw new Error(`--config ${e.message}`);
+    throw e;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`--config ${file}: expected a JSON object of training settings, found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
+    throw new Error(`--config ${file}: expected a JSON object of training settings, found ${Array.isArray(parsed) ? 'an array' : foundText(parsed)}`);
   }
   const fields = Object.entries(parsed).flatMap(([k, v]) =>
     k === 'probe' && v !== null && typeof v === 'object' ? Object.keys(v).map((p) => `probe.${p}`) : [k],

@@ -3,9 +3,10 @@
  * configuration, the variants compared (activation × init × depth), the learning-rate grid and the
  * seeds. Validated with zod so a user can copy one, change it and run it (`glorot run file.json`).
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type InputSource, InvalidInputError } from '../core/errors.ts';
+import { readJsonFile } from '../core/json.ts';
+import { isRunId, RUN_ID_WORDS } from '../core/run-ids.ts';
 import { parseWith, safeInteger, wholeNumber } from './domains.ts';
 import { ActivationSchema, InitSchema, LearningRateSchema, parseTrainConfig, TRAIN_DEFAULTS, type TrainConfig, TrainConfigSchema } from './training.ts';
 
@@ -76,23 +77,23 @@ export function parseExperiment(input: unknown, source: InputSource | string): E
 }
 
 /**
- * Reads and validates an experiment file.
- * @throws Error naming the file when it cannot be read, is not JSON, or is not a valid experiment.
+ * Reads and validates an experiment file, read as every JSON file a user writes is
+ * (src/core/json.ts: a byte-order mark accepted, nesting bounded).
+ * @throws InvalidInputError naming the file when it cannot be read, is not JSON, or is not a valid experiment.
  */
 export function readExperiment(path: string): Experiment {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`${path}: cannot read the experiment file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseExperiment(json, { file: path });
+  return parseExperiment(readJsonFile(path, 'an experiment'), { file: path });
+}
+
+/**
+ * The fields of an experiment that chose a variant's network size, for messages: its hidden widths
+ * (`variants[i].depth` when the variant sets the depth and the base no widths, else `base.hidden`)
+ * and its minibatch (`base.minibatch`).
+ */
+export function sizeFields(e: Experiment, label: string): { hidden: string; minibatch: string } {
+  const i = e.variants.findIndex((v) => v.label === label);
+  const byDepth = i >= 0 && e.variants[i]!.depth !== undefined && e.base.hidden === undefined;
+  return { hidden: byDepth ? `variants[${i}].depth` : 'base.hidden', minibatch: 'base.minibatch' };
 }
 
 /** `Tanh N` → `tanh-n`: the label as it appears in run ids. */
@@ -103,17 +104,22 @@ function labelSlug(label: string): string {
     .replace(/^-|-$/g, '');
 }
 
-/** A learning rate as it appears in run ids: 0.01 → `0.01`, 3e-4 → `0.0003`. */
+/**
+ * A learning rate as it appears in run ids: 0.01 → `0.01`, 3e-4 → `0.0003`, 1e-7 → `1e-7`,
+ * 1e21 → `1e21` (a run id has no `+`).
+ */
 function lrSlug(lr: number): string {
-  return String(Number(lr.toPrecision(6))).replace(/e-(\d+)/, (_, d: string) => `e-${d}`);
+  return String(Number(lr.toPrecision(6))).replace('e+', 'e');
 }
 
 /**
  * Expands an experiment into its runs: variants × learning rates × seeds, in that order.
- * @throws InvalidInputError when a run's configuration is invalid (naming the experiment and variant)
- *   or a label has no letter or digit; Error when two runs would get the same id.
+ * @param source the file the experiment was read from, for the messages.
+ * @throws InvalidInputError when a run's configuration is invalid (naming the experiment and variant),
+ *   a label has no letter or digit, or a run's id would not be a valid run id (too long); Error when
+ *   two runs would get the same id.
  */
-export function planRuns(e: Experiment): PlannedRun[] {
+export function planRuns(e: Experiment, source: InputSource = {}): PlannedRun[] {
   const runs: PlannedRun[] = [];
   for (const [i, v] of e.variants.entries()) {
     for (const lr of e.learningRates) {
@@ -124,14 +130,25 @@ export function planRuns(e: Experiment): PlannedRun[] {
         const widths = Array.from({ length: depth }, (_, k) => hidden[Math.min(k, hidden.length - 1)] ?? TRAIN_DEFAULTS.hidden[0]!);
         const config = parseTrainConfig(
           { ...e.base, hidden: widths, activation: v.activation, init: v.init, learningRate: lr, seed },
-          { subject: `experiment ${e.name}, variant ${v.label}` },
+          { ...source, subject: `experiment ${e.name}, variant ${v.label}` },
         );
         const slug = labelSlug(v.label);
         if (slug === '') {
           const expected = 'a label with a letter or digit (run ids are made from it)';
-          throw new InvalidInputError({ field: `variants[${i}].label`, expected, found: JSON.stringify(v.label) }, { subject: `experiment ${e.name}` });
+          throw new InvalidInputError({ field: `variants[${i}].label`, expected, found: JSON.stringify(v.label) }, { ...source, subject: `experiment ${e.name}` });
         }
         const runId = `${e.name}-${slug}-lr${lrSlug(lr)}-s${seed}`;
+        // the id a run will be stored under obeys the one rule now, not when the job reaches it
+        if (!isRunId(runId)) {
+          throw new InvalidInputError(
+            { field: '', expected: RUN_ID_WORDS, found: `${JSON.stringify(runId)} (${runId.length} characters)` },
+            {
+              ...source,
+              subject: `experiment ${e.name}, the id of the run of variant ${JSON.stringify(v.label)}, learning rate ${lr}, seed ${seed}`,
+              hint: 'an id is <name>-<label>-lr<rate>-s<seed>: shorten the experiment name or the label',
+            },
+          );
+        }
         const clash = runs.find((r) => r.runId === runId);
         if (clash) {
           throw new Error(

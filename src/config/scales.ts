@@ -5,6 +5,8 @@
  * 2.5 M updates, the learning-rate grid). Each dataset's experiment compares the paper's Table 1
  * rows (plus Sigmoid depth 4 on Shapeset, Fig. 11).
  */
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import type { ExperimentInput } from './experiment.ts';
 import { UPDATES_PER_EPOCH } from './training.ts';
 
@@ -108,6 +110,30 @@ function variantsFor(dataset: string, depth: number): ExperimentInput['variants'
 }
 
 /**
+ * The longest experiment name kept as the dataset's own slug: its run ids
+ * (`<name>-softsign-n-lr0.003-s<seed>`, 25 characters after the name with a 4-digit seed) then stay
+ * within the 64 characters of a run id, with room to spare.
+ */
+const MAX_PLAIN_NAME = 32;
+
+/**
+ * The experiment name of a dataset, made from its name: `shapeset`, `fashion-mnist`, and for
+ * `folder:<dir>` or `idx:<dir>` the slug of the whole name (`folder-tmp-pets`) when it is at most
+ * {@link MAX_PLAIN_NAME} characters, else the kind, the slug of the directory's own name and 8 hex
+ * digits of the SHA-256 of the whole name (`folder-pets-3f2a9c1d`): a long path no longer makes a
+ * name (and run ids) too long, and two directories of one name still differ.
+ */
+export function experimentName(dataset: string): string {
+  const slug = (s: string): string => s.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '');
+  const plain = slug(dataset);
+  if (/^[a-z0-9][a-z0-9-]*$/.test(plain) && plain.length <= MAX_PLAIN_NAME) return plain;
+  const kind = dataset.startsWith('idx:') ? 'idx' : 'folder';
+  const dir = basename(dataset.replace(/^(idx|folder):/, ''));
+  const hash = createHash('sha256').update(dataset).digest('hex').slice(0, 8);
+  return [kind, slug(dir).slice(0, 16).replace(/-+$/, ''), hash].filter((p) => p !== '').join('-');
+}
+
+/**
  * The experiment of one dataset at a scale.
  * @param seeds overrides the scale's seeds when given (`--seeds K` → 1 … K).
  */
@@ -117,7 +143,7 @@ export function experimentFor(dataset: string, scale: Scale, options: { dataDir?
   // file datasets keep the paper's splits (10k held out for validation, the 10k test file)
   const evalSize = isShapeset ? s.shapesetEvalSize : undefined;
   return {
-    name: dataset.replace(/[^a-z0-9]+/gi, '-').toLowerCase(),
+    name: experimentName(dataset),
     description: `Table 1 column and curves for ${dataset} at the ${scale} scale`,
     base: {
       dataset,

@@ -101,16 +101,19 @@ function formatInvalidInput(issues: readonly InputIssue[], source: InputSource, 
 
 /**
  * A value as it follows "found": JSON for data (`"gelu"`, `[1,2]`, `0`), `nothing` for a missing
- * value, `NaN` / `Infinity` for non-finite numbers, and long text cut at 60 characters.
+ * value, `NaN` / `Infinity` for non-finite numbers, and long text cut at 60 characters; a value JSON
+ * cannot write (nested too deep, a cycle) by its kind. Never throws.
  */
 export function foundText(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   let text: string;
   try {
-    text = JSON.stringify(v) ?? String(v);
+    // a long array is cut before it is written out (only 60 characters are shown)
+    text = Array.isArray(v) && v.length > 16 ? `${JSON.stringify(v.slice(0, 16)).slice(0, -1)},…` : (JSON.stringify(v) ?? String(v));
   } catch {
-    text = String(v);
+    // a cycle, a bigint inside, or nesting too deep for the stack: say what it is, never recurse
+    text = Array.isArray(v) ? `an array of ${v.length}` : typeof v === 'object' && v !== null ? 'an object' : typeof v;
   }
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }

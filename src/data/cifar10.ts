@@ -5,13 +5,14 @@
  * are held out for validation → 40k / 10k / 10k. Inputs keep the file's order (R plane, G plane,
  * B plane; 3072) or, with `grey`, one luma plane (1024). Pixels are byte/255 in [0, 1].
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Dataset, OpenDatasetOptions } from './types.ts';
 import { CIFAR_VALIDATION_SIZE } from './defaults.ts';
 import { foundText, InvalidInputError } from '../core/errors.ts';
+import { entryExists, readInputFile } from '../core/files.ts';
 import { DataFileError, refuseOptions } from './errors.ts';
-import { firstExisting, readDataFile, type SizeLimit } from './files.ts';
+import { firstExisting, lacking, readDataFile, type SizeLimit } from './files.ts';
 import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './splits.ts';
 
 /** Bytes per record: 1 label + 3 × 32 × 32 pixels. */
@@ -107,14 +108,16 @@ export async function openCifar10(options: OpenDatasetOptions): Promise<Dataset>
   const find = (name: string): string => {
     const p = firstExisting([join(dir, name), join(dir, `${name}.gz`)]);
     if (p === undefined) {
-      throw missing(`${dir}, which lacks ${name}`);
+      throw missing(lacking(dir, name));
     }
     return p;
   };
   const batches: CifarRecords[] = [];
-  for (const p of [1, 2, 3, 4, 5].map((k) => find(`data_batch_${k}.bin`))) batches.push(parseCifarRecords(await readDataFile(p, CIFAR_BATCH_SIZE), p));
+  for (const p of [1, 2, 3, 4, 5].map((k) => find(`data_batch_${k}.bin`))) {
+    batches.push(parseCifarRecords(await readDataFile(p, CIFAR_BATCH_SIZE, 'a CIFAR-10 batch'), p));
+  }
   const testPath = find('test_batch.bin');
-  const test = parseCifarRecords(await readDataFile(testPath, CIFAR_BATCH_SIZE), testPath);
+  const test = parseCifarRecords(await readDataFile(testPath, CIFAR_BATCH_SIZE, 'a CIFAR-10 batch'), testPath);
   const train = concat(batches);
   const grey = options.grey ?? false;
   const inputSize = grey ? 1024 : CIFAR_PIXELS;
@@ -173,8 +176,8 @@ function concat(parts: CifarRecords[]): CifarRecords {
 /** Class names from batches.meta.txt (one per line) when present, else {@link CIFAR10_CLASSES}. */
 function readClassNames(dir: string): readonly string[] {
   const path = join(dir, 'batches.meta.txt');
-  if (!existsSync(path)) return CIFAR10_CLASSES;
-  const names = readFileSync(path, 'utf8').split('\n').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (!entryExists(path)) return CIFAR10_CLASSES;
+  const names = readInputFile(path, 'class names, one per line').toString('utf8').split('\n').map((s) => s.trim()).filter((s) => s.length > 0);
   if (names.length !== 10) throw new DataFileError(path, 'class names', '10 non-empty lines', `${names.length}`);
   return names;
 }

@@ -4,8 +4,8 @@
  * announces (its IDX header, or a CIFAR batch's fixed size): a small file that inflates to gigabytes
  * (a "gzip bomb") stops there with an error, holding at most that size plus one zlib chunk.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { describePath, entryExists, readInputFile } from '../core/files.ts';
 import { DataFileError } from './errors.ts';
 
 /** The decompressed size a data file announces, and why (for the error when it inflates past it). */
@@ -36,11 +36,13 @@ export function isGzip(bytes: Uint8Array): boolean {
  * Reads a file, decompressing it when it is gzip (detected by its bytes, not its name), never past
  * the size it announces.
  * @param limit how the file announces its size (src/data/idx.ts `IDX_IMAGES_SIZE`, …).
- * @throws DataFileError (field 'gzip') when a gzip stream is truncated or corrupt; (field 'length')
- *   when it inflates past the announced size; Error from the file system when it cannot be read.
+ * @param what what the file should hold, for the message, e.g. `IDX images`.
+ * @throws InvalidInputError naming the file when it is not a readable file (a directory, a link
+ *   loop, …: see src/core/files.ts); DataFileError (field 'gzip') when a gzip stream is truncated or
+ *   corrupt; (field 'length') when it inflates past the announced size.
  */
-export async function readDataFile(path: string, limit: SizeLimit): Promise<Uint8Array> {
-  const raw = readFileSync(path);
+export async function readDataFile(path: string, limit: SizeLimit, what = 'a data file'): Promise<Uint8Array> {
+  const raw = readInputFile(path, what);
   if (!isGzip(raw)) return raw;
   return inflateBounded(raw, path, limit);
 }
@@ -84,7 +86,20 @@ function inflateBounded(raw: Uint8Array, path: string, limit: SizeLimit): Promis
   });
 }
 
-/** The first of `candidates` that exists, or undefined. */
+/**
+ * The first of `candidates` with an entry on disk, or undefined. A broken link or a link loop
+ * counts (`existsSync` calls it missing): reading it then says what it is.
+ */
 export function firstExisting(candidates: readonly string[]): string | undefined {
-  return candidates.find((p) => existsSync(p));
+  return candidates.find((p) => entryExists(p));
+}
+
+/**
+ * How a message says that directory `dir` lacks what was looked for: `<dir>, which lacks <what>`,
+ * or, when `dir` is no directory at all, what it is (`<dir>: a symbolic link loop …`, `<dir>:
+ * nothing (no such file)`), so a link loop or a file is never reported as missing files.
+ */
+export function lacking(dir: string, what: string): string {
+  const found = describePath(dir);
+  return found === 'a directory' ? `${dir}, which lacks ${what}` : `${dir}: ${found}`;
 }

@@ -5,8 +5,10 @@
  * area-resized to `imageSize` × `imageSize` (default 37, the paper's Small-ImageNet), values in
  * [0, 1]. A seeded shuffle splits the images into test, validation and train.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
+import { InvalidInputError } from '../core/errors.ts';
+import { describePath, readInputFile } from '../core/files.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import type { Dataset, OpenDatasetOptions } from './types.ts';
 import { FOLDER_HOLDOUT_FRACTION, FOLDER_IMAGE_SIZE } from './defaults.ts';
@@ -35,18 +37,47 @@ export interface FolderListing {
 }
 
 /**
+ * The entries of directory `dir`, by name.
+ * @throws InvalidInputError naming `dir` when it cannot be listed, or naming an entry whose name is
+ *   not UTF-8 (Node would turn its bytes into U+FFFD and then not find it; class names are shown).
+ */
+function entries(dir: string): string[] {
+  let raw: Buffer[];
+  try {
+    raw = readdirSync(dir, { encoding: 'buffer' });
+  } catch (e) {
+    throw new InvalidInputError({ field: 'dataset', expected: 'a readable directory', found: `${dir}: ${describePath(dir, e)}` }, { subject: 'image folder' });
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return raw.map((bytes) => {
+    try {
+      return decoder.decode(bytes);
+    } catch {
+      const shown = `${bytes.toString('utf8')} (bytes ${bytes.toString('hex').replace(/(..)(?!$)/g, '$1 ')})`;
+      throw new InvalidInputError(
+        { field: '', expected: 'file and folder names in UTF-8 (rename it)', found: `a name that is not UTF-8: ${shown}` },
+        { file: join(dir, bytes.toString('utf8')), subject: 'image folder' },
+      );
+    }
+  });
+}
+
+/**
  * Lists `dir`: every non-hidden sub-folder holding at least one image file is a class.
- * @throws Error when `dir` is not a directory or has fewer than two classes.
+ * @throws InvalidInputError (field `dataset`) when `dir` is not a readable directory (saying what it
+ *   is: nothing, a file, a link loop), an entry's name is not UTF-8, or it has fewer than two classes.
  */
 function listImageFolder(dir: string): FolderListing {
-  if (!isDirectory(dir)) throw new Error(`image folder ${dir}: not a directory`);
+  if (!isDirectory(dir)) {
+    throw new InvalidInputError({ field: 'dataset', expected: 'a directory holding one sub-folder of PNG/JPEG images per class', found: `${dir}: ${describePath(dir)}` }, { subject: 'image folder' });
+  }
   const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   const classNames: string[] = [];
   const files: { path: string; label: number }[] = [];
-  for (const name of readdirSync(dir).sort(byCodePoint)) {
+  for (const name of entries(dir).sort(byCodePoint)) {
     const sub = join(dir, name);
     if (name.startsWith('.') || !isDirectory(sub)) continue;
-    const images = readdirSync(sub)
+    const images = entries(sub)
       .filter((f) => !f.startsWith('.') && (IMAGE_EXTENSIONS as readonly string[]).includes(extname(f).toLowerCase()))
       .sort(byCodePoint);
     if (images.length === 0) continue;
@@ -54,10 +85,8 @@ function listImageFolder(dir: string): FolderListing {
     classNames.push(name);
   }
   if (classNames.length < 2) {
-    throw new Error(
-      `image folder ${dir}: expected one sub-folder of PNG/JPEG images per class (at least two classes), ` +
-        `found ${classNames.length}`,
-    );
+    const expected = 'a directory holding one sub-folder of PNG/JPEG images per class (at least two classes)';
+    throw new InvalidInputError({ field: 'dataset', expected, found: `${dir}, with ${classNames.length} such sub-folder${classNames.length === 1 ? '' : 's'}` }, { subject: 'image folder' });
   }
   return { classNames, files };
 }
@@ -68,7 +97,8 @@ function listImageFolder(dir: string): FolderListing {
  * `testSize` images are the test set, the next `validationSize` the validation set (each default
  * 10% of the images, rounded, but at least 1), the rest train. An explicit size of 0 is kept (an
  * empty split, e.g. for `glorot data info`); training refuses it.
- * @throws Error from {@link listImageFolder}; DataFileError for an undecodable image;
+ * @throws InvalidInputError from {@link listImageFolder}, or naming an image that is not a readable
+ *   file (a directory, a link loop); DataFileError for an undecodable image;
  *   InvalidInputError naming the option (`imageSize` 1–1,024, `splitSeed` a 32-bit seed, `testSize`
  *   and `validationSize` ≥ 0) when one is out of range or does not apply (`dataDir`, `grey`);
  *   RangeError when the folder has fewer than {@link FOLDER_MIN_IMAGES} images for the default
@@ -107,7 +137,7 @@ export function openImageFolder(dirArg: string, options: OpenDatasetOptions): Da
     const labels = new Int32Array(to - from);
     for (let k = from; k < to; k++) {
       const f = files[order[k]];
-      pixels.set(squareResize(decodeGrey(readFileSync(f.path), f.path), side), (k - from) * inputSize);
+      pixels.set(squareResize(decodeGrey(readInputFile(f.path, 'a PNG or JPEG image'), f.path), side), (k - from) * inputSize);
       labels[k - from] = f.label;
     }
     return { pixels, labels, n: to - from, inputSize };

@@ -8,7 +8,7 @@ import type { Dataset, OpenDatasetOptions } from './types.ts';
 import { IDX_VALIDATION_SIZE } from './defaults.ts';
 import { foundText, InvalidInputError } from '../core/errors.ts';
 import { DataFileError, refuseOptions } from './errors.ts';
-import { firstExisting, readDataFile } from './files.ts';
+import { firstExisting, lacking, readDataFile } from './files.ts';
 import { IDX_IMAGES_SIZE, IDX_LABELS_SIZE, type IdxImages, type IdxLabels, parseIdxImages, parseIdxLabels } from './idx.ts';
 import { type ExampleTable, createFiniteStream, tableRows, tableSplit } from './splits.ts';
 
@@ -69,7 +69,7 @@ export async function openMnist(name: string, options: OpenDatasetOptions): Prom
         ? 'a directory holding the four Fashion-MNIST IDX files (install them with `apt-get install dataset-fashion-mnist`)'
         : `a directory holding the four IDX files (${Object.values(FILES).map((f) => `${f}[.gz]`).join(', ')})`;
     // idx:<dir> names its directory in the dataset name; the others take it from dataDir
-    throw new InvalidInputError({ field: generic ? 'dataset' : 'dataDir', expected, found: `${dir}, which lacks ${list}` }, { subject: name });
+    throw new InvalidInputError({ field: generic ? 'dataset' : 'dataDir', expected, found: lacking(dir, list) }, { subject: name });
   }
   const p = paths as Record<keyof typeof FILES, string>;
   const train = await readPair(p.trainImages, p.trainLabels);
@@ -84,7 +84,7 @@ export async function openMnist(name: string, options: OpenDatasetOptions): Prom
     const found = `${test.images.rows} × ${test.images.cols}`;
     throw new DataFileError(p.testImages, 'rows × columns', `${train.images.rows} × ${train.images.cols} (as the training file)`, found);
   }
-  const classes = generic ? 1 + Math.max(maxLabel(train.labels), maxLabel(test.labels)) : 10;
+  const classes = generic ? idxClasses(p.trainLabels, train.labels) : 10;
   checkLabels(p.trainLabels, train.labels, classes);
   checkLabels(p.testLabels, test.labels, classes);
 
@@ -124,23 +124,35 @@ export async function openMnist(name: string, options: OpenDatasetOptions): Prom
 
 /** Reads an images file and its labels file and checks that their counts agree. */
 async function readPair(imagesPath: string, labelsPath: string): Promise<{ images: IdxImages; labels: IdxLabels }> {
-  const images = parseIdxImages(await readDataFile(imagesPath, IDX_IMAGES_SIZE), imagesPath);
-  const labels = parseIdxLabels(await readDataFile(labelsPath, IDX_LABELS_SIZE), labelsPath);
+  const images = parseIdxImages(await readDataFile(imagesPath, IDX_IMAGES_SIZE, 'IDX images'), imagesPath);
+  const labels = parseIdxLabels(await readDataFile(labelsPath, IDX_LABELS_SIZE, 'IDX labels'), labelsPath);
   if (labels.count !== images.count) {
     throw new DataFileError(labelsPath, 'count', `${images.count} (the count of ${basename(imagesPath)})`, String(labels.count));
   }
   return { images, labels };
 }
 
-function maxLabel(l: IdxLabels): number {
-  let m = 0;
-  for (let i = 0; i < l.count; i++) m = Math.max(m, l.labels[i]);
-  return m;
+/**
+ * The class count of an IDX set whose file fixes none (`idx:<dir>`): its training labels must be
+ * 0, 1, …, K − 1 with every class present. One stray byte (255) once made a 256-class network, 246
+ * of whose classes had no example (issue 15, item 8).
+ * @throws DataFileError naming the first label above the first class that has no example.
+ */
+function idxClasses(file: string, l: IdxLabels): number {
+  const counts = new Array<number>(256).fill(0);
+  for (let i = 0; i < l.count; i++) counts[l.labels[i]]++;
+  let max = 0;
+  for (let k = 0; k < 256; k++) if (counts[k]! > 0) max = k;
+  const gap = counts.findIndex((c) => c === 0);
+  if (gap === -1 || gap > max) return max + 1;
+  const i = l.labels.findIndex((v) => v > gap);
+  const expected = gap === 0 ? 'labels from 0 (no training label is 0)' : `a class from 0 to ${gap - 1} (labels are numbered 0, 1, 2, … without gaps; no training label is ${gap})`;
+  throw new DataFileError(file, `label of item ${i}`, expected, String(l.labels[i]));
 }
 
 /** @throws DataFileError naming the first label ≥ `classes`. */
 function checkLabels(file: string, l: IdxLabels, classes: number): void {
   for (let i = 0; i < l.count; i++) {
-    if (l.labels[i] >= classes) throw new DataFileError(file, `label of item ${i}`, `< ${classes}`, String(l.labels[i]));
+    if (l.labels[i] >= classes) throw new DataFileError(file, `label of item ${i}`, `a class from 0 to ${classes - 1}`, String(l.labels[i]));
   }
 }

@@ -20,6 +20,7 @@ import { openConfigDataset } from './evaluation.ts';
 /** What the estimate needs to know of a run's dataset. */
 export interface DatasetShape {
   readonly inputSize: number;
+  readonly classes: number;
   /** Validation + test examples evaluated at every probe point. */
   readonly evalExamples: number;
 }
@@ -61,13 +62,13 @@ interface Timing {
   readonly forwardPerExample: number;
 }
 
-/** Input size and evaluation-set sizes of each planned run's dataset (each dataset opened once, with its run's options). */
+/** Input size, classes and evaluation-set sizes of each planned run's dataset (each dataset opened once, with its run's options). */
 export async function datasetShapes(runs: readonly PlannedRun[]): Promise<(r: PlannedRun) => DatasetShape> {
   const shapes = new Map<string, DatasetShape>();
   for (const r of runs) {
     if (shapes.has(r.config.dataset)) continue;
     const d = await openConfigDataset(r.config);
-    shapes.set(r.config.dataset, { inputSize: d.inputSize, evalExamples: d.validation.n + d.test.n });
+    shapes.set(r.config.dataset, { inputSize: d.inputSize, classes: d.classes, evalExamples: d.validation.n + d.test.n });
   }
   return (r) => shapes.get(r.config.dataset)!;
 }

@@ -66,7 +66,8 @@ function dataDirOption(dataset: string, dataDir: string | undefined): { dataDir?
 
 /**
  * Plans the job: one experiment per available dataset.
- * @throws Error only for invalid options; unavailable datasets are reported in the plan.
+ * @throws Error only for invalid options; unavailable datasets, and datasets whose experiment cannot
+ *   be planned (e.g. run ids too long), are reported in the plan with their error.
  */
 export async function planReproduce(options: Pick<ReproduceOptions, 'scale' | 'datasets' | 'dataDir' | 'seeds'>): Promise<ReproducePlan> {
   const datasets: DatasetPlan[] = [];
@@ -78,14 +79,23 @@ export async function planReproduce(options: Pick<ReproduceOptions, 'scale' | 'd
       datasets.push({ dataset, status: 'missing', error: e, experiment: null, runs: [] });
       continue;
     }
-    const experiment = parseExperiment(
-      experimentFor(dataset, options.scale, {
-        ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-        ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
-      }),
-      `${dataset} experiment`,
-    );
-    datasets.push({ dataset, status: 'ran', experiment, runs: planRuns(experiment) });
+    // a dataset whose experiment cannot be planned is reported like a missing one: the others still run
+    let experiment: Experiment;
+    let runs: PlannedRun[];
+    try {
+      experiment = parseExperiment(
+        experimentFor(dataset, options.scale, {
+          ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+          ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
+        }),
+        `${dataset} experiment`,
+      );
+      runs = planRuns(experiment);
+    } catch (e) {
+      datasets.push({ dataset, status: 'missing', error: e, experiment: null, runs: [] });
+      continue;
+    }
+    datasets.push({ dataset, status: 'ran', experiment, runs });
   }
   const totalUpdates = datasets.flatMap((d) => d.runs).reduce((a, r) => a + r.config.updates, 0);
   return { scale: options.scale, datasets, totalUpdates };

@@ -26,8 +26,11 @@
  * One writer per run at a time (the run's trainer); readers may run concurrently.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidInputError } from '../core/errors.ts';
+import { entryExists, readInputFile } from '../core/files.ts';
+import { parseJsonText } from '../core/json.ts';
 import { fsyncPath, writeNewFileDurably } from './durable.ts';
 import { checkpointsRoot, ensureDir } from './paths.ts';
 import { validateRunId } from './runId.ts';
@@ -194,6 +197,19 @@ export function writeCheckpoint(
   return manifestPath;
 }
 
+/**
+ * Reads one file of a checkpoint.
+ * @throws CheckpointError naming the file when it is not a readable file (a directory, a link loop…).
+ */
+function readCheckpointFile(file: string, what: string): Buffer {
+  try {
+    return readInputFile(file, what);
+  } catch (e) {
+    if (e instanceof InvalidInputError) return corrupt(file, `expected ${e.expected}, found ${e.found}`);
+    throw e;
+  }
+}
+
 function corrupt(file: string, why: string, field?: string): never {
   throw new CheckpointError(file, `checkpoint ${file} is corrupt: ${field === undefined ? '' : `${field}: `}${why}`, field);
 }
@@ -205,9 +221,9 @@ const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 function parseManifest(path: string, text: string, run: string): Manifest {
   let m: unknown;
   try {
-    m = JSON.parse(text);
+    m = parseJsonText(text, path, 'a checkpoint manifest');
   } catch (e) {
-    return corrupt(path, `not valid JSON (${(e as Error).message})`);
+    return corrupt(path, `not valid JSON (${e instanceof InvalidInputError ? e.found : String(e)})`);
   }
   const o = m as Partial<Manifest> | null;
   if (typeof o !== 'object' || o === null || o.format !== CHECKPOINT_FORMAT) return corrupt(path, `not a ${CHECKPOINT_FORMAT} manifest`);
@@ -255,15 +271,15 @@ function parseManifest(path: string, text: string, run: string): Manifest {
 export function readCheckpoint(outDir: string, run: string): Checkpoint | null {
   const runDir = checkpointDir(outDir, run);
   const manifestPath = join(runDir, MANIFEST);
-  if (!existsSync(manifestPath)) return null;
-  const m = parseManifest(manifestPath, readFileSync(manifestPath, 'utf8'), run);
+  if (!entryExists(manifestPath)) return null;
+  const m = parseManifest(manifestPath, readCheckpointFile(manifestPath, 'a checkpoint manifest').toString('utf8'), run);
   const blobs: Record<string, Uint8Array> = {};
   const files: Record<string, string> = {};
   for (const [name, b] of Object.entries(m.blobs)) {
     const file = join(runDir, m.dir, b.file);
     files[name] = file;
-    if (!existsSync(file)) throw new CheckpointError(file, `checkpoint blob ${file} is missing (named by ${manifestPath})`);
-    const bytes = readFileSync(file);
+    if (!entryExists(file)) throw new CheckpointError(file, `checkpoint blob ${file} is missing (named by ${manifestPath})`);
+    const bytes = readCheckpointFile(file, 'a checkpoint blob');
     if (bytes.length !== b.bytes) corrupt(file, `${bytes.length} bytes, the manifest says ${b.bytes}`);
     const sum = sha256(bytes);
     if (sum !== b.sha256) corrupt(file, `SHA-256 ${sum}, the manifest says ${b.sha256}`);

@@ -88,7 +88,7 @@ test('IDX datasets: mismatched counts, labels ≥ 10, wrong image size, missing 
   });
   writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxLabels([1, 10, 3]));
   await assert.rejects(openDataset('mnist', { dataDir: dir, validationSize: 1 }), {
-    message: `${join(dir, 'train-labels-idx1-ubyte')}: label of item 1: expected < 10, found 10`,
+    message: `${join(dir, 'train-labels-idx1-ubyte')}: label of item 1: expected a class from 0 to 9, found 10`,
   });
   writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxLabels([1, 9, 3]));
   const small = tempDir('mnist-small');
@@ -114,12 +114,28 @@ test('IDX datasets: mismatched counts, labels ≥ 10, wrong image size, missing 
   await assert.rejects(openDataset(`idx:${empty}`), { field: 'dataset', message: new RegExp(`^idx:${empty}: dataset: expected a directory holding the four IDX files \\(train-images-idx3-ubyte\\[\\.gz\\], `) });
 });
 
-test('idx:<dir>: any image size and class count (the largest label + 1), named after the folder', async () => {
+test('idx:<dir>: any image size and class count (the largest label + 1, every class in the training file), named after the folder', async () => {
   const dir = tempDir('tiles');
-  writeIdxSet(dir, [0, 11, 5, 2], [3, 7], { rows: 37, cols: 37 });
+  writeIdxSet(dir, [0, 3, 1, 2, 1], [3, 0], { rows: 37, cols: 37 });
   const ds = await openDataset(`idx:${dir}`, { validationSize: 1 });
-  assert.deepEqual([ds.inputSize, ds.classes, ds.classNames.length, ds.validation.n, ds.test.n], [1369, 12, 12, 1, 2]);
+  assert.deepEqual([ds.inputSize, ds.classes, ds.classNames.length, ds.validation.n, ds.test.n], [1369, 4, 4, 1, 2]);
   assert.ok(ds.name.startsWith('glorot-tiles-'));
+});
+
+test('idx:<dir>: a label that skips classes (one stray byte 255) is an error naming the file and item, never a 256-class network', async () => {
+  const dir = tempDir('stray');
+  const file = join(dir, 'train-labels-idx1-ubyte');
+  const cases: Array<[number[], number[], string, string]> = [
+    [[0, 1, 2, 255, 1], [0], file, 'label of item 3: expected a class from 0 to 2 (labels are numbered 0, 1, 2, … without gaps; no training label is 3), found 255'],
+    [[0, 2, 2], [0], file, 'label of item 1: expected a class from 0 to 0 (labels are numbered 0, 1, 2, … without gaps; no training label is 1), found 2'],
+    [[1, 2, 3], [1], file, 'label of item 0: expected labels from 0 (no training label is 0), found 1'],
+    // a test label beyond the training file's classes
+    [[0, 1, 1, 0], [1, 255], join(dir, 't10k-labels-idx1-ubyte'), 'label of item 1: expected a class from 0 to 1, found 255'],
+  ];
+  for (const [train, testLabels, at, message] of cases) {
+    writeIdxSet(dir, train, testLabels, { rows: 2, cols: 2 });
+    await assert.rejects(openDataset(`idx:${dir}`, { validationSize: 1 }), { name: 'DataFileError', file: at, message: `${at}: ${message}` });
+  }
 });
 
 const hasFashion = existsSync(join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz'));

@@ -47,7 +47,7 @@ function hostileSummary(): ReportSummary {
     table1Context: [h(), h()],
     checks: [{ id: 'x', group: 'chance', title: h(), ours: 1, oursText: h(), paper: null, paperText: h(), verdict: 'pass', rule: h(), detail: h(), runs: [h()], source: h() }],
     checkCounts: { pass: 1, weak: 0, fail: 0, 'not-run': 0 },
-    varianceTables: [{ label: 'Tanh N', runId: h(), rows: [{ layer: 1, quantity: 'activation', measured: 1, theory: 1, ratio: 1 }] }],
+    varianceTables: [{ label: 'Tanh N', runId: h(), rows: [{ layer: 1, quantity: 'activation', measured: 1, theory: 1, ratio: 1, meanField: 1, meanFieldError: null, population: null }] }],
     chance: { priors: [1], errorPercent: 0 },
     selections: [],
     figures: [{ number: 2, id: 'fig2', title: h(), caption: h(), status: 'ok', svg: 'figures/fig2.svg', png: 'figures/fig2.png', notes: [h(), h()], runs: [h()] }],

@@ -52,7 +52,7 @@ function plan(variants: Array<{ depth?: number }>, hidden: number[]): PlannedRun
   );
 }
 
-const shape = (): { inputSize: number; evalExamples: number } => ({ inputSize: 64, evalExamples: 100 });
+const shape = (): { inputSize: number; classes: number; evalExamples: number } => ({ inputSize: 64, classes: 10, evalExamples: 100 });
 const options = { jobs: 1, outDir: '/nonexistent-glorot-estimate' };
 
 test('a dry run estimates from shapes: a variant of depth 2·10⁵ allocates no more than the fixed cost-model networks', async () => {
