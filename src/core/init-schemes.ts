@@ -16,6 +16,7 @@ export const INIT_NAMES = [
   'he_normal',
   'orthogonal',
   'truncated_normal',
+  'torch_trunc_normal',
 ] as const;
 /** One of {@link INIT_NAMES}. */
 export type InitName = (typeof INIT_NAMES)[number];
@@ -32,6 +33,12 @@ export const TRUNCATION_STD_FACTOR = 0.87962566103423978;
 /** `truncated_normal`'s std before truncation when the spec gives none (Keras' default). */
 export const DEFAULT_TRUNCATED_STD = 0.05;
 
+/** `torch_trunc_normal`'s std before truncation when the spec gives none (PyTorch's `trunc_normal_` default, std = 1). */
+export const DEFAULT_TORCH_TRUNC_STD = 1;
+
+/** `torch_trunc_normal`'s absolute bounds [a, b] when the spec gives none (PyTorch's defaults, a = −2, b = 2). */
+export const DEFAULT_TORCH_TRUNC_BOUNDS: readonly [number, number] = [-2, 2];
+
 /** One initialisation scheme. */
 export interface InitScheme {
   readonly name: InitName;
@@ -42,10 +49,12 @@ export interface InitScheme {
   readonly formula: string;
   /**
    * The scale before the gain, for a `[fanIn, fanOut]` layer: the bound `a` of U[−a, a] (uniform),
-   * the std σ of N(0, σ²) (normal), the std of one weight (orthogonal), or σ before truncation at
-   * ±2σ (truncated_normal, which takes it from the spec: `std`, default {@link DEFAULT_TRUNCATED_STD}).
+   * the std σ of N(0, σ²) (normal), the std of one weight (orthogonal), or σ before truncation
+   * (truncated_normal, torch_trunc_normal: taken from the spec's `std`, default {@link defaultStd}).
    */
   readonly scale: (fanIn: number, fanOut: number, std: number) => number;
+  /** The std before truncation when the spec gives none (the truncated schemes). */
+  readonly defaultStd?: number;
 }
 
 /** The scheme records, by name (see {@link InitScheme}). */
@@ -109,8 +118,17 @@ export const INIT_SCHEMES: Readonly<Record<InitName, InitScheme>> = Object.freez
   truncated_normal: {
     name: 'truncated_normal',
     distribution: 'truncated_normal',
-    source: 'PyTorch trunc_normal_, Keras TruncatedNormal',
-    formula: 'N(0, std²) truncated at ±2·std',
+    source: 'Keras TruncatedNormal, TensorFlow truncated_normal (bounds relative to std; not PyTorch trunc_normal_, see torch_trunc_normal)',
+    formula: 'N(0, std²) restricted to [−2·std, 2·std] (draws outside are redrawn; not rescaled: the std of the draws is 0.8796·std)',
     scale: (_fanIn, _fanOut, std) => std,
+    defaultStd: DEFAULT_TRUNCATED_STD,
+  },
+  torch_trunc_normal: {
+    name: 'torch_trunc_normal',
+    distribution: 'truncated_normal',
+    source: 'PyTorch torch.nn.init.trunc_normal_(w, mean=0, std, a, b) (absolute bounds)',
+    formula: 'N(0, std²) restricted to the absolute interval [a, b] (default std 1, a −2, b 2; the gain scales std, not a and b)',
+    scale: (_fanIn, _fanOut, std) => std,
+    defaultStd: DEFAULT_TORCH_TRUNC_STD,
   },
 });

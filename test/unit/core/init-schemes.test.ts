@@ -10,7 +10,7 @@ test('one record per init scheme, named as its key, citing the paper for its two
   assert.match(INIT_SCHEMES.normalized.source, /^eq\. \(16\)/);
   assert.deepEqual(
     INIT_NAMES.map((n) => INIT_SCHEMES[n].distribution),
-    ['uniform', 'uniform', 'normal', 'uniform', 'normal', 'uniform', 'normal', 'orthogonal', 'truncated_normal'],
+    ['uniform', 'uniform', 'normal', 'uniform', 'normal', 'uniform', 'normal', 'orthogonal', 'truncated_normal', 'truncated_normal'],
   );
 });
 
