@@ -154,7 +154,12 @@ async function reproduceJob(o: JobCliOptions & { scale: Scale; datasets?: string
 }
 
 /** Refuses planned runs whose networks the backend can never hold (see checkRunSizes), before the estimate builds any. */
-async function checkSizes(runs: readonly PlannedRun[], shapes: (r: PlannedRun) => DatasetShape, request: BackendRequest, fields: (r: PlannedRun) => SizeFields): Promise<void> {
+async function checkSizes(
+  runs: readonly PlannedRun[],
+  shapes: (r: PlannedRun) => DatasetShape,
+  request: BackendRequest,
+  fields: (r: PlannedRun) => SizeFields,
+): Promise<void> {
   const be = await createBackend(request);
   try {
     checkRunSizes(runs, shapes, be, fields);

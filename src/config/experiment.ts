@@ -135,7 +135,8 @@ export function planRuns(e: Experiment, source: InputSource = {}): PlannedRun[] 
         const slug = labelSlug(v.label);
         if (slug === '') {
           const expected = 'a label with a letter or digit (run ids are made from it)';
-          throw new InvalidInputError({ field: `variants[${i}].label`, expected, found: JSON.stringify(v.label) }, { ...source, subject: `experiment ${e.name}` });
+          const issue = { field: `variants[${i}].label`, expected, found: JSON.stringify(v.label) };
+          throw new InvalidInputError(issue, { ...source, subject: `experiment ${e.name}` });
         }
         const runId = `${e.name}-${slug}-lr${lrSlug(lr)}-s${seed}`;
         // the id a run will be stored under obeys the one rule now, not when the job reaches it

@@ -69,7 +69,8 @@ function entries(dir: string): string[] {
  */
 function listImageFolder(dir: string): FolderListing {
   if (!isDirectory(dir)) {
-    throw new InvalidInputError({ field: 'dataset', expected: 'a directory holding one sub-folder of PNG/JPEG images per class', found: `${dir}: ${describePath(dir)}` }, { subject: 'image folder' });
+    const expected = 'a directory holding one sub-folder of PNG/JPEG images per class';
+    throw new InvalidInputError({ field: 'dataset', expected, found: `${dir}: ${describePath(dir)}` }, { subject: 'image folder' });
   }
   const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   const classNames: string[] = [];
@@ -86,7 +87,8 @@ function listImageFolder(dir: string): FolderListing {
   }
   if (classNames.length < 2) {
     const expected = 'a directory holding one sub-folder of PNG/JPEG images per class (at least two classes)';
-    throw new InvalidInputError({ field: 'dataset', expected, found: `${dir}, with ${classNames.length} such sub-folder${classNames.length === 1 ? '' : 's'}` }, { subject: 'image folder' });
+    const found = `${dir}, with ${classNames.length} such sub-folder${classNames.length === 1 ? '' : 's'}`;
+    throw new InvalidInputError({ field: 'dataset', expected, found }, { subject: 'image folder' });
   }
   return { classNames, files };
 }

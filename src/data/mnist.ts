@@ -146,7 +146,10 @@ function idxClasses(file: string, l: IdxLabels): number {
   const gap = counts.findIndex((c) => c === 0);
   if (gap === -1 || gap > max) return max + 1;
   const i = l.labels.findIndex((v) => v > gap);
-  const expected = gap === 0 ? 'labels from 0 (no training label is 0)' : `a class from 0 to ${gap - 1} (labels are numbered 0, 1, 2, … without gaps; no training label is ${gap})`;
+  const expected =
+    gap === 0
+      ? 'labels from 0 (no training label is 0)'
+      : `a class from 0 to ${gap - 1} (labels are numbered 0, 1, 2, … without gaps; no training label is ${gap})`;
   throw new DataFileError(file, `label of item ${i}`, expected, String(l.labels[i]));
 }
 

@@ -76,7 +76,9 @@ export function checkInitSpec(spec: unknown, field = 'init'): asserts spec is In
   }
   for (const [key, v] of [['a', a], ['b', b]] as const) {
     if (v === undefined) continue;
-    if (name !== 'torch_trunc_normal') throw new RangeError(`${field}.${key}: only torch_trunc_normal takes absolute bounds, found ${describeValue(v)} for ${String(name)}`);
+    if (name !== 'torch_trunc_normal') {
+      throw new RangeError(`${field}.${key}: only torch_trunc_normal takes absolute bounds, found ${describeValue(v)} for ${String(name)}`);
+    }
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${field}.${key} must be a finite number, found ${describeValue(v)}`);
   }
   const [lo, hi] = torchBounds(spec as InitSpec);
@@ -184,7 +186,8 @@ export function initWeights(w: Float32Array, fanIn: number, fanOut: number, spec
 function fillTorchTruncNormal(w: Float32Array, n: number, spec: InitSpec, sigma: number, rng: Rng): void {
   const t = torchInterval(spec, sigma);
   const [lo, hi] = torchBounds(spec);
-  for (let i = 0; i < n; i++) w[i] = t === null ? Math.min(hi, Math.max(lo, 0)) : Math.min(hi, Math.max(lo, sigma * drawTruncated(rng, t.alpha, t.beta, t.mass)));
+  const clamp = (v: number): number => Math.min(hi, Math.max(lo, v));
+  for (let i = 0; i < n; i++) w[i] = t === null ? clamp(0) : clamp(sigma * drawTruncated(rng, t.alpha, t.beta, t.mass));
 }
 
 /** Orthogonal fill: rows orthonormal when fanIn ≤ fanOut, columns orthonormal otherwise. */

@@ -87,7 +87,8 @@ function exponential(rng: Rng, rate: number): number {
 function drawTail(rng: Rng, alpha: number, beta: number): number {
   const lambda = (alpha + Math.sqrt(alpha * alpha + 4)) / 2;
   // Robert's rule: the uniform proposal accepts more often on an interval shorter than this
-  const uniformBetter = beta - alpha < (2 * Math.sqrt(Math.E) / (alpha + Math.sqrt(alpha * alpha + 4))) * Math.exp((alpha * alpha - alpha * Math.sqrt(alpha * alpha + 4)) / 4);
+  const root = Math.sqrt(alpha * alpha + 4);
+  const uniformBetter = beta - alpha < ((2 * Math.sqrt(Math.E)) / (alpha + root)) * Math.exp((alpha * alpha - alpha * root) / 4);
   for (;;) {
     if (uniformBetter) {
       const x = alpha + (beta - alpha) * rng.uniform();

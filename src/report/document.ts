@@ -104,7 +104,8 @@ function htmlChecks(checks: readonly Check[]): string {
 
 function mdChecks(checks: readonly Check[]): string {
   const lines = ['| check | ours | paper | verdict | measurements · rule · source |', '|---|---|---|---|---|'];
-  for (const c of checks) lines.push(`| ${md(c.title)} | ${md(c.oursText)} | ${md(c.paperText)} | **${md(VERDICT_TEXT[c.verdict])}** | ${md(c.detail)}; rule: ` +
+  for (const c of checks) lines.push(`| ${md(c.title)} | ${md(c.oursText)} | ${md(c.paperText)} | **${md(VERDICT_TEXT[c.verdict])}** | ` +
+    `${md(c.detail)}; rule: ` +
     `${md(c.rule)}; source: ${md(c.source)} |`);
   return `${lines.join('\n')}\n`;
 }
@@ -283,7 +284,8 @@ export function renderMarkdown(s: ReportSummary): string {
     `# ${md(h.title)}`,
     '',
     `X. Glorot, Y. Bengio, "Understanding the difficulty of training deep feedforward neural networks", AISTATS 2010. Every number below is read from the ` +
-      `run record [${md(s.runRecord)}](${markdownHref(`../${s.runRecord}`)}); machine-readable: [summary.json](../summary.json). HTML version: [index.html](index.html).`,
+      `run record [${md(s.runRecord)}](${markdownHref(`../${s.runRecord}`)}); machine-readable: [summary.json](../summary.json). ` +
+      'HTML version: [index.html](index.html).',
     '',
     '| | |',
     '|---|---|',

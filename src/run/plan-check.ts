@@ -32,7 +32,12 @@ export interface SizeFields {
  * @throws InvalidInputError naming the field (`base.hidden`), the file and the run's variant, with the
  *   network and its size found and the backend's limit expected.
  */
-export function checkRunSizes(runs: readonly PlannedRun[], ends: (r: PlannedRun) => NetworkEnds, backend: Backend, fields: (r: PlannedRun) => SizeFields): void {
+export function checkRunSizes(
+  runs: readonly PlannedRun[],
+  ends: (r: PlannedRun) => NetworkEnds,
+  backend: Backend,
+  fields: (r: PlannedRun) => SizeFields,
+): void {
   const limit = `at most ${backend.maxFloats.toLocaleString('en-US')} float32 values (${bytesText(4 * backend.maxFloats)}) on the ${backend.name} backend`;
   for (const r of runs) {
     const { inputSize, classes } = ends(r);
@@ -47,7 +52,8 @@ export function checkRunSizes(runs: readonly PlannedRun[], ends: (r: PlannedRun)
       throw new InvalidInputError({ field: f.hidden, expected: `hidden-layer widths whose weights fit: ${limit}`, found }, source);
     }
     if (weights + buffers > backend.maxFloats) {
-      const found = `${r.config.minibatch} rows, whose buffers for ${network} need ${buffers.toLocaleString('en-US')} values (${bytesText(4 * buffers)}) beside its weights`;
+      const need = `${buffers.toLocaleString('en-US')} values (${bytesText(4 * buffers)})`;
+      const found = `${r.config.minibatch} rows, whose buffers for ${network} need ${need} beside its weights`;
       throw new InvalidInputError({ field: f.minibatch, expected: `a minibatch whose buffers fit beside the weights: ${limit}`, found }, source);
     }
   }
