@@ -272,7 +272,7 @@ test('trainStep and gradients: an unknown cost or a bad target throws on every b
 
 test('the constructor refuses an unknown init scheme or activation on every backend, naming the valid ones, before allocating', async () => {
   const acts = 'sigmoid, tanh, softsign, relu, leaky_relu, elu, selu, linear';
-  const inits = 'standard, normalized, glorot_normal, lecun_uniform, lecun_normal, he_uniform, he_normal, orthogonal, truncated_normal';
+  const inits = 'standard, normalized, glorot_normal, lecun_uniform, lecun_normal, he_uniform, he_normal, orthogonal, truncated_normal, torch_trunc_normal';
   const base = { widths: [4, 3, 3, 2], activation: 'tanh', init: { name: 'normalized' }, seed: 1 };
   const cases: Array<[string, Record<string, unknown>, typeof Error, string]> = [
     // MlpConfig's precondition (the names are checked where they enter: the configuration schema,
