@@ -35,8 +35,8 @@ export function fsyncPath(path: string): void {
   syncAndClose(openSync(path, 'r'));
 }
 
-/** Opens `path` with `flag`, writes all of `bytes`, fsyncs and closes. */
-function writeDurably(path: string, bytes: Uint8Array, flag: 'w' | 'wx'): void {
+/** Opens `path` with `flag` (`wx`: a new file), writes all of `bytes`, fsyncs and closes. */
+function writeDurably(path: string, bytes: Uint8Array, flag: 'wx'): void {
   const fd = openSync(path, flag);
   try {
     writeAll(fd, bytes);
@@ -61,10 +61,27 @@ export function writeNewFileDurably(path: string, bytes: Uint8Array): void {
  * @throws Error from the file system (ENOENT for a missing directory, EACCES, ENOSPC…).
  */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  writeFileAtomicChunks(path, [data]);
+}
+
+/**
+ * {@link writeFileAtomic} for content produced in pieces (e.g. a data file of hundreds of MB that
+ * must never be one string): every chunk is appended to the temporary file as it comes, then the
+ * file is fsynced and renamed over `path`. When the iteration throws, the temporary file is removed
+ * and the target is left as it was.
+ * @param chunks bytes, or text written as UTF-8, in order.
+ * @throws Error from the file system, or whatever the iteration throws.
+ */
+export function writeFileAtomicChunks(path: string, chunks: Iterable<Uint8Array | string>): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     // 'w': a temporary left by a killed process of the same pid is overwritten
-    writeDurably(tmp, typeof data === 'string' ? Buffer.from(data) : data, 'w');
+    const fd = openSync(tmp, 'w');
+    try {
+      for (const c of chunks) writeAll(fd, typeof c === 'string' ? Buffer.from(c) : c);
+    } finally {
+      syncAndClose(fd);
+    }
     renameSync(tmp, path);
   } catch (e) {
     // a failed write or rename (ENOSPC, a directory in the way…) must not leave the temporary behind

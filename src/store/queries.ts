@@ -58,6 +58,32 @@ export function probePoints(sql: Sql, run: string): ProbePointInfo[] {
 }
 
 /**
+ * The run's latest `count` probe points, in update order (all of them when it has fewer).
+ * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a count < 1.
+ */
+export function recentProbePoints(sql: Sql, run: string, count: number): ProbePointInfo[] {
+  checkInteger(count, 'probe point count', 1);
+  requireRun(sql, run);
+  const rows = sql
+    .stmt('SELECT updates, wall_time FROM probe_points WHERE run = ? ORDER BY updates DESC LIMIT ?')
+    .all(run, count) as { updates: number; wall_time: number }[];
+  return rows.reverse().map((r) => ({ updates: r.updates, wallTime: r.wall_time }));
+}
+
+/**
+ * The run's probe points measured after `updates`, in update order.
+ * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for an update count < −1.
+ */
+export function probePointsAfter(sql: Sql, run: string, updates: number): ProbePointInfo[] {
+  checkInteger(updates, 'updates', -1);
+  requireRun(sql, run);
+  const rows = sql
+    .stmt('SELECT updates, wall_time FROM probe_points WHERE run = ? AND updates > ? ORDER BY updates')
+    .all(run, updates) as { updates: number; wall_time: number }[];
+  return rows.map((r) => ({ updates: r.updates, wallTime: r.wall_time }));
+}
+
+/**
  * Everything recorded at one probe point, in one read transaction (see `RunStore.readProbePoint`).
  * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a bad update count.
  */
@@ -101,6 +127,12 @@ export function scalarSeries(sql: Sql, run: string, name: ScalarName, layer?: nu
   return rows.map((r) => ({ updates: r.updates, layer: r.layer, value: fromSql(r.value) }));
 }
 
+/** The scalar names the run has, sorted. @throws RunStoreError `UNKNOWN_RUN`. */
+export function scalarNames(sql: Sql, run: string): ScalarName[] {
+  requireRun(sql, run);
+  return (sql.stmt('SELECT DISTINCT name FROM scalars WHERE run = ? ORDER BY name').all(run) as { name: ScalarName }[]).map((r) => r.name);
+}
+
 /** For each (name, layer), its most recent value, ordered by name then layer. @throws RunStoreError `UNKNOWN_RUN`. */
 export function latestScalars(sql: Sql, run: string): LatestScalar[] {
   requireRun(sql, run);
@@ -122,6 +154,19 @@ export function histogramsAt(sql: Sql, run: string, tensor: HistogramTensor, upd
   const rows = sql
     .stmt(`SELECT ${HISTOGRAM_COLUMNS} FROM histograms WHERE run = ? AND tensor = ? AND updates = ? ORDER BY layer`)
     .all(run, tensor, updates) as HistogramRow[];
+  return rows.map(histogramFromRow);
+}
+
+/**
+ * Every histogram of one tensor over training, ordered by updates, then layer.
+ * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a tensor outside the vocabulary.
+ */
+export function histogramSeries(sql: Sql, run: string, tensor: HistogramTensor): StoredHistogram[] {
+  checkHistogramTensor(tensor, 'histogram tensor');
+  requireRun(sql, run);
+  const rows = sql
+    .stmt(`SELECT ${HISTOGRAM_COLUMNS} FROM histograms WHERE run = ? AND tensor = ? ORDER BY updates, layer`)
+    .all(run, tensor) as HistogramRow[];
   return rows.map(histogramFromRow);
 }
 

@@ -139,6 +139,24 @@ export class RunStore {
     this.readonly = sql.readonly;
   }
 
+  /**
+   * `PRAGMA data_version` of this connection: it changes whenever ANOTHER connection (another
+   * process) has committed to the database since the last call, and costs no table read — how a
+   * reader (the dashboard) notices new records. Not changed by this connection's own writes.
+   */
+  dataVersion(): number {
+    return this.sql.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /**
+   * Runs `body` in one read transaction, so that every query it makes sees the same snapshot of the
+   * record while other processes write. Keep it short: a long read transaction stops the writer's
+   * checkpoints from recycling the WAL, which then grows.
+   */
+  snapshot<T>(body: () => T): T {
+    return this.sql.read(body);
+  }
+
   /** Closes the database. The store must not be used afterwards. */
   close(): void {
     this.sql.db.close();
@@ -239,6 +257,16 @@ export class RunStore {
     return queries.probePoints(this.sql, run);
   }
 
+  /** The run's latest `count` probe points, in update order. @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a count < 1. */
+  recentProbePoints(run: string, count: number): ProbePointInfo[] {
+    return queries.recentProbePoints(this.sql, run, count);
+  }
+
+  /** The run's probe points after `updates`, in update order. @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a count < −1. */
+  probePointsAfter(run: string, updates: number): ProbePointInfo[] {
+    return queries.probePointsAfter(this.sql, run, updates);
+  }
+
   /**
    * Everything recorded at one probe point (the inverse of {@link recordProbePoint}), with scalars
    * ordered by (layer, name), histograms by (tensor, layer), evaluations by split; or null when the
@@ -258,6 +286,11 @@ export class RunStore {
     return queries.scalarSeries(this.sql, run, name, layer);
   }
 
+  /** The scalar names the run has, sorted. @throws RunStoreError `UNKNOWN_RUN`. */
+  scalarNames(run: string): ScalarName[] {
+    return queries.scalarNames(this.sql, run);
+  }
+
   /**
    * For each (name, layer) the run has, its most recent value and the update count it was recorded
    * at, ordered by name then layer.
@@ -274,6 +307,14 @@ export class RunStore {
    */
   histogramsAt(run: string, tensor: HistogramTensor, updates: number): StoredHistogram[] {
     return queries.histogramsAt(this.sql, run, tensor, updates);
+  }
+
+  /**
+   * Every histogram of one tensor over training, by updates then layer.
+   * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a tensor outside the vocabulary.
+   */
+  histogramSeries(run: string, tensor: HistogramTensor): StoredHistogram[] {
+    return queries.histogramSeries(this.sql, run, tensor);
   }
 
   /**
