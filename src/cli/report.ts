@@ -1,6 +1,6 @@
 /** Hands a finished job to the report (src/report) and prints short results on the terminal. */
 import { join } from 'node:path';
-import type { ConfigLabel, ReportInput } from '../report/input.ts';
+import { configsByLabel, type ReportInput } from '../report/input.ts';
 import type { PlannedRun } from '../config/experiment.ts';
 import { type ReproduceResult, scaleNote } from '../run/reproduce.ts';
 import { openRunStore } from '../store/runStore.ts';
@@ -16,16 +16,11 @@ function reportInputFor(result: ReproduceResult, outDir: string, missing: Readon
     scale: result.plan.scale,
     scaleNote: scaleNote(result.plan.scale),
     datasets: result.plan.datasets.map((d) => {
-      const byLabel = new Map<string, PlannedRun[]>();
-      for (const r of d.runs) byLabel.set(r.label, [...(byLabel.get(r.label) ?? []), r]);
       return {
         dataset: d.dataset,
         status: d.status,
         ...(missing.has(d.dataset) ? { message: missing.get(d.dataset)! } : {}),
-        configs: [...byLabel].map(([label, runs]) => ({
-          label: label as ConfigLabel,
-          runs: runs.map((r) => ({ runId: r.runId, learningRate: r.learningRate, seed: r.seed })),
-        })),
+        configs: configsByLabel(d.runs),
       };
     }),
   };

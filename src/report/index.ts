@@ -24,17 +24,9 @@ import { buildFig4, buildInitFigure } from './figures/histograms.ts';
 import type { ReportInput } from './input.ts';
 import { datasetTitle } from './paper.ts';
 import { renderFigure } from './render.ts';
-import { type Selection, selectAll } from './select.ts';
+import { chooseMainDataset, type Selection, selectAll } from './select.ts';
 import { type ReportSummary, SUMMARY_SCHEMA, type SummaryFigure, type SummaryRun, summaryJson } from './summary.ts';
 import { buildTable1 } from './table1.ts';
-
-/** The dataset Figs. 2–10 use: Shapeset-3×2 when it has runs (the paper's figures), else the first dataset with runs. */
-function chooseMainDataset(input: ReportInput, selections: readonly Selection[]): string | null {
-  const hasRuns = (d: string): boolean => selections.some((s) => s.dataset === d && s.curveRun !== null);
-  const ran = input.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset);
-  if (ran.includes('shapeset') && hasRuns('shapeset')) return 'shapeset';
-  return ran.find(hasRuns) ?? null;
-}
 
 /** A figure whose builder threw: rendered as a note, so the report is still complete. */
 function failedFigure(number: number, error: unknown): FigureBuild {
@@ -147,7 +139,7 @@ export async function writeReport(input: ReportInput): Promise<ReportSummary> {
   };
   try {
     const selections = selectAll(store, input.datasets, warn);
-    const mainDataset = chooseMainDataset(input, selections);
+    const mainDataset = chooseMainDataset(input.datasets, selections);
     const ctx: FigureContext = { store, selections, mainDataset, scale: input.scale };
     const ranDatasets = input.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset);
 

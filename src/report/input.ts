@@ -49,6 +49,22 @@ export interface ReportConfig {
   readonly runs: readonly ReportRun[];
 }
 
+/** One run of a job's plan: a {@link ReportRun} with the label of the configuration it belongs to. */
+export interface LabelledRun extends ReportRun {
+  /** The experiment variant's label, e.g. `Tanh N` (a {@link ConfigLabel} for the paper's job). */
+  readonly label: string;
+}
+
+/**
+ * Groups a job's planned runs into the report's configurations, one per label, in the order the
+ * labels first appear (the plan's order: variants × learning rates × seeds).
+ */
+export function configsByLabel(runs: readonly LabelledRun[]): ReportConfig[] {
+  const byLabel = new Map<string, ReportRun[]>();
+  for (const r of runs) byLabel.set(r.label, [...(byLabel.get(r.label) ?? []), { runId: r.runId, learningRate: r.learningRate, seed: r.seed }]);
+  return [...byLabel].map(([label, list]) => ({ label: label as ConfigLabel, runs: list }));
+}
+
 /** One dataset of the job: either run (with its configurations) or missing (with how to get it). */
 export interface ReportDataset {
   /** Dataset name as openDataset understands it: 'shapeset', 'fashion-mnist', 'mnist', 'cifar10', … */

@@ -28,8 +28,11 @@ export interface RunShape {
   readonly probeSize: number;
 }
 
-/** Reads a {@link RunShape} from a stored config (run.config, see src/config/training.ts). */
-function runShape(config: Readonly<Record<string, unknown>>): RunShape {
+/**
+ * Reads a {@link RunShape} from a stored config (run.config, see src/config/training.ts), tolerantly: a
+ * field the config lacks gets the default the trainer would have used, or NaN / `?` when none.
+ */
+export function runShape(config: Readonly<Record<string, unknown>>): RunShape {
   const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
   const probe = typeof config['probe'] === 'object' && config['probe'] !== null ? (config['probe'] as Record<string, unknown>) : {};
   const hidden = Array.isArray(config['hidden']) ? (config['hidden'] as unknown[]).filter((h): h is number => typeof h === 'number') : [];
@@ -114,6 +117,18 @@ function readOutcome(store: RunStore, runId: string, learningRate: number, seed:
     backend: run.backend,
     run,
   };
+}
+
+/**
+ * The dataset Figs. 2–10 and the per-run checks use: Shapeset-3×2 when it has runs (the paper's
+ * figures), else the first dataset that ran and has a run of some configuration; null when none has.
+ * @param datasets the job's datasets, in the job's order.
+ */
+export function chooseMainDataset(datasets: readonly ReportDataset[], selections: readonly Selection[]): string | null {
+  const hasRuns = (d: string): boolean => selections.some((s) => s.dataset === d && s.curveRun !== null);
+  const ran = datasets.filter((d) => d.status === 'ran').map((d) => d.dataset);
+  if (ran.includes('shapeset') && hasRuns('shapeset')) return 'shapeset';
+  return ran.find(hasRuns) ?? null;
 }
 
 /**
