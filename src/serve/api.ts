@@ -14,6 +14,8 @@
  * - `/api/runs/:id/evaluations` → {@link EvaluationSeries}[]
  * - `/api/job` → {@link JobView} (Table 1 and the paper's checks over the record's runs)
  * - `/api/events` → server-sent events, see {@link LiveEvent}; `Last-Event-ID` resumes
+ *
+ * Every JSON number that is NaN or ±Infinity in the record is `null` (JSON has neither).
  */
 import type { HistogramTensor, ScalarName, Split } from '../core/metrics.ts';
 
@@ -107,19 +109,54 @@ export interface EvaluationSeries {
   readonly nll: readonly (number | null)[];
 }
 
+/** One cell of Table 1 in {@link JobView}. */
+export interface JobCell {
+  /** Mean final test error (%) over the seeds of the selected learning rate; null until every run of the configuration has ended. */
+  readonly ours: number | null;
+  /** The paper's value for this row and column, or null. */
+  readonly paper: number | null;
+  /** The run the report draws for this configuration (lowest seed at the selected rate), or null. */
+  readonly runId: string | null;
+  /** Added (server ≥ issue 11): the report's text of the cell, e.g. `16.27 ± 0.41 (n=3)` or `not run`. */
+  readonly text?: string;
+  /** Added: the learning rate selected on validation, or null. */
+  readonly learningRate?: number | null;
+  /** Added: every run at the selected rate (one per seed). */
+  readonly runIds?: readonly string[];
+  /** Added: planned runs of this configuration that have not ended yet (the cell fills in at 0). */
+  readonly pending?: number;
+}
+
 /** The reproduce job as the report shows it: Table 1 and the checks, filling in as runs finish. */
 export interface JobView {
   /** Table 1 rows × dataset columns; a cell is null until its runs have finished. */
   readonly table1: readonly {
     readonly label: string;
-    readonly cells: Readonly<Record<string, { readonly ours: number | null; readonly paper: number | null; readonly runId: string | null }>>;
+    readonly cells: Readonly<Record<string, JobCell>>;
   }[];
   readonly checks: readonly {
     readonly id: string;
     readonly claim: string;
+    /** `pass`, `weak`, `fail` or `not-run` (the report's verdicts). */
     readonly verdict: string;
     readonly detail: string;
+    /** Added: our measurement and the paper's, as the report words them. */
+    readonly oursText?: string;
+    readonly paperText?: string;
+    /** Added: the rule that turned the measurement into the verdict. */
+    readonly rule?: string;
+    /** Added: where the paper says it, e.g. `§3.1, Fig. 2`. */
+    readonly source?: string;
   }[];
+  /** Added: Table 1's columns in order (`cells` keys), with the header of the paper's value. */
+  readonly columns?: readonly { readonly dataset: string; readonly title: string; readonly paperHeader: string }[];
+  /** Added: runs in the job's plan, and how many of them have not ended. */
+  readonly planned?: number;
+  readonly pending?: number;
+  /** Added: why the view is empty or partial (no plan in the output directory, runs still training), or null. */
+  readonly note?: string | null;
+  /** Added: the report's warnings (a planned run missing from the record, a config contradicting its label…). */
+  readonly warnings?: readonly string[];
 }
 
 /**
@@ -131,4 +168,10 @@ export type LiveEvent =
   | { readonly type: 'run'; readonly run: RunSummary }
   | { readonly type: 'point'; readonly runId: string; readonly updates: number }
   | { readonly type: 'removed'; readonly runId: string }
-  | { readonly type: 'reset' };
+  | { readonly type: 'reset' }
+  /**
+   * Added: the record cannot be read any more (file deleted, replaced by something that is not a run
+   * record, corrupt); `error` names the file and why. The API answers 503 until it can be read
+   * again, which the server announces with a `reset`.
+   */
+  | { readonly type: 'unavailable'; readonly error: string };
