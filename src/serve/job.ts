@@ -1,0 +1,168 @@
+/**
+ * `/api/job`: the reproduce job as the report shows it — Table 1 and the paper's checks — computed by
+ * the report's own functions (src/report: selectAll, buildTable1, buildChecks) over the record, and
+ * filling in as runs finish.
+ *
+ * Which runs make which configuration is the job's plan: the experiment files `glorot reproduce`
+ * writes to `<out>/experiments/*.json`, expanded by the same planner the job used. A configuration
+ * enters the report's selection only when every one of its planned runs has ended (finished,
+ * diverged or failed): a learning rate chosen among half-trained runs, or a running run's latest
+ * error, is never presented as a result. Until then its cells are null.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildChecks } from '../report/checks/index.ts';
+import { configsByLabel, type LabelledRun, type ReportDataset } from '../report/input.ts';
+import { chooseMainDataset, selectAll } from '../report/select.ts';
+import { buildTable1, formatOurs } from '../report/table1.ts';
+import { planRuns, readExperiment } from '../config/experiment.ts';
+import type { RunStore } from '../store/index.ts';
+import type { JobView } from './api.ts';
+
+/** Statuses after which a run's records never change (`interrupted` and `created` runs continue). */
+const ENDED = new Set(['finished', 'diverged', 'failed']);
+
+/** One dataset of the plan and its planned runs. */
+interface PlannedDataset {
+  readonly dataset: string;
+  readonly runs: readonly LabelledRun[];
+}
+
+/** The job's plan, read from `<outDir>/experiments/*.json` (Shapeset first, then by name). */
+function readPlan(outDir: string): { datasets: PlannedDataset[]; problems: string[] } {
+  const dir = join(outDir, 'experiments');
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('.'));
+  } catch {
+    return { datasets: [], problems: [] };
+  }
+  files.sort((a, b) => Number(b === 'shapeset.json') - Number(a === 'shapeset.json') || a.localeCompare(b));
+  const byDataset = new Map<string, LabelledRun[]>();
+  const problems: string[] = [];
+  for (const f of files) {
+    try {
+      for (const r of planRuns(readExperiment(join(dir, f)))) {
+        const list = byDataset.get(r.config.dataset) ?? [];
+        list.push({ runId: r.runId, label: r.label, learningRate: r.learningRate, seed: r.seed });
+        byDataset.set(r.config.dataset, list);
+      }
+    } catch (e) {
+      problems.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return { datasets: [...byDataset].map(([dataset, runs]) => ({ dataset, runs })), problems };
+}
+
+/**
+ * Table 1 and the checks of the job whose plan is in `<outDir>/experiments/`, as far as its runs have
+ * ended. Without a plan (runs made by `glorot train` alone) the table and the checks are empty and
+ * `note` says why.
+ * @throws RunStoreError when the record cannot be read.
+ */
+export function buildJobView(store: RunStore, outDir: string): JobView {
+  const plan = readPlan(outDir);
+  if (plan.datasets.length === 0) {
+    const note = `no reproduce job in ${outDir} (no experiments/*.json): Table 1 and the checks need the plan glorot reproduce writes there`;
+    return { table1: [], checks: [], columns: [], planned: 0, pending: 0, note, warnings: plan.problems };
+  }
+  // no read transaction around it all: only ended runs enter, and their records never change
+  const ended = (id: string): boolean => store.hasRun(id) && ENDED.has(store.getRun(id).status);
+  let planned = 0;
+  let pending = 0;
+  const datasets: ReportDataset[] = plan.datasets.map((d) => {
+    planned += d.runs.length;
+    const waiting = d.runs.filter((r) => !ended(r.runId));
+    pending += waiting.length;
+    const incomplete = new Set(waiting.map((r) => r.label));
+    return { dataset: d.dataset, status: 'ran', configs: configsByLabel(d.runs.filter((r) => !incomplete.has(r.label))) };
+  });
+  const pendingByCell = new Map<string, number>();
+  for (const d of plan.datasets) {
+    for (const r of d.runs) if (!ended(r.runId)) pendingByCell.set(`${d.dataset}/${r.label}`, (pendingByCell.get(`${d.dataset}/${r.label}`) ?? 0) + 1);
+  }
+  const warnings: string[] = [...plan.problems];
+  const selections = selectAll(store, datasets, (m) => warnings.push(m));
+  const table = buildTable1(selections, datasets.map((d) => d.dataset));
+  const checks = buildChecks(store, selections, table, chooseMainDataset(datasets, selections));
+  const note =
+    pending > 0 ? `${pending} of ${planned} planned runs have not ended: a configuration enters Table 1 and the checks when all of its runs have` : null;
+  return {
+    table1: table.rows.map((label) => ({
+      label,
+      cells: Object.fromEntries(
+        table.cells
+          .filter((c) => c.label === label)
+          .map((c) => {
+            const curve = selections.find((s) => s.dataset === c.dataset && s.label === label)?.curveRun?.runId ?? null;
+            const cell = {
+              ours: c.ran ? c.mean : null,
+              paper: c.paper,
+              runId: c.ran ? curve : null,
+              text: formatOurs(c),
+              learningRate: c.learningRate,
+              runIds: c.runIds,
+              pending: pendingByCell.get(`${c.dataset}/${label}`) ?? 0,
+            };
+            return [c.dataset, cell];
+          }),
+      ),
+    })),
+    checks: checks.checks.map((c) => ({
+      id: c.id,
+      claim: c.title,
+      verdict: c.verdict,
+      detail: c.detail,
+      oursText: c.oursText,
+      paperText: c.paperText,
+      rule: c.rule,
+      source: c.source,
+    })),
+    columns: table.columns.map((c) => ({ dataset: c.dataset, title: c.title, paperHeader: c.paperHeader })),
+    planned,
+    pending,
+    note,
+    warnings,
+  };
+}
+
+/** The experiment files' names and modification times: changes when the plan does. */
+function planStamp(outDir: string): string {
+  const dir = join(outDir, 'experiments');
+  try {
+    return readdirSync(dir)
+      .sort()
+      .map((f) => `${f}@${statSync(join(dir, f)).mtimeMs}`)
+      .join(',');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * {@link buildJobView} computed again only when it can have changed: when a run's status or the set
+ * of runs changes (a run ends, one is added), the plan's files do, or the record was reopened.
+ */
+export class JobCache {
+  private key: string | null = null;
+  private view: JobView | null = null;
+  private store: RunStore | null = null;
+
+  /** @param outDir the output directory whose plan and record are shown. */
+  constructor(private readonly outDir: string) {}
+
+  /**
+   * The job view for the record's current runs.
+   * @param runs every run with its status (the monitor's summaries).
+   * @throws RunStoreError when the record cannot be read.
+   */
+  get(store: RunStore, runs: readonly { readonly id: string; readonly status: string }[]): JobView {
+    const key = `${runs.map((r) => `${r.id}:${r.status}`).sort().join(',')}|${planStamp(this.outDir)}`;
+    if (this.view === null || key !== this.key || store !== this.store) {
+      this.view = buildJobView(store, this.outDir);
+      this.key = key;
+      this.store = store;
+    }
+    return this.view;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * One run as the dashboard lists it ({@link RunSummary}) and shows it ({@link RunDetail}), read from
+ * the record: the stored config's shape (the report's `runShape`), progress, rate and time left from
+ * the probe points' wall times, the latest errors, and the alarms (alarms.ts).
+ */
+import { runShape } from '../report/select.ts';
+import { type EvaluationPoint, lockPath, type RunInfo, type RunLockState, type RunStore } from '../store/index.ts';
+import { runAlarms } from './alarms.ts';
+import type { RunDetail, RunSummary } from './api.ts';
+
+/** How many of the latest probe-point intervals the rate looks at. */
+export const RATE_INTERVALS = 6;
+
+/**
+ * Updates per second from probe points' wall times: the median over the latest
+ * {@link RATE_INTERVALS} intervals of Δupdates / Δseconds. The median, not the total: an interval
+ * that spans a pause (a run interrupted and resumed hours later) or the dense early probe points
+ * (where probing dominates) does not drag the rate.
+ * @param points probe points in update order (`updates`, `wallTime` in Unix seconds).
+ * @returns null with fewer than two points or no interval with time passing.
+ */
+export function rateOf(points: readonly { readonly updates: number; readonly wallTime: number }[]): number | null {
+  const rates: number[] = [];
+  for (let i = Math.max(1, points.length - RATE_INTERVALS); i < points.length; i++) {
+    const du = points[i]!.updates - points[i - 1]!.updates;
+    const dt = points[i]!.wallTime - points[i - 1]!.wallTime;
+    if (du > 0 && dt > 0) rates.push(du / dt);
+  }
+  if (rates.length === 0) return null;
+  rates.sort((a, b) => a - b);
+  const m = rates.length >> 1;
+  return rates.length % 2 === 1 ? rates[m]! : (rates[m - 1]! + rates[m]!) / 2;
+}
+
+/** A finite number, or null (NaN, ±Infinity and undefined have no JSON number). */
+function finite(x: number | undefined): number | null {
+  return x !== undefined && Number.isFinite(x) ? x : null;
+}
+
+/**
+ * The run-list row of one run, in one read transaction.
+ * @param lock the run's lock as read now (only used while the run is `running`; null to skip).
+ * @throws RunStoreError `UNKNOWN_RUN` when the run is gone.
+ */
+export function buildRunSummary(store: RunStore, run: RunInfo, lock: RunLockState | null): RunSummary {
+  return store.snapshot(() => {
+    const shape = runShape(run.config);
+    const recent = store.recentProbePoints(run.id, RATE_INTERVALS + 1);
+    const validation = store.latestEvaluation(run.id, 'validation');
+    const test = store.latestEvaluation(run.id, 'test');
+    const train = store.latestEvaluation(run.id, 'train');
+    const evaluations = [train, validation, test].filter((e): e is EvaluationPoint => e !== null);
+    const updates = recent.at(-1)?.updates ?? null;
+    const totalUpdates = Number.isFinite(shape.updates) ? shape.updates : (updates ?? 0);
+    const rate = rateOf(recent);
+    const secondsLeft = run.status === 'running' && rate !== null ? Math.max(0, totalUpdates - (updates ?? 0)) / rate : null;
+    const alarms = runAlarms({
+      status: run.status,
+      statusDetail: run.statusDetail,
+      lastUpdate: updates,
+      activation: shape.activation,
+      latest: updates === null ? [] : store.latestScalars(run.id),
+      evaluations,
+      lock: run.status === 'running' ? lock : null,
+      lockFile: lockPath(store.outDir, run.id),
+    });
+    return {
+      id: run.id,
+      status: run.status,
+      statusDetail: run.statusDetail,
+      dataset: shape.dataset,
+      activation: shape.activation,
+      init: shape.init,
+      learningRate: shape.learningRate,
+      hidden: shape.hidden,
+      seed: run.seed,
+      totalUpdates,
+      updates,
+      rate,
+      secondsLeft,
+      testError: finite(test?.errorRate),
+      validationError: finite(validation?.errorRate),
+      alarms,
+      createdAt: run.createdAt,
+      updatedAt: run.updatedAt,
+    };
+  });
+}
+
+/**
+ * One run in full: its summary, stored config, backend, versions and every probe point.
+ * @throws RunStoreError `UNKNOWN_RUN`.
+ */
+export function buildRunDetail(store: RunStore, id: string, lock: RunLockState | null): RunDetail {
+  return store.snapshot(() => {
+    const run = store.getRun(id);
+    const summary = buildRunSummary(store, run, lock);
+    return {
+      ...summary,
+      config: run.config,
+      backend: run.backend,
+      threads: run.threads,
+      versions: run.versions,
+      probePoints: store.probePoints(id).map((p) => p.updates),
+      layers: summary.hidden.length + 1,
+    };
+  });
+}
