@@ -20,6 +20,7 @@
  */
 import { readRunLock, type RunLockState, type RunStore } from '../store/index.ts';
 import type { LiveEvent, RunSummary } from './api.ts';
+import { HttpError } from './errors.ts';
 import { isBrokenRecord, type RecordSource } from './record.ts';
 import { buildRunSummary } from './summary.ts';
 
@@ -135,9 +136,13 @@ export class LiveMonitor {
     return this.buffer.filter((e) => e.id > lastId);
   }
 
-  /** Every run's summary, newest first, as of the latest poll (polls first). */
+  /**
+   * Every run's summary, newest first, as of the latest poll (polls first).
+   * @throws HttpError 503 naming the file while the record cannot be read.
+   */
   summaries(): RunSummary[] {
     this.tick();
+    if (this.unavailable) throw new HttpError(503, this.source.error ?? `${this.source.file} cannot be read`, this.source.file);
     return [...this.runs.values()].map((r) => r.summary).reverse();
   }
 

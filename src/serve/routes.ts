@@ -84,9 +84,10 @@ export function answerApi(b: ApiBackend, segments: readonly string[], query: URL
  * double-encoded one (`%252F`) stays `%2F`.
  * @throws HttpError 400 for a target that is not a path, or a segment that is not valid percent-encoded UTF-8.
  */
-export function parseTarget(url: string): { segments: string[]; query: URLSearchParams } {
+export function parseTarget(target: string): { segments: string[]; query: URLSearchParams } {
+  const url = target.split('#')[0]!;
   const q = url.indexOf('?');
-  const path = (q < 0 ? url : url.slice(0, q)).split('#')[0]!;
+  const path = q < 0 ? url : url.slice(0, q);
   if (!path.startsWith('/')) throw new HttpError(400, 'the request target must be a path starting with /', path);
   try {
     return { segments: path.slice(1).split('/').map(decodeURIComponent), query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };

@@ -1,0 +1,150 @@
+/**
+ * Unit tests of the dashboard server's pure parts: the rate, the alarms and their thresholds, the
+ * request-target parsing, the static-file resolution (every traversal form), the snapshot's script
+ * injection, and the event buffer's resume / reset rule (on a real record written in-process).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { LatestScalar } from '../../src/store/index.ts';
+import { openRunStore } from '../../src/store/index.ts';
+import { DEAD_SATURATED_FRACTION, runAlarms, SATURATED_FRACTION, type AlarmInput } from '../../src/serve/alarms.ts';
+import { withSnapshotScript } from '../../src/serve/export.ts';
+import { LiveMonitor } from '../../src/serve/live.ts';
+import { RecordSource } from '../../src/serve/record.ts';
+import { parseTarget } from '../../src/serve/routes.ts';
+import { escapeHtml, resolveStatic } from '../../src/serve/static.ts';
+import { rateOf } from '../../src/serve/summary.ts';
+import { tempDir } from './helpers.ts';
+
+test('rate: median of the latest intervals, robust to a pause and to the dense early points', () => {
+  assert.equal(rateOf([]), null);
+  assert.equal(rateOf([{ updates: 0, wallTime: 10 }]), null);
+  assert.equal(rateOf([{ updates: 0, wallTime: 10 }, { updates: 100, wallTime: 12 }]), 50);
+  // steady 100 updates/s, one interval spans a 3-hour pause (resume): the median ignores it
+  const points = [0, 1, 2, 3, 4, 5, 6].map((i) => ({ updates: i * 1000, wallTime: i * 10 + (i >= 4 ? 10800 : 0) }));
+  assert.equal(rateOf(points), 100);
+  // only the latest 6 intervals count: an old slow phase does not matter
+  const long = [...Array.from({ length: 10 }, (_, i) => ({ updates: i, wallTime: i * 100 })), ...[1, 2, 3, 4, 5, 6].map((i) => ({ updates: 9 + i * 50, wallTime: 900 + i }))];
+  assert.equal(rateOf(long), 50);
+  assert.equal(rateOf([{ updates: 5, wallTime: 1 }, { updates: 5, wallTime: 2 }]), null, 'no update made: no rate');
+});
+
+/** The alarm input of a healthy tanh run at update 100, with `scalars` at that point. */
+function input(scalars: Array<[LatestScalar['name'], number, number]>, over: Partial<AlarmInput> = {}): AlarmInput {
+  return {
+    status: 'finished',
+    statusDetail: null,
+    lastUpdate: 100,
+    activation: 'tanh',
+    latest: scalars.map(([name, layer, value]) => ({ name, layer, value, updates: 100 })),
+    evaluations: [],
+    lock: null,
+    lockFile: '/out/locks/r.lock',
+    ...over,
+  };
+}
+
+test('alarms: saturated at the documented threshold for bounded activations only, dead for ReLU-like and constant layers', () => {
+  assert.deepEqual(runAlarms(input([['activation.saturated', 1, SATURATED_FRACTION - 0.01], ['activation.std', 1, 0.5]])), []);
+  const sat = runAlarms(input([['activation.saturated', 2, SATURATED_FRACTION], ['activation.std', 2, 0.5]]));
+  assert.deepEqual(sat.map((a) => [a.kind, a.layer, a.updates]), [['saturated', 2, 100]]);
+  assert.match(sat[0]!.message, /50% of layer 2's units saturated/);
+  // a ReLU layer is half "flat" at init: no alarm; all flat: dead
+  assert.deepEqual(runAlarms(input([['activation.saturated', 1, 0.6]], { activation: 'relu' })), []);
+  const dead = runAlarms(input([['activation.saturated', 1, DEAD_SATURATED_FRACTION]], { activation: 'relu' }));
+  assert.deepEqual(dead.map((a) => [a.kind, a.layer]), [['dead', 1]]);
+  assert.deepEqual(runAlarms(input([['activation.std', 3, 0], ['activation.saturated', 3, 1]])).map((a) => [a.kind, a.layer]), [['dead', 3]]);
+  assert.deepEqual(runAlarms(input([['activation.saturated', 1, 0.9]], { activation: 'linear' })), []);
+});
+
+test('alarms: diverged from the status or a NaN at the latest point; older values never count', () => {
+  const byStatus = runAlarms(input([], { status: 'diverged', statusDetail: 'loss became NaN at update 57' }));
+  assert.deepEqual(byStatus, [{ kind: 'diverged', layer: null, updates: 100, message: 'loss became NaN at update 57' }]);
+  assert.deepEqual(runAlarms(input([['probe.loss', -1, Number.NaN]])).map((a) => a.kind), ['diverged']);
+  assert.deepEqual(runAlarms(input([['activation.nonfinite', 2, 7]])).map((a) => [a.kind, a.layer]), [['diverged', 2]]);
+  const old = input([], { latest: [{ name: 'activation.nonfinite', layer: 1, value: 3, updates: 50 }, { name: 'activation.saturated', layer: 1, value: 1, updates: 50 }] });
+  assert.deepEqual(runAlarms(old), [], 'values recorded before the latest point are history, not the state');
+  const nll = input([], { evaluations: [{ split: 'test', updates: 100, errorRate: 90, nll: Number.NaN, examples: 10 }] });
+  assert.match(runAlarms(nll)[0]!.message, /the test NLL is NaN at update 100/);
+});
+
+test('alarms: stale when a running run has no live process behind its lock', () => {
+  assert.deepEqual(runAlarms(input([], { status: 'running', lock: { pid: 4242, alive: true } })), []);
+  const gone = runAlarms(input([], { status: 'running', lock: { pid: 4242, alive: false } }));
+  assert.deepEqual(gone.map((a) => a.kind), ['stale']);
+  assert.match(gone[0]!.message, /process 4242 \(lock \/out\/locks\/r\.lock\) is gone/);
+  assert.match(runAlarms(input([], { status: 'running', lock: { pid: null, alive: false } }))[0]!.message, /r\.lock is missing/);
+  assert.deepEqual(runAlarms(input([], { status: 'interrupted', lock: null })), [], 'only a running run can be stale');
+});
+
+test('request targets: each segment decoded once; bad encodings and non-paths refused', () => {
+  assert.deepEqual(parseTarget('/api/runs/a%2Fb/scalars?names=x,y').segments, ['api', 'runs', 'a/b', 'scalars']);
+  assert.deepEqual(parseTarget('/%252e%252e/x').segments, ['%2e%2e', 'x']);
+  assert.equal(parseTarget('/api/runs?x=1#frag').query.get('x'), '1');
+  assert.throws(() => parseTarget('/%E0%A4%A'), (e: Error & { status?: number }) => e.status === 400);
+  assert.throws(() => parseTarget('http://evil/'), (e: Error & { status?: number }) => e.status === 400);
+});
+
+test('static files: only plain names inside the web directory, symlinks resolved', (t) => {
+  const root = tempDir();
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const web = join(root, 'web');
+  mkdirSync(join(web, 'assets'), { recursive: true });
+  writeFileSync(join(web, 'index.html'), '<!doctype html>');
+  writeFileSync(join(web, 'assets', 'app.js'), '1');
+  writeFileSync(join(web, '.secret'), 'x');
+  writeFileSync(join(root, 'secret.txt'), 'outside');
+  symlinkSync(join(root, 'secret.txt'), join(web, 'leak.txt'));
+  symlinkSync(join(web, 'assets', 'app.js'), join(web, 'alias.js'));
+  const real = (segments: string[]): string | null => resolveStatic(web, segments)?.file ?? null;
+  assert.equal(real([]), 'index.html');
+  assert.equal(real(['']), 'index.html');
+  assert.equal(real(['assets', 'app.js']), join('assets', 'app.js'));
+  assert.equal(real(['alias.js']), join('assets', 'app.js'), 'a symlink inside is served as its target');
+  for (const bad of [['..', 'secret.txt'], ['assets', '..', '..', 'secret.txt'], ['../secret.txt'], ['..\\secret.txt'], [root, 'secret.txt'],
+    ['', 'etc', 'passwd'], ['leak.txt'], ['.secret'], ['assets'], ['assets', ''], ['nope.js'], ['index.html\0']]) {
+    assert.equal(real(bad), null, JSON.stringify(bad));
+  }
+  assert.equal(resolveStatic(join(root, 'missing'), []), null);
+});
+
+test('escapeHtml and the snapshot script tag', () => {
+  assert.equal(escapeHtml(`<img src=x onerror="alert('1')">&`), '&#60;img src=x onerror=&#34;alert(&#39;1&#39;)&#34;&#62;&#38;');
+  const html = '<html><head><script type="module" src="./assets/app.js"></script></head></html>';
+  assert.equal(withSnapshotScript(html), '<html><head><script src="./data.js"></script>\n<script type="module" src="./assets/app.js"></script></head></html>');
+  assert.equal(withSnapshotScript('<head></head>'), '<head><script src="./data.js"></script>\n</head>');
+  assert.equal(withSnapshotScript(withSnapshotScript(html)), withSnapshotScript(html), 'added once');
+});
+
+test('events: another connection\'s commits become point and run events; resume from any buffered id, reset beyond', (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const writer = openRunStore(dir);
+  t.after(() => writer.close());
+  writer.createRun({ id: 'r', config: { updates: 10, activation: 'tanh', hidden: [4] }, seed: 1, backend: 'reference', threads: 1, status: 'running' });
+  const source = new RecordSource(dir);
+  t.after(() => source.close());
+  const monitor = new LiveMonitor(source, { bufferSize: 3, lockCheckMs: 1e9, fileCheckMs: 1e9 });
+  const start = monitor.lastId;
+  assert.deepEqual(monitor.since(start), [], 'nothing happened yet');
+  assert.equal(monitor.since(start - 1), null, 'an id before this server: reset');
+  monitor.tick();
+  assert.equal(monitor.lastId, start, 'no commit, no event');
+  writer.recordProbePoint('r', 0, { scalars: [{ layer: 1, name: 'activation.std', value: 0.5 }] });
+  writer.recordProbePoint('r', 5, { scalars: [{ layer: 1, name: 'activation.std', value: 0.4 }] });
+  monitor.tick();
+  const got = monitor.since(start)!.map((e) => [e.id - start, e.event.type, e.event.type === 'point' ? e.event.updates : null]);
+  assert.deepEqual(got, [[1, 'point', 0], [2, 'point', 5], [3, 'run', null]]);
+  const run = monitor.since(start + 2)![0]!.event;
+  assert.equal(run.type === 'run' && run.run.updates, 5);
+  assert.match(monitor.since(start + 2)![0]!.frame, new RegExp(`^id: ${start + 3}\nevent: run\ndata: \\{"type":"run",`));
+  writer.setStatus('r', 'finished');
+  monitor.tick();
+  assert.equal(monitor.lastId, start + 4);
+  assert.deepEqual(monitor.since(start + 1)!.map((e) => e.id - start), [2, 3, 4], 'the buffer holds the last 3');
+  assert.equal(monitor.since(start), null, 'event 1 fell out of the buffer: reset');
+  assert.equal(monitor.since(start + 5), null, 'an id from the future (another server): reset');
+  assert.equal(monitor.summaries()[0]!.status, 'finished');
+});
