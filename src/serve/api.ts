@@ -16,6 +16,15 @@
  * - `/api/events` → server-sent events, see {@link LiveEvent}; `Last-Event-ID` resumes
  *
  * Every JSON number that is NaN or ±Infinity in the record is `null` (JSON has neither).
+ * Every JSON answer carries the header `X-Glorot-Event-Id`: the id of the latest event when it was
+ * made. A page that opens `/api/events?lastEventId=<that id>` after its first loads receives every
+ * change since them (no gap between loading and listening). Run ids are `a-z 0-9 - _ .`; request
+ * them URL-encoded all the same (`encodeURIComponent`), as the snapshot's keys are.
+ *
+ * Static snapshot (`glorot serve --export DIR`): `globalThis.GLOROT_SNAPSHOT` maps each of the
+ * request paths `/api/runs`, `/api/job`, `/api/runs/ID`, `/api/runs/ID/scalars`,
+ * `/api/runs/ID/histograms?tensor=T` (every stored tensor) and `/api/runs/ID/evaluations` to the
+ * answer; a page that finds it reads from it and opens no event stream.
  */
 import type { HistogramTensor, ScalarName, Split } from '../core/metrics.ts';
 
@@ -163,6 +172,8 @@ export interface JobView {
  * One server-sent event. `id:` carries the server's sequence number; a client reconnecting with
  * `Last-Event-ID` receives every later event, or one `reset` when the server no longer holds them
  * (then it reloads everything). `event:` is the `type` below, `data:` the JSON of the object.
+ * A `point` comes before the `run` whose summary includes it. A `run` whose `updates` went down
+ * (a resumed run dropped the records after its checkpoint) means: reload that run's series.
  */
 export type LiveEvent =
   | { readonly type: 'run'; readonly run: RunSummary }

@@ -15,6 +15,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ensureDir, readRunLock, type RunStore, writeFileAtomic, writeFileAtomicChunks } from '../store/index.ts';
 import type { RunSummary } from './api.ts';
 import { buildJobView } from './job.ts';
+import { coalesce, jsonText } from './json.ts';
 import { RecordSource } from './record.ts';
 import { type ApiBackend, answerApi, parseTarget } from './routes.ts';
 import { DEFAULT_WEB_DIR, hasWebApp, placeholderPage, resolveStatic } from './static.ts';
@@ -140,11 +141,13 @@ export function exportSnapshot(options: ExportOptions): ExportResult {
         yield 'globalThis.GLOROT_SNAPSHOT = {\n';
         for (const p of paths) {
           const { segments, query } = parseTarget(p);
-          yield `${JSON.stringify(p)}: ${JSON.stringify(answerApi(backend, segments.slice(1), query))},\n`;
+          yield `${JSON.stringify(p)}: `;
+          yield* jsonText(answerApi(backend, segments.slice(1), query));
+          yield ',\n';
         }
         yield '};\n';
       };
-      writeFileAtomicChunks(target('data.js'), chunks());
+      writeFileAtomicChunks(target('data.js'), coalesce(chunks(), 1 << 20));
     });
     return { files: written, paths, webApp };
   } finally {

@@ -177,11 +177,14 @@ export class LiveMonitor {
         return;
       }
       const version = store.dataVersion();
-      const locksDue = now - this.lastLockCheck >= this.lockCheckMs;
-      if (version === this.version && !locksDue) return;
-      this.version = version;
-      if (locksDue) this.lastLockCheck = now;
-      this.diff(store, true);
+      if (version !== this.version) {
+        this.version = version;
+        this.lastLockCheck = now;
+        this.diff(store, true); // reads the running runs' locks too
+      } else if (now - this.lastLockCheck >= this.lockCheckMs) {
+        this.lastLockCheck = now;
+        this.recheckLocks(store);
+      }
     } catch (e) {
       if (isBrokenRecord(e)) this.announceUnavailable(this.source.fail(e));
       else if (this.source.error !== null) this.announceUnavailable(this.source.error);
@@ -193,6 +196,19 @@ export class LiveMonitor {
     if (this.unavailable) return;
     this.unavailable = true;
     this.emit({ type: 'unavailable', error });
+  }
+
+  /** Reads the locks of the runs last seen `running`; a run whose process appeared or vanished gets a new summary. */
+  private recheckLocks(store: RunStore): void {
+    for (const [id, seen] of this.runs) {
+      if (seen.lock === null) continue;
+      const lock = readRunLock(this.source.outDir, id);
+      if (lock.alive === seen.lock.alive) continue;
+      const summary = buildRunSummary(store, store.getRun(id), lock);
+      const json = JSON.stringify(summary);
+      if (json !== seen.json) this.emit({ type: 'run', run: summary });
+      this.runs.set(id, { ...seen, lock, summary, json });
+    }
   }
 
   /** Compares the record's runs with what was seen; emits events when `emit`. */

@@ -8,6 +8,12 @@ import { statSync } from 'node:fs';
 import { databasePath, openRunStore, type RunStore } from '../store/index.ts';
 import { HttpError } from './errors.ts';
 
+/**
+ * The server's SQLite page cache, KiB: the record's recent pages (the runs table, the latest points)
+ * stay cached, while a paper-scale record does not keep 16 MiB resident (better-sqlite3's default).
+ */
+const PAGE_CACHE_KIB = 4096;
+
 /** The identity of a file on disk: a replaced file (rename over it) has another inode. */
 function identity(file: string): string | null {
   try {
@@ -99,7 +105,7 @@ export class RecordSource {
     this.close();
     const id = identity(this.file);
     try {
-      this.store = openRunStore(this.outDir, { readonly: true, busyTimeoutMs: 100 });
+      this.store = openRunStore(this.outDir, { readonly: true, busyTimeoutMs: 100, cacheKiB: PAGE_CACHE_KIB });
       this.opened = id;
       this.broken = null;
     } catch (e) {

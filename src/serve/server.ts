@@ -14,8 +14,10 @@ import { sep } from 'node:path';
 import send from 'send';
 import type { JobView } from './api.ts';
 import { HttpError } from './errors.ts';
+import { coalesce, JsonChunks } from './json.ts';
 import { JobCache } from './job.ts';
 import { LiveMonitor, type LiveOptions } from './live.ts';
+import { MemoryKeeper } from './memory.ts';
 import { isBrokenRecord, RecordSource } from './record.ts';
 import { type ApiBackend, answerApi, parseTarget } from './routes.ts';
 import { EventStreams, type StreamOptions } from './sse.ts';
@@ -66,18 +68,61 @@ function hostName(header: string): string {
   return m !== null ? m[1]! : header.replace(/:\d*$/, '');
 }
 
-/** Sends a JSON body (or only its headers, for HEAD). */
-function sendJson(req: IncomingMessage, res: ServerResponse, status: number, payload: unknown, extra: Record<string, string> = {}): void {
-  const body = Buffer.from(JSON.stringify(payload));
-  res.writeHead(status, {
+/** The headers of a JSON response. */
+function jsonHeaders(extra: Record<string, string>): Record<string, string> {
+  return {
     ...COMMON_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(body.length),
     'Cache-Control': 'no-store',
     'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
     ...extra,
-  });
+  };
+}
+
+/** Counts what the server sends (see memory.ts). */
+const memory = new MemoryKeeper();
+
+/** Sends a JSON body (or only its headers, for HEAD). */
+function sendJson(req: IncomingMessage, res: ServerResponse, status: number, payload: unknown, extra: Record<string, string> = {}): void {
+  if (payload instanceof JsonChunks) {
+    void streamJson(req, res, status, payload, extra);
+    return;
+  }
+  const body = Buffer.from(JSON.stringify(payload));
+  memory.note(body.length);
+  res.writeHead(status, { ...jsonHeaders(extra), 'Content-Length': String(body.length) });
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** Resolves when `res` can take more data, or is closed (a client that went away). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** Bytes gathered before a write while streaming a large JSON answer. */
+const STREAM_PIECE = 64 << 10;
+
+/** Sends a JSON answer made in chunks (chunked transfer), waiting for the socket to drain between pieces. */
+async function streamJson(req: IncomingMessage, res: ServerResponse, status: number, payload: JsonChunks, extra: Record<string, string>): Promise<void> {
+  res.writeHead(status, jsonHeaders(extra));
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  for (const piece of coalesce(payload.chunks(), STREAM_PIECE)) {
+    memory.note(piece.length);
+    if (!res.write(piece)) await drained(res);
+    if (res.destroyed) return;
+  }
+  res.end();
 }
 
 /** Sends one of the server's own HTML pages. */
@@ -132,6 +177,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const { segments, query } = parseTarget(req.url ?? '/');
       if (segments[0] === 'api') {
         if (segments.length === 2 && segments[1] === 'events') {
+          if (req.method === 'HEAD') {
+            res.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store' });
+            res.end();
+            return;
+          }
           if (!streams.serve(req, res, query, COMMON_HEADERS)) throw new HttpError(503, 'too many event streams open; close some pages');
           return;
         }
@@ -159,7 +209,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
     if (wantsIndex) res.setHeader('Cache-Control', 'no-cache');
     send(req, found.file.split(sep).map(encodeURIComponent).join('/'), { root: found.root, index: false, dotfiles: 'deny' })
-      .on('error', (err: { status?: number }) => sendJson(req, res, err.status ?? 500, { error: `cannot send /${segments.join('/')}` }))
+      .on('error', (err: { status?: number }) => {
+        if (res.headersSent) res.destroy(); // failed mid-file: the client sees a cut response
+        else sendJson(req, res, err.status ?? 500, { error: `cannot send /${segments.join('/')}` });
+      })
       .pipe(res);
   };
 

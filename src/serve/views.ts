@@ -7,6 +7,7 @@ import { type HistogramTensor, HISTOGRAM_TENSORS, isHistogramTensor, isScalarNam
 import type { RunStore } from '../store/index.ts';
 import type { EvaluationSeries, HistogramFrame, ScalarSeries } from './api.ts';
 import { HttpError } from './errors.ts';
+import { jsonArray, type JsonChunks } from './json.ts';
 
 /** A number as JSON can carry it: NaN and ±Infinity become null. */
 function jsonNumber(x: number): number | null {
@@ -65,12 +66,14 @@ export function parseHistogramQuery(tensor: string | null, updates: string | nul
 
 /**
  * The histograms of one tensor, bins exactly as stored: at every probe point (by updates, then layer)
- * or only at `updates` (empty when the run has no histogram there).
+ * or only at `updates` (empty when the run has no histogram there), as a JSON array of
+ * {@link HistogramFrame}s made one frame at a time (a paper run's are megabytes).
  * @throws RunStoreError `UNKNOWN_RUN`.
  */
-export function histogramsView(store: RunStore, run: string, tensor: HistogramTensor, updates: number | null): HistogramFrame[] {
+export function histogramsView(store: RunStore, run: string, tensor: HistogramTensor, updates: number | null): JsonChunks {
   const stored = updates === null ? store.histogramSeries(run, tensor) : store.histogramsAt(run, tensor, updates);
-  return stored.map((h) => ({
+  // read now (one query, one snapshot); each frame becomes JSON only when it is sent
+  return jsonArray(stored, (h): HistogramFrame => ({
     updates: h.updates,
     layer: h.layer,
     tensor: h.tensor,

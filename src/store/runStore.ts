@@ -53,6 +53,8 @@ export interface OpenRunStoreOptions {
   readonly readonly?: boolean;
   /** How long a statement waits for a lock held by another connection, in ms (default 5000). */
   readonly busyTimeoutMs?: number;
+  /** This connection's page cache, in KiB (default: better-sqlite3's build default, 16 MiB); a long-lived reader keeps it small. */
+  readonly cacheKiB?: number;
 }
 
 /**
@@ -92,6 +94,7 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
   try {
     db = new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    if (options.cacheKiB !== undefined) db.pragma(`cache_size = ${-Math.max(64, Math.floor(options.cacheKiB))}`);
     if (!readonly) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new RunStoreError('UNWRITABLE', `${file}: SQLite refused WAL mode here (journal_mode ` +
@@ -145,7 +148,7 @@ export class RunStore {
    * reader (the dashboard) notices new records. Not changed by this connection's own writes.
    */
   dataVersion(): number {
-    return this.sql.db.pragma('data_version', { simple: true }) as number;
+    return (this.sql.stmt('PRAGMA data_version').get() as { data_version: number }).data_version;
   }
 
   /**
