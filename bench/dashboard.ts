@@ -24,7 +24,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openRunStore } from '../src/store/index.ts';
-import { BIN, get, getJson, openEvents } from '../test/serve/helpers.ts';
+import { BIN, get, getJson, openEvents } from '../test/helpers/serve.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const { values: opts } = parseArgs({ options: { only: { type: 'string' }, trials: { type: 'string', default: '3' }, write: { type: 'boolean', default: false } } });

@@ -7,16 +7,16 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { LatestScalar } from '../../src/store/index.ts';
-import { openRunStore } from '../../src/store/index.ts';
-import { DEAD_SATURATED_FRACTION, runAlarms, SATURATED_FRACTION, type AlarmInput } from '../../src/serve/alarms.ts';
-import { withSnapshotScript } from '../../src/serve/export.ts';
-import { LiveMonitor } from '../../src/serve/live.ts';
-import { RecordSource } from '../../src/serve/record.ts';
-import { parseTarget } from '../../src/serve/routes.ts';
-import { escapeHtml, resolveStatic } from '../../src/serve/static.ts';
-import { rateOf } from '../../src/serve/summary.ts';
-import { tempDir } from './helpers.ts';
+import type { LatestScalar } from '../../../src/store/index.ts';
+import { openRunStore } from '../../../src/store/index.ts';
+import { DEAD_SATURATED_FRACTION, runAlarms, SATURATED_FRACTION, type AlarmInput } from '../../../src/serve/alarms.ts';
+import { withSnapshotScript } from '../../../src/serve/export.ts';
+import { LiveMonitor } from '../../../src/serve/live.ts';
+import { RecordSource } from '../../../src/serve/record.ts';
+import { parseTarget } from '../../../src/serve/routes.ts';
+import { escapeHtml, resolveStatic } from '../../../src/serve/static.ts';
+import { rateOf } from '../../../src/serve/summary.ts';
+import { tempDir } from '../../helpers/serve.ts';
 
 test('rate: median of the latest intervals, robust to a pause and to the dense early points', () => {
   assert.equal(rateOf([]), null);

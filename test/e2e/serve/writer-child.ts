@@ -4,8 +4,8 @@
  * does), each with histograms of 3 layers × 5 tensors × 100 bins (~24 KB, a paper-sized point),
  * then prints `done` and exits. Arguments: outDir run points.
  */
-import { HISTOGRAM_TENSORS } from '../../src/core/metrics.ts';
-import { openRunStore } from '../../src/store/index.ts';
+import { HISTOGRAM_TENSORS } from '../../../src/core/metrics.ts';
+import { openRunStore } from '../../../src/store/index.ts';
 
 const [outDir, run, count] = [process.argv[2]!, process.argv[3]!, Number(process.argv[4])];
 const store = openRunStore(outDir);

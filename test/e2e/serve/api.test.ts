@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { EvaluationSeries, HistogramFrame, JobView, RunDetail, RunSummary, ScalarSeries } from '../../src/serve/api.ts';
-import { type RunningServer, startServer } from '../../src/serve/index.ts';
-import { openRunStore } from '../../src/store/index.ts';
-import { get, getJson, tempDir, trainTiny } from './helpers.ts';
+import type { EvaluationSeries, HistogramFrame, JobView, RunDetail, RunSummary, ScalarSeries } from '../../../src/serve/api.ts';
+import { type RunningServer, startServer } from '../../../src/serve/index.ts';
+import { openRunStore } from '../../../src/store/index.ts';
+import { get, getJson, tempDir, trainTiny } from '../../helpers/serve.ts';
 
 const root = tempDir();
 const out = join(root, 'out');
@@ -192,7 +192,7 @@ test('the record is opened read-only: its bytes are unchanged after serving', as
 test('a record written by an older glorot (schema v1) is served, untouched', async (t) => {
   const v1 = join(root, 'v1');
   mkdirSync(v1);
-  copyFileSync(join(import.meta.dirname, '..', 'store', 'fixtures', 'v1-record.sqlite'), join(v1, 'glorot.sqlite'));
+  copyFileSync(join(import.meta.dirname, '..', '..', 'unit', 'store', 'fixtures', 'v1-record.sqlite'), join(v1, 'glorot.sqlite'));
   const before = recordBytes(v1);
   const s = await startServer({ outDir: v1, webDir: web });
   t.after(() => s.close());

@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { after, before, test } from 'node:test';
-import { exportSnapshot, startServer } from '../../src/serve/index.ts';
-import { openRunStore } from '../../src/store/index.ts';
-import { BIN, get, getJson, tempDir, trainTiny } from './helpers.ts';
+import { exportSnapshot, startServer } from '../../../src/serve/index.ts';
+import { openRunStore } from '../../../src/store/index.ts';
+import { BIN, get, getJson, tempDir, trainTiny } from '../../helpers/serve.ts';
 
 const root = tempDir();
 const out = join(root, 'out');

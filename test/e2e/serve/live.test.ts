@@ -12,10 +12,10 @@ import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, unlinkSync, writ
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { RunSummary } from '../../src/serve/api.ts';
-import { startServer } from '../../src/serve/index.ts';
-import { openRunStore } from '../../src/store/index.ts';
-import { get, getJson, openEvents, type Received, sleep, spawnTrain, tempDir } from './helpers.ts';
+import type { RunSummary } from '../../../src/serve/api.ts';
+import { startServer } from '../../../src/serve/index.ts';
+import { openRunStore } from '../../../src/store/index.ts';
+import { get, getJson, openEvents, type Received, sleep, spawnTrain, tempDir } from '../../helpers/serve.ts';
 
 const root = tempDir();
 after(() => rmSync(root, { recursive: true, force: true }));
