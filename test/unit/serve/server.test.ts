@@ -10,7 +10,9 @@ import { test } from 'node:test';
 import type { LatestScalar } from '../../../src/store/index.ts';
 import { openRunStore } from '../../../src/store/index.ts';
 import { DEAD_SATURATED_FRACTION, runAlarms, SATURATED_FRACTION, type AlarmInput } from '../../../src/serve/alarms.ts';
+import type { JobCell } from '../../../src/serve/api.ts';
 import { withSnapshotScript } from '../../../src/serve/export.ts';
+import { buildJobView } from '../../../src/serve/job.ts';
 import { LiveMonitor } from '../../../src/serve/live.ts';
 import { RecordSource } from '../../../src/serve/record.ts';
 import { parseTarget } from '../../../src/serve/routes.ts';
@@ -147,4 +149,47 @@ test('events: another connection\'s commits become point and run events; resume 
   assert.equal(monitor.since(start), null, 'event 1 fell out of the buffer: reset');
   assert.equal(monitor.since(start + 5), null, 'an id from the future (another server): reset');
   assert.equal(monitor.summaries()[0]!.status, 'finished');
+});
+
+test('Table 1 and the checks: the report\'s numbers, a configuration only once all of its planned runs have ended', (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'experiments'));
+  const experiment = {
+    name: 'shapeset',
+    base: { dataset: 'shapeset', hidden: [4, 4], updates: 10, validationSize: 10, testSize: 10 },
+    variants: [{ label: 'Tanh', activation: 'tanh', init: 'standard' }, { label: 'Tanh N', activation: 'tanh', init: 'normalized' }],
+    learningRates: [0.01, 0.1],
+    seeds: [1],
+  };
+  writeFileSync(join(dir, 'experiments', 'shapeset.json'), JSON.stringify(experiment));
+  const w = openRunStore(dir);
+  t.after(() => w.close());
+  /** A run of the plan whose last point has these final validation and test errors (%). */
+  const run = (id: string, init: string, lr: number, validation: number, test: number, status: 'finished' | 'running'): void => {
+    w.createRun({ id, config: { dataset: 'shapeset', hidden: [4, 4], activation: 'tanh', init, learningRate: lr, updates: 10 }, seed: 1, backend: 'reference', threads: 1, status: 'running' });
+    w.recordProbePoint(id, 10, { evaluations: [{ split: 'validation', errorRate: validation, nll: 1, examples: 10 }, { split: 'test', errorRate: test, nll: 1, examples: 10 }] });
+    if (status === 'finished') w.setStatus(id, 'finished');
+  };
+  run('shapeset-tanh-lr0.01-s1', 'standard', 0.01, 30, 31, 'finished');
+  run('shapeset-tanh-lr0.1-s1', 'standard', 0.1, 20, 22, 'finished');
+  run('shapeset-tanh-n-lr0.01-s1', 'normalized', 0.01, 10, 11, 'finished');
+  run('shapeset-tanh-n-lr0.1-s1', 'normalized', 0.1, 5, 6, 'running');
+  const source = new RecordSource(dir);
+  t.after(() => source.close());
+  const cell = (v: ReturnType<typeof buildJobView>, label: string): JobCell => v.table1.find((r) => r.label === label)!.cells['shapeset']!;
+  const before = buildJobView(source.get(), dir);
+  assert.deepEqual(before.columns?.map((c) => c.dataset), ['shapeset']);
+  assert.deepEqual([before.planned, before.pending], [4, 1]);
+  assert.match(before.note!, /1 of 4 planned runs have not ended/);
+  assert.deepEqual(cell(before, 'Tanh'), {
+    ours: 22, paper: 27.15, runId: 'shapeset-tanh-lr0.1-s1', text: '22.00 (n=1)', learningRate: 0.1, runIds: ['shapeset-tanh-lr0.1-s1'], pending: 0,
+  }, 'selected on validation (20 < 30): its test error, beside the paper\'s');
+  assert.deepEqual([cell(before, 'Tanh N').ours, cell(before, 'Tanh N').runId, cell(before, 'Tanh N').pending], [null, null, 1], 'a rate still training: no result');
+  const jacobian = before.checks.find((c) => c.id === 'jacobian.normalized')!;
+  assert.equal(jacobian.verdict, 'not-run', 'nor does an unfinished configuration enter the checks');
+  w.setStatus('shapeset-tanh-n-lr0.1-s1', 'finished');
+  const after = buildJobView(source.get(), dir);
+  assert.deepEqual([cell(after, 'Tanh N').ours, cell(after, 'Tanh N').learningRate, after.pending, after.note], [6, 0.1, 0, null]);
+  assert.equal(cell(after, 'Softsign').ours, null, 'a row the plan never ran');
 });
