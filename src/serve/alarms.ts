@@ -5,7 +5,8 @@
  * in Fig. 2, is no longer flagged) and from the run's lock file. The thresholds are documented in
  * docs/DECISIONS.md "Dashboard".
  */
-import type { EvaluationPoint, LatestScalar, RunLockState, RunStatus } from '../store/index.ts';
+import type { ScalarRecord } from '../core/metrics.ts';
+import type { EvaluationPoint, RunLockState, RunStatus } from '../store/index.ts';
 import type { Alarm } from './api.ts';
 
 /**
@@ -35,8 +36,8 @@ export interface AlarmInput {
   readonly lastUpdate: number | null;
   /** The hidden activation's name (the stored config's `activation`). */
   readonly activation: string;
-  /** Every (name, layer)'s latest value (`RunStore.latestScalars`); only those at `lastUpdate` count. */
-  readonly latest: readonly LatestScalar[];
+  /** The scalars recorded at the latest probe point (`RunStore.scalarsAt`). */
+  readonly scalars: readonly ScalarRecord[];
   /** The latest evaluation of each split that has one. */
   readonly evaluations: readonly EvaluationPoint[];
   /** The run's lock, read only for a `running` run (null otherwise). */
@@ -51,7 +52,7 @@ function percent(x: number): string {
 }
 
 /** The `diverged` alarm: from the status, else from a NaN at the latest probe point. */
-function divergence(r: AlarmInput, at: number, now: readonly LatestScalar[]): Alarm | null {
+function divergence(r: AlarmInput, at: number, now: readonly ScalarRecord[]): Alarm | null {
   if (r.status === 'diverged') return { kind: 'diverged', layer: null, updates: at, message: r.statusDetail ?? 'the run diverged' };
   const loss = now.find((s) => s.name === 'probe.loss');
   if (loss !== undefined && !Number.isFinite(loss.value)) {
@@ -79,7 +80,7 @@ function divergence(r: AlarmInput, at: number, now: readonly LatestScalar[]): Al
 export function runAlarms(r: AlarmInput): Alarm[] {
   const out: Alarm[] = [];
   const at = r.lastUpdate ?? 0;
-  const now = r.lastUpdate === null ? [] : r.latest.filter((s) => s.updates === r.lastUpdate);
+  const now = r.lastUpdate === null ? [] : r.scalars;
   const diverged = divergence(r, at, now);
   if (diverged !== null) out.push(diverged);
   const layers = [...new Set(now.filter((s) => s.layer >= 1 && s.name.startsWith('activation.')).map((s) => s.layer))].sort((a, b) => a - b);

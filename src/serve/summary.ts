@@ -59,7 +59,7 @@ export function buildRunSummary(store: RunStore, run: RunInfo, lock: RunLockStat
       statusDetail: run.statusDetail,
       lastUpdate: updates,
       activation: shape.activation,
-      latest: updates === null ? [] : store.latestScalars(run.id),
+      scalars: updates === null ? [] : store.scalarsAt(run.id, updates),
       evaluations,
       lock: run.status === 'running' ? lock : null,
       lockFile: lockPath(store.outDir, run.id),

@@ -4,7 +4,7 @@
  * vocabulary's types (src/core/metrics.ts) with the `updates` it was measured at; NULL comes back
  * as NaN.
  */
-import type { HistogramTensor, ScalarName, Split } from '../core/metrics.ts';
+import type { HistogramTensor, ScalarName, ScalarRecord, Split } from '../core/metrics.ts';
 import { decodeFloat64 } from './float64Blob.ts';
 import { requireRun } from './runs.ts';
 import { fromSql, type Sql } from './sql.ts';
@@ -125,6 +125,22 @@ export function scalarSeries(sql: Sql, run: string, name: ScalarName, layer?: nu
           .all(run, name, checkInteger(layer, 'layer', -1))
   ) as { updates: number; layer: number; value: number | null }[];
   return rows.map((r) => ({ updates: r.updates, layer: r.layer, value: fromSql(r.value) }));
+}
+
+/**
+ * The scalars recorded at one probe point, by layer then name (empty when there is no such point):
+ * a primary-key range, so it costs the same on a paper-length run as on a short one.
+ * @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a bad update count.
+ */
+export function scalarsAt(sql: Sql, run: string, updates: number): ScalarRecord[] {
+  checkInteger(updates, 'updates', 0);
+  requireRun(sql, run);
+  const rows = sql.stmt('SELECT layer, name, value FROM scalars WHERE run = ? AND updates = ? ORDER BY layer, name').all(run, updates) as {
+    layer: number;
+    name: ScalarName;
+    value: number | null;
+  }[];
+  return rows.map((r) => ({ layer: r.layer, name: r.name, value: fromSql(r.value) }));
 }
 
 /** The scalar names the run has, sorted. @throws RunStoreError `UNKNOWN_RUN`. */

@@ -19,7 +19,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { ClassPriors, CostSurfaces, ExampleSheet } from '../core/artifacts.ts';
-import type { HistogramTensor, ScalarName, Split } from '../core/metrics.ts';
+import type { HistogramTensor, ScalarName, ScalarRecord, Split } from '../core/metrics.ts';
 import { getClassPriors, getCostSurfaces, getExampleSheets, putClassPriors, putCostSurfaces, putExampleSheet } from './artifacts.ts';
 import { RunStoreError } from './errors.ts';
 import { removeStaleTemporaries } from './durable.ts';
@@ -287,6 +287,11 @@ export class RunStore {
    */
   scalarSeries(run: string, name: ScalarName, layer?: number): ScalarPoint[] {
     return queries.scalarSeries(this.sql, run, name, layer);
+  }
+
+  /** The scalars of one probe point, by layer then name. @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a bad count. */
+  scalarsAt(run: string, updates: number): ScalarRecord[] {
+    return queries.scalarsAt(this.sql, run, updates);
   }
 
   /** The scalar names the run has, sorted. @throws RunStoreError `UNKNOWN_RUN`. */

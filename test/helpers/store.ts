@@ -17,6 +17,7 @@ export function assertIndexedPlans(db: Database.Database): void {
   const plan = (sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
   const del = plan("DELETE FROM probe_points WHERE run = 'a' AND updates > 3");
   for (const t of ['scalars', 'histograms', 'evaluations']) assert.match(del, new RegExp(`SEARCH ${t} USING PRIMARY KEY \\(run=\\? AND updates=\\?\\)`), del);
+  assert.match(plan("SELECT layer, name, value FROM scalars WHERE run = 'a' AND updates = 3 ORDER BY layer, name"), /SEARCH scalars USING PRIMARY KEY \(run=\? AND updates=\?\)/);
   assert.match(plan("SELECT updates, value FROM scalars WHERE run = 'a' AND name = 'x' AND layer = 1 ORDER BY updates"), /COVERING INDEX scalars_by_name \(run=\? AND name=\? AND layer=\?\)/);
   assert.match(plan("SELECT DISTINCT updates FROM histograms WHERE run = 'a' AND tensor = 'x' ORDER BY updates"), /histograms_by_tensor \(run=\? AND tensor=\?\)/);
   assert.match(plan("SELECT updates, split, error_rate, nll, examples FROM evaluations WHERE run = 'a' AND split = 'test' ORDER BY updates"), /evaluations_by_split \(run=\? AND split=\?\)/);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { LatestScalar } from '../../../src/store/index.ts';
+import type { ScalarRecord } from '../../../src/core/metrics.ts';
 import { openRunStore } from '../../../src/store/index.ts';
 import { DEAD_SATURATED_FRACTION, runAlarms, SATURATED_FRACTION, type AlarmInput } from '../../../src/serve/alarms.ts';
 import type { JobCell } from '../../../src/serve/api.ts';
@@ -17,7 +17,7 @@ import { LiveMonitor } from '../../../src/serve/live.ts';
 import { RecordSource } from '../../../src/serve/record.ts';
 import { parseTarget } from '../../../src/serve/routes.ts';
 import { escapeHtml, resolveStatic } from '../../../src/serve/static.ts';
-import { rateOf } from '../../../src/serve/summary.ts';
+import { buildRunSummary, rateOf } from '../../../src/serve/summary.ts';
 import { tempDir } from '../../helpers/serve.ts';
 
 test('rate: median of the latest intervals, robust to a pause and to the dense early points', () => {
@@ -34,13 +34,13 @@ test('rate: median of the latest intervals, robust to a pause and to the dense e
 });
 
 /** The alarm input of a healthy tanh run at update 100, with `scalars` at that point. */
-function input(scalars: Array<[LatestScalar['name'], number, number]>, over: Partial<AlarmInput> = {}): AlarmInput {
+function input(scalars: Array<[ScalarRecord['name'], number, number]>, over: Partial<AlarmInput> = {}): AlarmInput {
   return {
     status: 'finished',
     statusDetail: null,
     lastUpdate: 100,
     activation: 'tanh',
-    latest: scalars.map(([name, layer, value]) => ({ name, layer, value, updates: 100 })),
+    scalars: scalars.map(([name, layer, value]) => ({ name, layer, value })),
     evaluations: [],
     lock: null,
     lockFile: '/out/locks/r.lock',
@@ -61,15 +61,26 @@ test('alarms: saturated at the documented threshold for bounded activations only
   assert.deepEqual(runAlarms(input([['activation.saturated', 1, 0.9]], { activation: 'linear' })), []);
 });
 
-test('alarms: diverged from the status or a NaN at the latest point; older values never count', () => {
+test('alarms: diverged from the status or a NaN at the latest point', () => {
   const byStatus = runAlarms(input([], { status: 'diverged', statusDetail: 'loss became NaN at update 57' }));
   assert.deepEqual(byStatus, [{ kind: 'diverged', layer: null, updates: 100, message: 'loss became NaN at update 57' }]);
   assert.deepEqual(runAlarms(input([['probe.loss', -1, Number.NaN]])).map((a) => a.kind), ['diverged']);
   assert.deepEqual(runAlarms(input([['activation.nonfinite', 2, 7]])).map((a) => [a.kind, a.layer]), [['diverged', 2]]);
-  const old = input([], { latest: [{ name: 'activation.nonfinite', layer: 1, value: 3, updates: 50 }, { name: 'activation.saturated', layer: 1, value: 1, updates: 50 }] });
-  assert.deepEqual(runAlarms(old), [], 'values recorded before the latest point are history, not the state');
   const nll = input([], { evaluations: [{ split: 'test', updates: 100, errorRate: 90, nll: Number.NaN, examples: 10 }] });
   assert.match(runAlarms(nll)[0]!.message, /the test NLL is NaN at update 100/);
+});
+
+test('a run summary reads the alarms at the latest probe point only: what a layer did before is history', (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const w = openRunStore(dir);
+  t.after(() => w.close());
+  w.createRun({ id: 'r', config: { activation: 'tanh', hidden: [4], updates: 10 }, seed: 1, backend: 'reference', threads: 1, status: 'finished' });
+  w.recordProbePoint('r', 0, { scalars: [{ layer: 1, name: 'activation.saturated', value: 1 }, { layer: 1, name: 'activation.nonfinite', value: 3 }] });
+  w.recordProbePoint('r', 5, { scalars: [{ layer: 1, name: 'activation.saturated', value: 0.1 }] });
+  assert.deepEqual(buildRunSummary(w, w.getRun('r'), null).alarms, [], 'saturated and non-finite at update 0, recovered by 5');
+  w.recordProbePoint('r', 9, { scalars: [{ layer: 1, name: 'activation.saturated', value: 0.7 }] });
+  assert.deepEqual(buildRunSummary(w, w.getRun('r'), null).alarms.map((a) => [a.kind, a.layer, a.updates]), [['saturated', 1, 9]]);
 });
 
 test('alarms: stale when a running run has no live process behind its lock', () => {

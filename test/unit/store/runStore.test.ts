@@ -165,6 +165,18 @@ test('recordProbePoint round trip: scalars, histograms, evaluations, NaN and inf
     assert.equal(get('activation.mean', 2).value, Number.POSITIVE_INFINITY);
     assert.deepEqual(get('weight.std', 3), { name: 'weight.std', layer: 3, updates: 20, value: 20 + 0.3 + 0.02 });
 
+    // one probe point's scalars, by layer then name: what that point recorded, nothing older
+    const at30 = store.scalarsAt(id, 30);
+    assert.deepEqual(at30.map((s) => [s.layer, s.name]), [[1, 'activation.mean'], [2, 'activation.mean'], [3, 'activation.mean']]);
+    assert.deepEqual(at30.map((s) => s.value), [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    const at20 = store.scalarsAt(id, 20);
+    assert.equal(at20.length, SCALARS_PER_POINT);
+    assert.deepEqual(at20.map((s) => s.layer), [...at20.map((s) => s.layer)].sort((a, b) => a - b));
+    assert.deepEqual(at20.find((s) => s.name === 'weight.std' && s.layer === 3), { layer: 3, name: 'weight.std', value: 20 + 0.3 + 0.02 });
+    assert.deepEqual(store.scalarsAt(id, 11), [], 'no probe point at 11');
+    assert.throws(() => store.scalarsAt('nope', 0), code('UNKNOWN_RUN'));
+    assert.throws(() => store.scalarsAt(id, -1), code('INVALID'));
+
     const p = store.readProbePoint(id, 10)!;
     assert.equal(p.scalars.length, SCALARS_PER_POINT);
     assert.equal(p.histograms.length, LAYERS * TENSORS.length);
