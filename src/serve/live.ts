@@ -89,7 +89,7 @@ export class LiveMonitor {
     this.seq = Date.now() * 1000;
     const store = source.get();
     this.version = store.dataVersion();
-    this.diff(store, false);
+    store.snapshot(() => this.diff(store, false));
   }
 
   /** The id of the latest event (or the starting number when none yet). */
@@ -172,7 +172,7 @@ export class LiveMonitor {
         this.unavailable = false;
         this.runs = new Map();
         this.version = store.dataVersion();
-        this.diff(store, false);
+        store.snapshot(() => this.diff(store, false));
         this.emit({ type: 'reset' });
         return;
       }
@@ -180,7 +180,9 @@ export class LiveMonitor {
       if (version !== this.version) {
         this.version = version;
         this.lastLockCheck = now;
-        this.diff(store, true); // reads the running runs' locks too
+        // one read transaction: the run list, the new points and the summaries from the same commit,
+        // so a point is announced once and before the summary that includes it (milliseconds long)
+        store.snapshot(() => this.diff(store, true)); // reads the running runs' locks too
       } else if (now - this.lastLockCheck >= this.lockCheckMs) {
         this.lastLockCheck = now;
         this.recheckLocks(store);

@@ -162,6 +162,35 @@ test('events: another connection\'s commits become point and run events; resume 
   assert.equal(monitor.summaries()[0]!.status, 'finished');
 });
 
+test('events: a commit landing while the monitor reads is announced once, at the next poll, never before its run summary', (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const writer = openRunStore(dir);
+  t.after(() => writer.close());
+  writer.createRun({ id: 'r', config: { updates: 10, activation: 'tanh', hidden: [4] }, seed: 1, backend: 'reference', threads: 1, status: 'running' });
+  writer.recordProbePoint('r', 0, { scalars: [{ layer: 1, name: 'activation.std', value: 0.5 }] });
+  const source = new RecordSource(dir);
+  t.after(() => source.close());
+  const monitor = new LiveMonitor(source, { lockCheckMs: 1e9, fileCheckMs: 1e9 });
+  const start = monitor.lastId;
+  // the training process commits update 9 just after the monitor listed the runs
+  const store = source.get();
+  const listRuns = store.listRuns.bind(store);
+  let commitDuringRead = true;
+  store.listRuns = () => {
+    const runs = listRuns();
+    if (commitDuringRead) writer.recordProbePoint('r', 9, { scalars: [{ layer: 1, name: 'activation.std', value: 0.3 }] });
+    commitDuringRead = false;
+    return runs;
+  };
+  writer.recordProbePoint('r', 5, { scalars: [{ layer: 1, name: 'activation.std', value: 0.4 }] });
+  monitor.tick();
+  monitor.tick();
+  monitor.tick();
+  const got = monitor.since(start)!.map((e) => (e.event.type === 'point' ? `point ${e.event.updates}` : e.event.type === 'run' ? `run at ${e.event.run.updates}` : e.event.type));
+  assert.deepEqual(got, ['point 5', 'run at 5', 'point 9', 'run at 9']);
+});
+
 test('Table 1 and the checks: the report\'s numbers, a configuration only once all of its planned runs have ended', (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
