@@ -34,8 +34,8 @@ export function registerServeCommands(program: Command): void {
       const { exportSnapshot, isLoopbackHost, startServer } = await import('../serve/index.ts');
       if (o.export !== undefined) {
         const r = exportSnapshot({ outDir: o.out, dir: o.export });
-        console.log(`snapshot of ${databasePath(o.out)}: ${join(o.export, 'index.html')} (${r.paths.length} API answers in data.js` +
-          `${r.webApp ? '' : '; no web app is built, so a plain run list'})`);
+        if (r.webAppMissing !== null) console.warn(`glorot serve --export: ${r.webAppMissing}`);
+        console.log(`snapshot of ${databasePath(o.out)}: ${join(o.export, 'index.html')} (${r.paths.length} API answers in data.js)`);
         return;
       }
       if (!isLoopbackHost(o.host)) {
@@ -43,6 +43,7 @@ export function registerServeCommands(program: Command): void {
           '(read-only) and see its paths; use the default 127.0.0.1 unless you mean it');
       }
       const server = await startServer({ outDir: o.out, host: o.host, port: o.port });
+      if (server.webAppMissing !== null) console.warn(`glorot serve: ${server.webAppMissing}`);
       console.log(`glorot serve: ${server.url}`);
       console.log(`  record ${databasePath(o.out)}, read-only; Ctrl-C stops`);
       await new Promise<void>((resolve) => {

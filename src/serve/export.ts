@@ -18,7 +18,7 @@ import { buildJobView } from './job.ts';
 import { coalesce, jsonText } from './json.ts';
 import { RecordSource } from './record.ts';
 import { type ApiBackend, answerApi, parseTarget } from './routes.ts';
-import { DEFAULT_WEB_DIR, hasWebApp, placeholderPage, resolveStatic } from './static.ts';
+import { DEFAULT_WEB_DIR, missingWebApp, placeholderPage, resolveStatic } from './static.ts';
 import { buildRunSummary } from './summary.ts';
 
 /** What {@link exportSnapshot} needs. */
@@ -39,6 +39,8 @@ export interface ExportResult {
   readonly paths: readonly string[];
   /** Whether the web app was copied (false: the placeholder page was written). */
   readonly webApp: boolean;
+  /** Why the web app was not copied and how to build it ({@link missingWebApp}), or null. */
+  readonly webAppMissing: string | null;
 }
 
 /**
@@ -121,15 +123,16 @@ export function exportSnapshot(options: ExportOptions): ExportResult {
       written.push(rel);
       return path;
     };
-    const webApp = hasWebApp(webDir);
-    if (webApp) {
+    const missing = missingWebApp(webDir);
+    const webApp = missing === null;
+    if (missing === null) {
       const root = realpathSync(webDir);
       for (const rel of webFiles(root)) {
         const bytes = readFileSync(join(root, rel));
         writeFileAtomic(target(rel), rel === 'index.html' ? withSnapshotScript(bytes.toString('utf8')) : bytes);
       }
     } else {
-      writeFileAtomic(target('index.html'), withSnapshotScript(placeholderPage()));
+      writeFileAtomic(target('index.html'), withSnapshotScript(placeholderPage(missing)));
     }
     const backend = directBackend(store, options.outDir);
     let paths: string[] = [];
@@ -149,7 +152,7 @@ export function exportSnapshot(options: ExportOptions): ExportResult {
       };
       writeFileAtomicChunks(target('data.js'), coalesce(chunks(), 1 << 20));
     });
-    return { files: written, paths, webApp };
+    return { files: written, paths, webApp, webAppMissing: missing };
   } finally {
     source.close();
   }

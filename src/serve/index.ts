@@ -5,4 +5,4 @@
  */
 export { startServer, isLoopbackHost, type ServeOptions, type RunningServer } from './server.ts';
 export { exportSnapshot, snapshotPaths, type ExportOptions, type ExportResult } from './export.ts';
-export { DEFAULT_WEB_DIR } from './static.ts';
+export { DEFAULT_WEB_DIR, missingWebApp, PACKAGE_DIR } from './static.ts';

@@ -21,7 +21,7 @@ import { MemoryKeeper } from './memory.ts';
 import { isBrokenRecord, RecordSource } from './record.ts';
 import { type ApiBackend, answerApi, parseTarget } from './routes.ts';
 import { EventStreams, type StreamOptions } from './sse.ts';
-import { DEFAULT_WEB_DIR, errorPage, hasWebApp, OWN_PAGE_CSP, placeholderPage, resolveStatic } from './static.ts';
+import { DEFAULT_WEB_DIR, errorPage, missingWebApp, OWN_PAGE_CSP, placeholderPage, resolveStatic } from './static.ts';
 
 /** What {@link startServer} needs. */
 export interface ServeOptions extends LiveOptions, StreamOptions {
@@ -41,6 +41,8 @@ export interface RunningServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** Why the web app is not served (not built: a sentence saying how to build it), or null; read at start. */
+  readonly webAppMissing: string | null;
   /** The record's watcher (its `lastId`, for tests). */
   readonly monitor: LiveMonitor;
   /** Stops listening, ends the event streams and closes the record. */
@@ -202,7 +204,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (wantsIndex) {
       monitor.tick();
       if (source.error !== null) return sendPage(req, res, 503, errorPage(source.error));
-      if (!hasWebApp(webDir)) return sendPage(req, res, 200, placeholderPage());
+      const missing = missingWebApp(webDir);
+      if (missing !== null) return sendPage(req, res, 200, placeholderPage(missing));
     }
     const found = resolveStatic(webDir, segments);
     if (found === null) throw new HttpError(404, `not found: /${segments.join('/')}`, `/${segments.join('/')}`);
@@ -233,6 +236,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url: `http://${shown}:${port}/`,
     host,
     port,
+    webAppMissing: missingWebApp(webDir),
     monitor,
     close: async () => {
       monitor.stop();

@@ -10,6 +10,9 @@ import { realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The glorot package's directory (where `npm run build` runs), found from this file, never from the working directory. */
+export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
 /** Where `npm run build` puts the web app: `<package>/build/web/`. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../build/web/', import.meta.url));
 
@@ -45,6 +48,16 @@ export function hasWebApp(webDir: string): boolean {
   return resolveStatic(webDir, []) !== null;
 }
 
+/**
+ * Why the web app cannot be served from `webDir`, and how to build it — or null when it is built.
+ * The server then shows a plain run list ({@link placeholderPage}) instead of failing.
+ */
+export function missingWebApp(webDir: string): string | null {
+  if (hasWebApp(webDir)) return null;
+  return `the dashboard's web app is not built (no ${join(webDir, 'index.html')}): build it with \`npm run build\` in ${PACKAGE_DIR} ` +
+    '(Vite builds web/ into build/web/); meanwhile the page shows a plain run list';
+}
+
 /** Text as HTML character data or a quoted attribute value. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -66,16 +79,16 @@ export function errorPage(error: string): string {
 }
 
 /**
- * The page served at `/` while no web app is built: the run list as plain text, kept live by the
- * event stream (or read from `globalThis.GLOROT_SNAPSHOT` in a snapshot). It only ever inserts text
- * (textContent), never HTML.
+ * The page served at `/` while no web app is built: why (`note`, from {@link missingWebApp}) and the
+ * run list as plain text, kept live by the event stream (or read from `globalThis.GLOROT_SNAPSHOT` in
+ * a snapshot). It only ever inserts text (textContent), never HTML.
  */
-export function placeholderPage(): string {
+export function placeholderPage(note: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>glorot serve</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2em}td,th{padding:2px 8px;text-align:left}.alarm{color:#b00}</style></head>
 <body><h1>glorot: runs</h1>
-<p>The web app is not built (no build/web/index.html). Meanwhile, the runs of this record:</p>
+<p id="note">${escapeHtml(note.charAt(0).toUpperCase() + note.slice(1))}.</p>
 <table><thead><tr><th>run</th><th>status</th><th>updates</th><th>test error %</th><th>alarms</th></tr></thead><tbody id="runs"></tbody></table>
 <script>
 const body = document.getElementById('runs');

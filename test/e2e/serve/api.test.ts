@@ -136,6 +136,23 @@ test('every response is cross-origin isolated and never sniffed', async () => {
   assert.equal(replies[5]!.headers['allow'], 'GET, HEAD');
 });
 
+test('no web app built: / is a plain, live run list saying how to build the app; the API works all the same', async (t) => {
+  const missing = join(root, 'no-web');
+  const bare = await startServer({ outDir: out, webDir: missing });
+  t.after(() => bare.close());
+  assert.match(bare.webAppMissing ?? '', /web app is not built .*npm run build/);
+  assert.ok(bare.webAppMissing!.includes(join(missing, 'index.html')));
+  const page = await get(bare.url, '/');
+  assert.equal(page.status, 200);
+  assert.match(String(page.headers['content-type']), /^text\/html/);
+  assert.equal(page.headers['cross-origin-embedder-policy'], 'require-corp');
+  assert.match(page.body, /<p id="note">The dashboard&#39;s web app is not built .*`npm run build`/);
+  assert.match(page.body, /new EventSource\('\/api\/events'\)/, 'kept live');
+  assert.equal((await get(bare.url, '/assets/app.js')).status, 404);
+  assert.equal((await getJson<RunSummary[]>(bare.url, '/api/runs')).length, 2);
+  assert.equal(server.webAppMissing, null, 'the server with a built app says nothing');
+});
+
 test('bad input: 4xx JSON naming what was asked', async () => {
   const cases: Array<[string, number, RegExp, string?]> = [
     ['/api/runs/no-such-run', 404, /no run "no-such-run"/, 'no-such-run'],

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { after, before, test } from 'node:test';
-import { exportSnapshot, startServer } from '../../../src/serve/index.ts';
+import { DEFAULT_WEB_DIR, exportSnapshot, missingWebApp, startServer } from '../../../src/serve/index.ts';
 import { openRunStore } from '../../../src/store/index.ts';
 import { BIN, get, getJson, tempDir, trainTiny } from '../../helpers/serve.ts';
 
@@ -25,8 +25,8 @@ before(() => {
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs `glorot serve` with `args` until it prints its URL; returns the URL, its stderr so far and a stop function. */
-async function serve(args: readonly string[]): Promise<{ url: string; stderr: () => string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function serve(args: readonly string[], cwd?: string): Promise<{ url: string; stderr: () => string; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -50,12 +50,33 @@ async function serve(args: readonly string[]): Promise<{ url: string; stderr: ()
   return { url, stderr: () => stderr, stop };
 }
 
+/** What `glorot serve` prints on stderr at start about the package's web app: nothing once it is built. */
+const webAppNote = (): string => {
+  const missing = missingWebApp(DEFAULT_WEB_DIR);
+  return missing === null ? '' : `glorot serve: ${missing}\n`;
+};
+
 test('glorot serve: prints a URL on 127.0.0.1, serves, stops cleanly on SIGTERM', async () => {
   const s = await serve(['--out', out]);
   assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
   assert.deepEqual((await getJson<Array<{ id: string }>>(s.url, '/api/runs')).map((r) => r.id), ['empty', 'tiny']);
-  assert.equal(s.stderr(), '', 'no warning on the default address');
   assert.equal(await s.stop(), 0);
+  assert.equal(s.stderr(), webAppNote(), 'no warning on the default address; a note only when the web app is not built');
+});
+
+test('glorot serve started from another directory serves the package\'s build/web, or says how to build it', async () => {
+  const elsewhere = join(root, 'cwd');
+  mkdirSync(join(elsewhere, 'build', 'web'), { recursive: true });
+  writeFileSync(join(elsewhere, 'build', 'web', 'index.html'), '<!doctype html><title>not the app</title>');
+  const s = await serve(['--out', out], elsewhere);
+  const page = await get(s.url, '/');
+  await s.stop();
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(page.body, /not the app/, 'never build/web of the working directory');
+  const index = join(DEFAULT_WEB_DIR, 'index.html');
+  if (existsSync(index)) assert.equal(page.body, readFileSync(index, 'utf8'));
+  else assert.match(page.body, /web app is not built.*`npm run build`/);
+  assert.equal(s.stderr(), webAppNote());
 });
 
 test('glorot serve --host 0.0.0.0: a warning, and it listens there', async () => {
@@ -135,5 +156,7 @@ test('--export: index.html loads data.js, which holds exactly the canonical path
   // without a built app: the placeholder page, which reads the snapshot
   const r3 = exportSnapshot({ outDir: out, dir: join(root, 'snap3'), webDir: join(root, 'no-web') });
   assert.equal(r3.webApp, false);
+  assert.match(r3.webAppMissing ?? '', /web app is not built .*no-web.*npm run build/);
+  assert.equal(r.webAppMissing, null);
   assert.match(readFileSync(join(root, 'snap3', 'index.html'), 'utf8'), /GLOROT_SNAPSHOT/);
 });

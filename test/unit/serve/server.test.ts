@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { ScalarRecord } from '../../../src/core/metrics.ts';
 import { openRunStore } from '../../../src/store/index.ts';
@@ -16,7 +17,7 @@ import { buildJobView } from '../../../src/serve/job.ts';
 import { LiveMonitor } from '../../../src/serve/live.ts';
 import { RecordSource } from '../../../src/serve/record.ts';
 import { parseTarget } from '../../../src/serve/routes.ts';
-import { escapeHtml, resolveStatic } from '../../../src/serve/static.ts';
+import { DEFAULT_WEB_DIR, escapeHtml, missingWebApp, PACKAGE_DIR, placeholderPage, resolveStatic } from '../../../src/serve/static.ts';
 import { buildRunSummary, rateOf } from '../../../src/serve/summary.ts';
 import { tempDir } from '../../helpers/serve.ts';
 
@@ -121,6 +122,24 @@ test('static files: only plain names inside the web directory, symlinks resolved
     assert.equal(real(bad), null, JSON.stringify(bad));
   }
   assert.equal(resolveStatic(join(root, 'missing'), []), null);
+});
+
+test('the web app is found from the package, not the working directory; a missing one says how to build it', (t) => {
+  const repo = fileURLToPath(new URL('../../../', import.meta.url));
+  assert.equal(PACKAGE_DIR, repo);
+  assert.equal(DEFAULT_WEB_DIR, join(repo, 'build', 'web') + sep);
+  const root = tempDir();
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const web = join(root, '<b>web');
+  mkdirSync(web);
+  const note = missingWebApp(web)!;
+  assert.equal(note, `the dashboard's web app is not built (no ${join(web, 'index.html')}): build it with \`npm run build\` in ${repo} ` +
+    '(Vite builds web/ into build/web/); meanwhile the page shows a plain run list');
+  const page = placeholderPage(note);
+  assert.ok(page.includes(`<p id="note">The dashboard&#39;s web app is not built (no ${join(root, '&#60;b&#62;web', 'index.html')})`), 'the note, as text');
+  assert.doesNotMatch(page, /<b>web/);
+  writeFileSync(join(web, 'index.html'), '<!doctype html>');
+  assert.equal(missingWebApp(web), null);
 });
 
 test('escapeHtml and the snapshot script tag', () => {
