@@ -15,6 +15,7 @@ import type { JobCell } from '../../../src/serve/api.ts';
 import { withSnapshotScript } from '../../../src/serve/export.ts';
 import { buildJobView } from '../../../src/serve/job.ts';
 import { LiveMonitor } from '../../../src/serve/live.ts';
+import { COLLECT_ABOVE_RSS_BYTES, shouldCollect, SOFT_COLLECT_ABOVE_RSS_BYTES } from '../../../src/serve/memory.ts';
 import { RecordSource } from '../../../src/serve/record.ts';
 import { parseTarget } from '../../../src/serve/routes.ts';
 import { DEFAULT_WEB_DIR, escapeHtml, missingWebApp, PACKAGE_DIR, placeholderPage, resolveStatic } from '../../../src/serve/static.ts';
@@ -91,6 +92,17 @@ test('alarms: stale when a running run has no live process behind its lock', () 
   assert.match(gone[0]!.message, /process 4242 \(lock \/out\/locks\/r\.lock\) is gone/);
   assert.match(runAlarms(input([], { status: 'running', lock: { pid: null, alive: false } }))[0]!.message, /r\.lock is missing/);
   assert.deepEqual(runAlarms(input([], { status: 'interrupted', lock: null })), [], 'only a running run can be stale');
+});
+
+test('memory: a full collection when resident memory is high, at most every 10 s when middling, never when low', () => {
+  const MiB = 1 << 20;
+  assert.equal(COLLECT_ABOVE_RSS_BYTES, 136 * MiB);
+  assert.equal(SOFT_COLLECT_ABOVE_RSS_BYTES, 124 * MiB);
+  assert.equal(shouldCollect(124 * MiB, 0, -Infinity), false, 'low: never');
+  assert.equal(shouldCollect(124 * MiB + 1, 0, -Infinity), true, 'middling, none before');
+  assert.equal(shouldCollect(130 * MiB, 20_000, 10_001), false, 'middling, one 9.999 s ago');
+  assert.equal(shouldCollect(130 * MiB, 20_000, 10_000), true, 'middling, one 10 s ago');
+  assert.equal(shouldCollect(136 * MiB + 1, 20_000, 19_999), true, 'high: every time');
 });
 
 test('request targets: each segment decoded once; bad encodings and non-paths refused', () => {
