@@ -5,16 +5,18 @@
  * - rss:        the server's peak resident memory with 100 runs in the record (plus 2 paper-length
  *               runs of 130 probe points) while a client reads every run's detail, scalars,
  *               evaluations and histograms, with an event stream open (target ≤ 150 MB);
- * - throughput: a real `glorot train`'s updates/s with a server and a live client (event stream
- *               open; on every probe point it fetches what a page redraws) vs without, interleaved
- *               trials (target ≥ 97%);
+ * - throughput: a real `glorot train`'s speed with a server and a live client (event stream open;
+ *               on new probe points it reads what the web app re-reads) vs without, in alternating
+ *               windows of one run: the server is stopped (SIGSTOP) in the windows without, so the
+ *               machine's load, which drifts over minutes here, is shared by both; trainer and server
+ *               each in a session of its own, like two terminals (target ≥ 97%);
  * - latency:    from a probe point's commit (by another process, through the store's writer) to its
  *               `point` event at a connected client (the page's share is the browser tests').
  *
  * Sections are a list ({@link SECTIONS}): the web app's browser timings (first chart, scrubber
  * redraw, compare view) join it as further sections with their own `run` and `render`.
  *
- *   node --import tsx bench/dashboard.ts [--only rss,throughput,latency] [--trials n] [--write]
+ *   node --import tsx bench/dashboard.ts [--only rss,throughput,latency] [--write]
  *
  * `--write` saves bench/results/dashboard.json and rewrites the dashboard block of BENCHMARKS.md.
  */
@@ -25,9 +27,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openRunStore } from '../src/store/index.ts';
 import { BIN, get, getJson, openEvents } from '../test/helpers/serve.ts';
+import { startLoadMeter } from './lib/load.ts';
+import { median, quantile } from './lib/stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const { values: opts } = parseArgs({ options: { only: { type: 'string' }, trials: { type: 'string', default: '3' }, write: { type: 'boolean', default: false } } });
+const { values: opts } = parseArgs({ options: { only: { type: 'string' }, write: { type: 'boolean', default: false } } });
 
 /** One measured section. */
 interface Section {
@@ -44,9 +48,13 @@ interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `glorot serve --out dir` and waits for its URL. */
-function serve(dir: string): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--out', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts `glorot serve --out dir` and waits for its URL. `ownSession`: in a session of its own, as when
+ * started from another terminal (Linux's autogroup scheduler then shares the CPU between sessions,
+ * not between processes).
+ */
+function serve(dir: string, ownSession = false): Promise<Served> {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--out', dir], { stdio: ['ignore', 'pipe', 'inherit'], detached: ownSession });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -88,12 +96,6 @@ function writer(args: readonly string[], onLine: (line: string) => void = () => 
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`)))));
 }
 
-const median = (v: readonly number[]): number => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const quantile = (v: readonly number[], q: number): number => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))] ?? NaN;
-
 const rssSection: Section = {
   name: 'rss',
   title: 'Server memory with 100 runs in the record',
@@ -131,78 +133,152 @@ const rssSection: Section = {
   },
 };
 
-/** Trains one run of the throughput trial into `dir` and returns its updates/s after the first probe interval. */
-async function trainTrial(dir: string, id: string): Promise<number> {
-  const flags = ['train', '--out', dir, '--run-id', id, '--depth', '5', '--width', '250', '--updates', '12000', '--probe-interval', '1000',
-    '--validation-size', '2000', '--test-size', '2000', '--backend', 'native', '--threads', '1'];
-  // spawned, not spawnSync: the live client in this process must keep reading meanwhile
-  const child = spawn(process.execPath, [BIN, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((r) => child.once('exit', r));
-  if (code !== 0) throw new Error(`glorot train failed (${code}): ${stderr}`);
-  const store = openRunStore(dir, { readonly: true });
-  const points = store.probePoints(id).filter((p) => p.updates >= 1000);
-  store.close();
-  return (points.at(-1)!.updates - points[0]!.updates) / (points.at(-1)!.wallTime - points[0]!.wallTime);
-}
+/** Length of one window of the throughput measurement (s): a page open, then none, alternately. */
+const WINDOW_S = 5;
+/** Windows of the throughput measurement (alternating; an odd count starts and ends without a page). */
+const WINDOWS = 41;
+/**
+ * Updates between the throughput run's probe points: at this width about every 4 s here, 5× as often
+ * as the paper's schedule (every 20,000 updates, ≈ 19 s at width 250 and 140 s at width 1000).
+ */
+const PROBE_INTERVAL = 2000;
 
 const throughputSection: Section = {
   name: 'throughput',
   title: 'Training throughput with a live page vs without',
   async run() {
-    const trials = Number(opts.trials);
-    const without: number[] = [];
-    const withPage: number[] = [];
-    const serverCpu: number[] = [];
-    const trainSeconds: number[] = [];
-    for (let i = 0; i < trials; i++) {
-      for (const live of i % 2 === 0 ? [false, true] : [true, false]) {
-        const dir = mkdtempSync(join(tmpdir(), 'glorot-bench-tp-'));
-        try {
-          const w = openRunStore(dir);
-          w.createRun({ id: 'base', config: {}, seed: 1, backend: 'native', threads: 1, status: 'finished' });
-          w.close();
-          if (!live) {
-            without.push(await trainTrial(dir, 't'));
-            continue;
-          }
-          const served = await serve(dir);
-          const sse = openEvents(served.url);
-          let fetches = 0;
-          const timer = setInterval(() => {
-            // what a page does on new points: the run list, the run's curves and the latest histograms
-            for (const e of sse.events.splice(0)) {
-              if (e.event !== 'point') continue;
-              const u = (e.data as { updates: number }).updates;
-              void get(served.url, '/api/runs');
-              void get(served.url, '/api/runs/t/scalars');
-              void get(served.url, `/api/runs/t/histograms?tensor=activation&updates=${u}`);
-              fetches += 3;
-            }
-          }, 100);
-          const cpu0 = cpuSeconds(served.pid);
-          const t0 = Date.now();
-          withPage.push(await trainTrial(dir, 't'));
-          serverCpu.push(cpuSeconds(served.pid) - cpu0);
-          trainSeconds.push((Date.now() - t0) / 1000);
-          clearInterval(timer);
-          sse.close();
-          await served.stop();
-          if (fetches === 0) throw new Error('the live client saw no probe point');
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
+    const dir = mkdtempSync(join(tmpdir(), 'glorot-bench-tp-'));
+    const sleep = (s: number): Promise<void> => new Promise((r) => setTimeout(r, s * 1000));
+    let served: Served | null = null;
+    let trainer: ChildProcess | null = null;
+    try {
+      const w = openRunStore(dir);
+      w.createRun({ id: 'base', config: {}, seed: 1, backend: 'native', threads: 1, status: 'finished' });
+      w.close();
+      served = await serve(dir, true);
+      const server = served;
+      const sse = openEvents(server.url);
+      await sse.headers;
+      const pause = (paused: boolean): void => void process.kill(server.pid, paused ? 'SIGSTOP' : 'SIGCONT');
+      let live = false;
+      let fetches = 0;
+      let failed = 0;
+      const client = setInterval(() => {
+        // what the web app does on new points (several since its last look coalesce into one
+        // refresh; web/src/data/runData.ts): the run list, the run's detail, every scalar series, the
+        // evaluations and the new histogram frames
+        const points = sse.events.splice(0).filter((e) => e.event === 'point');
+        if (!live || points.length === 0) return;
+        const paths = ['/api/runs', '/api/runs/t', '/api/runs/t/scalars', '/api/runs/t/evaluations'];
+        for (const p of points) paths.push(`/api/runs/t/histograms?tensor=activation&updates=${(p.data as { updates: number }).updates}`);
+        for (const path of paths) {
+          // a request still open when the server stops at the end is reset: not a failure of the measurement
+          get(server.url, path).then((r) => (r.status === 200 ? fetches++ : failed++), () => undefined);
         }
+      }, 100);
+      pause(true);
+      const meter = startLoadMeter();
+      const flags = ['train', '--out', dir, '--run-id', 't', '--depth', '5', '--width', '250', '--updates', '10000000', '--probe-interval', String(PROBE_INTERVAL),
+        '--validation-size', '1000', '--test-size', '1000', '--checkpoint-interval', '10000000', '--backend', 'native', '--threads', '1'];
+      // in a session of its own, as `glorot reproduce` in one terminal and `glorot serve` in another
+      const child = spawn(process.execPath, [BIN, ...flags], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+      trainer = child;
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const exited = new Promise<number | null>((r) => child.once('exit', r));
+      // start-up, data generation and the dense early probe points: wait for the first regular point
+      for (;;) {
+        try {
+          const store = openRunStore(dir, { readonly: true });
+          const last = store.hasRun('t') ? store.recentProbePoints('t', 1).at(-1) : undefined;
+          store.close();
+          if (last !== undefined && last.updates >= PROBE_INTERVAL) break;
+        } catch {
+          // the record is being written
+        }
+        if (child.exitCode !== null) throw new Error(`glorot train exited ${child.exitCode}: ${stderr}`);
+        await sleep(0.25);
       }
+      const windows: { live: boolean; seconds: number; trainerCpu: number; serverCpu: number; clientCpu: number }[] = [];
+      for (let k = 0; k < WINDOWS; k++) {
+        live = k % 2 === 1;
+        pause(!live);
+        const t0 = performance.now();
+        const trainer0 = cpuSeconds(child.pid!);
+        const server0 = cpuSeconds(server.pid);
+        const client0 = process.cpuUsage();
+        await sleep(WINDOW_S);
+        const client1 = process.cpuUsage(client0);
+        windows.push({
+          live,
+          seconds: (performance.now() - t0) / 1000,
+          trainerCpu: cpuSeconds(child.pid!) - trainer0,
+          serverCpu: cpuSeconds(server.pid) - server0,
+          clientCpu: (client1.user + client1.system) / 1e6,
+        });
+      }
+      live = false;
+      child.kill('SIGTERM');
+      const code = await exited;
+      trainer = null;
+      pause(false);
+      clearInterval(client);
+      sse.close();
+      await server.stop();
+      served = null;
+      const others = meter.stop();
+      if (code !== 130) throw new Error(`glorot train should have stopped on SIGTERM (exit 130), exited ${code}: ${stderr}`);
+      if (fetches === 0 || failed > 0) throw new Error(`the live client's requests: ${fetches} answered, ${failed} not 200`);
+      const store = openRunStore(dir, { readonly: true });
+      const points = store.probePoints('t');
+      store.close();
+      // the trainer's share of a core in each window: its work per update is the same in both, so
+      // its updates/s is proportional to it, and a trainer waiting on the record would show as less
+      const share = windows.map((x) => x.trainerCpu / x.seconds);
+      // each window with a page against the mean of its two neighbours without: a drift of the
+      // machine's load over the 15 s cancels to first order
+      const ratios: number[] = [];
+      for (let k = 1; k + 1 < WINDOWS; k += 2) ratios.push(share[k]! / ((share[k - 1]! + share[k + 1]!) / 2));
+      const liveWindows = windows.filter((x) => x.live);
+      const liveSeconds = liveWindows.reduce((t, x) => t + x.seconds, 0);
+      const regular = points.filter((p) => p.updates >= PROBE_INTERVAL);
+      return {
+        windowSeconds: WINDOW_S,
+        probeInterval: PROBE_INTERVAL,
+        updatesPerSecond: (regular.at(-1)!.updates - regular[0]!.updates) / (regular.at(-1)!.wallTime - regular[0]!.wallTime),
+        shareWithout: median(share.filter((_, k) => k % 2 === 0)),
+        shareWith: median(share.filter((_, k) => k % 2 === 1)),
+        ratios,
+        ratio: median(ratios),
+        ratioP25: quantile(ratios, 0.25),
+        ratioP75: quantile(ratios, 0.75),
+        probePoints: regular.length,
+        requests: fetches,
+        serverCpuShare: liveWindows.reduce((t, x) => t + x.serverCpu, 0) / liveSeconds,
+        clientCpuShare: liveWindows.reduce((t, x) => t + x.clientCpu, 0) / liveSeconds,
+        othersCores: others,
+      };
+    } finally {
+      // a failed measurement leaves no process behind (a stopped server would hold its port forever)
+      trainer?.kill('SIGKILL');
+      if (served !== null) {
+        process.kill(served.pid, 'SIGCONT');
+        await served.stop();
+      }
+      rmSync(dir, { recursive: true, force: true });
     }
-    const share = serverCpu.reduce((a, b) => a + b, 0) / trainSeconds.reduce((a, b) => a + b, 0);
-    return { without, withPage, ratio: median(withPage) / median(without), serverCpu, trainSeconds, serverCpuShare: share };
   },
   render(r) {
-    const f = (v: unknown): string => (v as number[]).map((x) => x.toFixed(0)).join(', ');
-    return `updates/s without a server: ${f(r['without'])}; with a server and a live page: ${f(r['withPage'])}; ` +
-      `median ratio ${(100 * Number(r['ratio'])).toFixed(1)}% (target ≥ 97%); the server used ` +
-      `${(100 * Number(r['serverCpuShare'])).toFixed(2)}% of one core while the runs trained (${(r['serverCpu'] as number[]).map((x) => x.toFixed(2)).join(', ')} CPU s over ${f(r['trainSeconds'])} s)`;
+    const pct = (x: unknown): string => `${(100 * Number(x)).toFixed(1)}%`;
+    const ratios = r['ratios'] as number[];
+    return `one glorot train (5 × 250 tanh, native, 1 thread, ${Number(r['updatesPerSecond']).toFixed(0)} updates/s, a probe point every ` +
+      `${r['probeInterval']} updates: ${r['probePoints']} points) with glorot serve and a live client in alternate ${r['windowSeconds']} s ` +
+      `windows, the server stopped (SIGSTOP) and no client in the others; the trainer's share of a core in each window with a page ` +
+      `against the mean of its two neighbours: median **${pct(r['ratio'])}** (quartiles ${pct(r['ratioP25'])} – ${pct(r['ratioP75'])}, ` +
+      `${ratios.length} windows; target ≥ 97%); the trainer had ${pct(r['shareWith'])} of a core with a page, ${pct(r['shareWithout'])} ` +
+      `without; while a page was open the server used ${pct(r['serverCpuShare'])} of a core and the client (the page's requests, ` +
+      `${r['requests']} answered) ${pct(r['clientCpuShare'])}; other processes kept ${Number(r['othersCores']).toFixed(2)} of the 2 ` +
+      `cores busy meanwhile`;
   },
 };
 
