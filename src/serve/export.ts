@@ -137,7 +137,7 @@ export function exportSnapshot(options: ExportOptions): ExportResult {
     const backend = directBackend(store, options.outDir);
     let paths: string[] = [];
     // one read transaction: every answer from the same state of the record
-    store.snapshot(() => {
+    store.readTransaction(() => {
       paths = snapshotPaths(store);
       const chunks = function* (): Generator<string> {
         yield '// glorot serve --export: the API answers of this snapshot, by request path (src/serve/api.ts)\n';

@@ -89,7 +89,7 @@ export class LiveMonitor {
     this.seq = Date.now() * 1000;
     const store = source.get();
     this.version = store.dataVersion();
-    store.snapshot(() => this.diff(store, false));
+    store.readTransaction(() => this.diff(store, false));
   }
 
   /** The id of the latest event (or the starting number when none yet). */
@@ -172,7 +172,7 @@ export class LiveMonitor {
         this.unavailable = false;
         this.runs = new Map();
         this.version = store.dataVersion();
-        store.snapshot(() => this.diff(store, false));
+        store.readTransaction(() => this.diff(store, false));
         this.emit({ type: 'reset' });
         return;
       }
@@ -182,7 +182,7 @@ export class LiveMonitor {
         this.lastLockCheck = now;
         // one read transaction: the run list, the new points and the summaries from the same commit,
         // so a point is announced once and before the summary that includes it (milliseconds long)
-        store.snapshot(() => this.diff(store, true)); // reads the running runs' locks too
+        store.readTransaction(() => this.diff(store, true)); // reads the running runs' locks too
       } else if (now - this.lastLockCheck >= this.lockCheckMs) {
         this.lastLockCheck = now;
         this.recheckLocks(store);

@@ -43,7 +43,7 @@ function finite(x: number | undefined): number | null {
  * @throws RunStoreError `UNKNOWN_RUN` when the run is gone.
  */
 export function buildRunSummary(store: RunStore, run: RunInfo, lock: RunLockState | null): RunSummary {
-  return store.snapshot(() => {
+  return store.readTransaction(() => {
     const shape = runShape(run.config);
     const recent = store.recentProbePoints(run.id, RATE_INTERVALS + 1);
     const validation = store.latestEvaluation(run.id, 'validation');
@@ -92,7 +92,7 @@ export function buildRunSummary(store: RunStore, run: RunInfo, lock: RunLockStat
  * @throws RunStoreError `UNKNOWN_RUN`.
  */
 export function buildRunDetail(store: RunStore, id: string, lock: RunLockState | null): RunDetail {
-  return store.snapshot(() => {
+  return store.readTransaction(() => {
     const run = store.getRun(id);
     const summary = buildRunSummary(store, run, lock);
     return {

@@ -34,7 +34,7 @@ export function parseScalarNames(raw: string | null): ScalarName[] | null {
  * @throws RunStoreError `UNKNOWN_RUN`.
  */
 export function scalarsView(store: RunStore, run: string, names: readonly ScalarName[] | null): ScalarSeries[] {
-  return store.snapshot(() => {
+  return store.readTransaction(() => {
     const out: ScalarSeries[] = [];
     for (const name of names ?? store.scalarNames(run)) {
       let current: { name: ScalarName; layer: number; updates: number[]; values: (number | null)[] } | null = null;
@@ -90,7 +90,7 @@ export function histogramsView(store: RunStore, run: string, tensor: HistogramTe
  * @throws RunStoreError `UNKNOWN_RUN`.
  */
 export function evaluationsView(store: RunStore, run: string): EvaluationSeries[] {
-  return store.snapshot(() =>
+  return store.readTransaction(() =>
     SPLITS.map((split) => ({ split, points: store.evaluationSeries(run, split) }))
       .filter((s) => s.points.length > 0)
       .map(({ split, points }) => ({

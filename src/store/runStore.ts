@@ -156,7 +156,7 @@ export class RunStore {
    * record while other processes write. Keep it short: a long read transaction stops the writer's
    * checkpoints from recycling the WAL, which then grows.
    */
-  snapshot<T>(body: () => T): T {
+  readTransaction<T>(body: () => T): T {
     return this.sql.read(body);
   }
 
