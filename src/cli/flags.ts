@@ -38,6 +38,7 @@ export const FIELD_FLAGS: Readonly<Record<string, readonly string[]>> = {
   'probe.jacobianExamples': ['--jacobian-examples'],
   outDir: ['--out'],
   snapshotDir: ['--to'],
+  exportDir: ['--export'],
   checkpoints: ['--checkpoints'],
   maxMegabytes: ['--max-mb'],
 };

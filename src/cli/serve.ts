@@ -1,7 +1,8 @@
 /** `glorot serve`: the live dashboard over an output directory's run record (src/serve), or its static snapshot. */
 import { join } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { databasePath, DEFAULT_OUT_DIR } from '../store/paths.ts';
+import { wholeNumberArg } from './flags.ts';
 
 /** The options of `glorot serve` as commander parses them. */
 interface ServeCliOptions {
@@ -11,15 +12,6 @@ interface ServeCliOptions {
   readonly export?: string;
 }
 
-/** A commander parser for a TCP port, 0 (any free port) to 65535. */
-function portOption(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new InvalidArgumentError(`--port expects a whole number from 0 (any free port) to 65535; found "${v}"`);
-  }
-  return n;
-}
-
 /** Adds `glorot serve` to `program`. */
 export function registerServeCommands(program: Command): void {
   program
@@ -27,13 +19,13 @@ export function registerServeCommands(program: Command): void {
     .description('serve a live dashboard of the run record (read-only): runs, every layer over training, Table 1 and the checks')
     .option('--out <dir>', 'output directory holding glorot.sqlite', DEFAULT_OUT_DIR)
     .option('--host <address>', 'address to listen on; anything but a loopback address exposes the record to the network', '127.0.0.1')
-    .option('--port <n>', 'port to listen on (0: any free port)', portOption, 0)
+    .option('--port <n>', 'port to listen on (0: any free port)', wholeNumberArg(0, 65535), 0)
     .option('--export <dir>', 'instead of serving, write the dashboard with its data embedded to <dir> (opens from disk, no server)')
     .action(async (o: ServeCliOptions) => {
       // loaded here: the server and the report's checks are not needed by the other commands
       const { exportSnapshot, isLoopbackHost, startServer } = await import('../serve/index.ts');
       if (o.export !== undefined) {
-        const r = exportSnapshot({ outDir: o.out, dir: o.export });
+        const r = exportSnapshot({ outDir: o.out, exportDir: o.export });
         if (r.webAppMissing !== null) console.warn(`glorot serve --export: ${r.webAppMissing}`);
         console.log(`snapshot of ${databasePath(o.out)}: ${join(o.export, 'index.html')} (${r.paths.length} API answers in data.js)`);
         return;

@@ -26,7 +26,7 @@ export interface ExportOptions {
   /** The output directory whose record is exported. */
   readonly outDir: string;
   /** Where to write the snapshot (created when missing). */
-  readonly dir: string;
+  readonly exportDir: string;
   /** The web app's directory (default build/web/ of this package). */
   readonly webDir?: string;
 }
@@ -110,12 +110,12 @@ export function exportSnapshot(options: ExportOptions): ExportResult {
   const source = new RecordSource(options.outDir); // first: a missing record creates nothing
   try {
     const store = source.get();
-    const dir = resolve(ensureDir(options.dir, 'the snapshot directory'));
+    const dir = resolve(ensureDir(options.exportDir, 'the snapshot directory', 'exportDir'));
     const realDir = realpathSync(dir);
     const written: string[] = [];
     const target = (rel: string): string => {
       const path = join(realDir, rel);
-      ensureDir(dirname(path), 'a snapshot directory');
+      ensureDir(dirname(path), 'a snapshot directory', 'exportDir');
       const parent = realpathSync(dirname(path));
       if (parent !== realDir && !parent.startsWith(realDir + sep)) {
         throw new Error(`${path}: refusing to write outside the snapshot directory ${dir} (a symlink leads to ${parent})`);

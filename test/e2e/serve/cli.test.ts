@@ -98,7 +98,7 @@ test('a missing or corrupt record, a bad port: exit 1 with a message naming the 
   const missing = run(['--out', empty]);
   assert.equal(missing.status, 1);
   assert.ok(missing.stderr.includes(join(empty, 'glorot.sqlite')), missing.stderr);
-  assert.match(missing.stderr, /^glorot: no run record in /);
+  assert.match(missing.stderr, /^glorot: --out: no run record in /, 'led by the option that chose the directory');
   const corrupt = join(root, 'corrupt');
   mkdirSync(corrupt);
   writeFileSync(join(corrupt, 'glorot.sqlite'), 'not a database at all, just some text '.repeat(100));
@@ -107,10 +107,14 @@ test('a missing or corrupt record, a bad port: exit 1 with a message naming the 
   assert.ok(bad.stderr.includes(`${join(corrupt, 'glorot.sqlite')} is not a SQLite database`), bad.stderr);
   const port = run(['--out', out, '--port', '70000']);
   assert.notEqual(port.status, 0);
-  assert.match(port.stderr, /--port expects a whole number from 0 \(any free port\) to 65535; found "70000"/);
+  assert.match(port.stderr, /--port <n>' argument '70000' is invalid\. expected a whole number from 0 to 65535, found "70000"/);
   const exp = run(['--out', empty, '--export', join(root, 'never')]);
   assert.equal(exp.status, 1);
   assert.equal(existsSync(join(root, 'never')), false, 'no snapshot directory for a missing record');
+  writeFileSync(join(root, 'a-file'), 'x');
+  const under = run(['--out', out, '--export', join(root, 'a-file', 'snap')]);
+  assert.equal(under.status, 1);
+  assert.equal(under.stderr, `glorot: --export: cannot create the snapshot directory ${join(root, 'a-file', 'snap')}: ${join(root, 'a-file')} is a file, not a directory\n`);
 });
 
 test('--export: index.html loads data.js, which holds exactly the canonical paths with the live answers', async (t) => {
@@ -121,7 +125,7 @@ test('--export: index.html loads data.js, which holds exactly the canonical path
   writeFileSync(join(root, 'outside.txt'), 'x');
   symlinkSync(join(root, 'outside.txt'), join(web, 'assets', 'leak.txt'));
   const dir = join(root, 'snap');
-  const r = exportSnapshot({ outDir: out, dir, webDir: web });
+  const r = exportSnapshot({ outDir: out, exportDir: dir, webDir: web });
   assert.equal(r.webApp, true);
   assert.deepEqual([...r.files].sort(), ['assets/app.js', 'data.js', 'index.html']);
   assert.match(readFileSync(join(dir, 'index.html'), 'utf8'), /<head><script src="\.\/data\.js"><\/script>\n<script type="module"/);
@@ -151,10 +155,10 @@ test('--export: index.html loads data.js, which holds exactly the canonical path
   const dir2 = join(root, 'snap2');
   mkdirSync(dir2);
   symlinkSync(elsewhere, join(dir2, 'assets'));
-  assert.throws(() => exportSnapshot({ outDir: out, dir: dir2, webDir: web }), /refusing to write outside the snapshot directory/);
+  assert.throws(() => exportSnapshot({ outDir: out, exportDir: dir2, webDir: web }), /refusing to write outside the snapshot directory/);
   assert.deepEqual(readdirSync(elsewhere), []);
   // without a built app: the placeholder page, which reads the snapshot
-  const r3 = exportSnapshot({ outDir: out, dir: join(root, 'snap3'), webDir: join(root, 'no-web') });
+  const r3 = exportSnapshot({ outDir: out, exportDir: join(root, 'snap3'), webDir: join(root, 'no-web') });
   assert.equal(r3.webApp, false);
   assert.match(r3.webAppMissing ?? '', /web app is not built .*no-web.*npm run build/);
   assert.equal(r.webAppMissing, null);
