@@ -140,7 +140,7 @@ export function exportSnapshot(options: ExportOptions): ExportResult {
     store.readTransaction(() => {
       paths = snapshotPaths(store);
       const chunks = function* (): Generator<string> {
-        yield '// glorot serve --export: the API answers of this snapshot, by request path (src/serve/api.ts)\n';
+        yield '// the dashboard\'s static snapshot (glorot serve): the API answers, by request path (src/serve/api.ts)\n';
         yield 'globalThis.GLOROT_SNAPSHOT = {\n';
         for (const p of paths) {
           const { segments, query } = parseTarget(p);
