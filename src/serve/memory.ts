@@ -21,7 +21,7 @@ export const COLLECT_AFTER_BYTES = 256 << 10;
  * Above this resident size a full collection runs after every {@link COLLECT_AFTER_BYTES} sent: the
  * peak stays under the 150 MB of issue 11 by the growth of one burst of answers (bench/dashboard.ts).
  */
-export const COLLECT_ABOVE_RSS_BYTES = 136 << 20;
+export const COLLECT_ABOVE_RSS_BYTES = 132 << 20;
 
 /**
  * Between this resident size and {@link COLLECT_ABOVE_RSS_BYTES}, at most one collection per
