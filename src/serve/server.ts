@@ -17,7 +17,7 @@ import { HttpError } from './errors.ts';
 import { coalesce, JsonChunks } from './json.ts';
 import { JobCache } from './job.ts';
 import { LiveMonitor, type LiveOptions } from './live.ts';
-import { MemoryKeeper } from './memory.ts';
+import { keepYoungGenerationSmall, MemoryKeeper } from './memory.ts';
 import { isBrokenRecord, RecordSource } from './record.ts';
 import { type ApiBackend, answerApi, parseTarget } from './routes.ts';
 import { EventStreams, type StreamOptions } from './sse.ts';
@@ -146,6 +146,7 @@ function sendPage(req: IncomingMessage, res: ServerResponse, status: number, htm
  *   address when it cannot listen (port in use, address not available).
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  keepYoungGenerationSmall();
   const host = options.host ?? '127.0.0.1';
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const source = new RecordSource(options.outDir);
