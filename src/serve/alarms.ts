@@ -6,7 +6,7 @@
  * docs/DECISIONS.md "Dashboard".
  */
 import type { ScalarRecord } from '../core/metrics.ts';
-import type { EvaluationPoint, RunLockState, RunStatus } from '../store/index.ts';
+import type { EvaluationPoint, LockState, RunStatus } from '../store/index.ts';
 import type { Alarm } from './api.ts';
 
 /**
@@ -28,6 +28,9 @@ const BOUNDED = new Set(['sigmoid', 'tanh', 'softsign']);
 /** Activations with a flat (or nearly flat) negative side: a layer of them dies rather than saturates. */
 const RELU_LIKE = new Set(['relu', 'leaky_relu', 'elu', 'selu']);
 
+/** A run's lock as read: its file's owner and whether it still runs, or `none` when there is no lock file. */
+export type RunLock = LockState | 'none';
+
 /** What {@link runAlarms} reads about one run. */
 export interface AlarmInput {
   readonly status: RunStatus;
@@ -41,7 +44,7 @@ export interface AlarmInput {
   /** The latest evaluation of each split that has one. */
   readonly evaluations: readonly EvaluationPoint[];
   /** The run's lock, read only for a `running` run (null otherwise). */
-  readonly lock: RunLockState | null;
+  readonly lock: RunLock | null;
   /** The lock file's path, for the stale message. */
   readonly lockFile: string;
 }
@@ -98,8 +101,8 @@ export function runAlarms(r: AlarmInput): Alarm[] {
       alarm('saturated', `${percent(saturated)} of layer ${k}'s units saturated (f′ < 0.1·max)`);
     }
   }
-  if (r.status === 'running' && r.lock !== null && !r.lock.alive) {
-    const why = r.lock.pid === null ? `no process holds its lock (${r.lockFile} is missing)` : `its process ${r.lock.pid} (lock ${r.lockFile}) is gone`;
+  if (r.status === 'running' && r.lock !== null && (r.lock === 'none' || !r.lock.alive)) {
+    const why = r.lock === 'none' ? `no process holds its lock (${r.lockFile} is missing)` : `its lock ${r.lockFile} is stale: ${r.lock.reason}`;
     const message = `recorded as running, but ${why}: it was stopped without recording a status (resumable from its checkpoint)`;
     out.push({ kind: 'stale', layer: null, updates: at, message });
   }

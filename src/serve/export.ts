@@ -12,14 +12,15 @@
  */
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { ensureDir, readRunLock, type RunStore, writeFileAtomic, writeFileAtomicChunks } from '../store/index.ts';
+import { ensureDir, type RunStore, writeFileAtomic, writeFileAtomicChunks } from '../store/index.ts';
+import type { RunLock } from './alarms.ts';
 import type { RunSummary } from './api.ts';
 import { buildJobView } from './job.ts';
 import { coalesce, jsonText } from './json.ts';
 import { RecordSource } from './record.ts';
 import { type ApiBackend, answerApi, parseTarget } from './routes.ts';
 import { DEFAULT_WEB_DIR, missingWebApp, placeholderPage, resolveStatic } from './static.ts';
-import { buildRunSummary } from './summary.ts';
+import { buildRunSummary, readRunLock } from './summary.ts';
 
 /** What {@link exportSnapshot} needs. */
 export interface ExportOptions {
@@ -62,7 +63,7 @@ export function snapshotPaths(store: RunStore): string[] {
 /** The routes' backend for a one-off read (no monitor: everything read now). */
 function directBackend(store: RunStore, outDir: string): ApiBackend {
   let summaries: RunSummary[] | null = null;
-  const lock = (id: string): ReturnType<typeof readRunLock> | null => (store.getRun(id).status === 'running' ? readRunLock(outDir, id) : null);
+  const lock = (id: string): RunLock | null => (store.getRun(id).status === 'running' ? readRunLock(outDir, id) : null);
   return {
     store: () => store,
     summaries: () => (summaries ??= store.listRuns().reverse().map((r) => buildRunSummary(store, r, lock(r.id)))),

@@ -18,11 +18,12 @@
  * microseconds, so an id from an earlier server (a page open across a restart) is always older than
  * this server's buffer and gets a `reset`, never a wrong resume.
  */
-import { readRunLock, type RunLockState, type RunStore } from '../store/index.ts';
+import type { RunStore } from '../store/index.ts';
+import type { RunLock } from './alarms.ts';
 import type { LiveEvent, RunSummary } from './api.ts';
 import { HttpError } from './errors.ts';
 import { isBrokenRecord, type RecordSource } from './record.ts';
-import { buildRunSummary } from './summary.ts';
+import { buildRunSummary, readRunLock } from './summary.ts';
 
 /** Settings of a {@link LiveMonitor}. */
 export interface LiveOptions {
@@ -49,11 +50,17 @@ export function sseFrame(id: number, event: LiveEvent): string {
   return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
+/** What of a lock decides a run's summary: none, or its owner and whether it runs (the stale alarm quotes both). */
+function lockKey(lock: RunLock | null): string {
+  if (lock === null || lock === 'none') return String(lock);
+  return `${lock.alive}|${lock.owner.pid}|${lock.reason}`;
+}
+
 /** What the monitor remembers of a run. */
 interface Seen {
   readonly key: string;
   readonly lastUpdate: number | null;
-  readonly lock: RunLockState | null;
+  readonly lock: RunLock | null;
   readonly summary: RunSummary;
   readonly json: string;
 }
@@ -147,7 +154,7 @@ export class LiveMonitor {
   }
 
   /** The lock state the monitor last read for a run (null unless it is `running`). */
-  lock(runId: string): RunLockState | null {
+  lock(runId: string): RunLock | null {
     return this.runs.get(runId)?.lock ?? null;
   }
 
@@ -205,7 +212,7 @@ export class LiveMonitor {
     for (const [id, seen] of this.runs) {
       if (seen.lock === null) continue;
       const lock = readRunLock(this.source.outDir, id);
-      if (lock.alive === seen.lock.alive) continue;
+      if (lockKey(lock) === lockKey(seen.lock)) continue;
       const summary = buildRunSummary(store, store.getRun(id), lock);
       const json = JSON.stringify(summary);
       if (json !== seen.json) this.emit({ type: 'run', run: summary });
@@ -221,7 +228,7 @@ export class LiveMonitor {
       const prev = this.runs.get(run.id);
       const key = `${run.status}|${run.updatedAt}|${run.lastUpdate}`;
       const lock = run.status === 'running' ? readRunLock(this.source.outDir, run.id) : null;
-      if (prev !== undefined && prev.key === key && prev.lock?.alive === lock?.alive) continue;
+      if (prev !== undefined && prev.key === key && lockKey(prev.lock) === lockKey(lock)) continue;
       if (emit && prev !== undefined && run.lastUpdate !== null && (prev.lastUpdate === null || run.lastUpdate > prev.lastUpdate)) {
         for (const p of store.probePointsAfter(run.id, prev.lastUpdate ?? -1)) this.emit({ type: 'point', runId: run.id, updates: p.updates });
       }

@@ -3,7 +3,8 @@
  * the JSON payload, or an {@link HttpError}. Shared by the live server (server.ts) and the static
  * snapshot (export.ts), so both answer every path with the same bytes.
  */
-import { RunStoreError, type RunLockState, type RunStore } from '../store/index.ts';
+import { RunStoreError, type RunStore } from '../store/index.ts';
+import type { RunLock } from './alarms.ts';
 import type { JobView, RunSummary } from './api.ts';
 import { HttpError } from './errors.ts';
 import { buildRunDetail } from './summary.ts';
@@ -16,7 +17,7 @@ export interface ApiBackend {
   /** Every run's summary, newest first. */
   summaries(): readonly RunSummary[];
   /** A running run's lock as last read (null otherwise). */
-  lock(runId: string): RunLockState | null;
+  lock(runId: string): RunLock | null;
   /** Table 1 and the checks. */
   job(): JobView;
 }

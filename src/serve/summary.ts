@@ -4,8 +4,8 @@
  * the probe points' wall times, the latest errors, and the alarms (alarms.ts).
  */
 import { runShape } from '../report/select.ts';
-import { type EvaluationPoint, lockPath, type RunInfo, type RunLockState, type RunStore } from '../store/index.ts';
-import { runAlarms } from './alarms.ts';
+import { type EvaluationPoint, readLock, type RunInfo, runLockPath, type RunStore } from '../store/index.ts';
+import { type RunLock, runAlarms } from './alarms.ts';
 import type { RunDetail, RunSummary } from './api.ts';
 
 /** How many of the latest probe-point intervals the rate looks at. */
@@ -32,6 +32,18 @@ export function rateOf(points: readonly { readonly updates: number; readonly wal
   return rates.length % 2 === 1 ? rates[m]! : (rates[m - 1]! + rates[m]!) / 2;
 }
 
+/**
+ * Reads run `id`'s lock (the store's readLock: owner, and whether it still runs). Never throws: a lock
+ * file that cannot be read counts as none (no process can be shown to hold the run).
+ */
+export function readRunLock(outDir: string, id: string): RunLock {
+  try {
+    return readLock(runLockPath(outDir, id)) ?? 'none';
+  } catch {
+    return 'none';
+  }
+}
+
 /** A finite number, or null (NaN, ±Infinity and undefined have no JSON number). */
 function finite(x: number | undefined): number | null {
   return x !== undefined && Number.isFinite(x) ? x : null;
@@ -42,7 +54,7 @@ function finite(x: number | undefined): number | null {
  * @param lock the run's lock as read now (only used while the run is `running`; null to skip).
  * @throws RunStoreError `UNKNOWN_RUN` when the run is gone.
  */
-export function buildRunSummary(store: RunStore, run: RunInfo, lock: RunLockState | null): RunSummary {
+export function buildRunSummary(store: RunStore, run: RunInfo, lock: RunLock | null): RunSummary {
   return store.readTransaction(() => {
     const shape = runShape(run.config);
     const recent = store.recentProbePoints(run.id, RATE_INTERVALS + 1);
@@ -62,7 +74,7 @@ export function buildRunSummary(store: RunStore, run: RunInfo, lock: RunLockStat
       scalars: updates === null ? [] : store.scalarsAt(run.id, updates),
       evaluations,
       lock: run.status === 'running' ? lock : null,
-      lockFile: lockPath(store.outDir, run.id),
+      lockFile: runLockPath(store.outDir, run.id),
     });
     return {
       id: run.id,
@@ -91,7 +103,7 @@ export function buildRunSummary(store: RunStore, run: RunInfo, lock: RunLockStat
  * One run in full: its summary, stored config, backend, versions and every probe point.
  * @throws RunStoreError `UNKNOWN_RUN`.
  */
-export function buildRunDetail(store: RunStore, id: string, lock: RunLockState | null): RunDetail {
+export function buildRunDetail(store: RunStore, id: string, lock: RunLock | null): RunDetail {
   return store.readTransaction(() => {
     const run = store.getRun(id);
     const summary = buildRunSummary(store, run, lock);

@@ -10,19 +10,7 @@ export { RunStoreError, type RunStoreErrorCode } from './errors.ts';
 export { SCHEMA_VERSION } from './schema.ts';
 export { configDepth } from './runId.ts';
 export { writeFileAtomic, writeFileAtomicChunks, removeStaleTemporaries } from './durable.ts';
-export {
-  acquireJobLock,
-  acquireRunLock,
-  describeLockOwner,
-  jobLockPath,
-  lockPath,
-  readLock,
-  readRunLock,
-  runLockPath,
-  type LockOwner,
-  type LockState,
-  type RunLockState,
-} from './locks.ts';
+export { acquireJobLock, acquireRunLock, describeLockOwner, jobLockPath, readLock, runLockPath, type LockOwner, type LockState } from './locks.ts';
 export * from './types.ts';
 export {
   writeCheckpoint,

@@ -160,31 +160,3 @@ export function acquireJobLock(outDir: string, command: string): () => void {
     return new RunStoreError('IN_USE', message, 'outDir');
   });
 }
-
-/**
- * A run's lock as the dashboard reads it (the whole {@link LockState} is {@link readLock}'s).
- * @deprecated interim, while src/serve moves to {@link readLock}.
- */
-export interface RunLockState {
-  /** The pid in the lock file, or null when the file is missing or holds none. */
-  readonly pid: number | null;
-  /** Whether that process still runs ({@link LockState.alive}). */
-  readonly alive: boolean;
-}
-
-/** @deprecated interim: {@link runLockPath}. */
-export const lockPath = runLockPath;
-
-/**
- * Reads run `run`'s lock; never throws (a missing or unreadable lock reads as no process).
- * @deprecated interim, while src/serve moves to {@link readLock}.
- */
-export function readRunLock(outDir: string, run: string): RunLockState {
-  try {
-    const held = readLock(runLockPath(outDir, run));
-    if (held === null) return { pid: null, alive: false };
-    return { pid: Number.isSafeInteger(held.owner.pid) ? held.owner.pid : null, alive: held.alive };
-  } catch {
-    return { pid: null, alive: false };
-  }
-}

@@ -150,7 +150,7 @@ test('a running run whose lock holds a dead process is stale; a live holder clea
   t.after(() => server.close());
   const orphan = (await getJson<RunSummary[]>(server.url, '/api/runs')).find((r) => r.id === 'orphan')!;
   assert.deepEqual(orphan.alarms.map((a) => a.kind), ['stale']);
-  assert.ok(orphan.alarms[0]!.message.includes(`process ${dead.stdout}`));
+  assert.match(orphan.alarms[0]!.message, new RegExp(`its lock ${lock.replace(/[.]/g, '\\.')} is stale: process ${dead.stdout} .*is gone`));
   const sse = openEvents(server.url, `?lastEventId=${server.monitor.lastId}`);
   t.after(() => sse.close());
   writeFileSync(lock, `${process.pid}\n`);

@@ -9,7 +9,7 @@ import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { ScalarRecord } from '../../../src/core/metrics.ts';
-import { openRunStore } from '../../../src/store/index.ts';
+import { type LockState, openRunStore } from '../../../src/store/index.ts';
 import { DEAD_SATURATED_FRACTION, runAlarms, SATURATED_FRACTION, type AlarmInput } from '../../../src/serve/alarms.ts';
 import type { JobCell } from '../../../src/serve/api.ts';
 import { withSnapshotScript } from '../../../src/serve/export.ts';
@@ -85,12 +85,19 @@ test('a run summary reads the alarms at the latest probe point only: what a laye
   assert.deepEqual(buildRunSummary(w, w.getRun('r'), null).alarms.map((a) => [a.kind, a.layer, a.updates]), [['saturated', 1, 9]]);
 });
 
-test('alarms: stale when a running run has no live process behind its lock', () => {
-  assert.deepEqual(runAlarms(input([], { status: 'running', lock: { pid: 4242, alive: true } })), []);
-  const gone = runAlarms(input([], { status: 'running', lock: { pid: 4242, alive: false } }));
+test('alarms: stale when a running run has no live process behind its lock, saying why', () => {
+  const held = (alive: boolean, reason: string): LockState => ({
+    path: '/out/locks/r.lock',
+    owner: { pid: 4242, host: 'lab2', bootId: null, startTicks: null, command: 'training run r', since: null },
+    alive,
+    reason,
+  });
+  assert.deepEqual(runAlarms(input([], { status: 'running', lock: held(true, 'process 4242 on host lab2 is running') })), []);
+  const gone = runAlarms(input([], { status: 'running', lock: held(false, 'process 4242 on host lab2 is gone (no such process)') }));
   assert.deepEqual(gone.map((a) => a.kind), ['stale']);
-  assert.match(gone[0]!.message, /process 4242 \(lock \/out\/locks\/r\.lock\) is gone/);
-  assert.match(runAlarms(input([], { status: 'running', lock: { pid: null, alive: false } }))[0]!.message, /r\.lock is missing/);
+  assert.equal(gone[0]!.message, 'recorded as running, but its lock /out/locks/r.lock is stale: process 4242 on host lab2 is gone (no such process): ' +
+    'it was stopped without recording a status (resumable from its checkpoint)');
+  assert.match(runAlarms(input([], { status: 'running', lock: 'none' }))[0]!.message, /no process holds its lock \(\/out\/locks\/r\.lock is missing\)/);
   assert.deepEqual(runAlarms(input([], { status: 'interrupted', lock: null })), [], 'only a running run can be stale');
 });
 
