@@ -5,7 +5,8 @@
 //  - the kernels' activation tables (codes, constants) for C and AssemblyScript, generated from their
 //    one home, src/core/activations.ts (scripts/kernel-tables.ts): first, both builds include them;
 //  - the WebAssembly kernels (AssemblyScript → wasm, plain SIMD and relaxed SIMD): required;
-//  - the native OpenBLAS addon: built when libopenblas-dev is present, otherwise skipped with a note.
+//  - the native OpenBLAS addon: built when libopenblas-dev is present, otherwise skipped with a note;
+//  - the dashboard's web app (web/ → build/web/, Vite): required, `glorot serve` serves it.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
@@ -27,4 +28,8 @@ if (run('scripts/build-wasm.mjs') !== 0) {
 // The native addon is optional: its script prints why it was skipped and exits 0 in that case.
 if (run('scripts/build-native.mjs') !== 0) {
   console.error('glorot build: the native addon failed to build; the wasm backend will be used');
+}
+if (run('scripts/build-web.mjs') !== 0) {
+  console.error('glorot build: the dashboard web app failed to build (see above)');
+  process.exit(1);
 }

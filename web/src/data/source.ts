@@ -1,0 +1,76 @@
+/**
+ * Where the views get their data: the {@link DataSource} interface. Three implementations share it —
+ * the live server (live.ts: fetch + one EventSource per page), an embedded snapshot (snapshot.ts:
+ * `globalThis.GLOROT_SNAPSHOT`, written by `glorot serve --export`), and later the in-browser lab,
+ * which trains in a Web Worker and reports probe points as the same {@link LiveEvent}s. The views
+ * never know which one they read.
+ */
+import type { HistogramTensor } from '../../../src/core/metrics.ts';
+import type {
+  Alarm,
+  ApiError,
+  EvaluationSeries,
+  HistogramFrame,
+  JobView,
+  LiveEvent,
+  RunDetail,
+  RunSummary,
+  ScalarSeries,
+} from '../../../src/serve/api.ts';
+
+export type { Alarm, ApiError, EvaluationSeries, HistogramFrame, JobView, LiveEvent, RunDetail, RunSummary, ScalarSeries };
+
+/** The state of a source's event stream, shown in the page header. */
+export type ConnectionState = 'live' | 'connecting' | 'offline' | 'snapshot';
+
+/** The data every view reads; all methods reject with a {@link SourceError}. */
+export interface DataSource {
+  /** `live`: a `glorot serve`; `snapshot`: embedded data that never changes; `worker`: the in-browser lab. */
+  readonly kind: 'live' | 'snapshot' | 'worker';
+  /** Every run, newest first (`/api/runs`). */
+  runs(): Promise<RunSummary[]>;
+  /** The reproduce job's Table 1 and checks (`/api/job`), or null when the record holds no job. */
+  job(): Promise<JobView | null>;
+  /** One run in full (`/api/runs/ID`). */
+  run(id: string): Promise<RunDetail>;
+  /** Every scalar series of a run, all layers (`/api/runs/ID/scalars`). */
+  scalars(id: string): Promise<ScalarSeries[]>;
+  /**
+   * The stored histograms of one tensor, every layer (`/api/runs/ID/histograms?tensor=T`): every
+   * probe point's, or only the point at `updates` when given. Bins exactly as stored.
+   */
+  histograms(id: string, tensor: HistogramTensor, updates?: number): Promise<HistogramFrame[]>;
+  /** Error and cost per split over updates (`/api/runs/ID/evaluations`). */
+  evaluations(id: string): Promise<EvaluationSeries[]>;
+  /**
+   * Calls `listener` with every live event until the returned function is called. A source that
+   * never changes (a snapshot) never calls it.
+   */
+  subscribe(listener: (event: LiveEvent) => void): () => void;
+  /** Calls `listener` with the stream's state now and on every change, until the returned function is called. */
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+}
+
+/** A failed read: the HTTP status (0 when there was no response), the message and the subject it names. */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, or 0. */
+    readonly status: number,
+    /** What the request named (a run id, a tensor, a path), as data. */
+    readonly subject?: string,
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+/**
+ * The request path of an API read (the key of the same response in a snapshot). Run ids and tensor
+ * names are URI-encoded, which leaves the record's slugs (`[a-z0-9._-]`) unchanged.
+ * @param query a query string without `?`, or none.
+ */
+export function apiPath(parts: readonly string[], query?: string): string {
+  const path = `/api/${parts.map(encodeURIComponent).join('/')}`;
+  return query ? `${path}?${query}` : path;
+}

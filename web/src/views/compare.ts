@@ -1,0 +1,198 @@
+/**
+ * Compare: the same layer and statistic of 2–20 runs overlaid at the same updates (standard vs
+ * normalized, tanh vs softsign), and the same layer's histogram of each run at the same probe point
+ * (each run's stored bins, at its latest point not after the scrubbed one). The choice lives in the
+ * URL (`#/compare?runs=a,b&stat=…&layer=…&tensor=…`), so a comparison can be linked.
+ */
+import type { HistogramTensor, ScalarName } from '../../../src/core/metrics.ts';
+import { SCALAR_METRICS } from '../../../src/core/metrics.ts';
+import { LineChart } from '../charts/lineChart.ts';
+import { type HistNorm, NORM_LABELS, sameEdges, stepData } from '../charts/steps.ts';
+import { checkbox, h, replaceChildren, select, setText } from '../dom.ts';
+import type { HistogramSet, RunData } from '../data/runData.ts';
+import type { HistogramFrame } from '../data/source.ts';
+import { HISTOGRAM_LABELS, int, num, runColor } from '../format.ts';
+import { type AppContext, type View } from './common.ts';
+import { align } from './panels/common.ts';
+import { MAX_COMPARED } from './runs.ts';
+
+/** The compare view. */
+export class CompareView implements View {
+  readonly el: HTMLElement;
+  private ids: string[];
+  private runs: RunData[] = [];
+  private stat: ScalarName;
+  private layer: number;
+  private tensor: HistogramTensor;
+  private norm: HistNorm | 'auto' = 'auto';
+  private xScale: 'asinh' | 'linear' = 'asinh';
+  private sets = new Map<string, HistogramSet>();
+  private points: number[] = [];
+  private step = -1;
+  private follow = true;
+  private curve!: LineChart;
+  private readonly hist: LineChart;
+  private readonly chips = h('div', { class: 'chips', 'data-testid': 'compare-runs' });
+  private readonly layerBox = h('span', {});
+  private readonly curveBox = h('div', {});
+  private readonly scrubber = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, class: 'scrubber', 'data-testid': 'compare-scrubber' });
+  private readonly stepLabel = h('span', { class: 'step-label' });
+  private offs: (() => void)[] = [];
+  private frame = 0;
+
+  constructor(private readonly app: AppContext, params: URLSearchParams) {
+    this.ids = (params.get('runs') ?? [...app.selection].join(',')).split(',').filter((s) => s !== '').slice(0, MAX_COMPARED);
+    const stat = params.get('stat') ?? 'activation.std';
+    this.stat = (Object.hasOwn(SCALAR_METRICS, stat) ? stat : 'activation.std') as ScalarName;
+    this.layer = Number(params.get('layer') ?? 1) || 1;
+    const tensor = params.get('tensor') ?? 'activation';
+    this.tensor = (Object.hasOwn(HISTOGRAM_LABELS, tensor) ? tensor : 'activation') as HistogramTensor;
+    const statSel = select(Object.keys(SCALAR_METRICS).map((k) => [k, k]), this.stat, (v) => {
+      this.stat = v as ScalarName;
+      this.save();
+      this.drawCurves();
+    }, { 'data-testid': 'compare-stat' });
+    const tensorSel = select(Object.entries(HISTOGRAM_LABELS), this.tensor, (v) => {
+      this.tensor = v as HistogramTensor;
+      this.save();
+      this.loadHistograms();
+    });
+    const normSel = select([['auto', 'auto'], ...Object.entries(NORM_LABELS)], this.norm, (v) => {
+      this.norm = v as HistNorm | 'auto';
+      this.drawHistograms();
+    });
+    const logX = checkbox('log update axis', true, (on) => {
+      this.xScale = on ? 'asinh' : 'linear';
+      this.buildCurve();
+    });
+    this.scrubber.addEventListener('input', () => {
+      this.step = Number(this.scrubber.value);
+      this.follow = this.step === this.points.length - 1;
+      this.drawHistograms();
+    });
+    this.hist = new LineChart({ title: 'histograms', xLabel: 'value', yLabel: 'share', xScale: 'linear', stepped: true, xFormat: (v) => num(v, 3), testid: 'compare-hist', height: 280 });
+    this.el = h('div', { class: 'view compare-view' },
+      this.chips,
+      h('div', { class: 'controls' }, 'statistic ', statSel, ' layer ', this.layerBox, logX),
+      this.curveBox,
+      h('div', { class: 'controls' }, 'histogram ', tensorSel, ' scale ', normSel, ' probe point ', this.scrubber, this.stepLabel),
+      this.hist.el);
+    this.buildCurve();
+    this.setRuns(this.ids);
+  }
+
+  private save(): void {
+    const q = new URLSearchParams({ runs: this.ids.join(','), stat: this.stat, layer: String(this.layer), tensor: this.tensor });
+    history.replaceState(null, '', `#/compare?${q.toString().replace(/%2C/g, ',')}`);
+  }
+
+  private setRuns(ids: string[]): void {
+    for (const off of this.offs) off();
+    this.ids = ids;
+    this.runs = ids.map((id) => this.app.cache.get(id));
+    this.offs = this.runs.map((r) => r.onChange((c) => {
+      if (c === 'scalars' || c === 'detail' || c === 'error') this.schedule();
+      if (c === 'histograms' || c === 'detail' && !this.sets.has(r.id)) this.loadHistograms();
+    }));
+    this.save();
+    void this.drawChips();
+    this.schedule();
+    this.loadHistograms();
+  }
+
+  /** Coalesces redraws of many runs' changes into one animation frame. */
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.drawLayers();
+      this.drawCurves();
+    });
+  }
+
+  private async drawChips(): Promise<void> {
+    const all = await this.app.source.runs().catch(() => []);
+    const chips = this.ids.map((id, i) => h('span', { class: 'chip', 'data-run': id },
+      h('i', { class: 'swatch', style: `background:${runColor(i)}` }), id,
+      h('button', { type: 'button', title: 'remove', onclick: () => this.setRuns(this.ids.filter((x) => x !== id)) }, '×')));
+    const others = all.filter((r) => !this.ids.includes(r.id));
+    const add = this.ids.length < MAX_COMPARED && others.length > 0
+      ? select([['', 'add a run…'], ...others.map((r) => [r.id, r.id] as const)], '', (v) => v && this.setRuns([...this.ids, v]))
+      : null;
+    replaceChildren(this.chips, this.ids.length < 2 ? h('p', { class: 'note' }, 'Tick 2 to 20 runs in the run list, or add them here.') : null, ...chips, add);
+  }
+
+  private drawLayers(): void {
+    const L = Math.max(0, ...this.runs.map((r) => r.detail?.layers ?? 0));
+    const options: [string, string][] = Array.from({ length: L }, (_, i) => [String(i + 1), `layer ${i + 1}`]);
+    options.push(['-1', 'network']);
+    if (!options.some(([v]) => Number(v) === this.layer)) this.layer = 1;
+    replaceChildren(this.layerBox, select(options, String(this.layer), (v) => {
+      this.layer = Number(v);
+      this.save();
+      this.drawCurves();
+      this.drawHistograms();
+    }, { 'data-testid': 'compare-layer' }));
+  }
+
+  private buildCurve(): void {
+    this.curve?.destroy();
+    this.curve = new LineChart({ title: '', xLabel: 'updates', yLabel: 'value', xScale: this.xScale, testid: 'compare-curve', height: 300 });
+    this.curveBox.replaceChildren(this.curve.el);
+    this.drawCurves();
+  }
+
+  private drawCurves(): void {
+    const series = this.runs.map((r) => r.series(this.stat).get(this.layer) ?? { updates: [], values: [] });
+    const a = align(series);
+    setText(this.curve.el.querySelector('.chart-title')!, `${this.stat}, layer ${this.layer === -1 ? 'network' : this.layer} — ${SCALAR_METRICS[this.stat].definition}`);
+    this.curve.setData(a.x, this.runs.map((r, i) => ({ label: r.id, color: runColor(i), group: r.id, values: a.cols[i] })));
+  }
+
+  private loadHistograms(): void {
+    const tensor = this.tensor;
+    void Promise.all(this.runs.map((r) => r.histograms(tensor).then((s) => [r.id, s] as const).catch(() => [r.id, null] as const))).then((pairs) => {
+      if (tensor !== this.tensor) return;
+      this.sets = new Map(pairs.filter((p): p is readonly [string, HistogramSet] => p[1] !== null));
+      this.points = [...new Set([...this.sets.values()].flatMap((s) => s.updates))].sort((a, b) => a - b);
+      this.scrubber.max = String(Math.max(0, this.points.length - 1));
+      if (this.follow || this.step >= this.points.length) this.step = this.points.length - 1;
+      this.scrubber.value = String(this.step);
+      this.drawHistograms();
+    });
+  }
+
+  /** Each run's frame of the layer at its latest probe point ≤ the scrubbed one. */
+  private framesAt(u: number): { run: RunData; index: number; frame: HistogramFrame }[] {
+    const out: { run: RunData; index: number; frame: HistogramFrame }[] = [];
+    this.runs.forEach((run, index) => {
+      const set = this.sets.get(run.id);
+      if (!set) return;
+      let k = -1;
+      for (let i = 0; i < set.updates.length && set.updates[i] <= u; i++) k = i;
+      const frame = k >= 0 ? set.frames[k].find((f) => f.layer === this.layer) : undefined;
+      if (frame) out.push({ run, index, frame });
+    });
+    return out;
+  }
+
+  private drawHistograms(): void {
+    const u = this.points[this.step];
+    const found = u === undefined ? [] : this.framesAt(u);
+    setText(this.stepLabel, u === undefined ? 'no histograms' : `update ${int(u)}`);
+    const norm: HistNorm = this.norm !== 'auto' ? this.norm : sameEdges(found.map((f) => f.frame)) ? 'fraction' : 'density';
+    const { x, ys } = stepData(found.map((f) => f.frame), norm);
+    this.hist.setData(x, found.map((f, i) => ({
+      label: f.frame.updates === u ? f.run.id : `${f.run.id} (update ${int(f.frame.updates)})`, color: runColor(f.index), group: f.run.id, values: ys[i],
+    })));
+    setText(this.hist.el.querySelector('.chart-title')!, `${HISTOGRAM_LABELS[this.tensor]}, layer ${this.layer} at update ${u === undefined ? '–' : int(u)} · ${NORM_LABELS[norm]}`);
+  }
+
+  /** {@inheritDoc View.destroy} */
+  destroy(): void {
+    for (const off of this.offs) off();
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.curve.destroy();
+    this.hist.destroy();
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Two simple panels of one run: the error curves (test / validation / train error and cost over
+ * updates, Figs. 11–12; the paper's x axis is examples seen = updates × minibatch) and each hidden
+ * layer's saturated fraction over updates (`activation.saturated`: f′(s) below a tenth of its largest
+ * value, Figs. 3–4).
+ */
+import { SCALAR_METRICS } from '../../../../src/core/metrics.ts';
+import { LineChart, type LineSeries } from '../../charts/lineChart.ts';
+import { h } from '../../dom.ts';
+import { layerColor, layerName } from '../../format.ts';
+import { align, layersOf, type Panel, type PanelContext } from './common.ts';
+
+const SPLIT_COLORS: Readonly<Record<string, string>> = { test: '#d62728', validation: '#1f77b4', train: '#7f7f7f' };
+
+/** Test, validation and train error and cost over updates (Figs. 11–12). */
+export class ErrorPanel implements Panel {
+  readonly el: HTMLElement;
+  private err!: LineChart;
+  private nll!: LineChart;
+  private readonly pair = h('div', { class: 'pair' });
+
+  constructor(private readonly ctx: PanelContext) {
+    this.el = h('section', { class: 'panel', 'data-testid': 'panel-errors' }, h('h3', {}, 'Error and cost over updates (Figs. 11–12)'), this.pair);
+    this.build();
+  }
+
+  private build(): void {
+    this.err?.destroy();
+    this.nll?.destroy();
+    this.err = new LineChart({ title: 'classification error (%)', xLabel: 'updates', yLabel: 'error %', xScale: this.ctx.xScale, sync: 'run', testid: 'chart-error' });
+    this.nll = new LineChart({ title: 'cost: negative log-likelihood (nats)', xLabel: 'updates', yLabel: 'nats', xScale: this.ctx.xScale, sync: 'run', testid: 'chart-nll' });
+    this.pair.replaceChildren(this.err.el, this.nll.el);
+    this.draw();
+  }
+
+  private draw(): void {
+    const ev = [...this.ctx.run.evaluations].sort((a, b) => ['test', 'validation', 'train'].indexOf(a.split) - ['test', 'validation', 'train'].indexOf(b.split));
+    const loss = this.ctx.run.series('probe.loss').get(-1);
+    const a = align(ev.map((e) => ({ updates: e.updates, values: e.errorRate })));
+    this.err.setData(a.x, ev.map((e, i) => ({ label: e.split, color: SPLIT_COLORS[e.split] ?? '#333', group: e.split, values: a.cols[i] })));
+    const b = align([...ev.map((e) => ({ updates: e.updates, values: e.nll })), ...(loss ? [loss] : [])]);
+    const lines: LineSeries[] = ev.map((e, i) => ({ label: `${e.split} nll`, color: SPLIT_COLORS[e.split] ?? '#333', group: e.split, values: b.cols[i] }));
+    if (loss) lines.push({ label: 'probe-set loss', color: '#9467bd', group: 'probe', values: b.cols[ev.length], dash: [4, 3] });
+    this.nll.setData(b.x, lines);
+  }
+
+  /** {@inheritDoc Panel.update} */
+  update(change: string): void {
+    if (change === 'evaluations' || change === 'scalars') this.draw();
+    else if (change === 'xscale') this.build();
+  }
+
+  /** {@inheritDoc Panel.destroy} */
+  destroy(): void {
+    this.err.destroy();
+    this.nll.destroy();
+  }
+}
+
+/** Each hidden layer's saturated fraction over updates. */
+export class SaturationPanel implements Panel {
+  readonly el: HTMLElement;
+  private chart!: LineChart;
+  private readonly box = h('div', {});
+
+  constructor(private readonly ctx: PanelContext) {
+    this.el = h('section', { class: 'panel', 'data-testid': 'panel-saturation' },
+      h('h3', {}, 'Saturated units per layer'),
+      h('p', { class: 'note' }, SCALAR_METRICS['activation.saturated'].definition),
+      this.box);
+    this.build();
+  }
+
+  private build(): void {
+    this.chart?.destroy();
+    this.chart = new LineChart({ title: 'saturated fraction (%)', xLabel: 'updates', yLabel: '% saturated', xScale: this.ctx.xScale, sync: 'run', testid: 'chart-saturation' });
+    this.box.replaceChildren(this.chart.el);
+    this.draw();
+  }
+
+  private draw(): void {
+    const by = this.ctx.run.series('activation.saturated');
+    const layers = layersOf(by);
+    const a = align(layers.map((l) => by.get(l)!));
+    const L = this.ctx.run.detail?.layers ?? 0;
+    this.chart.setData(a.x, layers.map((l, i) => ({
+      label: layerName(l, L), color: layerColor(l), group: String(l), values: a.cols[i].map((v) => (v === null ? null : 100 * v)),
+    })));
+    for (const l of layers) this.chart.setGroupVisible(String(l), !this.ctx.hiddenLayers.has(l));
+  }
+
+  /** {@inheritDoc Panel.update} */
+  update(change: string): void {
+    if (change === 'scalars' || change === 'layers') this.draw();
+    else if (change === 'xscale') this.build();
+  }
+
+  /** {@inheritDoc Panel.destroy} */
+  destroy(): void {
+    this.chart.destroy();
+  }
+}

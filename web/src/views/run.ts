@@ -1,0 +1,108 @@
+/**
+ * One run: its header (status, progress, rate, time left, errors, alarms, configuration as stored),
+ * the layer toggles and x-axis mode every panel follows, and the panels — statistics over updates
+ * (Figs. 2, 3, 9, 10), histograms over time (Figs. 4, 6–8), error curves (Figs. 11–12), saturation,
+ * and theory beside measurement at init (eqs. 5–7, 17). Everything redraws as probe points arrive.
+ */
+import { checkbox, h, replaceChildren } from '../dom.ts';
+import type { RunChange, RunData } from '../data/runData.ts';
+import { duration, int, layerColor, layerName, num, pct } from '../format.ts';
+import { alarmBadges, type AppContext, errorBox, progress, statusBadge, type View } from './common.ts';
+import type { Panel, PanelContext } from './panels/common.ts';
+import { ErrorPanel, SaturationPanel } from './panels/curves.ts';
+import { HistogramPanel } from './panels/histograms.ts';
+import { InitPanel } from './panels/init.ts';
+import { StatsPanel } from './panels/stats.ts';
+
+/** The run view. */
+export class RunView implements View {
+  readonly el: HTMLElement;
+  private readonly run: RunData;
+  private readonly header = h('div', { class: 'run-header' });
+  private readonly toggles = h('div', { class: 'controls toggles', 'data-testid': 'layer-toggles' });
+  private readonly body = h('div', { class: 'panels' });
+  private readonly config = h('details', { class: 'config' });
+  private panels: Panel[] = [];
+  private readonly ctx: { run: RunData; hiddenLayers: Set<number>; xScale: 'asinh' | 'linear' };
+  private readonly off: () => void;
+  private togglesFor = -1;
+
+  constructor(app: AppContext, id: string) {
+    this.run = app.cache.get(id);
+    this.ctx = { run: this.run, hiddenLayers: new Set(), xScale: 'asinh' };
+    this.el = h('div', { class: 'view run-view' }, this.header, this.toggles, this.config, this.body);
+    this.off = this.run.onChange((c) => this.changed(c));
+    if (this.run.detail) this.start();
+    else if (this.run.error) this.changed('error');
+    else replaceChildren(this.header, h('p', { class: 'note' }, `Loading run ${id}…`));
+  }
+
+  private start(): void {
+    const ctx: PanelContext = this.ctx;
+    this.panels = [new StatsPanel(ctx), new HistogramPanel(ctx), new ErrorPanel(ctx), new SaturationPanel(ctx), new InitPanel(ctx)];
+    this.body.replaceChildren(...this.panels.map((p) => p.el));
+    this.drawHeader();
+  }
+
+  private changed(change: RunChange): void {
+    if (change === 'error' && this.run.error) {
+      if (this.panels.length === 0) replaceChildren(this.header, errorBox(this.run.error));
+      return;
+    }
+    if (this.panels.length === 0) {
+      if (this.run.detail && change === 'detail') this.start();
+      return;
+    }
+    if (change === 'detail') this.drawHeader();
+    for (const p of this.panels) p.update(change);
+  }
+
+  private drawHeader(): void {
+    const d = this.run.detail!;
+    replaceChildren(this.header,
+      h('h2', {}, h('span', { 'data-testid': 'run-id' }, d.id), ' ', statusBadge(d), alarmBadges(d.alarms)),
+      h('div', { class: 'facts' },
+        h('span', {}, `${d.dataset} · ${d.activation} · ${d.init} init · hidden ${d.hidden.join('-')} · lr ${num(d.learningRate)} · seed ${d.seed}`),
+        h('span', {}, progress(d)),
+        h('span', { 'data-testid': 'latest-update', 'data-updates': d.updates ?? '' }, `${d.probePoints.length} probe points · latest update ${int(d.updates)}`),
+        h('span', {}, `rate ${d.rate === null ? '–' : `${num(d.rate, 3)} updates/s`} · left ${duration(d.secondsLeft)}`),
+        h('span', {}, `test error ${pct(d.testError)} · validation ${pct(d.validationError)}`)),
+      d.statusDetail ? h('p', { class: 'note' }, d.statusDetail) : null,
+      ...d.alarms.map((a) => h('p', { class: 'alarm-line' }, `⚠ ${a.message}`)));
+    this.drawConfig();
+    if (this.togglesFor !== d.layers) this.drawToggles(d.layers);
+  }
+
+  private drawConfig(): void {
+    const d = this.run.detail!;
+    const rows = Object.entries(d.config).map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, typeof v === 'string' ? v : JSON.stringify(v))));
+    const versions = Object.entries(d.versions).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+    const open = this.config.open;
+    replaceChildren(this.config,
+      h('summary', {}, 'configuration as recorded'),
+      h('table', { class: 'data kv', 'data-testid': 'config' }, h('tbody', {}, ...rows)),
+      h('p', { class: 'note' }, `backend ${d.backend}, ${d.threads} thread(s) · created ${d.createdAt} · ${versions}`));
+    this.config.open = open;
+  }
+
+  private drawToggles(layers: number): void {
+    this.togglesFor = layers;
+    const boxes = Array.from({ length: layers }, (_, i) => i + 1).map((l) =>
+      checkbox(h('span', { class: 'swatch-text', style: `border-color:${layerColor(l)}` }, layerName(l, layers)), !this.ctx.hiddenLayers.has(l), (on) => {
+        if (on) this.ctx.hiddenLayers.delete(l);
+        else this.ctx.hiddenLayers.add(l);
+        for (const p of this.panels) p.update('layers');
+      }, { 'data-layer': l }));
+    const axis = checkbox('log update axis (early probe points spread out)', this.ctx.xScale === 'asinh', (on) => {
+      this.ctx.xScale = on ? 'asinh' : 'linear';
+      for (const p of this.panels) p.update('xscale');
+    });
+    replaceChildren(this.toggles, h('span', { class: 'label' }, 'layers: '), ...boxes, h('span', { class: 'sep' }), axis);
+  }
+
+  /** {@inheritDoc View.destroy} */
+  destroy(): void {
+    this.off();
+    for (const p of this.panels) p.destroy();
+  }
+}
