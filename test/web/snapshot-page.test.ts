@@ -1,0 +1,85 @@
+/**
+ * The exported dashboard opens from file:// without a server and draws every view's charts from the
+ * embedded snapshot (issue 11, "A static snapshot"), in real Chromium. The record is a real
+ * `glorot train` run; "drawn" means the chart's screenshot holds coloured pixels (the data's
+ * colours; axes, grid and text are grey).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type Browser, drawnPixels, launch } from './browser.ts';
+import { SMALL, train } from './record.ts';
+import { buildSnapshot, writeSnapshotPage } from './snapshot.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'glorot-web-snap-'));
+let browser: Browser;
+let url: string;
+const RUN = 'snap-tanh';
+const RUN2 = 'snap-tanh-std';
+
+before(async () => {
+  train([...SMALL, '--updates', '200', '--probe-interval', '100', '--run-id', RUN, '--out', join(dir, 'rec')]);
+  train([...SMALL, '--updates', '200', '--probe-interval', '100', '--init', 'standard', '--run-id', RUN2, '--out', join(dir, 'rec')]);
+  url = `file://${writeSnapshotPage(buildSnapshot(join(dir, 'rec')), join(dir, 'site'))}`;
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the run list opens from file:// and lists both runs, not live', async () => {
+  const page = await browser.page();
+  await page.goto(`${url}#/`);
+  await page.locator(`tr[data-run="${RUN2}"]`).waitFor();
+  assert.deepEqual(await page.locator('tr[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run'))), [RUN2, RUN]);
+  assert.match(await page.getByTestId('connection').innerText(), /snapshot/);
+  assert.deepEqual(page.errors, []);
+});
+
+test('one run: statistics, histograms, errors, saturation and theory charts are drawn', async () => {
+  const page = await browser.page();
+  await page.goto(`${url}#/run/${RUN}`);
+  await page.getByTestId('run-id').waitFor();
+  assert.equal(await page.getByTestId('run-id').innerText(), RUN);
+  // probe points: 0, early ones, 100, 200
+  const points = Number(await page.getByTestId('chart-mean').getAttribute('data-points'));
+  assert.ok(points >= 3, `the statistics chart has ${points} probe points`);
+  for (const id of ['chart-mean', 'chart-std', 'chart-steps', 'dist-1', 'chart-error', 'chart-saturation', 'chart-theory', 'chart-jacobian']) {
+    const chart = page.getByTestId(id);
+    await chart.scrollIntoViewIfNeeded();
+    const { colored, total } = await drawnPixels(chart);
+    // a line is ≈ 1.5 px × the plot's width; a distribution view fills most of its 150 px high plot
+    const least = id.startsWith('dist-') ? 5000 : 400;
+    assert.ok(colored > least, `${id}: ${colored} coloured pixels of ${total}: the chart is blank`);
+  }
+  assert.equal(await page.getByTestId('dist-1').getAttribute('data-columns'), String(points));
+  assert.deepEqual(page.errors, []);
+});
+
+test('the scrubber moves the step histogram to an earlier probe point', async () => {
+  const page = await browser.page();
+  await page.goto(`${url}#/run/${RUN}`);
+  const panel = page.getByTestId('panel-histograms');
+  await page.getByTestId('step-label').filter({ hasText: 'update 200' }).waitFor();
+  await page.getByTestId('scrubber').fill('0');
+  await page.getByTestId('step-label').filter({ hasText: 'update 0 ' }).waitFor();
+  assert.equal(await panel.getAttribute('data-step'), '0');
+  assert.deepEqual(page.errors, []);
+});
+
+test('compare overlays the two runs in the curve and the histogram', async () => {
+  const page = await browser.page();
+  await page.goto(`${url}#/compare?runs=${RUN},${RUN2}&stat=activation.std&layer=2`);
+  const curve = page.getByTestId('compare-curve');
+  await curve.locator('canvas').first().waitFor();
+  await page.locator('[data-testid=compare-hist][data-series="2"]').waitFor();
+  assert.equal(await curve.getAttribute('data-series'), '2');
+  const { colored } = await drawnPixels(curve);
+  assert.ok(colored > 300, `compare curve: ${colored} coloured pixels`);
+  const hist = await drawnPixels(page.getByTestId('compare-hist'));
+  assert.ok(hist.colored > 300, `compare histograms: ${hist.colored} coloured pixels`);
+  assert.deepEqual(page.errors, []);
+});

@@ -1,0 +1,66 @@
+/**
+ * User-controlled strings are text, never HTML (issue 11, "Bad input and security"): a run trained on
+ * an image folder whose path and class folders are named `<img src=x onerror=alert(1)>` shows that
+ * name as characters in the run list, the run view and its configuration, and no dialog fires and no
+ * <img> element is created, in real Chromium. A static scan of web/src covers the whole kind: no
+ * `innerHTML`, `outerHTML`, `insertAdjacentHTML` or `document.write` anywhere in the app.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type Browser, launch } from './browser.ts';
+import { imageFolder, ROOT, train } from './record.ts';
+import { buildSnapshot, writeSnapshotPage } from './snapshot.ts';
+
+const EVIL = '<img src=x onerror=alert(1)>';
+const dir = mkdtempSync(join(tmpdir(), 'glorot-web-xss-'));
+let browser: Browser;
+let url: string;
+
+before(async () => {
+  const folder = imageFolder(join(dir, EVIL), [EVIL, 'plain']);
+  train(['--dataset', `folder:${folder}`, '--depth', '2', '--width', '8', '--updates', '40', '--probe-interval', '20', '--probe-size', '2',
+    '--jacobian-examples', '0', '--run-id', 'xss', '--out', join(dir, 'rec')]);
+  url = `file://${writeSnapshotPage(buildSnapshot(join(dir, 'rec')), join(dir, 'site'))}`;
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a dataset path and class named <img src=x onerror=alert(1)> show as text in the run list and run view', async () => {
+  const page = await browser.page();
+  await page.goto(`${url}#/`);
+  const row = page.locator('tr[data-run="xss"]');
+  await row.waitFor();
+  assert.ok((await row.innerText()).includes(EVIL), 'the run list shows the dataset name as text');
+  await page.goto(`${url}#/run/xss`);
+  await page.getByTestId('run-id').waitFor();
+  await page.locator('details.config summary').click();
+  const config = await page.getByTestId('config').innerText();
+  assert.ok(config.includes(`folder:${join(dir, EVIL)}`), `the configuration shows the folder as text: ${config}`);
+  assert.ok((await page.locator('.run-header').innerText()).includes(EVIL));
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+  assert.deepEqual(page.dialogs, [], 'no dialog fired');
+});
+
+test('web/src never parses strings as HTML', () => {
+  const offenders: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(ts|html)$/.test(name)) {
+        readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
+          if (/\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment)\b/.test(line)) offenders.push(`${p}:${i + 1}`);
+        });
+      }
+    }
+  };
+  walk(join(ROOT, 'web'));
+  assert.deepEqual(offenders, []);
+});
