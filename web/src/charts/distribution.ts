@@ -23,13 +23,18 @@ const RAMP: readonly (readonly [number, number, number])[] = [
   [253, 231, 37], [94, 201, 98], [33, 145, 140], [59, 82, 139], [68, 1, 84],
 ];
 
-/** The colour of a relative density t in (0, 1]: light to dark, √t so sparse tails stay visible. */
-function shade(t: number): string {
-  const x = Math.sqrt(Math.min(1, Math.max(0, t))) * (RAMP.length - 1);
+/** 256 shades, light to dark along {@link RAMP}, indexed by √t so sparse tails stay visible. */
+const SHADES: readonly string[] = Array.from({ length: 256 }, (_, n) => {
+  const x = (n / 255) * (RAMP.length - 1);
   const i = Math.min(RAMP.length - 2, Math.floor(x));
   const f = x - i;
   const c = RAMP[i].map((a, k) => Math.round(a + (RAMP[i + 1][k] - a) * f));
   return `rgb(${c[0]},${c[1]},${c[2]})`;
+});
+
+/** The colour of a relative density t in (0, 1]. */
+function shade(t: number): string {
+  return SHADES[Math.round(Math.sqrt(Math.min(1, Math.max(0, t))) * 255)];
 }
 
 /** The canvas view of one layer's histograms over probe points. */

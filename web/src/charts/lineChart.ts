@@ -48,6 +48,10 @@ export interface LineChartOptions {
   readonly xFormat?: (v: number) => string;
 }
 
+/** The performance mark of the page's first chart drawn with data (the benchmark's "first chart"). */
+export const FIRST_CHART_MARK = 'glorot:first-chart';
+let firstChartPending = false;
+
 /** Histogram steps: a bin's value holds from its lower edge to the next edge. */
 const stepped = uPlot.paths.stepped!({ align: 1 });
 
@@ -197,8 +201,22 @@ export class LineChart {
           if (u.select.width > 0) this.zoomed = true;
         }],
         ready: [(u) => u.over.addEventListener('dblclick', () => (this.zoomed = false))],
+        draw: [() => this.drawn()],
       },
     };
+  }
+
+  /**
+   * After every draw: `data-drawn` holds the number of points drawn (tests and the benchmark wait on
+   * it), and the page's first chart with data sets the performance mark `glorot:first-chart` once painted.
+   */
+  private drawn(): void {
+    this.el.dataset.drawn = String(this.x.length);
+    if (this.x.length > 0 && !firstChartPending && performance.getEntriesByName(FIRST_CHART_MARK).length === 0) {
+      // mark once the frame holding the chart has been painted: the next frame's callback, then a task
+      firstChartPending = true;
+      requestAnimationFrame(() => setTimeout(() => performance.mark(FIRST_CHART_MARK), 0));
+    }
   }
 
   private showReadout(idx: number | null): void {

@@ -26,6 +26,7 @@ export class RunData {
   error: string | null = null;
   private readonly byName = new Map<string, Map<number, ScalarSeries>>();
   private readonly hist = new Map<HistogramTensor, Promise<HistogramSet>>();
+  private readonly at = new Map<string, Promise<HistogramFrame[]>>();
   private readonly listeners = new Set<(change: RunChange) => void>();
   private loading: Promise<void> | null = null;
   private refreshing: Promise<void> | null = null;
@@ -100,6 +101,23 @@ export class RunData {
     return p;
   }
 
+  /**
+   * The frames of `tensor` at one probe point, every layer: from the whole tensor when it is loaded,
+   * else one small read (cached). The compare view reads 20 runs this way without loading 20 tensors.
+   */
+  framesAt(tensor: HistogramTensor, updates: number): Promise<HistogramFrame[]> {
+    const full = this.hist.get(tensor);
+    if (full) return full.then((set) => set.frames[set.updates.indexOf(updates)] ?? []);
+    const key = `${tensor}@${updates}`;
+    let p = this.at.get(key);
+    if (!p) {
+      p = this.source.histograms(this.id, tensor, updates);
+      this.at.set(key, p);
+      p.catch(() => this.at.delete(key));
+    }
+    return p;
+  }
+
   /** Calls `listener` on every change until the returned function is called. */
   onChange(listener: (change: RunChange) => void): () => void {
     this.listeners.add(listener);
@@ -120,6 +138,7 @@ export class RunData {
     } else if (event.type === 'reset') {
       this.loading = null;
       this.hist.clear();
+      this.at.clear();
       void this.load().then(() => this.notify('histograms'));
     }
   }

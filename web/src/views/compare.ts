@@ -9,7 +9,7 @@ import { SCALAR_METRICS } from '../../../src/core/metrics.ts';
 import { LineChart } from '../charts/lineChart.ts';
 import { type HistNorm, NORM_LABELS, sameEdges, stepData } from '../charts/steps.ts';
 import { checkbox, h, replaceChildren, select, setText } from '../dom.ts';
-import type { HistogramSet, RunData } from '../data/runData.ts';
+import type { RunData } from '../data/runData.ts';
 import type { HistogramFrame } from '../data/source.ts';
 import { HISTOGRAM_LABELS, int, num, runColor } from '../format.ts';
 import { type AppContext, type View } from './common.ts';
@@ -26,7 +26,7 @@ export class CompareView implements View {
   private tensor: HistogramTensor;
   private norm: HistNorm | 'auto' = 'auto';
   private xScale: 'asinh' | 'linear' = 'asinh';
-  private sets = new Map<string, HistogramSet>();
+  private request = 0;
   private points: number[] = [];
   private step = -1;
   private follow = true;
@@ -39,6 +39,7 @@ export class CompareView implements View {
   private readonly stepLabel = h('span', { class: 'step-label' });
   private offs: (() => void)[] = [];
   private frame = 0;
+  private histFrame = 0;
 
   constructor(private readonly app: AppContext, params: URLSearchParams) {
     this.ids = (params.get('runs') ?? [...app.selection].join(',')).split(',').filter((s) => s !== '').slice(0, MAX_COMPARED);
@@ -92,12 +93,21 @@ export class CompareView implements View {
     this.runs = ids.map((id) => this.app.cache.get(id));
     this.offs = this.runs.map((r) => r.onChange((c) => {
       if (c === 'scalars' || c === 'detail' || c === 'error') this.schedule();
-      if (c === 'histograms' || c === 'detail' && !this.sets.has(r.id)) this.loadHistograms();
+      if (c === 'detail') this.scheduleHistograms();
     }));
     this.save();
     void this.drawChips();
     this.schedule();
     this.loadHistograms();
+  }
+
+  /** Coalesces the scrubber's refreshes after new probe points into one per animation frame. */
+  private scheduleHistograms(): void {
+    if (this.histFrame) return;
+    this.histFrame = requestAnimationFrame(() => {
+      this.histFrame = 0;
+      this.loadHistograms();
+    });
   }
 
   /** Coalesces redraws of many runs' changes into one animation frame. */
@@ -149,49 +159,55 @@ export class CompareView implements View {
     this.curve.setData(a.x, this.runs.map((r, i) => ({ label: r.id, color: runColor(i), group: r.id, values: a.cols[i] })));
   }
 
+  /** Recomputes the scrubber's probe points (every run's, merged) and redraws the histograms. */
   private loadHistograms(): void {
-    const tensor = this.tensor;
-    void Promise.all(this.runs.map((r) => r.histograms(tensor).then((s) => [r.id, s] as const).catch(() => [r.id, null] as const))).then((pairs) => {
-      if (tensor !== this.tensor) return;
-      this.sets = new Map(pairs.filter((p): p is readonly [string, HistogramSet] => p[1] !== null));
-      this.points = [...new Set([...this.sets.values()].flatMap((s) => s.updates))].sort((a, b) => a - b);
-      this.scrubber.max = String(Math.max(0, this.points.length - 1));
-      if (this.follow || this.step >= this.points.length) this.step = this.points.length - 1;
-      this.scrubber.value = String(this.step);
-      this.drawHistograms();
-    });
+    this.points = [...new Set(this.runs.flatMap((r) => r.detail?.probePoints ?? []))].sort((a, b) => a - b);
+    this.scrubber.max = String(Math.max(0, this.points.length - 1));
+    if (this.follow || this.step >= this.points.length) this.step = this.points.length - 1;
+    this.scrubber.value = String(this.step);
+    this.drawHistograms();
   }
 
-  /** Each run's frame of the layer at its latest probe point ≤ the scrubbed one. */
-  private framesAt(u: number): { run: RunData; index: number; frame: HistogramFrame }[] {
-    const out: { run: RunData; index: number; frame: HistogramFrame }[] = [];
-    this.runs.forEach((run, index) => {
-      const set = this.sets.get(run.id);
-      if (!set) return;
-      let k = -1;
-      for (let i = 0; i < set.updates.length && set.updates[i] <= u; i++) k = i;
-      const frame = k >= 0 ? set.frames[k].find((f) => f.layer === this.layer) : undefined;
-      if (frame) out.push({ run, index, frame });
-    });
-    return out;
+  /**
+   * Each run's frame of the layer at its latest probe point not after `u` (one small read per run,
+   * cached); resolves only for the latest request, so a fast scrub draws the last position.
+   */
+  private async framesAt(u: number): Promise<{ run: RunData; index: number; frame: HistogramFrame }[] | null> {
+    const token = ++this.request;
+    const tensor = this.tensor;
+    const layer = this.layer;
+    const found = await Promise.all(this.runs.map(async (run, index) => {
+      const points = run.detail?.probePoints ?? [];
+      let at = -1;
+      for (const p of points) if (p <= u) at = p;
+      if (at < 0) return null;
+      const frame = (await run.framesAt(tensor, at).catch(() => [])).find((f) => f.layer === layer);
+      return frame ? { run, index, frame } : null;
+    }));
+    return token === this.request ? found.filter((f) => f !== null) : null;
   }
 
   private drawHistograms(): void {
     const u = this.points[this.step];
-    const found = u === undefined ? [] : this.framesAt(u);
-    setText(this.stepLabel, u === undefined ? 'no histograms' : `update ${int(u)}`);
-    const norm: HistNorm = this.norm !== 'auto' ? this.norm : sameEdges(found.map((f) => f.frame)) ? 'fraction' : 'density';
-    const { x, ys } = stepData(found.map((f) => f.frame), norm);
-    this.hist.setData(x, found.map((f, i) => ({
-      label: f.frame.updates === u ? f.run.id : `${f.run.id} (update ${int(f.frame.updates)})`, color: runColor(f.index), group: f.run.id, values: ys[i],
-    })));
-    setText(this.hist.el.querySelector('.chart-title')!, `${HISTOGRAM_LABELS[this.tensor]}, layer ${this.layer} at update ${u === undefined ? '–' : int(u)} · ${NORM_LABELS[norm]}`);
+    setText(this.stepLabel, u === undefined ? 'no probe points' : `update ${int(u)}`);
+    if (u === undefined) return;
+    void this.framesAt(u).then((found) => {
+      if (found === null) return;
+      const norm: HistNorm = this.norm !== 'auto' ? this.norm : sameEdges(found.map((f) => f.frame)) ? 'fraction' : 'density';
+      const { x, ys } = stepData(found.map((f) => f.frame), norm);
+      this.hist.setData(x, found.map((f, i) => ({
+        label: f.frame.updates === u ? f.run.id : `${f.run.id} (update ${int(f.frame.updates)})`, color: runColor(f.index), group: f.run.id, values: ys[i],
+      })));
+      setText(this.hist.el.querySelector('.chart-title')!, `${HISTOGRAM_LABELS[this.tensor]}, layer ${this.layer} at update ${int(u)} · ${NORM_LABELS[norm]}`);
+      this.el.dataset.histStep = String(u);
+    });
   }
 
   /** {@inheritDoc View.destroy} */
   destroy(): void {
     for (const off of this.offs) off();
     if (this.frame) cancelAnimationFrame(this.frame);
+    if (this.histFrame) cancelAnimationFrame(this.histFrame);
     this.curve.destroy();
     this.hist.destroy();
   }

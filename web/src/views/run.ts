@@ -26,6 +26,8 @@ export class RunView implements View {
   private readonly ctx: { run: RunData; hiddenLayers: Set<number>; xScale: 'asinh' | 'linear' };
   private readonly off: () => void;
   private togglesFor = -1;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private destroyed = false;
 
   constructor(app: AppContext, id: string) {
     this.run = app.cache.get(id);
@@ -37,11 +39,27 @@ export class RunView implements View {
     else replaceChildren(this.header, h('p', { class: 'note' }, `Loading run ${id}…`));
   }
 
+  /**
+   * Draws the header and the statistics panel at once, then adds the other panels one task at a
+   * time, so the first chart is painted before the histograms' canvases are drawn.
+   */
   private start(): void {
     const ctx: PanelContext = this.ctx;
-    this.panels = [new StatsPanel(ctx), new HistogramPanel(ctx), new ErrorPanel(ctx), new SaturationPanel(ctx), new InitPanel(ctx)];
-    this.body.replaceChildren(...this.panels.map((p) => p.el));
+    const later = [(): Panel => new HistogramPanel(ctx), (): Panel => new ErrorPanel(ctx), (): Panel => new SaturationPanel(ctx), (): Panel => new InitPanel(ctx)];
     this.drawHeader();
+    this.add(new StatsPanel(ctx));
+    const next = (): void => {
+      const make = later.shift();
+      if (!make || this.destroyed) return;
+      this.add(make());
+      this.timer = setTimeout(next, 0);
+    };
+    this.timer = setTimeout(() => requestAnimationFrame(next), 0);
+  }
+
+  private add(panel: Panel): void {
+    this.panels.push(panel);
+    this.body.appendChild(panel.el);
   }
 
   private changed(change: RunChange): void {
@@ -102,6 +120,8 @@ export class RunView implements View {
 
   /** {@inheritDoc View.destroy} */
   destroy(): void {
+    this.destroyed = true;
+    clearTimeout(this.timer);
     this.off();
     for (const p of this.panels) p.destroy();
   }
