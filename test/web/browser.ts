@@ -17,7 +17,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 /** A launched browser with a fresh profile; `close()` also removes the profile. */
 export interface Browser {
   readonly context: BrowserContext;
-  /** Opens a page that records console errors and page errors into `errors`. */
+  /** Opens a page that records console errors, page errors and HTTP errors into `errors`, dialogs into `dialogs`. */
   page(): Promise<Page & { errors: string[]; dialogs: string[] }>;
   close(): Promise<void>;
 }
@@ -36,6 +36,9 @@ export async function launch(): Promise<Browser> {
         if (m.type() === 'error') page.errors.push(m.text());
       });
       page.on('pageerror', (e) => page.errors.push(e.message));
+      page.on('response', (r) => {
+        if (r.status() >= 400) page.errors.push(`HTTP ${r.status()} ${r.url()}`);
+      });
       page.on('dialog', (d) => {
         page.dialogs.push(d.message());
         void d.dismiss();

@@ -1,0 +1,56 @@
+/**
+ * `glorot serve` in a child process for the web app's tests and benchmark: started on a free port,
+ * its URL read from the first line it prints, stopped with SIGTERM.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './record.ts';
+
+/** The glorot executable (GLOROT_BIN overrides it, e.g. to try another checkout's server). */
+export const GLOROT_BIN = process.env['GLOROT_BIN'] ?? join(ROOT, 'bin', 'glorot.js');
+
+/** A running `glorot serve`. */
+export interface Served {
+  /** The dashboard's URL, ending in `/`. */
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Stops the server and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `glorot serve --out outDir --port 0` and waits (≤ timeoutMs) for its URL.
+ * @throws Error with the server's output when it exits or prints no URL in time.
+ */
+export function serve(outDir: string, timeoutMs = 60_000): Promise<Served> {
+  const child = spawn(process.execPath, [GLOROT_BIN, 'serve', '--out', outDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const fail = (why: string): void => {
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      reject(new Error(`glorot serve --out ${outDir}: ${why}\n${out}`));
+    };
+    const timer = setTimeout(() => fail(`no URL after ${timeoutMs} ms`), timeoutMs);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /https?:\/\/[^\s]+\//.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stdout?.resume();
+      resolve({
+        url: m[0],
+        child,
+        stop: () => new Promise<void>((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+        }),
+      });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => fail(`exited with ${code}`));
+  });
+}
