@@ -33,6 +33,7 @@ export default defineConfig({
     emptyOutDir: true,
     modulePreload: false,
     target: 'es2022',
+    minify: process.env['GLOROT_WEB_MINIFY'] !== '0',
     rolldownOptions: { output: { format: 'iife', codeSplitting: false } },
   },
 });

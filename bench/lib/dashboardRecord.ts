@@ -52,57 +52,73 @@ function summary(layer: number, tensor: 'activation' | 'backprop_grad' | 'weight
   return out;
 }
 
+/** The paper run's probe points: 0, the early 1, 2, 5 … 10,000, then every 20,000 to 2.5 M (139). */
+export function paperProbePoints(): number[] {
+  return probePoints(PAPER_RUN.updates, PAPER_RUN.interval, true);
+}
+
 /**
- * Writes one finished paper-length run (status `finished`) into `store`.
+ * Records a new paper-length run (status `running`, no probe point yet).
  * @param id the run id.
- * @param seed varies the values between runs (compare benchmarks).
- * @returns the number of probe points written.
+ * @param seed varies the values between runs (compare benchmarks) and alternates the init.
  */
-export function writePaperLengthRun(store: RunStore, id: string, seed: number): number {
-  const r = rng(seed);
-  const normal = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  const hidden = PAPER_RUN.hidden;
-  const L = hidden.length + 1;
+export function createPaperRun(store: RunStore, id: string, seed: number): void {
   const config = {
-    dataset: 'shapeset', hidden: [...hidden], activation: 'tanh', init: seed % 2 ? 'standard' : 'normalized', gain: 1, cost: 'nll',
+    dataset: 'shapeset', hidden: [...PAPER_RUN.hidden], activation: 'tanh', init: seed % 2 ? 'standard' : 'normalized', gain: 1, cost: 'nll',
     learningRate: 0.01, minibatch: 10, updates: PAPER_RUN.updates, seed,
     probe: { interval: PAPER_RUN.interval, early: true, size: 300, bins: PAPER_RUN.bins, jacobianExamples: 5, jacobianAt: 'init' },
   };
   store.createRun({ id, config, seed, backend: 'native', threads: 1, status: 'running' });
-  const points = probePoints(PAPER_RUN.updates, PAPER_RUN.interval, true);
-  const t0 = Date.now() / 1000 - points.length * 30;
-  points.forEach((u, i) => {
-    const progress = Math.log1p(u) / Math.log1p(PAPER_RUN.updates);
-    const scalars: ScalarRecord[] = [{ layer: NETWORK_LAYER, name: 'probe.loss', value: 2.2 * (1 - 0.8 * progress) }];
-    const histograms: HistogramRecord[] = [];
-    const gradRange = 0.05 * (1 + progress);
-    for (let k = 1; k <= L; k++) {
-      const sat = Math.max(0, Math.min(0.95, progress * (1.2 - 0.2 * k) + 0.03 * seed % 0.1));
-      const gsd = 0.004 * (1 + 0.3 * k) * (1 - 0.5 * progress);
-      scalars.push(...summary(k, 'backprop_grad', 0, gsd), ...summary(k, 'weight_grad', 0, gsd * 0.2));
-      scalars.push({ layer: k, name: 'weight.std', value: 0.04 * (1 + progress) }, { layer: k, name: 'weight_grad.per_example_var', value: gsd * gsd * 0.05 });
-      histograms.push(histogram(k, 'backprop_grad', -gradRange, gradRange, () => gsd * normal()));
-      histograms.push(histogram(k, 'weight_grad', -gradRange / 5, gradRange / 5, () => 0.2 * gsd * normal()));
-      if (k === L) continue;
-      const sd = 0.2 + 0.6 * sat;
-      scalars.push(...summary(k, 'activation', 0.01 * k, sd), { layer: k, name: 'activation.saturated', value: sat });
-      histograms.push(histogram(k, 'activation', -1, 1, () => Math.tanh((0.3 + 3 * sat) * normal())));
-      histograms.push(histogram(k, 'backprop_grad.own_range', -4 * gsd, 4 * gsd, () => gsd * normal()));
-      histograms.push(histogram(k, 'weight_grad.own_range', -0.8 * gsd, 0.8 * gsd, () => 0.2 * gsd * normal()));
-      if (u === 0) {
-        scalars.push({ layer: k, name: 'jacobian.sv_mean', value: 0.5 }, { layer: k, name: 'jacobian.sv_min', value: 0.01 }, { layer: k, name: 'jacobian.sv_max', value: 1.1 });
-        scalars.push({ layer: k, name: 'theory.activation.var', value: 0.1 / k }, { layer: k, name: 'theory.jacobian.sv_mean', value: 0.49 });
-      }
-    }
+}
+
+/**
+ * Records the probe point at `u` updates of a run made by {@link createPaperRun}: every scalar per
+ * layer, 27 histograms of 100 bins, evaluations; one transaction, as the trainer commits a point.
+ * @param wallTime the point's wall-clock time in Unix seconds (default now).
+ */
+export function writePaperPoint(store: RunStore, id: string, seed: number, u: number, wallTime = Date.now() / 1000): void {
+  const r = rng(seed * 1_000_003 + u);
+  const normal = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const L = PAPER_RUN.hidden.length + 1;
+  const progress = Math.log1p(u) / Math.log1p(PAPER_RUN.updates);
+  const scalars: ScalarRecord[] = [{ layer: NETWORK_LAYER, name: 'probe.loss', value: 2.2 * (1 - 0.8 * progress) }];
+  const histograms: HistogramRecord[] = [];
+  const gradRange = 0.05 * (1 + progress);
+  for (let k = 1; k <= L; k++) {
+    const sat = Math.max(0, Math.min(0.95, progress * (1.2 - 0.2 * k) + 0.01 * (seed % 7)));
+    const gsd = 0.004 * (1 + 0.3 * k) * (1 - 0.5 * progress);
+    scalars.push(...summary(k, 'backprop_grad', 0, gsd), ...summary(k, 'weight_grad', 0, gsd * 0.2));
+    scalars.push({ layer: k, name: 'weight.std', value: 0.04 * (1 + progress) }, { layer: k, name: 'weight_grad.per_example_var', value: gsd * gsd * 0.05 });
+    histograms.push(histogram(k, 'backprop_grad', -gradRange, gradRange, () => gsd * normal()));
+    histograms.push(histogram(k, 'weight_grad', -gradRange / 5, gradRange / 5, () => 0.2 * gsd * normal()));
+    if (u === 0) scalars.push({ layer: k, name: 'theory.backprop_grad.var', value: 1e-5 * k }, { layer: k, name: 'theory.weight_grad.var', value: 4e-6 });
+    if (k === L) continue;
+    const sd = 0.2 + 0.6 * sat;
+    scalars.push(...summary(k, 'activation', 0.01 * k, sd), { layer: k, name: 'activation.saturated', value: sat });
+    histograms.push(histogram(k, 'activation', -1, 1, () => Math.tanh((0.3 + 3 * sat) * normal())));
+    histograms.push(histogram(k, 'backprop_grad.own_range', -4 * gsd, 4 * gsd, () => gsd * normal()));
+    histograms.push(histogram(k, 'weight_grad.own_range', -0.8 * gsd, 0.8 * gsd, () => 0.2 * gsd * normal()));
     if (u === 0) {
-      for (let k = 1; k <= L; k++) {
-        scalars.push({ layer: k, name: 'theory.backprop_grad.var', value: 1e-5 * k }, { layer: k, name: 'theory.weight_grad.var', value: 4e-6 });
-      }
+      scalars.push({ layer: k, name: 'jacobian.sv_mean', value: 0.5 }, { layer: k, name: 'jacobian.sv_min', value: 0.01 }, { layer: k, name: 'jacobian.sv_max', value: 1.1 });
+      scalars.push({ layer: k, name: 'theory.activation.var', value: 0.1 / k }, { layer: k, name: 'theory.jacobian.sv_mean', value: 0.49 });
     }
-    const err = 80 * Math.exp(-3 * progress) + 15 + r();
-    const evaluations = (['train', 'validation', 'test'] as const).map((split) => ({ split, errorRate: err + (split === 'train' ? -2 : 0), nll: err / 40, examples: 10000 }));
-    store.recordProbePoint(id, u, { scalars, histograms, evaluations: u === 0 ? evaluations.filter((e) => e.split !== 'train') : evaluations, wallTime: t0 + 30 * i });
-  });
+  }
+  const err = 80 * Math.exp(-3 * progress) + 15 + r();
+  const evaluations = (['train', 'validation', 'test'] as const)
+    .filter((split) => u > 0 || split !== 'train')
+    .map((split) => ({ split, errorRate: err + (split === 'train' ? -2 : 0), nll: err / 40, examples: 10000 }));
+  store.recordProbePoint(id, u, { scalars, histograms, evaluations, wallTime });
+}
+
+/**
+ * Writes one finished paper-length run: every probe point, 30 s apart, then status `finished`.
+ * @returns the number of probe points written.
+ */
+export function writePaperLengthRun(store: RunStore, id: string, seed: number): number {
+  createPaperRun(store, id, seed);
+  const points = paperProbePoints();
+  const t0 = Date.now() / 1000 - points.length * 30;
+  points.forEach((u, i) => writePaperPoint(store, id, seed, u, t0 + 30 * i));
   store.setStatus(id, 'finished');
   return points.length;
 }

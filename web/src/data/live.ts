@@ -5,7 +5,7 @@
  * missed (or sends `reset`). If the stream is closed for good (the server restarted and refused it),
  * a new EventSource is opened after a pause and the views get a `reset`: they reload everything.
  */
-import type { HistogramTensor } from '../../../src/core/metrics.ts';
+import type { HistogramTensor, ScalarName } from '../../../src/core/metrics.ts';
 import {
   type ApiError,
   apiPath,
@@ -78,8 +78,9 @@ export class LiveSource implements DataSource {
   }
 
   /** {@inheritDoc DataSource.scalars} */
-  scalars(id: string): Promise<ScalarSeries[]> {
-    return this.get(apiPath(['runs', id, 'scalars']));
+  scalars(id: string, names?: readonly ScalarName[]): Promise<ScalarSeries[]> {
+    const q = names && names.length > 0 ? `names=${names.map(encodeURIComponent).join(',')}` : undefined;
+    return this.get(apiPath(['runs', id, 'scalars'], q));
   }
 
   /** {@inheritDoc DataSource.histograms} */

@@ -5,7 +5,7 @@
  * `/api/runs/ID/scalars`, `/api/runs/ID/histograms?tensor=T`, `/api/runs/ID/evaluations`; a histogram
  * read of one probe point filters the whole tensor's frames.
  */
-import type { HistogramTensor } from '../../../src/core/metrics.ts';
+import type { HistogramTensor, ScalarName } from '../../../src/core/metrics.ts';
 import {
   apiPath,
   type ConnectionState,
@@ -59,8 +59,8 @@ export class SnapshotSource implements DataSource {
     return this.get(apiPath(['runs', id]));
   }
 
-  /** {@inheritDoc DataSource.scalars} */
-  scalars(id: string): Promise<ScalarSeries[]> {
+  /** {@inheritDoc DataSource.scalars} Always every series (the snapshot holds them parsed already). */
+  scalars(id: string, _names?: readonly ScalarName[]): Promise<ScalarSeries[]> {
     return this.get(apiPath(['runs', id, 'scalars']));
   }
 

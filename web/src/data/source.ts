@@ -5,7 +5,7 @@
  * which trains in a Web Worker and reports probe points as the same {@link LiveEvent}s. The views
  * never know which one they read.
  */
-import type { HistogramTensor } from '../../../src/core/metrics.ts';
+import type { HistogramTensor, ScalarName } from '../../../src/core/metrics.ts';
 import type {
   Alarm,
   ApiError,
@@ -33,8 +33,11 @@ export interface DataSource {
   job(): Promise<JobView | null>;
   /** One run in full (`/api/runs/ID`). */
   run(id: string): Promise<RunDetail>;
-  /** Every scalar series of a run, all layers (`/api/runs/ID/scalars`). */
-  scalars(id: string): Promise<ScalarSeries[]>;
+  /**
+   * The scalar series of a run, all layers (`/api/runs/ID/scalars`): every statistic, or at least
+   * those in `names` (a hint to send less: the live source asks `?names=…`, a snapshot answers with all).
+   */
+  scalars(id: string, names?: readonly ScalarName[]): Promise<ScalarSeries[]>;
   /**
    * The stored histograms of one tensor, every layer (`/api/runs/ID/histograms?tensor=T`): every
    * probe point's, or only the point at `updates` when given. Bins exactly as stored.

@@ -40,6 +40,9 @@ export class CompareView implements View {
   private offs: (() => void)[] = [];
   private frame = 0;
   private histFrame = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private destroyed = false;
+  private prefetched = '';
 
   constructor(private readonly app: AppContext, params: URLSearchParams) {
     this.ids = (params.get('runs') ?? [...app.selection].join(',')).split(',').filter((s) => s !== '').slice(0, MAX_COMPARED);
@@ -82,15 +85,35 @@ export class CompareView implements View {
     this.setRuns(this.ids);
   }
 
+  /** Writes the choice into the URL, once the user has paused (history.replaceState costs ≈ 5 ms). */
   private save(): void {
-    const q = new URLSearchParams({ runs: this.ids.join(','), stat: this.stat, layer: String(this.layer), tensor: this.tensor });
-    history.replaceState(null, '', `#/compare?${q.toString().replace(/%2C/g, ',')}`);
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      const q = new URLSearchParams({ runs: this.ids.join(','), stat: this.stat, layer: String(this.layer), tensor: this.tensor });
+      history.replaceState(null, '', `#/compare?${q.toString().replace(/%2C/g, ',')}`);
+    }, 300);
+  }
+
+  /**
+   * Reads every compared run's whole tensor in the background, one run at a time when the page is
+   * idle, so that after the first seconds scrubbing needs no request at all (until then each new
+   * probe point costs one small read per run).
+   */
+  private prefetch(): void {
+    const tensor = this.tensor;
+    const runs = [...this.runs];
+    const next = (): void => {
+      const run = runs.shift();
+      if (!run || this.destroyed || tensor !== this.tensor) return;
+      void run.histograms(tensor).catch(() => undefined).then(() => requestIdleCallback(next, { timeout: 1000 }));
+    };
+    requestIdleCallback(next, { timeout: 1000 });
   }
 
   private setRuns(ids: string[]): void {
     for (const off of this.offs) off();
     this.ids = ids;
-    this.runs = ids.map((id) => this.app.cache.get(id));
+    this.runs = ids.map((id) => this.app.cache.get(id, [this.stat]));
     this.offs = this.runs.map((r) => r.onChange((c) => {
       if (c === 'scalars' || c === 'detail' || c === 'error') this.schedule();
       if (c === 'detail') this.scheduleHistograms();
@@ -193,6 +216,11 @@ export class CompareView implements View {
     if (u === undefined) return;
     void this.framesAt(u).then((found) => {
       if (found === null) return;
+      const key = `${this.tensor}|${this.ids.join(',')}`;
+      if (this.prefetched !== key) {
+        this.prefetched = key;
+        this.prefetch();
+      }
       const norm: HistNorm = this.norm !== 'auto' ? this.norm : sameEdges(found.map((f) => f.frame)) ? 'fraction' : 'density';
       const { x, ys } = stepData(found.map((f) => f.frame), norm);
       this.hist.setData(x, found.map((f, i) => ({
@@ -205,6 +233,8 @@ export class CompareView implements View {
 
   /** {@inheritDoc View.destroy} */
   destroy(): void {
+    this.destroyed = true;
+    clearTimeout(this.saveTimer);
     for (const off of this.offs) off();
     if (this.frame) cancelAnimationFrame(this.frame);
     if (this.histFrame) cancelAnimationFrame(this.histFrame);

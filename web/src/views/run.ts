@@ -12,7 +12,7 @@ import type { Panel, PanelContext } from './panels/common.ts';
 import { ErrorPanel, SaturationPanel } from './panels/curves.ts';
 import { HistogramPanel } from './panels/histograms.ts';
 import { InitPanel } from './panels/init.ts';
-import { StatsPanel } from './panels/stats.ts';
+import { FIRST_STATISTICS, StatsPanel } from './panels/stats.ts';
 
 /** The run view. */
 export class RunView implements View {
@@ -30,7 +30,7 @@ export class RunView implements View {
   private destroyed = false;
 
   constructor(app: AppContext, id: string) {
-    this.run = app.cache.get(id);
+    this.run = app.cache.get(id, FIRST_STATISTICS);
     this.ctx = { run: this.run, hiddenLayers: new Set(), xScale: 'asinh' };
     this.el = h('div', { class: 'view run-view' }, this.header, this.toggles, this.config, this.body);
     this.off = this.run.onChange((c) => this.changed(c));

@@ -20,6 +20,9 @@ const BANDS = {
 } as const;
 type Band = keyof typeof BANDS;
 
+/** The statistics the panel draws first (activations, 2nd–98th percentile band, std): read before the others. */
+export const FIRST_STATISTICS: readonly ScalarName[] = ['activation.mean', 'activation.p2', 'activation.p98', 'activation.std'];
+
 /** The statistics panel of one run (Figs. 2, 3, 9, 10). */
 export class StatsPanel implements Panel {
   readonly el: HTMLElement;
