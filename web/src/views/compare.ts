@@ -13,7 +13,7 @@ import type { RunData } from '../data/runData.ts';
 import type { HistogramFrame } from '../data/source.ts';
 import { HISTOGRAM_LABELS, int, num, runColor } from '../format.ts';
 import { type AppContext, type View } from './common.ts';
-import { align } from './panels/common.ts';
+import { align } from '../data/align.ts';
 import { MAX_COMPARED } from './runs.ts';
 
 /** The compare view. */

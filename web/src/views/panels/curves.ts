@@ -8,7 +8,8 @@ import { SCALAR_METRICS } from '../../../../src/core/metrics.ts';
 import { LineChart, type LineSeries } from '../../charts/lineChart.ts';
 import { h } from '../../dom.ts';
 import { layerColor, layerName } from '../../format.ts';
-import { align, layersOf, type Panel, type PanelContext } from './common.ts';
+import { align, layersOf } from '../../data/align.ts';
+import type { Panel, PanelContext } from './common.ts';
 
 const SPLIT_COLORS: Readonly<Record<string, string>> = { test: '#d62728', validation: '#1f77b4', train: '#7f7f7f' };
 

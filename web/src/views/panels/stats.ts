@@ -9,7 +9,8 @@ import { SCALAR_METRICS } from '../../../../src/core/metrics.ts';
 import { LineChart, type LineSeries } from '../../charts/lineChart.ts';
 import { checkbox, h, select } from '../../dom.ts';
 import { layerColor, layerName, TENSOR_LABELS, type Tensor } from '../../format.ts';
-import { align, layersOf, type Panel, type PanelContext, zip } from './common.ts';
+import { align, layersOf, zip } from '../../data/align.ts';
+import type { Panel, PanelContext } from './common.ts';
 
 /** The bands the panel offers: [lower stat, upper stat] or `std` for mean ± 1 std. */
 const BANDS = {
