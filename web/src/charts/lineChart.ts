@@ -179,7 +179,11 @@ export class LineChart {
     const xDistr = o.xScale === 'asinh' ? 4 : 1;
     const xAxis: uPlot.Axis = {
       label: o.xLabel,
-      values: (_u, splits) => splits.map((v) => (v === null || v === undefined ? '' : o.xScale === 'layer' ? `L${v}` : (o.xFormat ?? compact)(v))),
+      // the asinh scale always proposes a tick at −1: label only the ticks inside the scale
+      values: (u, splits) => splits.map((v) => {
+        if (v === null || v === undefined || v < (u.scales.x.min ?? -Infinity) || v > (u.scales.x.max ?? Infinity)) return '';
+        return o.xScale === 'layer' ? `L${v}` : (o.xFormat ?? compact)(v);
+      }),
     };
     if (o.xScale === 'layer') xAxis.incrs = [1];
     return {
