@@ -19,8 +19,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openRunStore } from '../src/store/index.ts';
-import { type Browser, launch } from '../test/web/browser.ts';
-import { serve } from '../test/web/server.ts';
+import { type Browser, launch } from '../test/e2e/web/browser.ts';
+import { serve } from '../test/e2e/web/server.ts';
 import { createPaperRun, paperProbePoints, writePaperLengthRun, writePaperPoint } from './lib/dashboardRecord.ts';
 import { median, quantile } from './lib/stats.ts';
 
@@ -41,7 +41,8 @@ function stats(xs: number[]): { median: number; p95: number; max: number; n: num
 
 function show(name: string, s: { median: number; p95: number; max: number; n: number }, target: number): void {
   const ok = s.median <= target ? 'meets' : 'MISSES';
-  console.log(`${name.padEnd(46)} median ${s.median.toFixed(1).padStart(7)} ms  p95 ${s.p95.toFixed(1).padStart(7)}  max ${s.max.toFixed(1).padStart(7)}  n ${s.n}  (target ${target} ms: ${ok})`);
+  console.log(`${name.padEnd(46)} median ${s.median.toFixed(1).padStart(7)} ms  p95 ${s.p95.toFixed(1).padStart(7)}` +
+    `  max ${s.max.toFixed(1).padStart(7)}  n ${s.n}  (target ${target} ms: ${ok})`);
 }
 
 /** The finished record: COMPARED paper-length runs (reused when already written). */
@@ -114,7 +115,8 @@ async function compare(browser: Browser, url: string): Promise<Record<string, nu
   const load = Date.now() - t0;
   const stats = ['activation.p98', 'activation.mean', 'backprop_grad.std', 'weight_grad.std', 'activation.saturated', 'activation.std'];
   const stat = await inputToFrame(page, '[data-testid=compare-stat]', QUICK ? stats : [...stats, ...stats, ...stats], 'change');
-  const layer = await inputToFrame(page, '[data-testid=compare-layer] select, select[data-testid=compare-layer]', ['2', '3', '4', '5', '1', '2', '3'], 'change');
+  const layer = await inputToFrame(page, '[data-testid=compare-layer] select, select[data-testid=compare-layer]',
+    ['2', '3', '4', '5', '1', '2', '3'], 'change');
   const positions = Array.from({ length: QUICK ? 8 : 20 }, (_, i) => String((i * 29) % 139));
   const scrub = async (): Promise<number[]> => page.evaluate(async (vals) => {
     const el = document.querySelector('[data-testid=compare-scrubber]') as { value: string; dispatchEvent(e: unknown): void };
@@ -151,7 +153,8 @@ async function live(browser: Browser): Promise<number[]> {
     await page.goto(`${server.url}#/run/live`);
     await page.locator(`[data-testid=chart-mean][data-drawn="${start}"]`).waitFor({ timeout: 30_000 });
     await page.evaluate(() => {
-      const w = globalThis as unknown as { drawnAt: Record<string, number>; MutationObserver: new (f: () => void) => { observe(el: unknown, o: unknown): void } };
+      const w = globalThis as unknown as { drawnAt: Record<string, number>;
+        MutationObserver: new (f: () => void) => { observe(el: unknown, o: unknown): void } };
       w.drawnAt = {};
       const el = document.querySelector('[data-testid=chart-mean]') as { getAttribute(n: string): string };
       new w.MutationObserver(() => {
@@ -199,7 +202,8 @@ async function main(): Promise<void> {
     await server.stop();
     const lv = stats(await live(browser));
     show('probe point committed → drawn in the open page', lv, 1000);
-    Object.assign(result, { firstChart: fc, scrubber: sc, compareLoadMs: cmp.load[0], compareStat: cs, compareLayer: cl, compareScrubCold: cc, compareScrubWarm: cw, live: lv });
+    Object.assign(result, { firstChart: fc, scrubber: sc, compareLoadMs: cmp.load[0],
+      compareStat: cs, compareLayer: cl, compareScrubCold: cc, compareScrubWarm: cw, live: lv });
   } finally {
     await browser.close();
     await server.stop();

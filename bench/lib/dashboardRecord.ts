@@ -99,7 +99,8 @@ export function writePaperPoint(store: RunStore, id: string, seed: number, u: nu
     histograms.push(histogram(k, 'backprop_grad.own_range', -4 * gsd, 4 * gsd, () => gsd * normal()));
     histograms.push(histogram(k, 'weight_grad.own_range', -0.8 * gsd, 0.8 * gsd, () => 0.2 * gsd * normal()));
     if (u === 0) {
-      scalars.push({ layer: k, name: 'jacobian.sv_mean', value: 0.5 }, { layer: k, name: 'jacobian.sv_min', value: 0.01 }, { layer: k, name: 'jacobian.sv_max', value: 1.1 });
+      scalars.push({ layer: k, name: 'jacobian.sv_mean', value: 0.5 },
+        { layer: k, name: 'jacobian.sv_min', value: 0.01 }, { layer: k, name: 'jacobian.sv_max', value: 1.1 });
       scalars.push({ layer: k, name: 'theory.activation.var', value: 0.1 / k }, { layer: k, name: 'theory.jacobian.sv_mean', value: 0.49 });
     }
   }

@@ -197,7 +197,8 @@ export class DistributionView {
     for (let k = 0; k + 1 < c.edges.length; k++) if (v >= c.edges[k] && v <= c.edges[k + 1]) j = k;
     let total = 0;
     for (const k of c.counts) total += k;
-    const bin = j < 0 ? 'outside the stored range' : `bin [${num(c.edges[j])}, ${num(c.edges[j + 1])}): ${num(c.counts[j])} values (${num((100 * c.counts[j]) / Math.max(total, 1e-300), 3)} %)`;
+    const bin = j < 0 ? 'outside the stored range'
+      : `bin [${num(c.edges[j])}, ${num(c.edges[j + 1])}): ${num(c.counts[j])} values (${num((100 * c.counts[j]) / Math.max(total, 1e-300), 3)} %)`;
     const nf = c.nonfinite > 0 ? ` · ${int(c.nonfinite)} NaN/±∞` : '';
     setText(this.readout, `update ${int(c.updates)} · ${bin}${nf}`);
   }

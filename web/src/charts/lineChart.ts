@@ -74,7 +74,8 @@ export class LineChart {
   constructor(private readonly options: LineChartOptions) {
     this.plotEl = h('div', { class: 'plot' });
     this.readout = h('div', { class: 'readout' }, '\u00a0');
-    this.el = h('div', { class: 'chart', 'data-testid': options.testid, 'data-points': 0 }, h('div', { class: 'chart-title' }, options.title), this.plotEl, this.readout);
+    this.el = h('div', { class: 'chart', 'data-testid': options.testid, 'data-points': 0 },
+      h('div', { class: 'chart-title' }, options.title), this.plotEl, this.readout);
     this.resize = new ResizeObserver(() => {
       const w = this.width();
       if (this.plot && w > 0 && Math.abs(this.plot.width - w) > 1) this.plot.setSize({ width: w, height: this.height() });

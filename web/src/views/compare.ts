@@ -74,7 +74,8 @@ export class CompareView implements View {
       this.follow = this.step === this.points.length - 1;
       this.drawHistograms();
     });
-    this.hist = new LineChart({ title: 'histograms', xLabel: 'value', yLabel: 'share', xScale: 'linear', stepped: true, xFormat: (v) => num(v, 3), testid: 'compare-hist', height: 280 });
+    this.hist = new LineChart({ title: 'histograms', xLabel: 'value', yLabel: 'share', xScale: 'linear',
+      stepped: true, xFormat: (v) => num(v, 3), testid: 'compare-hist', height: 280 });
     this.el = h('div', { class: 'view compare-view' },
       this.chips,
       h('div', { class: 'controls' }, 'statistic ', statSel, ' layer ', this.layerBox, logX),
@@ -178,7 +179,8 @@ export class CompareView implements View {
   private drawCurves(): void {
     const series = this.runs.map((r) => r.series(this.stat).get(this.layer) ?? { updates: [], values: [] });
     const a = align(series);
-    setText(this.curve.el.querySelector('.chart-title')!, `${this.stat}, layer ${this.layer === -1 ? 'network' : this.layer} — ${SCALAR_METRICS[this.stat].definition}`);
+    setText(this.curve.el.querySelector('.chart-title')!,
+      `${this.stat}, layer ${this.layer === -1 ? 'network' : this.layer} — ${SCALAR_METRICS[this.stat].definition}`);
     this.curve.setData(a.x, this.runs.map((r, i) => ({ label: r.id, color: runColor(i), group: r.id, values: a.cols[i] })));
   }
 

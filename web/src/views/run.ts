@@ -1,8 +1,8 @@
 /**
  * One run: its header (status, progress, rate, time left, errors, alarms, configuration as stored),
  * the layer toggles and x-axis mode every panel follows, and the panels — statistics over updates
- * (Figs. 2, 3, 9, 10), histograms over time (Figs. 4, 6–8), error curves (Figs. 11–12), saturation,
- * and theory beside measurement at init (eqs. 5–7, 17). Everything redraws as probe points arrive.
+ * (Figs. 2, 3, 9 and 10), histograms over time (Figs. 4, 6–8), error curves (Figs. 11–12), saturation,
+ * and theory beside measurement at init (eqs. (5)–(7), (17)). Everything redraws as probe points arrive.
  */
 import { checkbox, h, replaceChildren } from '../dom.ts';
 import type { RunChange, RunData } from '../data/runData.ts';
@@ -45,7 +45,8 @@ export class RunView implements View {
    */
   private start(): void {
     const ctx: PanelContext = this.ctx;
-    const later = [(): Panel => new HistogramPanel(ctx), (): Panel => new ErrorPanel(ctx), (): Panel => new SaturationPanel(ctx), (): Panel => new InitPanel(ctx)];
+    const later = [(): Panel => new HistogramPanel(ctx), (): Panel => new ErrorPanel(ctx),
+      (): Panel => new SaturationPanel(ctx), (): Panel => new InitPanel(ctx)];
     this.drawHeader();
     this.add(new StatsPanel(ctx));
     const next = (): void => {
@@ -82,7 +83,8 @@ export class RunView implements View {
       h('div', { class: 'facts' },
         h('span', {}, `${d.dataset} · ${d.activation} · ${d.init} init · hidden ${d.hidden.join('-')} · lr ${num(d.learningRate)} · seed ${d.seed}`),
         h('span', {}, progress(d)),
-        h('span', { 'data-testid': 'latest-update', 'data-updates': d.updates ?? '' }, `${d.probePoints.length} probe points · latest update ${int(d.updates)}`),
+        h('span', { 'data-testid': 'latest-update', 'data-updates': d.updates ?? '' },
+          `${d.probePoints.length} probe points · latest update ${int(d.updates)}`),
         h('span', {}, `rate ${d.rate === null ? '–' : `${num(d.rate, 3)} updates/s`} · left ${duration(d.secondsLeft)}`),
         h('span', {}, `test error ${pct(d.testError)} · validation ${pct(d.validationError)}`)),
       d.statusDetail ? h('p', { class: 'note' }, d.statusDetail) : null,

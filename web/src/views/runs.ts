@@ -42,7 +42,8 @@ export class RunsView implements View {
     this.el = h('div', { class: 'view runs-view' },
       h('div', { class: 'controls' }, filter, statusSel, this.count, this.compare),
       this.message,
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data runs', 'data-testid': 'runs-table' }, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', {}, c)))), this.tbody)));
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data runs', 'data-testid': 'runs-table' },
+        h('thead', {}, h('tr', {}, ...head.map((c) => h('th', {}, c)))), this.tbody)));
     this.off = app.source.subscribe((e) => {
       if (e.type === 'run') {
         const i = this.runs.findIndex((r) => r.id === e.run.id);

@@ -28,14 +28,17 @@ export class ErrorPanel implements Panel {
   private build(): void {
     this.err?.destroy();
     this.nll?.destroy();
-    this.err = new LineChart({ title: 'classification error (%)', xLabel: 'updates', yLabel: 'error %', xScale: this.ctx.xScale, sync: 'run', testid: 'chart-error' });
-    this.nll = new LineChart({ title: 'cost: negative log-likelihood (nats)', xLabel: 'updates', yLabel: 'nats', xScale: this.ctx.xScale, sync: 'run', testid: 'chart-nll' });
+    this.err = new LineChart({ title: 'classification error (%)', xLabel: 'updates', yLabel: 'error %',
+      xScale: this.ctx.xScale, sync: 'run', testid: 'chart-error' });
+    this.nll = new LineChart({ title: 'cost: negative log-likelihood (nats)', xLabel: 'updates', yLabel: 'nats',
+      xScale: this.ctx.xScale, sync: 'run', testid: 'chart-nll' });
     this.pair.replaceChildren(this.err.el, this.nll.el);
     this.draw();
   }
 
   private draw(): void {
-    const ev = [...this.ctx.run.evaluations].sort((a, b) => ['test', 'validation', 'train'].indexOf(a.split) - ['test', 'validation', 'train'].indexOf(b.split));
+    const order = ['test', 'validation', 'train'];
+    const ev = [...this.ctx.run.evaluations].sort((a, b) => order.indexOf(a.split) - order.indexOf(b.split));
     const loss = this.ctx.run.series('probe.loss').get(-1);
     const a = align(ev.map((e) => ({ updates: e.updates, values: e.errorRate })));
     this.err.setData(a.x, ev.map((e, i) => ({ label: e.split, color: SPLIT_COLORS[e.split] ?? '#333', group: e.split, values: a.cols[i] })));
@@ -74,7 +77,8 @@ export class SaturationPanel implements Panel {
 
   private build(): void {
     this.chart?.destroy();
-    this.chart = new LineChart({ title: 'saturated fraction (%)', xLabel: 'updates', yLabel: '% saturated', xScale: this.ctx.xScale, sync: 'run', testid: 'chart-saturation' });
+    this.chart = new LineChart({ title: 'saturated fraction (%)', xLabel: 'updates', yLabel: '% saturated',
+      xScale: this.ctx.xScale, sync: 'run', testid: 'chart-saturation' });
     this.box.replaceChildren(this.chart.el);
     this.draw();
   }

@@ -45,7 +45,8 @@ export class HistogramPanel implements Panel {
     });
     this.stepLabel = h('span', { class: 'step-label', 'data-testid': 'step-label' });
     this.grid = h('div', { class: 'grid' });
-    this.steps = new LineChart({ title: 'every layer at the chosen probe point', xLabel: 'value', yLabel: 'share', xScale: 'linear', stepped: true, xFormat: (v) => num(v, 3), testid: 'chart-steps', height: 260 });
+    this.steps = new LineChart({ title: 'every layer at the chosen probe point', xLabel: 'value', yLabel: 'share', xScale: 'linear',
+      stepped: true, xFormat: (v) => num(v, 3), testid: 'chart-steps', height: 260 });
     this.note = h('p', { class: 'note' });
     this.el = h('section', { class: 'panel', 'data-testid': 'panel-histograms' },
       h('h3', {}, 'Histograms over time (exact stored bins)'),

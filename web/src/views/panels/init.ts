@@ -14,9 +14,10 @@ import type { Panel, PanelContext } from './common.ts';
 
 /** A quantity of eqs. (5)–(7): its measured scalar (squared when a std) and its prediction. */
 const QUANTITIES = [
-  { key: 'activation', label: 'Var[z] (eq. 5)', measured: 'activation.std', squared: true, theory: 'theory.activation.var', color: '#1f77b4' },
-  { key: 'backprop_grad', label: 'Var[∂C/∂s] (eq. 6)', measured: 'backprop_grad.std', squared: true, theory: 'theory.backprop_grad.var', color: '#d62728' },
-  { key: 'weight_grad', label: 'Var[∂C/∂W] (eq. 7)', measured: 'weight_grad.per_example_var', squared: false, theory: 'theory.weight_grad.var', color: '#2ca02c' },
+  { key: 'activation', label: 'Var[z] (eq. (5))', measured: 'activation.std', squared: true, theory: 'theory.activation.var', color: '#1f77b4' },
+  { key: 'backprop_grad', label: 'Var[∂C/∂s] (eq. (6))', measured: 'backprop_grad.std', squared: true, theory: 'theory.backprop_grad.var', color: '#d62728' },
+  { key: 'weight_grad', label: 'Var[∂C/∂W] (eq. (7))', measured: 'weight_grad.per_example_var', squared: false,
+    theory: 'theory.weight_grad.var', color: '#2ca02c' },
 ] as const;
 
 const JACOBIAN = [
@@ -29,15 +30,17 @@ const JACOBIAN = [
 /** Theory vs measurement at init, and the Jacobian's singular values. */
 export class InitPanel implements Panel {
   readonly el: HTMLElement;
-  private readonly variance = new LineChart({ title: 'variance per layer at init: measured (solid) vs linear theory (dashed)', xLabel: 'layer', yLabel: 'variance', xScale: 'layer', yLog: true, testid: 'chart-theory' });
-  private readonly jacobian = new LineChart({ title: 'Jacobian singular values per layer (eq. 17)', xLabel: 'layer', yLabel: 'singular value', xScale: 'layer', testid: 'chart-jacobian' });
+  private readonly variance = new LineChart({ title: 'variance per layer at init: measured (solid) vs linear theory (dashed)',
+    xLabel: 'layer', yLabel: 'variance', xScale: 'layer', yLog: true, testid: 'chart-theory' });
+  private readonly jacobian = new LineChart({ title: 'Jacobian singular values per layer (eq. (17))',
+    xLabel: 'layer', yLabel: 'singular value', xScale: 'layer', testid: 'chart-jacobian' });
   private readonly table = h('div', { class: 'table-wrap' });
   private readonly jacobianControls = h('div', { class: 'controls' });
   private jacobianAt: number | null = null;
 
   constructor(private readonly ctx: PanelContext) {
     this.el = h('section', { class: 'panel', 'data-testid': 'panel-init' },
-      h('h3', {}, 'At initialization: theory beside measurement (eqs. 5–7, 17)'),
+      h('h3', {}, 'At initialization: theory beside measurement (eqs. (5)–(7), (17))'),
       h('div', { class: 'pair' }, this.variance.el, h('div', {}, this.jacobianControls, this.jacobian.el)),
       this.table);
     this.draw();
@@ -69,11 +72,13 @@ export class InitPanel implements Panel {
   }
 
   private drawTable(layers: number[], L: number, u0: number, lines: LineSeries[]): void {
-    const head = h('tr', {}, h('th', {}, 'layer'), ...QUANTITIES.flatMap((q) => [h('th', {}, `${q.label} measured`), h('th', {}, 'theory'), h('th', {}, 'ratio')]));
+    const head = h('tr', {}, h('th', {}, 'layer'),
+      ...QUANTITIES.flatMap((q) => [h('th', {}, `${q.label} measured`), h('th', {}, 'theory'), h('th', {}, 'ratio')]));
     const rows = layers.map((l, i) => h('tr', {}, h('td', {}, layerName(l, L)), ...QUANTITIES.flatMap((_, k) => {
       const m = lines[2 * k].values[i];
       const t = lines[2 * k + 1].values[i];
-      return [h('td', { class: 'num' }, num(m)), h('td', { class: 'num' }, num(t)), h('td', { class: 'num' }, m !== null && t !== null && t !== 0 ? num(m / t, 3) : '–')];
+      return [h('td', { class: 'num' }, num(m)), h('td', { class: 'num' }, num(t)),
+        h('td', { class: 'num' }, m !== null && t !== null && t !== 0 ? num(m / t, 3) : '–')];
     })));
     const has = lines.some((s) => s.values.some((v) => v !== null));
     replaceChildren(this.table, has

@@ -24,7 +24,7 @@ type Band = keyof typeof BANDS;
 /** The statistics the panel draws first (activations, 2nd–98th percentile band, std): read before the others. */
 export const FIRST_STATISTICS: readonly ScalarName[] = ['activation.mean', 'activation.p2', 'activation.p98', 'activation.std'];
 
-/** The statistics panel of one run (Figs. 2, 3, 9, 10). */
+/** The statistics panel of one run (Figs. 2, 3, 9 and 10). */
 export class StatsPanel implements Panel {
   readonly el: HTMLElement;
   private tensor: Tensor;
@@ -72,7 +72,8 @@ export class StatsPanel implements Panel {
     this.std?.destroy();
     const xLabel = 'updates';
     const label = TENSOR_LABELS[this.tensor];
-    this.mean = new LineChart({ title: `${label}: mean and band per layer`, xLabel, yLabel: label, xScale: this.ctx.xScale, sync: 'run', testid: 'chart-mean' });
+    this.mean = new LineChart({ title: `${label}: mean and band per layer`, xLabel, yLabel: label,
+      xScale: this.ctx.xScale, sync: 'run', testid: 'chart-mean' });
     this.std = new LineChart({
       title: `${label}: standard deviation per layer`, xLabel, yLabel: 'std', xScale: this.ctx.xScale, yLog: this.stdLog, sync: 'run', testid: 'chart-std',
     });
@@ -88,7 +89,8 @@ export class StatsPanel implements Panel {
     const meanBy = run.series(this.name('mean'));
     const layers = layersOf(meanBy);
     const b = BANDS[this.band];
-    const inputs = layers.flatMap((l) => [meanBy.get(l), run.series(this.name(b.lo)).get(l), run.series(this.name(b.hi)).get(l), run.series(this.name('std')).get(l)])
+    const inputs = layers.flatMap((l) => [meanBy.get(l), run.series(this.name(b.lo)).get(l),
+      run.series(this.name(b.hi)).get(l), run.series(this.name('std')).get(l)])
       .map((s) => s ?? { updates: [], values: [] });
     const { x, cols } = align(inputs);
     const means: LineSeries[] = [];

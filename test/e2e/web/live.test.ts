@@ -64,7 +64,8 @@ test('the run list shows the run training, its progress moving', async () => {
   const row = page.locator(`tr[data-run="${RUN}"]`);
   await row.waitFor();
   const before = await row.locator('.sub').innerText();
-  await page.waitForFunction(([id, text]) => document.querySelector(`tr[data-run="${id}"] .sub`)?.textContent !== text, [RUN, before] as const, { timeout: 60_000 });
+  await page.waitForFunction(([id, text]) => document.querySelector(`tr[data-run="${id}"] .sub`)?.textContent !== text,
+    [RUN, before] as const, { timeout: 60_000 });
   assert.equal(training.exitCode, null, 'still training');
   assert.deepEqual(page.errors, []);
 });

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sameEdges, stepData } from '../../web/src/charts/steps.ts';
-import { align } from '../../web/src/data/align.ts';
+import { sameEdges, stepData } from '../../../web/src/charts/steps.ts';
+import { align } from '../../../web/src/data/align.ts';
 
 const a = { edges: [-1, 0, 1], counts: [1, 3] };
 const b = { edges: [-0.5, 0.5, 1.5, 2.5], counts: [2, 2, 4] };

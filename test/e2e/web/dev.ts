@@ -1,7 +1,7 @@
 /**
  * Development server for the web app before `glorot serve` exists: builds a snapshot of a run record
  * and serves the built app with it embedded, read-only.
- *   node --import tsx test/web/dev.ts <outDir> [port]
+ *   node --import tsx test/e2e/web/dev.ts <outDir> [port]
  * Rebuild the app (`node scripts/build-web.mjs`) and reload the page to see changes.
  */
 import { createServer } from 'node:http';
@@ -12,7 +12,7 @@ import { buildSnapshot, writeSnapshotPage } from './snapshot.ts';
 
 const [outDir, port = '5175'] = process.argv.slice(2);
 if (!outDir) {
-  console.error('usage: node --import tsx test/web/dev.ts <outDir holding glorot.sqlite> [port]');
+  console.error('usage: node --import tsx test/e2e/web/dev.ts <outDir holding glorot.sqlite> [port]');
   process.exit(1);
 }
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };

@@ -6,12 +6,12 @@
  */
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HISTOGRAM_TENSORS, SPLITS } from '../../src/core/metrics.ts';
-import type { Alarm, EvaluationSeries, HistogramFrame, JobView, RunDetail, RunSummary, ScalarSeries } from '../../src/serve/api.ts';
-import { openRunStore, type RunInfo, type RunStore } from '../../src/store/index.ts';
+import { HISTOGRAM_TENSORS, SPLITS } from '../../../src/core/metrics.ts';
+import type { Alarm, EvaluationSeries, HistogramFrame, JobView, RunDetail, RunSummary, ScalarSeries } from '../../../src/serve/api.ts';
+import { openRunStore, type RunInfo, type RunStore } from '../../../src/store/index.ts';
 
 /** The built web app (`npm run build`). */
-export const WEB_BUILD = join(import.meta.dirname, '..', '..', 'build', 'web');
+export const WEB_BUILD = join(import.meta.dirname, '..', '..', '..', 'build', 'web');
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
@@ -76,7 +76,8 @@ function scalars(store: RunStore, id: string): ScalarSeries[] {
 
 function histograms(store: RunStore, id: string, tensor: (typeof HISTOGRAM_TENSORS)[number]): HistogramFrame[] {
   return store.histogramUpdates(id, tensor).flatMap((u) => store.histogramsAt(id, tensor, u).map((hst) => ({
-    updates: hst.updates, layer: hst.layer, tensor: hst.tensor, edges: [...hst.edges], counts: [...hst.counts], nan: hst.nan, posInf: hst.posInf, negInf: hst.negInf,
+    updates: hst.updates, layer: hst.layer, tensor: hst.tensor,
+      edges: [...hst.edges], counts: [...hst.counts], nan: hst.nan, posInf: hst.posInf, negInf: hst.negInf,
   })));
 }
 
@@ -98,7 +99,8 @@ function job(outDir: string): JobView | null {
   return {
     table1: s.table1.rows.map((label) => ({
       label,
-      cells: Object.fromEntries(s.table1.cells.filter((c) => c.label === label).map((c) => [c.dataset, { ours: c.mean, paper: c.paper, runId: c.runIds[0] ?? null }])),
+      cells: Object.fromEntries(s.table1.cells.filter((c) => c.label === label)
+        .map((c) => [c.dataset, { ours: c.mean, paper: c.paper, runId: c.runIds[0] ?? null }])),
     })),
     checks: s.checks.map((c) => ({ id: c.id, claim: c.title, verdict: c.verdict, detail: c.detail })),
   };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 
 /** The repository root. */
-export const ROOT = join(import.meta.dirname, '..', '..');
+export const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'glorot.js');
 
 /** A small, quick Shapeset network: 3 hidden layers of 16, 50 probe examples, 100-example splits. */

@@ -12,7 +12,8 @@ import { PNG } from 'pngjs';
 /** Chromium's path on Debian (`apt-get install -y chromium`). */
 export const CHROMIUM = '/usr/bin/chromium';
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** A launched browser with a fresh profile; `close()` also removes the profile. */
 export interface Browser {
