@@ -27,6 +27,8 @@ export class CompareView implements View {
   private norm: HistNorm | 'auto' = 'auto';
   private xScale: 'asinh' | 'linear' = 'asinh';
   private request = 0;
+  /** Runs the user unticked: kept in the comparison, not drawn. */
+  private readonly hidden = new Set<string>();
   private points: number[] = [];
   private step = -1;
   private follow = true;
@@ -147,8 +149,13 @@ export class CompareView implements View {
   private async drawChips(): Promise<void> {
     const all = await this.app.source.runs().catch(() => []);
     const chips = this.ids.map((id, i) => h('span', { class: 'chip', 'data-run': id },
-      h('i', { class: 'swatch', style: `background:${runColor(i)}` }), id,
-      h('button', { type: 'button', title: 'remove', onclick: () => this.setRuns(this.ids.filter((x) => x !== id)) }, '×')));
+      checkbox(h('span', {}, h('i', { class: 'swatch', style: `background:${runColor(i)}` }), id), !this.hidden.has(id), (on) => {
+        if (on) this.hidden.delete(id);
+        else this.hidden.add(id);
+        this.applyHidden();
+      }, { title: 'show or hide this run' }),
+      h('a', { href: `#/run/${encodeURIComponent(id)}`, title: 'open this run' }, '↗'),
+      h('button', { type: 'button', title: 'remove from the comparison', onclick: () => this.setRuns(this.ids.filter((x) => x !== id)) }, '×')));
     const others = all.filter((r) => !this.ids.includes(r.id));
     const add = this.ids.length < MAX_COMPARED && others.length > 0
       ? select([['', 'add a run…'], ...others.map((r) => [r.id, r.id] as const)], '', (v) => v && this.setRuns([...this.ids, v]))
@@ -169,6 +176,13 @@ export class CompareView implements View {
     }, { 'data-testid': 'compare-layer' }));
   }
 
+  private applyHidden(): void {
+    for (const id of this.ids) {
+      this.curve.setGroupVisible(id, !this.hidden.has(id));
+      this.hist.setGroupVisible(id, !this.hidden.has(id));
+    }
+  }
+
   private buildCurve(): void {
     this.curve?.destroy();
     this.curve = new LineChart({ title: '', xLabel: 'updates', yLabel: 'value', xScale: this.xScale, testid: 'compare-curve', height: 300 });
@@ -182,6 +196,7 @@ export class CompareView implements View {
     setText(this.curve.el.querySelector('.chart-title')!,
       `${this.stat}, layer ${this.layer === -1 ? 'network' : this.layer} — ${SCALAR_METRICS[this.stat].definition}`);
     this.curve.setData(a.x, this.runs.map((r, i) => ({ label: r.id, color: runColor(i), group: r.id, values: a.cols[i] })));
+    this.applyHidden();
   }
 
   /** Recomputes the scrubber's probe points (every run's, merged) and redraws the histograms. */
@@ -228,6 +243,7 @@ export class CompareView implements View {
       this.hist.setData(x, found.map((f, i) => ({
         label: f.frame.updates === u ? f.run.id : `${f.run.id} (update ${int(f.frame.updates)})`, color: runColor(f.index), group: f.run.id, values: ys[i],
       })));
+      this.applyHidden();
       setText(this.hist.el.querySelector('.chart-title')!, `${HISTOGRAM_LABELS[this.tensor]}, layer ${this.layer} at update ${int(u)} · ${NORM_LABELS[norm]}`);
       this.el.dataset.histStep = String(u);
     });
