@@ -143,8 +143,7 @@ export function writeSnapshotPage(snapshot: Record<string, unknown>, dir: string
   cpSync(join(WEB_BUILD, 'assets'), join(dir, 'assets'), { recursive: true });
   copyFileSync(join(WEB_BUILD, 'index.html'), join(dir, 'index.html'));
   const html = readFileSync(join(dir, 'index.html'), 'utf8');
-  if (!html.includes('<!-- glorot:snapshot -->')) throw new Error('build/web/index.html has no <!-- glorot:snapshot --> marker');
-  writeFileSync(join(dir, 'index.html'), html.replace('<!-- glorot:snapshot -->', '<script src="./snapshot.js"></script>'));
+  writeFileSync(join(dir, 'index.html'), html.replace('<script', '<script src="./snapshot.js"></script>\n<script'));
   writeFileSync(join(dir, 'snapshot.js'), `globalThis.GLOROT_SNAPSHOT = ${JSON.stringify(snapshot)};\n`);
   return join(dir, 'index.html');
 }
