@@ -44,7 +44,7 @@ export class RunData {
    * chart of a paper-length run needs 4 of its ≈ 60 statistics.
    */
   load(first?: readonly ScalarName[]): Promise<void> {
-    this.loading ??= (first && first.length > 0 ? this.readFirst(first) : Promise.resolve())
+    this.loading ??= (first && first.length > 0 ? this.readFirst(first).then(afterPaint) : Promise.resolve())
       .then(() => this.readAll())
       .catch((e: unknown) => this.fail(e));
     return this.loading;
@@ -196,6 +196,12 @@ export class RunData {
     }
     if (changed) this.notify('histograms');
   }
+}
+
+/** Resolves after the next frame has been painted (or at once where there are no frames, e.g. a Worker). */
+function afterPaint(): Promise<void> {
+  if (typeof requestAnimationFrame !== 'function') return Promise.resolve();
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
 /** Groups frames by probe point (ascending), each point's ordered by layer. */

@@ -40,8 +40,8 @@ export class RunView implements View {
   }
 
   /**
-   * Draws the header and the statistics panel at once, then adds the other panels one task at a
-   * time, so the first chart is painted before the histograms' canvases are drawn.
+   * Draws the header and the statistics panel at once, then adds the other panels one at a time,
+   * each after a frame, so the first chart is painted before the histograms' canvases are drawn.
    */
   private start(): void {
     const ctx: PanelContext = this.ctx;
@@ -49,13 +49,14 @@ export class RunView implements View {
       (): Panel => new SaturationPanel(ctx), (): Panel => new InitPanel(ctx)];
     this.drawHeader();
     this.add(new StatsPanel(ctx));
+    // each panel in a task after the next frame: the one before it is painted first
     const next = (): void => {
       const make = later.shift();
       if (!make || this.destroyed) return;
       this.add(make());
-      this.timer = setTimeout(next, 0);
+      requestAnimationFrame(() => (this.timer = setTimeout(next, 0)));
     };
-    this.timer = setTimeout(() => requestAnimationFrame(next), 0);
+    requestAnimationFrame(() => (this.timer = setTimeout(next, 0)));
   }
 
   private add(panel: Panel): void {
