@@ -9,12 +9,15 @@
  * - compare: 20 runs overlaid — changing the statistic or layer, and scrubbing their histograms
  *   (first visit of a probe point: 20 small reads; again: cached) → the next frame.
  *
- *   node --import tsx bench/dashboard-web.ts [--quick] [--records DIR] [--json FILE]
+ *   node --import tsx bench/dashboard-web.ts [--quick] [--records DIR] [--json FILE] [--quiet-wait S]
+ *
+ * --quiet-wait S: before each section wait (≤ S seconds) until un-niced processes keep < 0.5 cores busy;
+ * the cores they kept busy in the second before each section are printed and saved with its figures.
  *
  * Targets: first chart ≤ 1 s, scrubber ≤ 50 ms, live ≤ 1 s median, 20 runs compared ≤ 50 ms.
  * The machine is shared: the load average is printed with the figures.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,7 +31,10 @@ declare const document: { querySelector(s: string): unknown };
 declare const performance: { now(): number; getEntriesByName(n: string): { startTime: number }[] };
 declare function requestAnimationFrame(f: () => void): void;
 
-const { values: opts } = parseArgs({ options: { quick: { type: 'boolean', default: false }, records: { type: 'string' }, json: { type: 'string' } } });
+const { values: opts } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, records: { type: 'string' }, json: { type: 'string' }, 'quiet-wait': { type: 'string', default: '0' } },
+});
+const QUIET_WAIT = Number(opts['quiet-wait']);
 const QUICK = opts.quick === true;
 const COMPARED = 20;
 const records = opts.records ?? join(tmpdir(), 'glorot-bench-dashboard');
@@ -39,9 +45,40 @@ function stats(xs: number[]): { median: number; p95: number; max: number; n: num
   return { median: median(xs), p95: quantile(xs, 0.95), max: Math.max(...xs), n: xs.length };
 }
 
+/** Cores kept busy by other processes just before each section, by section. */
+const background: Record<string, number> = {};
+
+/**
+ * Cores busy at normal priority over `seconds` (/proc/stat user + system + irq + softirq + steal;
+ * niced work, such as background training at nice 19, yields to the page and is left out). NaN off Linux.
+ */
+async function busyCores(seconds: number): Promise<number> {
+  const ticks = (): number => {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return f[0]! + f[2]! + f[5]! + f[6]! + f[7]!;
+  };
+  try {
+    const t0 = ticks();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    return (ticks() - t0) / 100 / seconds;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Waits (≤ --quiet-wait s) until un-niced work keeps < 0.5 cores busy; records that load before `section`. */
+async function quiet(section: string): Promise<void> {
+  const deadline = Date.now() + QUIET_WAIT * 1000;
+  let load: number;
+  do load = await busyCores(1);
+  while (!(load < 0.5) && Date.now() < deadline);
+  background[section] = load;
+}
+
 function show(name: string, s: { median: number; p95: number; max: number; n: number }, target: number): void {
   const ok = s.median <= target ? 'meets' : 'MISSES';
-  console.log(`${name.padEnd(46)} median ${s.median.toFixed(1).padStart(7)} ms  p95 ${s.p95.toFixed(1).padStart(7)}` +
+  const bg = Object.values(background).at(-1) ?? NaN;
+  console.log(`[busy before: ${bg.toFixed(2)} cores] ${name.padEnd(46)} median ${s.median.toFixed(1).padStart(7)} ms  p95 ${s.p95.toFixed(1).padStart(7)}` +
     `  max ${s.max.toFixed(1).padStart(7)}  n ${s.n}  (target ${target} ms: ${ok})`);
 }
 
@@ -185,10 +222,13 @@ async function main(): Promise<void> {
   const server = await serve(dir);
   const browser = await launch();
   try {
+    await quiet('first-chart');
     const fc = stats(await firstChart(browser, server.url));
     show('open a paper-length run: first chart', fc, 1000);
+    await quiet('scrubber');
     const sc = stats(await scrubber(browser, server.url));
     show('scrubber → next frame (5 distribution views)', sc, 50);
+    await quiet('compare');
     const cmp = await compare(browser, server.url);
     console.log(`compare ${COMPARED} runs: loaded in ${cmp.load[0]} ms`);
     const cs = stats(cmp.stat);
@@ -200,6 +240,7 @@ async function main(): Promise<void> {
     const cw = stats(cmp.warm);
     show(`compare ${COMPARED}: scrub histograms, cached`, cw, 50);
     await server.stop();
+    await quiet('live');
     const lv = stats(await live(browser));
     show('probe point committed → drawn in the open page', lv, 1000);
     Object.assign(result, { firstChart: fc, scrubber: sc, compareLoadMs: cmp.load[0],
@@ -209,6 +250,7 @@ async function main(): Promise<void> {
     await server.stop();
   }
   result['loadavgAfter'] = loadavg()[0];
+  result['backgroundCores'] = background;
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
 }
