@@ -100,14 +100,24 @@ export class CompareView implements View {
   /**
    * Reads every compared run's whole tensor in the background, one run at a time when the page is
    * idle, so that after the first seconds scrubbing needs no request at all (until then each new
-   * probe point costs one small read per run).
+   * probe point costs one small read per run). `data-settled` on the view names the tensor once every
+   * run's statistics and that tensor are loaded.
    */
   private prefetch(): void {
     const tensor = this.tensor;
+    const ids = this.ids.join(',');
     const runs = [...this.runs];
+    delete this.el.dataset.settled;
     const next = (): void => {
+      if (this.destroyed || tensor !== this.tensor || ids !== this.ids.join(',')) return;
       const run = runs.shift();
-      if (!run || this.destroyed || tensor !== this.tensor) return;
+      if (!run) {
+        // every run's statistics and this tensor are in: from now on nothing waits for the network
+        void Promise.all(this.runs.map((r) => r.load())).then(() => {
+          if (tensor === this.tensor && ids === this.ids.join(',')) this.el.dataset.settled = tensor;
+        });
+        return;
+      }
       void run.histograms(tensor).catch(() => undefined).then(() => requestIdleCallback(next, { timeout: 1000 }));
     };
     requestIdleCallback(next, { timeout: 1000 });
