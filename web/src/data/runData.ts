@@ -200,8 +200,9 @@ export class RunData {
 
 /** Resolves after the next frame has been painted (or at once where there are no frames, e.g. a Worker). */
 function afterPaint(): Promise<void> {
-  if (typeof requestAnimationFrame !== 'function') return Promise.resolve();
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const raf = (globalThis as { requestAnimationFrame?: (callback: () => void) => number }).requestAnimationFrame;
+  if (typeof raf !== 'function') return Promise.resolve();
+  return new Promise((resolve) => raf.call(globalThis, () => setTimeout(resolve, 0)));
 }
 
 /** Groups frames by probe point (ascending), each point's ordered by layer. */
