@@ -17,6 +17,7 @@ const STATE_TEXT: Readonly<Record<ConnectionState, string>> = {
   live: '● live',
   connecting: '○ connecting…',
   offline: '○ offline, retrying',
+  unavailable: '○ record unavailable',
   snapshot: 'snapshot (not live)',
 };
 
@@ -31,10 +32,18 @@ export function mountApp(root: HTMLElement, source: DataSource): () => void {
   const links = [['#/', 'Runs'], ['#/compare', 'Compare'], ['#/job', 'Reproduce job']] as const;
   const nav = h('nav', {}, ...links.map(([href, text]) => h('a', { href }, text)));
   const main = h('main', {});
-  root.replaceChildren(h('header', {}, h('a', { class: 'brand', href: '#/' }, 'glorot'), nav, state), main);
+  // the server's `unavailable` error (the record deleted, replaced or corrupt), until the `reset`
+  const banner = h('div', { class: 'error banner', role: 'alert', 'data-testid': 'unavailable', hidden: true });
+  root.replaceChildren(h('header', {}, h('a', { class: 'brand', href: '#/' }, 'glorot'), nav, state), banner, main);
   const offConn = source.onConnection((s) => {
     setText(state, STATE_TEXT[s]);
     state.className = `conn conn-${s}`;
+    if (s !== 'unavailable') banner.hidden = true;
+  });
+  const offEvents = source.subscribe((e) => {
+    if (e.type !== 'unavailable') return;
+    setText(banner, `The record cannot be read: ${e.error}. The page reloads its data when it is back.`);
+    banner.hidden = false;
   });
   let view: View | null = null;
   const route = (): void => {
@@ -59,6 +68,7 @@ export function mountApp(root: HTMLElement, source: DataSource): () => void {
   return () => {
     window.removeEventListener('hashchange', route);
     offConn();
+    offEvents();
     view?.destroy();
   };
 }

@@ -132,3 +132,36 @@ test('a run event updates the detail without a read', async () => {
   assert.deepEqual(run.detail?.probePoints, [0, 10], 'fields the summary lacks are kept');
   assert.deepEqual(src.calls, []);
 });
+
+test('a run event with fewer updates than held (a resume dropped records after its checkpoint) reloads the run', async () => {
+  const src = new FakeSource();
+  src.points = [0, 10, 20, 30];
+  const run = new RunCache(src).get('a');
+  await run.load();
+  assert.deepEqual((await run.histograms('activation')).updates, [0, 10, 20, 30]);
+  src.points = [0, 10, 20];
+  src.calls = [];
+  src.emit({ type: 'run', run: { id: 'a', status: 'running', updates: 20 } as RunDetail });
+  await settle();
+  assert.deepEqual(src.calls, ['run a', 'scalars a', 'evaluations a']);
+  assert.deepEqual(run.detail?.probePoints, [0, 10, 20]);
+  assert.deepEqual(run.series('activation.std').get(1)?.updates, [0, 10, 20]);
+  assert.deepEqual((await run.histograms('activation')).updates, [0, 10, 20], 'the dropped probe point is gone from the histograms');
+  // a run event that moves forward only patches the detail
+  src.calls = [];
+  src.emit({ type: 'run', run: { id: 'a', status: 'running', updates: 30 } as RunDetail });
+  await settle();
+  assert.deepEqual(src.calls, []);
+  assert.equal(run.detail?.updates, 30);
+});
+
+test('an unavailable event reads nothing (the reset that follows reloads)', async () => {
+  const src = new FakeSource();
+  const run = new RunCache(src).get('a');
+  await run.load();
+  src.calls = [];
+  src.emit({ type: 'unavailable', error: '/x/glorot.sqlite: no such file' });
+  await settle();
+  assert.deepEqual(src.calls, []);
+  assert.equal(run.error, null);
+});

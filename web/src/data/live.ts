@@ -1,9 +1,13 @@
 /**
  * The live source: reads `glorot serve`'s JSON API with fetch and listens to its server-sent events
- * over ONE EventSource per page (browsers allow 6 connections per host across all tabs). The browser
- * reconnects a dropped stream by itself and sends `Last-Event-ID`, so the server replays what was
- * missed (or sends `reset`). If the stream is closed for good (the server restarted and refused it),
- * a new EventSource is opened after a pause and the views get a `reset`: they reload everything.
+ * over ONE EventSource per page (browsers allow 6 connections per host across all tabs).
+ *
+ * No gap between the first reads and the stream: every API answer carries `X-Glorot-Event-Id` (the
+ * latest event when it was made), and the stream is opened after the first answer with
+ * `?lastEventId=` that id, so the server replays whatever changed since (api.ts). The browser
+ * reconnects a dropped stream by itself and sends `Last-Event-ID`; the server replays what was missed
+ * or sends `reset`. If the stream is closed for good (the server refused it), a new EventSource is
+ * opened after a pause from the last id seen, and the server again replays or resets.
  */
 import type { HistogramTensor, ScalarName } from '../../../src/core/metrics.ts';
 import {
@@ -21,10 +25,14 @@ import {
   SourceError,
 } from './source.ts';
 
-/** The event types of the stream (api.ts's {@link LiveEvent} `type`s). */
-const EVENT_TYPES = ['run', 'point', 'removed', 'reset'] as const;
+/** The event types of the stream: every {@link LiveEvent} `type` (a switch below checks it is all of them). */
+const EVENT_TYPES = ['run', 'point', 'removed', 'reset', 'unavailable'] as const satisfies readonly LiveEvent['type'][];
 /** Pause before reopening a stream the server closed, in ms. */
 const REOPEN_MS = 2000;
+/** Longest wait for a first API answer (and its event id) before the stream opens without one, in ms. */
+const FIRST_ANSWER_MS = 3000;
+/** The header every API answer carries: the id of the latest event when it was made (api.ts). */
+const EVENT_ID_HEADER = 'x-glorot-event-id';
 
 /** A {@link DataSource} over a `glorot serve` at `base` (the page's own origin by default). */
 export class LiveSource implements DataSource {
@@ -34,6 +42,11 @@ export class LiveSource implements DataSource {
   private events: EventSource | null = null;
   private state: ConnectionState = 'connecting';
   private reopenTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The id to resume from: the last event received, else the first API answer's `X-Glorot-Event-Id`. */
+  private resumeId: string | null = null;
+  /** Set while the first listener waits for the first answer's event id (then the stream opens). */
+  private firstAnswerTimer: ReturnType<typeof setTimeout> | null = null;
+  private subscribed = false;
 
   /** @param base the URL the API paths are relative to, e.g. `./` (the page's directory). */
   constructor(private readonly base = '.') {}
@@ -54,6 +67,9 @@ export class LiveSource implements DataSource {
       }
       throw new SourceError(body.error ?? `${path}: HTTP ${res.status} ${res.statusText}`, res.status, body.subject ?? path);
     }
+    const id = res.headers.get(EVENT_ID_HEADER);
+    if (id !== null && /^\d+$/.test(id)) this.resumeId ??= id;
+    if (this.firstAnswerTimer !== null) this.open();
     return (await res.json()) as T;
   }
 
@@ -94,10 +110,17 @@ export class LiveSource implements DataSource {
     return this.get(apiPath(['runs', id, 'evaluations']));
   }
 
-  /** {@inheritDoc DataSource.subscribe} Opens the page's one EventSource on the first subscription. */
+  /**
+   * {@inheritDoc DataSource.subscribe} The page's one EventSource opens once the first API answer has
+   * told which event it was made at (or after {@link FIRST_ANSWER_MS} without one).
+   */
   subscribe(listener: (event: LiveEvent) => void): () => void {
     this.listeners.add(listener);
-    if (this.events === null && this.reopenTimer === null) this.open(false);
+    if (!this.subscribed) {
+      this.subscribed = true;
+      if (this.resumeId !== null) this.open();
+      else this.firstAnswerTimer = setTimeout(() => this.open(), FIRST_ANSWER_MS);
+    }
     return () => this.listeners.delete(listener);
   }
 
@@ -118,39 +141,57 @@ export class LiveSource implements DataSource {
     for (const l of [...this.listeners]) l(event);
   }
 
-  /** Opens the stream; `reopened`: after a closed stream, so the views reload (a reset) once it opens. */
-  private open(reopened: boolean): void {
-    this.reopenTimer = null;
-    const es = new EventSource(`${this.base}${apiPath(['events'])}`);
+  /** Opens the stream, resuming from {@link resumeId} when one is known. */
+  private open(): void {
+    for (const timer of [this.reopenTimer, this.firstAnswerTimer]) if (timer !== null) clearTimeout(timer);
+    this.reopenTimer = this.firstAnswerTimer = null;
+    const query = this.resumeId === null ? undefined : `lastEventId=${this.resumeId}`;
+    const es = new EventSource(`${this.base}${apiPath(['events'], query)}`);
     this.events = es;
     this.setState('connecting');
-    es.addEventListener('open', () => {
-      this.setState('live');
-      if (reopened) {
-        reopened = false;
-        this.emit({ type: 'reset' });
-      }
-    });
+    es.addEventListener('open', () => this.setState('live'));
     es.addEventListener('error', () => {
       if (es.readyState === EventSource.CLOSED) {
         es.close();
         this.events = null;
         this.setState('offline');
-        this.reopenTimer = setTimeout(() => this.open(true), REOPEN_MS);
+        this.reopenTimer = setTimeout(() => this.open(), REOPEN_MS);
       } else {
         this.setState('connecting');
       }
     });
     for (const type of EVENT_TYPES) {
       es.addEventListener(type, (e) => {
+        const message = e as Event & { readonly data: string; readonly lastEventId: string };
+        if (message.lastEventId !== '') this.resumeId = message.lastEventId;
         let data: unknown = {};
         try {
-          data = JSON.parse((e as MessageEvent<string>).data || '{}');
+          data = JSON.parse(message.data || '{}');
         } catch {
           return; // a malformed event is dropped; the next one or a reset brings the page up to date
         }
-        this.emit({ ...(data as object), type } as LiveEvent);
+        const event = { ...(data as object), type } as LiveEvent;
+        this.setState(stateAfter(event, this.state));
+        this.emit(event);
       });
+    }
+  }
+}
+
+/** The stream's state after `event`: `unavailable` from an `unavailable` event until a `reset`. */
+function stateAfter(event: LiveEvent, state: ConnectionState): ConnectionState {
+  switch (event.type) {
+    case 'unavailable':
+      return 'unavailable';
+    case 'reset':
+      return 'live';
+    case 'run':
+    case 'point':
+    case 'removed':
+      return state;
+    default: {
+      const never: never = event;
+      return never;
     }
   }
 }

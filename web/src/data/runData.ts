@@ -146,16 +146,25 @@ export class RunData {
   /** Applies a live event (the cache routes this run's events here). */
   handle(event: LiveEvent): void {
     if (event.type === 'run' && this.detail) {
-      this.detail = { ...this.detail, ...event.run };
-      this.notify('detail');
+      // fewer updates than held: a resumed run dropped its records after the checkpoint (api.ts)
+      if (event.run.updates !== null && this.detail.updates !== null && event.run.updates < this.detail.updates) this.reload();
+      else {
+        this.detail = { ...this.detail, ...event.run };
+        this.notify('detail');
+      }
     } else if (event.type === 'point') {
       void this.refresh();
     } else if (event.type === 'reset') {
-      this.loading = null;
-      this.hist.clear();
-      this.at.clear();
-      void this.load().then(() => this.notify('histograms'));
+      this.reload();
     }
+  }
+
+  /** Drops everything held (series, histograms) and reads the run again. */
+  private reload(): void {
+    this.loading = null;
+    this.hist.clear();
+    this.at.clear();
+    void this.load().then(() => this.notify('histograms'));
   }
 
   /** Re-reads what a new probe point changed; coalesces calls made while one is in flight. */
@@ -229,10 +238,9 @@ export class RunCache {
     source.subscribe((event) => {
       if (event.type === 'reset') for (const r of this.runs.values()) r.handle(event);
       else if (event.type === 'removed') this.runs.delete(event.runId);
-      else {
-        const id = event.type === 'run' ? event.run.id : event.runId;
-        this.runs.get(id)?.handle(event);
-      }
+      else if (event.type === 'run') this.runs.get(event.run.id)?.handle(event);
+      else if (event.type === 'point') this.runs.get(event.runId)?.handle(event);
+      // `unavailable`: reads fail until the `reset` that follows, which reloads every run
     });
   }
 

@@ -11,6 +11,7 @@ import type {
   ApiError,
   EvaluationSeries,
   HistogramFrame,
+  JobCell,
   JobView,
   LiveEvent,
   RunDetail,
@@ -18,10 +19,13 @@ import type {
   ScalarSeries,
 } from '../../../src/serve/api.ts';
 
-export type { Alarm, ApiError, EvaluationSeries, HistogramFrame, JobView, LiveEvent, RunDetail, RunSummary, ScalarSeries };
+export type { Alarm, ApiError, EvaluationSeries, HistogramFrame, JobCell, JobView, LiveEvent, RunDetail, RunSummary, ScalarSeries };
 
-/** The state of a source's event stream, shown in the page header. */
-export type ConnectionState = 'live' | 'connecting' | 'offline' | 'snapshot';
+/**
+ * The state of a source's event stream, shown in the page header; `unavailable`: the server is up but
+ * cannot read the record (an `unavailable` event; its error is shown until the `reset` that follows).
+ */
+export type ConnectionState = 'live' | 'connecting' | 'offline' | 'unavailable' | 'snapshot';
 
 /** The data every view reads; all methods reject with a {@link SourceError}. */
 export interface DataSource {

@@ -55,7 +55,8 @@ export class RunsView implements View {
         app.selection.delete(e.runId);
         this.render();
       } else if (e.type === 'reset') void this.load();
-      else this.reload();
+      else if (e.type === 'point') this.reload();
+      // `unavailable`: the app's banner says why; the `reset` that follows reloads the list
     });
     void this.load();
   }
