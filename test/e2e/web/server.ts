@@ -1,8 +1,8 @@
 /**
  * `glorot serve` in a child process for the web app's tests and benchmark: started on a free port,
- * its URL read from the first line it prints, stopped with SIGTERM.
+ * its URL read from the first line it prints, stopped with SIGTERM; and `glorot serve --export`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './record.ts';
 
@@ -53,4 +53,15 @@ export function serve(outDir: string, timeoutMs = 60_000): Promise<Served> {
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => fail(`exited with ${code}`));
   });
+}
+
+/**
+ * Runs `glorot serve --out outDir --export dir`, as a user exports the dashboard.
+ * @returns the file:// URL of the exported page.
+ * @throws Error with the command's output when it exits non-zero.
+ */
+export function exportDashboard(outDir: string, dir: string): string {
+  const r = spawnSync(process.execPath, [GLOROT_BIN, 'serve', '--out', outDir, '--export', dir], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`glorot serve --out ${outDir} --export ${dir} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return `file://${join(dir, 'index.html')}`;
 }

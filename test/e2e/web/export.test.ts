@@ -1,8 +1,8 @@
 /**
- * The exported dashboard opens from file:// without a server and draws every view's charts from the
- * embedded snapshot (issue 11, "A static snapshot"), in real Chromium. The record is a real
- * `glorot train` run; "drawn" means the chart's screenshot holds coloured pixels (the data's
- * colours; axes, grid and text are grey).
+ * `glorot serve --export DIR` opens from file:// without a server, draws every view's charts from the
+ * embedded data and stays interactive — hover values, layer toggles, the scrubber, compare (issue 11,
+ * "A static snapshot"), in real Chromium. The record holds two real `glorot train` runs; "drawn"
+ * means the chart's screenshot holds coloured pixels (the data's colours; axes, grid and text are grey).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,8 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Browser, drawnPixels, launch } from './browser.ts';
+
+/** The page's document, as the functions below use it inside the browser (the tests' tsconfig has no DOM). */
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 import { SMALL, train } from './record.ts';
-import { buildSnapshot, writeSnapshotPage } from './snapshot.ts';
+import { exportDashboard } from './server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'glorot-web-snap-'));
 let browser: Browser;
@@ -22,7 +25,7 @@ const RUN2 = 'snap-tanh-std';
 before(async () => {
   train([...SMALL, '--updates', '200', '--probe-interval', '100', '--run-id', RUN, '--out', join(dir, 'rec')]);
   train([...SMALL, '--updates', '200', '--probe-interval', '100', '--init', 'standard', '--run-id', RUN2, '--out', join(dir, 'rec')]);
-  url = `file://${writeSnapshotPage(buildSnapshot(join(dir, 'rec')), join(dir, 'site'))}`;
+  url = exportDashboard(join(dir, 'rec'), join(dir, 'site'));
   browser = await launch();
 });
 after(async () => {
@@ -56,6 +59,25 @@ test('one run: statistics, histograms, errors, saturation and theory charts are 
     assert.ok(colored > least, `${id}: ${colored} coloured pixels of ${total}: the chart is blank`);
   }
   assert.equal(await page.getByTestId('dist-1').getAttribute('data-columns'), String(points));
+  assert.deepEqual(page.errors, []);
+});
+
+test('hover shows each layer\'s value at the probe point under the cursor; unticking a layer hides it', async () => {
+  const page = await browser.page();
+  await page.goto(`${url}#/run/${RUN}`);
+  const chart = page.getByTestId('chart-mean');
+  await chart.and(page.locator('[data-drawn]')).waitFor();
+  const over = chart.locator('.u-over');
+  const box = (await over.boundingBox())!;
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+  const readout = chart.locator('.readout');
+  await page.waitForFunction(() => /updates 200/.test(document.querySelector('[data-testid=chart-mean] .readout')?.textContent ?? ''));
+  const before = await readout.innerText();
+  assert.match(before, /layer 1 mean -?\d/, `the readout names layer 1 with its value: ${before}`);
+  await page.getByTestId('layer-toggles').locator('[data-layer="1"] input').uncheck();
+  await page.mouse.move(box.x + box.width - 3, box.y + box.height / 2);
+  await page.waitForFunction(() => !/layer 1 mean/.test(document.querySelector('[data-testid=chart-mean] .readout')?.textContent ?? ''));
+  assert.match(await readout.innerText(), /layer 2 mean -?\d/, 'the other layers stay');
   assert.deepEqual(page.errors, []);
 });
 
