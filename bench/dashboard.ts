@@ -12,12 +12,13 @@
  *               machine's load, which drifts over minutes here, is shared by both; trainer and server
  *               each in a session of its own, like two terminals (target ≥ 97%);
  * - latency:    from a probe point's commit (by another process, through the store's writer) to its
- *               `point` event at a connected client (the page's share is the browser tests').
+ *               `point` event at a connected client;
+ * - first-chart, scrubber, compare, page-latency: the web app in real Chromium
+ *               (bench/lib/dashboard-page.ts: first chart ≤ 1 s, scrubber and 20 runs compared
+ *               ≤ 50 ms, probe point → drawn in the page ≤ 1 s median).
  *
- * Sections are a list ({@link SECTIONS}): the web app's browser timings (first chart, scrubber
- * redraw, compare view) join it as further sections with their own `run` and `render`.
- *
- *   node --import tsx bench/dashboard.ts [--only rss,throughput,latency] [--write]
+ *   node --import tsx bench/dashboard.ts [--only rss,throughput,latency,first-chart,scrubber,compare,page-latency]
+ *       [--quick] [--quiet-wait S] [--records DIR] [--write]
  *
  * `--write` saves bench/results/dashboard.json and rewrites the dashboard block of BENCHMARKS.md.
  */
@@ -29,18 +30,17 @@ import { parseArgs } from 'node:util';
 import { openRunStore } from '../src/store/index.ts';
 import { BIN, get, getJson, openEvents } from '../test/helpers/serve.ts';
 import { startLoadMeter } from './lib/load.ts';
+import { pageSections } from './lib/dashboard-page.ts';
+import type { Section } from './lib/dashboard-section.ts';
 import { median, quantile } from './lib/stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const { values: opts } = parseArgs({ options: { only: { type: 'string' }, write: { type: 'boolean', default: false } } });
-
-/** One measured section. */
-interface Section {
-  readonly name: string;
-  readonly title: string;
-  run(): Promise<Record<string, unknown>>;
-  render(r: Record<string, unknown>): string;
-}
+const { values: opts } = parseArgs({
+  options: {
+    only: { type: 'string' }, write: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false }, 'quiet-wait': { type: 'string', default: '0' }, records: { type: 'string' },
+  },
+});
 
 /** A running `glorot serve`. */
 interface Served {
@@ -346,8 +346,9 @@ const latencySection: Section = {
   },
 };
 
-/** Every section, in order; browser timings are added here as further sections. */
-const SECTIONS: readonly Section[] = [rssSection, throughputSection, latencySection];
+/** Every section, in order: the server's, then the page's in Chromium. */
+const SECTIONS: readonly Section[] = [rssSection, throughputSection, latencySection,
+  ...pageSections({ records: opts.records ?? join(tmpdir(), 'glorot-bench-dashboard'), quick: opts.quick, quietWait: Number(opts['quiet-wait']) })];
 
 const only = opts.only?.split(',') ?? SECTIONS.map((s) => s.name);
 for (const name of only) if (!SECTIONS.some((s) => s.name === name)) throw new Error(`--only: unknown section "${name}"; sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
