@@ -3,7 +3,7 @@
  * the flags ../shared/notes/ENGINEERING.md lists and a fresh profile per launch; plus a check that a
  * chart region was drawn (not blank).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -23,8 +23,12 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium headless (1280×900 viewport) with a fresh user-data-dir. */
+/**
+ * Launches Chromium headless (1280×900 viewport) with a fresh user-data-dir.
+ * @throws Error naming the package to install when /usr/bin/chromium is missing.
+ */
 export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the dashboard's browser tests need Debian's chromium (apt-get install -y chromium; .ci/run does)`);
   const profile = mkdtempSync(join(tmpdir(), 'glorot-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS, viewport: { width: 1280, height: 900 } });
   return {
