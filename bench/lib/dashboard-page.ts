@@ -52,7 +52,8 @@ function timing(xs: number[]): Timing {
 
 function show(t: unknown, target: number): string {
   const s = t as Timing;
-  return `median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)}, max ${s.max.toFixed(1)} (n ${s.n}; target ≤ ${target} ms: ${s.median <= target ? 'met' : 'MISSED'})`;
+  const verdict = s.median <= target ? 'met' : 'MISSED';
+  return `median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)}, max ${s.max.toFixed(1)} (n ${s.n}; target ≤ ${target} ms: ${verdict})`;
 }
 
 /**
@@ -185,7 +186,8 @@ async function compare(browser: Browser, url: string, quick: boolean): Promise<R
   const settledMs = Date.now() - t0;
   const stats = ['activation.p98', 'activation.mean', 'backprop_grad.std', 'weight_grad.std', 'activation.saturated', 'activation.std'];
   const stat = await inputToFrame(page, '[data-testid=compare-stat]', quick ? stats : [...stats, ...stats, ...stats], 'change');
-  const layer = await inputToFrame(page, 'select[data-testid=compare-layer], [data-testid=compare-layer] select', ['2', '3', '4', '5', '1', '2', '3'], 'change');
+  const layerSelect = 'select[data-testid=compare-layer], [data-testid=compare-layer] select';
+  const layer = await inputToFrame(page, layerSelect, ['2', '3', '4', '5', '1', '2', '3'], 'change');
   const warm = await scrub();
   await page.close();
   return { loadMs, settledMs, stat: timing(stat), layer: timing(layer), scrubCold: timing(cold), scrubWarm: timing(warm) };
@@ -205,7 +207,8 @@ async function pageLatency(o: PageOptions): Promise<{ latency: Timing; busyCores
     await page.goto(`${server.url}#/run/live`);
     await page.locator(`[data-testid=chart-mean][data-drawn="${start}"]`).waitFor({ timeout: 30_000 });
     await page.evaluate(() => {
-      const w = globalThis as unknown as { drawnAt: Record<string, number>; MutationObserver: new (f: () => void) => { observe(el: unknown, o: unknown): void } };
+      type Observer = new (f: () => void) => { observe(el: unknown, o: unknown): void };
+      const w = globalThis as unknown as { drawnAt: Record<string, number>; MutationObserver: Observer };
       w.drawnAt = {};
       const el = document.querySelector('[data-testid=chart-mean]') as { getAttribute(n: string): string };
       new w.MutationObserver(() => {

@@ -15,7 +15,10 @@ import type { Panel, PanelContext } from './common.ts';
 /** A quantity of eqs. (5)–(7): its measured scalar (squared when a std) and its prediction. */
 const QUANTITIES = [
   { key: 'activation', label: 'Var[z] (eq. (5))', measured: 'activation.std', squared: true, theory: 'theory.activation.var', color: '#1f77b4' },
-  { key: 'backprop_grad', label: 'Var[∂C/∂s] (eq. (6))', measured: 'backprop_grad.std', squared: true, theory: 'theory.backprop_grad.var', color: '#d62728' },
+  {
+    key: 'backprop_grad', label: 'Var[∂C/∂s] (eq. (6))', measured: 'backprop_grad.std', squared: true, theory: 'theory.backprop_grad.var',
+    color: '#d62728',
+  },
   { key: 'weight_grad', label: 'Var[∂C/∂W] (eq. (7))', measured: 'weight_grad.per_example_var', squared: false,
     theory: 'theory.weight_grad.var', color: '#2ca02c' },
 ] as const;
