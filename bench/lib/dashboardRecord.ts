@@ -9,7 +9,7 @@
  */
 import type { HistogramRecord, ScalarName, ScalarRecord } from '../../src/core/metrics.ts';
 import { NETWORK_LAYER } from '../../src/core/metrics.ts';
-import { probePoints } from '../../src/run/schedule.ts';
+import { probePoints } from '../../src/config/schedule.ts';
 import type { RunStore } from '../../src/store/index.ts';
 
 /** The paper's run: updates, probe interval, hidden layers, histogram bins. */
