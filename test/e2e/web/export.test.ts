@@ -24,7 +24,8 @@ const RUN2 = 'snap-tanh-std';
 
 before(async () => {
   train([...SMALL, '--updates', '200', '--probe-interval', '100', '--run-id', RUN, '--out', join(dir, 'rec')]);
-  train([...SMALL, '--updates', '200', '--probe-interval', '100', '--init', 'standard', '--run-id', RUN2, '--out', join(dir, 'rec')]);
+  // a probe point every 4 updates: 50 points and the early ones, more than the charts mark with dots
+  train([...SMALL, '--updates', '200', '--probe-interval', '4', '--init', 'standard', '--run-id', RUN2, '--out', join(dir, 'rec')]);
   url = exportDashboard(join(dir, 'rec'), join(dir, 'site'));
   browser = await launch();
 });
@@ -78,6 +79,38 @@ test('hover shows each layer\'s value at the probe point under the cursor; untic
   await page.mouse.move(box.x + box.width - 3, box.y + box.height / 2);
   await page.waitForFunction(() => !/layer 1 mean/.test(document.querySelector('[data-testid=chart-mean] .readout')?.textContent ?? ''));
   assert.match(await readout.innerText(), /layer 2 mean -?\d/, 'the other layers stay');
+  assert.deepEqual(page.errors, []);
+});
+
+test('dots mark the probe points only while few are in view, decided at every draw (zoomed in: dots)', async () => {
+  const page = await browser.page();
+  // count the circles uPlot draws (its points are Path2D arcs)
+  await page.addInitScript(() => {
+    const w = globalThis as unknown as { arcs: number; Path2D: { prototype: { arc(...a: unknown[]): void } } };
+    w.arcs = 0;
+    const arc = w.Path2D.prototype.arc;
+    w.Path2D.prototype.arc = function (this: unknown, ...a: unknown[]) {
+      w.arcs++;
+      arc.apply(this, a);
+    };
+  });
+  const arcs = (): Promise<number> => page.evaluate(() => (globalThis as unknown as { arcs: number }).arcs);
+  await page.goto(`${url}#/run/${RUN2}`);
+  const chart = page.getByTestId('chart-mean');
+  await chart.and(page.locator('[data-drawn]')).waitFor();
+  const points = Number(await chart.getAttribute('data-drawn'));
+  assert.ok(points > 41, `${points} probe points`);
+  await page.evaluate(() => ((globalThis as unknown as { arcs: number }).arcs = 0));
+  const toggle = page.getByTestId('layer-toggles').locator('[data-layer="1"] input');
+  await toggle.uncheck(); // redraws every chart
+  await toggle.check();
+  assert.equal(await arcs(), 0, `${points} points in view: no dots`);
+  const box = (await chart.locator('.u-over').boundingBox())!;
+  await page.mouse.move(box.x + box.width - 12, box.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width - 2, box.y + 10, { steps: 3 });
+  await page.mouse.up(); // drag to zoom onto the last few probe points
+  await page.waitForFunction(() => (globalThis as unknown as { arcs: number }).arcs > 0);
   assert.deepEqual(page.errors, []);
 });
 

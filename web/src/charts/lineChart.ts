@@ -51,6 +51,8 @@ export interface LineChartOptions {
 /** The performance mark of the page's first chart drawn with data (the benchmark's "first chart"). */
 export const FIRST_CHART_MARK = 'glorot:first-chart';
 let firstChartPending = false;
+/** A series' points are drawn as dots while fewer than this many are in view (more would be clutter and cost). */
+const MAX_POINTS_SHOWN = 41;
 
 /** Histogram steps: a bin's value holds from its lower edge to the next edge. */
 const stepped = uPlot.paths.stepped!({ align: 1 });
@@ -169,7 +171,9 @@ export class LineChart {
         dash: s.dash ? [...s.dash] : undefined,
         spanGaps: !o.stepped,
         paths: o.stepped ? stepped : undefined,
-        points: { show: s.points ?? (!o.stepped && this.x.length <= 40), size: 5 },
+        // decided at every draw, from the points in view: a plot made before its data arrived (or
+        // while a run had few points) must not keep drawing 139 × 20 circles once they are in
+        points: { show: s.points ?? (o.stepped ? false : (_u, _i, i0, i1) => i1 - i0 < MAX_POINTS_SHOWN), size: 5 },
       });
       if (s.band) {
         const edge: uPlot.Series = { label: `${s.label} band`, stroke: `${s.color}55`, width: 0.5, spanGaps: true, points: { show: false } };
