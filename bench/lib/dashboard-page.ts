@@ -233,6 +233,12 @@ async function pageLatency(o: PageOptions): Promise<{ latency: Timing; busyCores
   }
 }
 
+/** A wait for data rather than a frame (no target: the page stays responsive meanwhile). */
+function info(t: unknown): string {
+  const s = t as Timing;
+  return `median ${s.median.toFixed(0)} ms, p95 ${s.p95.toFixed(0)}, max ${s.max.toFixed(0)} (n ${s.n})`;
+}
+
 const busy = (r: Record<string, unknown>): string => `; ${Number(r['busyCores']).toFixed(2)} cores busy with other work before it`;
 
 /** The page's sections, in order. */
@@ -256,7 +262,7 @@ export function pageSections(o: PageOptions): Section[] {
       run: () => withPage(o, (b, url) => compare(b, url, o.quick)),
       render: (r) => `first curve and histograms drawn after ${r['loadMs']} ms, every run's data in after ${r['settledMs']} ms; then ` +
         `change statistic → next frame ${show(r['stat'], 50)}; change layer ${show(r['layer'], 50)}; scrub histograms ${show(r['scrubWarm'], 50)}; ` +
-        `scrub before the histograms are in (${COMPARED} small reads) ${show(r['scrubCold'], 50)}${busy(r)}`,
+        `and, before the histograms are in, scrub → every run's histogram read (${COMPARED} small requests) and drawn ${info(r['scrubCold'])}${busy(r)}`,
     },
     {
       name: 'page-latency',
