@@ -56,7 +56,9 @@ export class RunView implements View {
       this.add(make());
       requestAnimationFrame(() => (this.timer = setTimeout(next, 0)));
     };
-    requestAnimationFrame(() => (this.timer = setTimeout(next, 0)));
+    // the first one a frame later still: the statistics charts draw in a microtask (uPlot commits
+    // then), so a callback asked for now would run before theirs and build a panel before they show
+    requestAnimationFrame(() => requestAnimationFrame(() => (this.timer = setTimeout(next, 0))));
   }
 
   private add(panel: Panel): void {
