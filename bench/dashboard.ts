@@ -18,9 +18,10 @@
  *               ≤ 50 ms, probe point → drawn in the page ≤ 1 s median).
  *
  *   node --import tsx bench/dashboard.ts [--only rss,throughput,latency,first-chart,scrubber,compare,page-latency]
- *       [--quick] [--quiet-wait S] [--records DIR] [--write]
+ *       [--quick] [--quiet-wait S] [--records DIR] [--write | --render]
  *
- * `--write` saves bench/results/dashboard.json and rewrites the dashboard block of BENCHMARKS.md.
+ * `--write` saves bench/results/dashboard.json (merged: sections not run keep their saved figures) and
+ * rewrites the dashboard block of BENCHMARKS.md; `--render` only rewrites the block from that file.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ const { values: opts } = parseArgs({
   options: {
     only: { type: 'string' }, write: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false }, 'quiet-wait': { type: 'string', default: '0' }, records: { type: 'string' },
+    render: { type: 'boolean', default: false },
   },
 });
 
@@ -353,7 +355,7 @@ const SECTIONS: readonly Section[] = [rssSection, throughputSection, latencySect
 const only = opts.only?.split(',') ?? SECTIONS.map((s) => s.name);
 for (const name of only) if (!SECTIONS.some((s) => s.name === name)) throw new Error(`--only: unknown section "${name}"; sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
 const resultsFile = join(ROOT, 'bench', 'results', 'dashboard.json');
-const results: Record<string, { date: string; load: number[]; result: Record<string, unknown> }> = opts.write
+const results: Record<string, { date: string; load: number[]; result: Record<string, unknown> }> = opts.write || opts.render
   ? (() => {
       try {
         return JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, { date: string; load: number[]; result: Record<string, unknown> }>;
@@ -362,15 +364,15 @@ const results: Record<string, { date: string; load: number[]; result: Record<str
       }
     })()
   : {};
-for (const s of SECTIONS.filter((x) => only.includes(x.name))) {
+for (const s of SECTIONS.filter((x) => !opts.render && only.includes(x.name))) {
   console.log(`\n## ${s.title}\n`);
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const result = await s.run();
   results[s.name] = { date, load: loadavg(), result };
   console.log(s.render(result));
 }
-if (opts.write) {
-  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+if (opts.write || opts.render) {
+  if (opts.write) writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   const lines = SECTIONS.filter((s) => results[s.name] !== undefined).map((s) => {
     const r = results[s.name]!;
     return `- **${s.title}** (${r.date}, load average ${r.load.map((x) => x.toFixed(1)).join(' / ')}): ${s.render(r.result)}`;
@@ -382,5 +384,5 @@ if (opts.write) {
   const at = md.indexOf(begin);
   const next = at < 0 ? `${md.trimEnd()}\n\n${block}\n` : `${md.slice(0, at)}${block}${md.slice(md.indexOf(end) + end.length)}`;
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), next);
-  console.log(`\nwrote ${resultsFile} and the dashboard block of BENCHMARKS.md`);
+  console.log(opts.write ? `\nwrote ${resultsFile} and the dashboard block of BENCHMARKS.md` : `rewrote the dashboard block of BENCHMARKS.md from ${resultsFile}`);
 }
