@@ -142,20 +142,12 @@ export class RunStore {
     this.readonly = sql.readonly;
   }
 
-  /**
-   * `PRAGMA data_version` of this connection: it changes whenever ANOTHER connection (another
-   * process) has committed to the database since the last call, and costs no table read — how a
-   * reader (the dashboard) notices new records. Not changed by this connection's own writes.
-   */
+  /** `PRAGMA data_version`: changes when another connection (not this one) has committed since the last call; reads no table. */
   dataVersion(): number {
     return (this.sql.stmt('PRAGMA data_version').get() as { data_version: number }).data_version;
   }
 
-  /**
-   * Runs `body` in one read transaction, so that every query it makes sees the same snapshot of the
-   * record while other processes write. Keep it short: a long read transaction stops the writer's
-   * checkpoints from recycling the WAL, which then grows.
-   */
+  /** Runs `body` in one read transaction (one state of the record); keep it short, as it holds back WAL checkpoints. */
   readTransaction<T>(body: () => T): T {
     return this.sql.read(body);
   }
@@ -265,7 +257,7 @@ export class RunStore {
     return queries.recentProbePoints(this.sql, run, count);
   }
 
-  /** The run's probe points after `updates`, in update order. @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for a count < −1. */
+  /** The run's probe points after `updates`, in update order. @throws RunStoreError `UNKNOWN_RUN`; `INVALID` for updates < −1. */
   probePointsAfter(run: string, updates: number): ProbePointInfo[] {
     return queries.probePointsAfter(this.sql, run, updates);
   }
