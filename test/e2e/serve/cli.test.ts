@@ -108,6 +108,9 @@ test('a missing or corrupt record, a bad port: exit 1 with a message naming the 
   const port = run(['--out', out, '--port', '70000']);
   assert.notEqual(port.status, 0);
   assert.match(port.stderr, /--port <n>' argument '70000' is invalid\. expected a whole number from 0 to 65535, found "70000"/);
+  const host = run(['--out', out, '--host', '']);
+  assert.equal(host.status, 1, 'an empty --host would bind every address');
+  assert.match(host.stderr, /--host is empty: expected an address or name/);
   const exp = run(['--out', empty, '--export', join(root, 'never')]);
   assert.equal(exp.status, 1);
   assert.equal(existsSync(join(root, 'never')), false, 'no snapshot directory for a missing record');

@@ -47,7 +47,8 @@ test('every path option and argument of every command refuses an empty path, nam
       checked.push(`${c.path} <${a.name()}>`);
     }
   }
-  // the kind, counted: --out of seven commands, --data-dir of four, --csv, --tensorboard, --config, preview's --out, snapshot's --to, and three arguments
+  // the kind, counted: --out of eight commands, --data-dir of four, --csv, --tensorboard, --config, preview's --out,
+  // snapshot's --to, serve's --export, and three arguments
   assert.deepEqual(checked.sort(), [
     'glorot data info --data-dir',
     'glorot data info <dataset>',
@@ -62,6 +63,8 @@ test('every path option and argument of every command refuses an empty path, nam
     'glorot run --out',
     'glorot run <experiment>',
     'glorot runs --out',
+    'glorot serve --export',
+    'glorot serve --out',
     'glorot show --out',
     'glorot snapshot --out',
     'glorot snapshot --to',
