@@ -9,6 +9,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { htmlText } from '../core/escape.ts';
 
 /** The glorot package's directory (where `npm run build` runs), found from this file, never from the working directory. */
 export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,11 +59,6 @@ export function missingWebApp(webDir: string): string | null {
     '(Vite builds web/ into build/web/); meanwhile the page shows a plain run list';
 }
 
-/** Text as HTML character data or a quoted attribute value. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** The Content-Security-Policy of the server's own pages: their inline script may only fetch this server's API. */
 export const OWN_PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
 
@@ -72,7 +68,7 @@ export function errorPage(error: string): string {
 <html lang="en"><head><meta charset="utf-8"><title>glorot: the run record cannot be read</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:50em;margin:3em auto;padding:0 1em}code{white-space:pre-wrap}</style></head>
 <body><h1>The run record cannot be read</h1>
-<p><code>${escapeHtml(error)}</code></p>
+<p><code>${htmlText(error)}</code></p>
 <p>The server keeps trying: reload this page once the file is back (a training run in this output directory creates it again).</p>
 </body></html>
 `;
@@ -88,7 +84,7 @@ export function placeholderPage(note: string): string {
 <html lang="en"><head><meta charset="utf-8"><title>glorot serve</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2em}td,th{padding:2px 8px;text-align:left}.alarm{color:#b00}</style></head>
 <body><h1>glorot: runs</h1>
-<p id="note">${escapeHtml(note.charAt(0).toUpperCase() + note.slice(1))}.</p>
+<p id="note">${htmlText(note.charAt(0).toUpperCase() + note.slice(1))}.</p>
 <table><thead><tr><th>run</th><th>status</th><th>updates</th><th>test error %</th><th>alarms</th></tr></thead><tbody id="runs"></tbody></table>
 <script>
 const body = document.getElementById('runs');

@@ -18,7 +18,7 @@ import { LiveMonitor } from '../../../src/serve/live.ts';
 import { COLLECT_ABOVE_RSS_BYTES, shouldCollect, SOFT_COLLECT_ABOVE_RSS_BYTES } from '../../../src/serve/memory.ts';
 import { RecordSource } from '../../../src/serve/record.ts';
 import { parseTarget } from '../../../src/serve/routes.ts';
-import { DEFAULT_WEB_DIR, escapeHtml, missingWebApp, PACKAGE_DIR, placeholderPage, resolveStatic } from '../../../src/serve/static.ts';
+import { DEFAULT_WEB_DIR, errorPage, missingWebApp, PACKAGE_DIR, placeholderPage, resolveStatic } from '../../../src/serve/static.ts';
 import { buildRunSummary, rateOf } from '../../../src/serve/summary.ts';
 import { tempDir } from '../../helpers/serve.ts';
 
@@ -155,14 +155,16 @@ test('the web app is found from the package, not the working directory; a missin
   assert.equal(note, `the dashboard's web app is not built (no ${join(web, 'index.html')}): build it with \`npm run build\` in ${repo} ` +
     '(Vite builds web/ into build/web/); meanwhile the page shows a plain run list');
   const page = placeholderPage(note);
-  assert.ok(page.includes(`<p id="note">The dashboard&#39;s web app is not built (no ${join(root, '&#60;b&#62;web', 'index.html')})`), 'the note, as text');
+  assert.ok(page.includes(`<p id="note">The dashboard&#39;s web app is not built (no ${join(root, '&lt;b&gt;web', 'index.html')})`), 'the note, as text');
   assert.doesNotMatch(page, /<b>web/);
   writeFileSync(join(web, 'index.html'), '<!doctype html>');
   assert.equal(missingWebApp(web), null);
 });
 
-test('escapeHtml and the snapshot script tag', () => {
-  assert.equal(escapeHtml(`<img src=x onerror="alert('1')">&`), '&#60;img src=x onerror=&#34;alert(&#39;1&#39;)&#34;&#62;&#38;');
+test('the server\'s own pages escape what they quote (core htmlText), and the snapshot script tag', () => {
+  const hostile = `<img src=x onerror="alert('1')">&`;
+  assert.ok(errorPage(hostile).includes('<code>&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;</code>'));
+  assert.ok(!placeholderPage(hostile).includes('<img'));
   const html = '<html><head><script type="module" src="./assets/app.js"></script></head></html>';
   assert.equal(withSnapshotScript(html), '<html><head><script src="./data.js"></script>\n<script type="module" src="./assets/app.js"></script></head></html>');
   assert.equal(withSnapshotScript('<head></head>'), '<head><script src="./data.js"></script>\n</head>');
