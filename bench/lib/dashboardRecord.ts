@@ -11,21 +11,10 @@ import type { HistogramRecord, ScalarName, ScalarRecord } from '../../src/core/m
 import { NETWORK_LAYER } from '../../src/core/metrics.ts';
 import { probePoints } from '../../src/config/schedule.ts';
 import type { RunStore } from '../../src/store/index.ts';
+import { mulberry32 } from '../../test/helpers/random.ts';
 
 /** The paper's run: updates, probe interval, hidden layers, histogram bins. */
 export const PAPER_RUN = { updates: 2_500_000, interval: 20_000, hidden: [1000, 1000, 1000, 1000, 1000], bins: 100 } as const;
-
-/** mulberry32: a small seeded generator (benchmark data only). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A 100-bin histogram over [lo, hi] of `n` values drawn by `draw`. */
 function histogram(layer: number, tensor: HistogramRecord['tensor'], lo: number, hi: number, draw: () => number, n = 1000): HistogramRecord {
@@ -77,7 +66,7 @@ export function createPaperRun(store: RunStore, id: string, seed: number): void 
  * @param wallTime the point's wall-clock time in Unix seconds (default now).
  */
 export function writePaperPoint(store: RunStore, id: string, seed: number, u: number, wallTime = Date.now() / 1000): void {
-  const r = rng(seed * 1_000_003 + u);
+  const r = mulberry32(seed * 1_000_003 + u);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   const L = PAPER_RUN.hidden.length + 1;
   const progress = Math.log1p(u) / Math.log1p(PAPER_RUN.updates);
