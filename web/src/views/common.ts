@@ -27,10 +27,10 @@ export function statusBadge(run: Pick<RunSummary, 'status' | 'statusDetail'>): H
   return h('span', { class: `badge status-${run.status.replace(/[^a-z]/g, '')}`, title: run.statusDetail ?? undefined, 'data-testid': 'status' }, run.status);
 }
 
-/** One badge per alarm (`diverged`, `saturated L1` …), the alarm's sentence as the tooltip. */
+/** One badge per alarm (`diverged`, `saturated L1` …), the alarm's sentence as the tooltip (it names the update where that matters). */
 export function alarmBadges(alarms: readonly Alarm[]): HTMLElement {
   return h('span', { class: 'alarms' }, ...alarms.map((a) =>
-    h('span', { class: `badge alarm alarm-${a.kind}`, title: `${a.message} (at update ${int(a.updates)})`, 'data-testid': 'alarm' },
+    h('span', { class: `badge alarm alarm-${a.kind}`, title: a.message, 'data-testid': 'alarm' },
       a.layer === null ? a.kind : `${a.kind} L${a.layer}`)));
 }
 
