@@ -60,6 +60,8 @@ export type HistogramTensor = (typeof HISTOGRAM_TENSORS)[number];
 
 /** What a name means. */
 export interface MetricInfo {
+  /** A short name for a menu, a legend or an axis, with the paper's symbols (`activations z: std`). */
+  readonly label: string;
   /** One sentence: the quantity, over what it is computed, and for which layers. */
   readonly definition: string;
   /** Its unit (`1` for dimensionless ratios, or the unit of the values summarised). */
@@ -68,20 +70,42 @@ export interface MetricInfo {
   readonly source: string;
 }
 
-const TENSOR_TEXT: Record<SummarizedTensor, { what: string; unit: string; layers: string; source: string }> = {
-  activation: { what: 'the activations z^k', unit: 'activation units', layers: 'hidden layers', source: 'Figs. 2–4, 6, 10' },
+const TENSOR_TEXT: Record<SummarizedTensor, { label: string; what: string; unit: string; layers: string; source: string }> = {
+  activation: { label: 'activations z', what: 'the activations z^k', unit: 'activation units', layers: 'hidden layers', source: 'Figs. 2–4, 6, 10' },
   backprop_grad: {
+    label: 'back-propagated ∂C/∂s',
     what: 'the per-example back-propagated gradients ∂C/∂s^{k−1}',
     unit: 'nats per unit of s',
     layers: 'hidden and output layers',
     source: 'Fig. 7, eq. (6)',
   },
   weight_grad: {
+    label: 'weight gradients ∂C/∂W',
     what: 'the weight gradients ∂C/∂W^{k−1} averaged over the probe set',
     unit: 'nats per unit of W',
     layers: 'hidden and output layers',
     source: 'Figs. 8–9, eq. (7)',
   },
+};
+
+/** The summarised tensors' short names with the paper's symbols (the run view's tensor menu). */
+export const TENSOR_LABELS: Readonly<Record<SummarizedTensor, string>> = Object.freeze({
+  activation: TENSOR_TEXT.activation.label,
+  backprop_grad: TENSOR_TEXT.backprop_grad.label,
+  weight_grad: TENSOR_TEXT.weight_grad.label,
+});
+
+const STAT_LABEL: Record<SummaryStat, string> = {
+  mean: 'mean',
+  std: 'std',
+  min: 'min',
+  max: 'max',
+  p1: '1st percentile',
+  p2: '2nd percentile',
+  p50: 'median',
+  p98: '98th percentile',
+  p99: '99th percentile',
+  nonfinite: 'NaN and ±∞ count',
 };
 
 const STAT_TEXT: Record<SummaryStat, string> = {
@@ -103,7 +127,8 @@ function summaryEntries(): Array<[ScalarName, MetricInfo]> {
     const x = TENSOR_TEXT[t];
     for (const s of SUMMARY_STATS) {
       const source = s === 'p98' || s === 'p2' ? `${x.source}; SPEC.md §5 (98th percentile)` : x.source;
-      out.push([`${t}.${s}`, { definition: `${STAT_TEXT[s]} ${x.what} over the probe set, ${x.layers}`, unit: s === 'nonfinite' ? 'values' : x.unit, source }]);
+      const definition = `${STAT_TEXT[s]} ${x.what} over the probe set, ${x.layers}`;
+      out.push([`${t}.${s}`, { label: `${x.label}: ${STAT_LABEL[s]}`, definition, unit: s === 'nonfinite' ? 'values' : x.unit, source }]);
     }
   }
   return out;
@@ -111,53 +136,63 @@ function summaryEntries(): Array<[ScalarName, MetricInfo]> {
 
 const OTHER_INFO: Record<(typeof OTHER_SCALARS)[number], MetricInfo> = {
   'activation.saturated': {
+    label: 'saturated fraction (f′ < 0.1 × largest f′)',
     definition: "fraction of the hidden layer's units × examples with f′(s) < 0.1 × the activation's largest slope (a dead ReLU unit counts)",
     unit: '1',
     source: 'Figs. 3–4',
   },
   'weight.std': {
+    label: 'weights W: std',
     definition: 'population standard deviation of the weights W^{k−1}, hidden and output layers',
     unit: 'weight units',
     source: 'eqs. (1), (16)',
   },
   'weight_grad.per_example_var': {
+    label: "one example's ∂C/∂W: second moment",
     definition:
       "mean over the probe set of one example's weight-gradient second moment, (mean_j z_j²)·(mean_i (∂C/∂s_i)²): the quantity eq. (7) predicts",
     unit: '(nats per unit of W)²',
     source: 'eq. (7)',
   },
-  'probe.loss': { definition: 'mean cost (softmax negative log-likelihood) over the probe set; network layer', unit: 'nats', source: 'SPEC.md §1' },
+  'probe.loss': { label: 'probe-set cost', definition: 'mean cost (softmax negative log-likelihood) over the probe set; network layer', unit: 'nats', source: 'SPEC.md §1' },
   'jacobian.sv_mean': {
+    label: 'Jacobian J: mean singular value',
     definition: 'mean singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers',
     unit: '1',
     source: 'eq. (17)',
   },
   'jacobian.sv_min': {
+    label: 'Jacobian J: smallest singular value',
     definition: 'smallest singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers',
     unit: '1',
     source: 'eq. (17)',
   },
   'jacobian.sv_max': {
+    label: 'Jacobian J: largest singular value',
     definition: 'largest singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers',
     unit: '1',
     source: 'eq. (17)',
   },
   'theory.activation.var': {
+    label: 'linear theory: Var[z]',
     definition: 'Var[z^k] predicted by the linear theory from the measured input second moment E[x²] and the weights\' variances; hidden layers, update 0',
     unit: '(activation units)²',
     source: 'eq. (5)',
   },
   'theory.backprop_grad.var': {
+    label: 'linear theory: Var[∂C/∂s]',
     definition: 'Var[∂C/∂s^{k−1}] predicted by the linear theory from the measured top-layer gradient variance; hidden and output layers, update 0',
     unit: '(nats per unit of s)²',
     source: 'eq. (6)',
   },
   'theory.weight_grad.var': {
+    label: 'linear theory: Var[∂C/∂W]',
     definition: 'one example\'s Var[∂C/∂W^{k−1}] predicted by the linear theory (product of the two above); hidden and output layers, update 0',
     unit: '(nats per unit of W)²',
     source: 'eq. (7)',
   },
   'theory.jacobian.sv_mean': {
+    label: 'random-matrix theory: mean singular value of W',
     definition:
       'random-matrix prediction (8/(3π))·√(n·Var[W]) of the mean singular value of the square weight matrix W^{k−1} alone ' +
       '(quarter-circle law); square hidden layers (n_{k−1} = n_k), update 0',
@@ -165,6 +200,7 @@ const OTHER_INFO: Record<(typeof OTHER_SCALARS)[number], MetricInfo> = {
     source: 'eq. (17); SPEC.md §3',
   },
   'meanfield.activation.var': {
+    label: 'mean field (this network): Var[z]',
     definition:
       'Var[z^k] over examples × units predicted by the mean-field theory conditioned on the drawn network (its weights and biases, ' +
       'the probe inputs and labels; no forward pass): hidden layers, update 0',
@@ -172,6 +208,7 @@ const OTHER_INFO: Record<(typeof OTHER_SCALARS)[number], MetricInfo> = {
     source: 'eq. (5), refined: Poole et al. (2016); src/theory/conditioned.ts',
   },
   'meanfield.backprop_grad.var': {
+    label: 'mean field (this network): Var[∂C/∂s]',
     definition:
       'Var[∂C/∂s^{k−1}] per example predicted by the conditioned mean-field theory, its top gradient predicted from the labels; ' +
       'hidden and output layers, update 0',
@@ -179,12 +216,14 @@ const OTHER_INFO: Record<(typeof OTHER_SCALARS)[number], MetricInfo> = {
     source: 'eq. (6), refined: Schoenholz et al. (2017); src/theory/conditioned.ts',
   },
   'meanfield.weight_grad.var': {
+    label: 'mean field (this network): Var[∂C/∂W]',
     definition: "one example's Var[∂C/∂W^{k−1}] (as weight_grad.per_example_var pools it) predicted by the conditioned mean-field theory; " +
       'hidden and output layers, update 0',
     unit: '(nats per unit of W)²',
     source: 'eq. (7), refined: src/theory/conditioned.ts',
   },
   'meanfield.population.activation.var': {
+    label: 'mean field (population): Var[z]',
     definition:
       'Var[z^k] predicted by the population mean-field theory (the expectation over initialisations) from the init law and each ' +
       "example's ‖x‖²; hidden layers, update 0",
@@ -192,17 +231,20 @@ const OTHER_INFO: Record<(typeof OTHER_SCALARS)[number], MetricInfo> = {
     source: 'eq. (5), refined: Poole et al. (2016), eq. (3); src/theory/meanField.ts',
   },
   'meanfield.population.backprop_grad.var': {
+    label: 'mean field (population): Var[∂C/∂s]',
     definition: 'Var[∂C/∂s^{k−1}] per example predicted by the population mean-field theory from the measured top-layer gradient; ' +
       'hidden and output layers, update 0',
     unit: '(nats per unit of s)²',
     source: 'eq. (6), refined: Schoenholz et al. (2017), eq. (11); src/theory/meanField.ts',
   },
   'meanfield.population.weight_grad.var': {
+    label: 'mean field (population): Var[∂C/∂W]',
     definition: "one example's Var[∂C/∂W^{k−1}] predicted by the population mean-field theory; hidden and output layers, update 0",
     unit: '(nats per unit of W)²',
     source: 'eq. (7), refined: src/theory/meanField.ts',
   },
   'meanfield.population.jacobian.sv_mean': {
+    label: 'mean field (population): Jacobian mean singular value',
     definition:
       'mean singular value of J = ∂z^k/∂z^{k−1} predicted by the population mean-field theory (free probability of W·diag(f′)) ' +
       'for the Jacobian examples; hidden layers, update 0',
@@ -220,6 +262,7 @@ export const SCALAR_METRICS: Readonly<Record<ScalarName, MetricInfo>> = Object.f
 /** Every histogram tensor with its definition, unit (of the binned values) and source. */
 export const HISTOGRAM_METRICS: Readonly<Record<HistogramTensor, MetricInfo>> = Object.freeze({
   activation: {
+    label: 'activations z',
     definition:
       "z^k over the probe set, hidden layers; bins over the activation's fixed range when it is bounded (sigmoid [0, 1], tanh and softsign [−1, 1]), " +
       "else over the values' [min, max]",
@@ -227,6 +270,7 @@ export const HISTOGRAM_METRICS: Readonly<Record<HistogramTensor, MetricInfo>> = 
     source: 'Figs. 4, 6',
   },
   backprop_grad: {
+    label: '∂C/∂s (shared range)',
     definition:
       'per-example ∂C/∂s^{k−1}; the hidden layers of one probe point share one symmetric range (±the largest |value| among them), ' +
       'the output layer has its own',
@@ -234,11 +278,13 @@ export const HISTOGRAM_METRICS: Readonly<Record<HistogramTensor, MetricInfo>> = 
     source: 'Fig. 7',
   },
   weight_grad: {
+    label: '∂C/∂W (shared range)',
     definition: '∂C/∂W^{k−1} averaged over the probe set; ranges as for backprop_grad',
     unit: 'nats per unit of W',
     source: 'Fig. 8',
   },
   'backprop_grad.own_range': {
+    label: '∂C/∂s (each layer its own range)',
     definition:
       "the values of backprop_grad binned over the layer's own symmetric range (±its largest |value|), hidden layers: " +
       'a narrow layer still fills the bins',
@@ -246,6 +292,7 @@ export const HISTOGRAM_METRICS: Readonly<Record<HistogramTensor, MetricInfo>> = 
     source: 'Fig. 7',
   },
   'weight_grad.own_range': {
+    label: '∂C/∂W (each layer its own range)',
     definition: "the values of weight_grad binned over the layer's own symmetric range, hidden layers",
     unit: 'nats per unit of W',
     source: 'Fig. 8',
@@ -305,4 +352,20 @@ export interface EvaluationRecord {
   readonly nll: number;
   /** Number of examples the figures were computed on. */
   readonly examples: number;
+}
+
+/** The two quantities of an {@link EvaluationRecord} that are drawn over updates. */
+export const EVALUATION_QUANTITIES = ['errorRate', 'nll'] as const;
+/** One of {@link EVALUATION_QUANTITIES}. */
+export type EvaluationQuantity = (typeof EVALUATION_QUANTITIES)[number];
+
+/** What an evaluation's quantities mean (their labels name the split, see {@link evaluationLabel}). */
+export const EVALUATION_METRICS: Readonly<Record<EvaluationQuantity, MetricInfo>> = Object.freeze({
+  errorRate: { label: 'error (%)', definition: 'classification error on the split, in percent of its examples', unit: '%', source: 'Figs. 11–12' },
+  nll: { label: 'cost (nats)', definition: 'mean negative log-likelihood per example on the split', unit: 'nats', source: 'Figs. 11–12' },
+});
+
+/** An evaluation quantity's short name with its split, e.g. `test error (%)`. */
+export function evaluationLabel(split: Split, quantity: EvaluationQuantity): string {
+  return `${split} ${EVALUATION_METRICS[quantity].label}`;
 }

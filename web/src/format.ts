@@ -2,7 +2,7 @@
  * How the dashboard writes numbers, durations, layers and the metric vocabulary's names: one home
  * for labels so every view says "∂C/∂s" for `backprop_grad` and "layer 3" the same way.
  */
-import type { HistogramTensor } from '../../src/core/metrics.ts';
+import { HISTOGRAM_METRICS, type HistogramTensor, TENSOR_LABELS } from '../../src/core/metrics.ts';
 
 /**
  * A number with `digits` significant digits, exponent form below 1e-3 and from 1e5; "–" for null,
@@ -58,24 +58,16 @@ export function layerName(layer: number, layers: number): string {
   return layer === layers ? `output (${layer})` : `layer ${layer}`;
 }
 
-/** The summarised tensors, with the paper's symbols. */
-export const TENSOR_LABELS = {
-  activation: 'activations z',
-  backprop_grad: 'back-propagated ∂C/∂s',
-  weight_grad: 'weight gradients ∂C/∂W',
-} as const;
+/** The summarised tensors' labels: the metric vocabulary's (src/core/metrics.ts), the one home of every label. */
+export { TENSOR_LABELS };
 
 /** A summarised tensor (a key of {@link TENSOR_LABELS}). */
 export type Tensor = keyof typeof TENSOR_LABELS;
 
-/** The histogram tensors with labels (own_range: each layer binned over its own range). */
-export const HISTOGRAM_LABELS: Readonly<Record<HistogramTensor, string>> = {
-  activation: 'activations z',
-  backprop_grad: '∂C/∂s (shared range)',
-  'backprop_grad.own_range': '∂C/∂s (each layer its own range)',
-  weight_grad: '∂C/∂W (shared range)',
-  'weight_grad.own_range': '∂C/∂W (each layer its own range)',
-};
+/** The histogram tensors' labels, from the metric vocabulary (own_range: each layer binned over its own range). */
+export const HISTOGRAM_LABELS: Readonly<Record<HistogramTensor, string>> = Object.fromEntries(
+  (['activation', 'backprop_grad', 'backprop_grad.own_range', 'weight_grad', 'weight_grad.own_range'] as const).map((t) => [t, HISTOGRAM_METRICS[t].label]),
+) as Record<HistogramTensor, string>;
 
 /** Layer colours, input side cool to output side warm (as the report's figures). */
 const LAYER_COLORS = ['#1f77b4', '#2ca02c', '#bcbd22', '#ff7f0e', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f'];

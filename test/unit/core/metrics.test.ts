@@ -1,12 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  EVALUATION_METRICS,
+  evaluationLabel,
   HISTOGRAM_METRICS,
   HISTOGRAM_TENSORS,
   isHistogramTensor,
   isScalarName,
   PERCENTILES,
   SCALAR_METRICS,
+  TENSOR_LABELS,
   type ScalarName,
 } from '../../../src/core/metrics.ts';
 import { createReferenceBackend } from '../../../src/kernels/reference.ts';
@@ -46,4 +49,15 @@ test('the probe writes names of the vocabulary only, and every name but the non-
   assert.deepEqual(never.sort(), ['activation.nonfinite', 'backprop_grad.nonfinite', 'weight_grad.nonfinite'], 'written only when a value is not finite');
   assert.deepEqual(new Set(res.histograms.map((h) => h.tensor)), new Set(HISTOGRAM_TENSORS));
   be.dispose();
+});
+
+test('every name has a short label, the one every view shows (no second label table in the dashboard)', () => {
+  const entries = [...Object.entries(SCALAR_METRICS), ...Object.entries(HISTOGRAM_METRICS), ...Object.entries(EVALUATION_METRICS)];
+  for (const [name, info] of entries) {
+    assert.ok(info.label.length > 2 && info.label.length <= 60, `${name}: ${info.label}`);
+    assert.notEqual(info.label, name, `${name} is labelled in words`);
+  }
+  assert.equal(new Set(Object.values(SCALAR_METRICS).map((i) => i.label)).size, Object.keys(SCALAR_METRICS).length, 'scalar labels are distinct');
+  assert.equal(SCALAR_METRICS['backprop_grad.std'].label, `${TENSOR_LABELS.backprop_grad}: std`);
+  assert.equal(evaluationLabel('validation', 'errorRate'), 'validation error (%)');
 });
