@@ -7,6 +7,7 @@
 import uPlot from 'uplot';
 import { compact, num } from '../format.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { valueAxisSize, valueTickLabels, visibleXRange } from './axis.ts';
 
 /** One line, optionally with a band around it. */
 export interface LineSeries {
@@ -46,6 +47,8 @@ export interface LineChartOptions {
   readonly stepped?: boolean;
   /** Formats x values on the axis and in the readout (default: compact update counts). */
   readonly xFormat?: (v: number) => string;
+  /** A key under the plot naming every line with its colour (default true; the readout still gives values on hover). */
+  readonly legend?: boolean;
 }
 
 /** The performance mark of the page's first chart drawn with data (the benchmark's "first chart"). */
@@ -63,6 +66,8 @@ export class LineChart {
   readonly el: HTMLDivElement;
   private readonly plotEl: HTMLDivElement;
   private readonly readout: HTMLDivElement;
+  private readonly legendEl: HTMLDivElement;
+  private yLabelText: string;
   private plot: uPlot | null = null;
   private structure = '';
   private x: number[] = [];
@@ -76,8 +81,10 @@ export class LineChart {
   constructor(private readonly options: LineChartOptions) {
     this.plotEl = h('div', { class: 'plot' });
     this.readout = h('div', { class: 'readout' }, '\u00a0');
-    this.el = h('div', { class: 'chart', 'data-testid': options.testid, 'data-points': 0 },
-      h('div', { class: 'chart-title' }, options.title), this.plotEl, this.readout);
+    this.legendEl = h('div', { class: 'legend', 'data-testid': 'legend', hidden: options.legend === false });
+    this.yLabelText = options.yLabel;
+    this.el = h('div', { class: 'chart', 'data-testid': options.testid, 'data-points': 0, 'data-y-label': options.yLabel },
+      h('div', { class: 'chart-title' }, options.title), this.plotEl, this.legendEl, this.readout);
     this.resize = new ResizeObserver(() => {
       const w = this.width();
       if (this.plot && w > 0 && Math.abs(this.plot.width - w) > 1) this.plot.setSize({ width: w, height: this.height() });
@@ -117,8 +124,22 @@ export class LineChart {
     this.showReadout(null);
   }
 
+  /** The value axis' label. */
+  get yLabel(): string {
+    return this.yLabelText;
+  }
+
+  /** Changes the value axis' label (e.g. to the histograms' scaling); the plot is remade at the next {@link setData}. */
+  setYLabel(label: string): void {
+    if (label === this.yLabelText) return;
+    this.yLabelText = label;
+    this.el.dataset.yLabel = label;
+    this.structure = '';
+  }
+
   /** Shows or hides every series of a group (e.g. a layer). */
   setGroupVisible(group: string, visible: boolean): void {
+    if (visible === !this.hidden.has(group)) return;
     if (visible) this.hidden.delete(group);
     else this.hidden.add(group);
     this.applyHidden();
@@ -132,6 +153,7 @@ export class LineChart {
   }
 
   private applyHidden(): void {
+    this.drawLegend();
     const u = this.plot;
     if (!u) return;
     this.series.forEach((s, i) => {
@@ -140,6 +162,26 @@ export class LineChart {
       const n = s.band ? 3 : 1;
       for (let k = 0; k < n; k++) if (u.series[at + k].show !== show) u.setSeries(at + k, { show });
     });
+    // a histogram overlay fits its value axis to the histograms shown (the output layer's range hides the others')
+    if (this.options.stepped && !this.zoomed) {
+      const r = this.xRange();
+      if (r) u.setScale('x', { min: r[0], max: r[1] });
+    }
+  }
+
+  /** The x range of the visible series (stepped charts), or null. */
+  private xRange(): [number, number] | null {
+    return visibleXRange(this.x, this.series.map((s) => s.values), this.series.map((s) => !this.hidden.has(s.group)));
+  }
+
+  /** The key under the plot: one entry per line (struck through while its group is hidden). */
+  private drawLegend(): void {
+    if (this.options.legend === false) return;
+    const seen = new Set<string>();
+    const items = this.series.filter((s) => !seen.has(s.label) && seen.add(s.label)).map((s) =>
+      h('span', { class: this.hidden.has(s.group) ? 'key off' : 'key', 'data-group': s.group },
+        h('i', { class: 'swatch', style: `background:${s.color}` }), s.label));
+    replaceChildren(this.legendEl, ...items);
   }
 
   private clean(v: readonly (number | null)[]): (number | null)[] {
@@ -200,10 +242,19 @@ export class LineChart {
       cursor: { sync: o.sync ? { key: o.sync } : undefined, drag: { x: true, y: false } },
       scales: {
         // exactly the data's x range: no padding below the first probe point (0 updates)
-        x: { time: false, distr: xDistr as uPlot.Scale.Distr, asinh: 1, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+        x: { time: false, distr: xDistr as uPlot.Scale.Distr, asinh: 1, range: (_u, min, max) => {
+          const r = o.stepped ? this.xRange() : null;
+          if (r) return r;
+          return min === max ? [min - 1, max + 1] : [min, max];
+        } },
         y: { distr: (o.yLog ? 3 : 1) as uPlot.Scale.Distr },
       },
-      axes: [xAxis, { label: o.yLabel, size: 64, values: (_u, splits) => splits.map((v) => num(v, 3)) }],
+      axes: [xAxis, {
+        label: this.yLabelText,
+        // on a log axis only decades are labelled, and the axis is as wide as its widest label
+        values: (_u, splits) => valueTickLabels(splits, o.yLog === true),
+        size: (_u, values) => valueAxisSize(values ?? []),
+      }],
       hooks: {
         setCursor: [(u) => this.showReadout(u.cursor.idx ?? null)],
         setSelect: [(u) => {
@@ -221,6 +272,8 @@ export class LineChart {
    */
   private drawn(): void {
     this.el.dataset.drawn = String(this.x.length);
+    const sx = this.plot?.scales.x;
+    if (sx && sx.min !== undefined && sx.max !== undefined) this.el.dataset.xRange = `${sx.min},${sx.max}`;
     if (this.x.length > 0 && !firstChartPending && performance.getEntriesByName(FIRST_CHART_MARK).length === 0) {
       // mark once the frame holding the chart has been painted: the next frame's callback, then a task
       firstChartPending = true;

@@ -45,7 +45,7 @@ export class HistogramPanel implements Panel {
     });
     this.stepLabel = h('span', { class: 'step-label', 'data-testid': 'step-label' });
     this.grid = h('div', { class: 'grid' });
-    this.steps = new LineChart({ title: 'every layer at the chosen probe point', xLabel: 'value', yLabel: 'share', xScale: 'linear',
+    this.steps = new LineChart({ title: 'every layer at the chosen probe point', xLabel: 'value', yLabel: NORM_LABELS.fraction, xScale: 'linear',
       stepped: true, xFormat: (v) => num(v, 3), testid: 'chart-steps', height: 260 });
     this.note = h('p', { class: 'note' });
     this.el = h('section', { class: 'panel', 'data-testid': 'panel-histograms' },
@@ -69,7 +69,10 @@ export class HistogramPanel implements Panel {
     const first = this.set === null || this.set.updates.length === 0;
     this.set = set;
     const n = set.updates.length;
-    setText(this.note, n === 0 ? `No ${this.tensor} histograms recorded for this run yet.` : HISTOGRAM_METRICS[this.tensor].definition);
+    const wide = this.tensor === 'backprop_grad' || this.tensor === 'weight_grad'
+      ? '. The output layer\'s gradients span a far wider range than the hidden layers\': untick it above and the overlay rescales to the layers shown'
+      : '';
+    setText(this.note, n === 0 ? `No ${this.tensor} histograms recorded for this run yet.` : `${HISTOGRAM_METRICS[this.tensor].definition}${wide}`);
     this.scrubber.max = String(Math.max(0, n - 1));
     const layers = [...new Set(set.frames.flat().map((f) => f.layer))].sort((a, b) => a - b);
     for (const [l, v] of this.views) {
@@ -121,6 +124,7 @@ export class HistogramPanel implements Panel {
     this.el.dataset.step = u === null ? '' : String(u);
     const norm: HistNorm = this.norm !== 'auto' ? this.norm : sameEdges(frames) ? 'fraction' : 'density';
     const { x, ys } = stepData(frames, norm);
+    this.steps.setYLabel(NORM_LABELS[norm]); // the axis says what it shows: fraction per bin, density or count
     this.steps.setData(x, frames.map((f, i) => ({ label: layerName(f.layer, L), color: layerColor(f.layer), group: String(f.layer), values: ys[i] })));
     for (const f of frames) this.steps.setGroupVisible(String(f.layer), !this.ctx.hiddenLayers.has(f.layer));
     this.steps.el.querySelector('.chart-title')!.textContent = `every layer at update ${u === null ? '–' : int(u)} · ${NORM_LABELS[norm]}`;
