@@ -165,3 +165,16 @@ test('an unavailable event reads nothing (the reset that follows reloads)', asyn
   assert.deepEqual(src.calls, []);
   assert.equal(run.error, null);
 });
+
+test('framesAt: a probe point the loaded tensor does not hold yet is read alone, not answered with no frames', async () => {
+  const source = new FakeSource();
+  const run = new RunCache(source).get('r');
+  await run.load();
+  await run.histograms('activation'); // the whole tensor: points 0 and 10
+  source.points = [0, 10, 20]; // committed; the detail names it before the tensor's refresh has fetched it
+  const frames = await run.framesAt('activation', 20);
+  assert.deepEqual(frames.map((f) => [f.updates, f.layer]), [[20, 1]], 'the new point\'s frame, read alone');
+  assert.ok(source.calls.includes('histograms r activation @20'));
+  assert.deepEqual((await run.framesAt('activation', 10)).map((f) => f.updates), [10], 'a held point comes from the loaded tensor');
+  assert.equal(source.calls.filter((c) => c === 'histograms r activation @10').length, 0);
+});

@@ -122,7 +122,14 @@ export class RunData {
    */
   framesAt(tensor: HistogramTensor, updates: number): Promise<HistogramFrame[]> {
     const full = this.hist.get(tensor);
-    if (full) return full.then((set) => set.frames[set.updates.indexOf(updates)] ?? []);
+    // a loaded tensor that does not hold the point yet (the detail names a point whose frames are
+    // still being fetched) reads it alone, rather than answer "no frames" and drop the run
+    if (full) return full.then((set) => (set.updates.includes(updates) ? set.frames[set.updates.indexOf(updates)] : this.readFramesAt(tensor, updates)));
+    return this.readFramesAt(tensor, updates);
+  }
+
+  /** One probe point's frames of `tensor`, read alone and cached. */
+  private readFramesAt(tensor: HistogramTensor, updates: number): Promise<HistogramFrame[]> {
     const key = `${tensor}@${updates}`;
     let p = this.at.get(key);
     if (!p) {

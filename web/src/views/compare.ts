@@ -1,11 +1,12 @@
 /**
  * Compare: the same layer and statistic of 2–20 runs overlaid at the same updates (standard vs
- * normalized, tanh vs softsign), and the same layer's histogram of each run at the same probe point
- * (each run's stored bins, at its latest point not after the scrubbed one). The choice lives in the
- * URL (`#/compare?runs=a,b&stat=…&layer=…&tensor=…`), so a comparison can be linked.
+ * normalized, tanh vs softsign), or their test / validation / train error and cost curves (Figs.
+ * 11–12), on a linear or log value axis; and the same layer's histogram of each run at a scrubbed
+ * update U — each run's curve from its nearest stored probe point ≤ U, the legend naming that update,
+ * runs without one listed as "not yet at U". The choice lives in the URL
+ * (`#/compare?runs=a,b&stat=…&layer=…&tensor=…`), so a comparison can be linked.
  */
-import type { HistogramTensor, ScalarName } from '../../../src/core/metrics.ts';
-import { SCALAR_METRICS } from '../../../src/core/metrics.ts';
+import { type HistogramTensor, isScalarName } from '../../../src/core/metrics.ts';
 import { LineChart } from '../charts/lineChart.ts';
 import { type HistNorm, NORM_LABELS, sameEdges, stepData } from '../charts/steps.ts';
 import { checkbox, h, replaceChildren, select, setText } from '../dom.ts';
@@ -15,13 +16,19 @@ import { HISTOGRAM_LABELS, int, num, runColor } from '../format.ts';
 import { type AppContext, type View } from './common.ts';
 import { align } from '../data/align.ts';
 import { MAX_COMPARED } from './runs.ts';
+import { type CompareStat, compareStatOptions, defaultLogY, histogramPicks, isCompareStat, isNetworkStat, statInfo, statSeries } from './compareData.ts';
 
 /** The compare view. */
 export class CompareView implements View {
   readonly el: HTMLElement;
   private ids: string[];
   private runs: RunData[] = [];
-  private stat: ScalarName;
+  private stat: CompareStat;
+  /** The user's value-axis choice; null: {@link defaultLogY} decides from the data. */
+  private yLog: boolean | null = null;
+  private curveLog = false;
+  private readonly logY: HTMLLabelElement;
+  private readonly notYet = h('p', { class: 'note', 'data-testid': 'compare-not-yet', hidden: true });
   private layer: number;
   private tensor: HistogramTensor;
   private norm: HistNorm | 'auto' = 'auto';
@@ -49,12 +56,13 @@ export class CompareView implements View {
   constructor(private readonly app: AppContext, params: URLSearchParams) {
     this.ids = (params.get('runs') ?? [...app.selection].join(',')).split(',').filter((s) => s !== '').slice(0, MAX_COMPARED);
     const stat = params.get('stat') ?? 'activation.std';
-    this.stat = (Object.hasOwn(SCALAR_METRICS, stat) ? stat : 'activation.std') as ScalarName;
+    this.stat = isCompareStat(stat) ? stat : 'activation.std';
     this.layer = Number(params.get('layer') ?? 1) || 1;
     const tensor = params.get('tensor') ?? 'activation';
     this.tensor = (Object.hasOwn(HISTOGRAM_LABELS, tensor) ? tensor : 'activation') as HistogramTensor;
-    const statSel = select(Object.keys(SCALAR_METRICS).map((k) => [k, k]), this.stat, (v) => {
-      this.stat = v as ScalarName;
+    const statSel = select(compareStatOptions(), this.stat, (v) => {
+      this.stat = v as CompareStat;
+      this.yLog = null;
       this.save();
       this.drawCurves();
     }, { 'data-testid': 'compare-stat' });
@@ -76,13 +84,18 @@ export class CompareView implements View {
       this.follow = this.step === this.points.length - 1;
       this.drawHistograms();
     });
-    this.hist = new LineChart({ title: 'histograms', xLabel: 'value', yLabel: 'share', xScale: 'linear',
+    this.logY = checkbox('log value axis', false, (on) => {
+      this.yLog = on;
+      this.drawCurves();
+    }, { 'data-testid': 'compare-log-y' });
+    this.hist = new LineChart({ title: 'histograms', xLabel: 'value', yLabel: NORM_LABELS.fraction, xScale: 'linear',
       stepped: true, xFormat: (v) => num(v, 3), testid: 'compare-hist', height: 280 });
     this.el = h('div', { class: 'view compare-view' },
       this.chips,
-      h('div', { class: 'controls' }, 'statistic ', statSel, ' layer ', this.layerBox, logX),
+      h('div', { class: 'controls' }, 'statistic ', statSel, ' layer ', this.layerBox, logX, this.logY),
       this.curveBox,
       h('div', { class: 'controls' }, 'histogram ', tensorSel, ' scale ', normSel, ' probe point ', this.scrubber, this.stepLabel),
+      this.notYet,
       this.hist.el);
     this.buildCurve();
     this.setRuns(this.ids);
@@ -126,7 +139,7 @@ export class CompareView implements View {
   private setRuns(ids: string[]): void {
     for (const off of this.offs) off();
     this.ids = ids;
-    this.runs = ids.map((id) => this.app.cache.get(id, [this.stat]));
+    this.runs = ids.map((id) => this.app.cache.get(id, isScalarName(this.stat) ? [this.stat] : []));
     this.offs = this.runs.map((r) => r.onChange((c) => {
       if (c === 'scalars' || c === 'detail' || c === 'error') this.schedule();
       if (c === 'detail') this.scheduleHistograms();
@@ -195,16 +208,25 @@ export class CompareView implements View {
 
   private buildCurve(): void {
     this.curve?.destroy();
-    this.curve = new LineChart({ title: '', xLabel: 'updates', yLabel: 'value', xScale: this.xScale, testid: 'compare-curve', height: 300 });
+    this.curve = new LineChart({ title: '', xLabel: 'updates', yLabel: statInfo(this.stat).label, xScale: this.xScale, yLog: this.curveLog,
+      testid: 'compare-curve', height: 300 });
+    this.curve.el.dataset.yScale = this.curveLog ? 'log' : 'linear';
     this.curveBox.replaceChildren(this.curve.el);
     this.drawCurves();
   }
 
   private drawCurves(): void {
-    const series = this.runs.map((r) => r.series(this.stat).get(this.layer) ?? { updates: [], values: [] });
-    const a = align(series);
-    setText(this.curve.el.querySelector('.chart-title')!,
-      `${this.stat}, layer ${this.layer === -1 ? 'network' : this.layer} — ${SCALAR_METRICS[this.stat].definition}`);
+    const a = align(this.runs.map((r) => statSeries(r, this.stat, this.layer)));
+    const log = this.yLog ?? defaultLogY(this.stat, a.cols);
+    const info = statInfo(this.stat);
+    if (log !== this.curveLog || this.curve.yLabel !== info.label) {
+      this.curveLog = log;
+      this.buildCurve(); // the value axis and its label are fixed when a chart is made
+      return;
+    }
+    this.logY.querySelector('input')!.checked = log;
+    const where = isNetworkStat(this.stat) ? 'network' : `layer ${this.layer === -1 ? 'network' : this.layer}`;
+    setText(this.curve.el.querySelector('.chart-title')!, `${info.label}, ${where}${log ? ' (log axis)' : ''} — ${info.definition}`);
     this.curve.setData(a.x, this.runs.map((r, i) => ({ label: r.id, color: runColor(i), group: r.id, values: a.cols[i] })));
     this.applyHidden();
   }
@@ -219,30 +241,32 @@ export class CompareView implements View {
   }
 
   /**
-   * Each run's frame of the layer at its latest probe point not after `u` (one small read per run,
-   * cached); resolves only for the latest request, so a fast scrub draws the last position.
+   * Each run's frame of the layer at its nearest stored probe point ≤ `u` (one small read per run,
+   * cached), the runs without such a point, and those whose record has no frame of this layer there;
+   * resolves only for the latest request, so a fast scrub draws the last position.
    */
-  private async framesAt(u: number): Promise<{ run: RunData; index: number; frame: HistogramFrame }[] | null> {
+  private async framesAt(u: number): Promise<{ found: { run: RunData; index: number; frame: HistogramFrame }[]; notYet: string[]; missing: string[] } | null> {
     const token = ++this.request;
     const tensor = this.tensor;
     const layer = this.layer;
-    const found = await Promise.all(this.runs.map(async (run, index) => {
-      const points = run.detail?.probePoints ?? [];
-      let at = -1;
-      for (const p of points) if (p <= u) at = p;
-      if (at < 0) return null;
+    const { picks, notYet } = histogramPicks(this.runs.map((r) => ({ id: r.id, points: r.detail?.probePoints ?? [] })), u);
+    const read = await Promise.all(picks.map(async ({ index, at }) => {
+      const run = this.runs[index];
       const frame = (await run.framesAt(tensor, at).catch(() => [])).find((f) => f.layer === layer);
-      return frame ? { run, index, frame } : null;
+      return { run, index, frame };
     }));
-    return token === this.request ? found.filter((f) => f !== null) : null;
+    if (token !== this.request) return null;
+    const found = read.flatMap((r) => (r.frame ? [{ run: r.run, index: r.index, frame: r.frame }] : []));
+    return { found, notYet: [...notYet], missing: read.filter((r) => !r.frame).map((r) => r.run.id) };
   }
 
   private drawHistograms(): void {
     const u = this.points[this.step];
     setText(this.stepLabel, u === undefined ? 'no probe points' : `update ${int(u)}`);
     if (u === undefined) return;
-    void this.framesAt(u).then((found) => {
-      if (found === null) return;
+    void this.framesAt(u).then((got) => {
+      if (got === null) return;
+      const { found, notYet, missing } = got;
       const key = `${this.tensor}|${this.ids.join(',')}`;
       if (this.prefetched !== key) {
         this.prefetched = key;
@@ -250,11 +274,20 @@ export class CompareView implements View {
       }
       const norm: HistNorm = this.norm !== 'auto' ? this.norm : sameEdges(found.map((f) => f.frame)) ? 'fraction' : 'density';
       const { x, ys } = stepData(found.map((f) => f.frame), norm);
+      this.hist.setYLabel(NORM_LABELS[norm]);
+      // the legend names the probe point each curve is from: the nearest stored one ≤ U
       this.hist.setData(x, found.map((f, i) => ({
-        label: f.frame.updates === u ? f.run.id : `${f.run.id} (update ${int(f.frame.updates)})`, color: runColor(f.index), group: f.run.id, values: ys[i],
+        label: `${f.run.id} · update ${int(f.frame.updates)}`, color: runColor(f.index), group: f.run.id, values: ys[i],
       })));
       this.applyHidden();
-      setText(this.hist.el.querySelector('.chart-title')!, `${HISTOGRAM_LABELS[this.tensor]}, layer ${this.layer} at update ${int(u)} · ${NORM_LABELS[norm]}`);
+      const lines = [
+        notYet.length > 0 ? `not yet at update ${int(u)} (no probe point ≤ ${int(u)}): ${notYet.join(', ')}` : '',
+        missing.length > 0 ? `no ${HISTOGRAM_LABELS[this.tensor]} histogram of layer ${this.layer} recorded: ${missing.join(', ')}` : '',
+      ].filter((t) => t !== '');
+      setText(this.notYet, lines.join(' · '));
+      this.notYet.hidden = lines.length === 0;
+      setText(this.hist.el.querySelector('.chart-title')!,
+        `${HISTOGRAM_LABELS[this.tensor]}, layer ${this.layer} at update ${int(u)}: each run at its nearest probe point ≤ ${int(u)} · ${NORM_LABELS[norm]}`);
       this.el.dataset.histStep = String(u);
     });
   }
