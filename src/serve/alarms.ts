@@ -7,6 +7,7 @@
  */
 import type { ScalarRecord } from '../core/metrics.ts';
 import type { EvaluationPoint, LockState, RunStatus } from '../store/index.ts';
+import { SIGMOID_COLLAPSE_LEVEL } from '../report/checks/rules.ts';
 import type { Alarm } from './api.ts';
 
 /**
@@ -77,7 +78,8 @@ function divergence(r: AlarmInput, at: number, now: readonly ScalarRecord[]): Al
  * `activation.nonfinite` > 0 or a NaN evaluation NLL; `dead` — a layer with `activation.std` ≤
  * {@link DEAD_STD}, or a ReLU-like layer with `activation.saturated` ≥ {@link DEAD_SATURATED_FRACTION};
  * `saturated` — a sigmoid / tanh / softsign layer (not dead) with `activation.saturated` ≥
- * {@link SATURATED_FRACTION}; `stale` — status `running` while no live process holds the run's lock.
+ * {@link SATURATED_FRACTION}, or sigmoid's top hidden layer with `activation.mean` ≤ {@link SIGMOID_COLLAPSE_LEVEL}
+ * after update 0 (Fig. 2's saturation toward 0, which the f′ rule does not count); `stale` — status `running` while no live process holds the run's lock.
  * @returns an empty list for a healthy run.
  */
 export function runAlarms(r: AlarmInput): Alarm[] {
@@ -99,6 +101,15 @@ export function runAlarms(r: AlarmInput): Alarm[] {
       alarm('dead', `layer ${k} is dead: ${percent(saturated)} of its ${r.activation} units are flat (f′ < 0.1·max)`);
     } else if (saturated !== undefined && BOUNDED.has(r.activation) && saturated >= SATURATED_FRACTION) {
       alarm('saturated', `${percent(saturated)} of layer ${k}'s units saturated (f′ < 0.1·max)`);
+    } else if (r.activation === 'sigmoid' && k === layers[layers.length - 1] && at > 0) {
+      // Fig. 2's saturation of sigmoid's top hidden layer: its activations driven toward 0, where
+      // f′ = z(1 − z) ≈ 0.17 × its largest slope at z = 0.045 — above the f′ cut (z < 0.026), so
+      // activation.saturated reads ≈ 0 % there; the job's check phenomenon.sigmoid-collapse uses this rule
+      const mean = now.find((s) => s.layer === k && s.name === 'activation.mean')?.value;
+      if (mean !== undefined && Number.isFinite(mean) && mean <= SIGMOID_COLLAPSE_LEVEL) {
+        alarm('saturated', `sigmoid's top hidden layer ${k} saturated toward 0 as in Fig. 2: its mean activation is ${Number(mean.toPrecision(3))} ` +
+          `(≤ ${SIGMOID_COLLAPSE_LEVEL}; the f′ < 0.1·max rule counts ${percent(saturated ?? 0)} of its units)`);
+      }
     }
   }
   if (r.status === 'running' && r.lock !== null && (r.lock === 'none' || !r.lock.alive)) {

@@ -146,8 +146,13 @@ export interface JobView {
   readonly checks: readonly {
     readonly id: string;
     readonly claim: string;
-    /** `pass`, `weak`, `fail` or `not-run` (the report's verdicts). */
+    /**
+     * `pass`, `weak`, `fail` or `not-run` (the report's verdicts); `pending` while planned runs of the
+     * job have not ended (added), the verdict over the ended runs so far then in `provisional`.
+     */
     readonly verdict: string;
+    /** Added: with verdict `pending`, what the check says over the runs that have ended so far. */
+    readonly provisional?: string;
     readonly detail: string;
     /** Added: our measurement and the paper's, as the report words them. */
     readonly oursText?: string;
@@ -158,7 +163,15 @@ export interface JobView {
     readonly source?: string;
   }[];
   /** Added: Table 1's columns in order (`cells` keys), with the header of the paper's value. */
-  readonly columns?: readonly { readonly dataset: string; readonly title: string; readonly paperHeader: string }[];
+  readonly columns?: readonly {
+    readonly dataset: string;
+    readonly title: string;
+    readonly paperHeader: string;
+    /** Added: the scale of our runs, e.g. `quick: 5 × 250, 60 k updates` (`custom: …` when no scale of reproduce matches), or null. */
+    readonly scale?: string | null;
+    /** Added: the paper's, `paper: 5 × 1000, 2.5 M updates`. */
+    readonly paperScale?: string;
+  }[];
   /** Added: runs in the job's plan, and how many of them have not ended. */
   readonly planned?: number;
   readonly pending?: number;

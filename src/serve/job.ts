@@ -16,6 +16,7 @@ import { configsByLabel, type LabelledRun, type ReportDataset } from '../report/
 import { chooseMainDataset, selectAll } from '../report/select.ts';
 import { buildTable1, formatOurs } from '../report/table1.ts';
 import { planRuns, readExperiment } from '../config/experiment.ts';
+import { SCALE_SETTINGS, SCALES } from '../config/scales.ts';
 import type { RunStore } from '../store/index.ts';
 import type { JobView } from './api.ts';
 
@@ -26,7 +27,58 @@ const ENDED = new Set(['finished', 'diverged', 'failed']);
 interface PlannedDataset {
   readonly dataset: string;
   readonly runs: readonly LabelledRun[];
+  /** The hidden widths and updates of each planned run (for the scale's name). */
+  readonly sizes: readonly { readonly hidden: readonly number[]; readonly updates: number }[];
 }
+
+/** `2.5 M`, `60 k`, `400`: an update count in words short enough for a table header. */
+function updatesText(n: number): string {
+  if (n >= 1e6) return `${Number((n / 1e6).toPrecision(3))} M`;
+  if (n >= 1e3) return `${Number((n / 1e3).toPrecision(3))} k`;
+  return String(n);
+}
+
+/** A scale in the words of Table 1's header: `quick: 5 × 250, 60 k updates`. */
+function scaleWords(name: string, depth: number, width: number | string, updates: number): string {
+  return `${name}: ${depth} × ${width}, ${updatesText(updates)} updates`;
+}
+
+/**
+ * The scale a dataset's planned runs were made at, named after `glorot reproduce`'s scale when its
+ * depth, width and updates match one (`quick: 5 × 250, 60 k updates`), else `custom: …`; the depth
+ * and widths are those of most runs (Sigmoid d4 is one layer shallower). Null without runs.
+ */
+export function planScale(sizes: PlannedDataset['sizes']): string | null {
+  if (sizes.length === 0) return null;
+  const counts = new Map<string, number>();
+  for (const s of sizes) counts.set(s.hidden.join(','), (counts.get(s.hidden.join(',')) ?? 0) + 1);
+  const hidden = [...counts].sort((a, b) => b[1] - a[1])[0][0].split(',').map(Number);
+  const updates = Math.max(...sizes.map((s) => s.updates));
+  const uniform = hidden.every((w) => w === hidden[0]);
+  const named = SCALES.find((k) => {
+    const c = SCALE_SETTINGS[k];
+    return uniform && c.depth === hidden.length && c.width === hidden[0] && c.updates === updates;
+  });
+  return scaleWords(named ?? 'custom', hidden.length, uniform ? hidden[0] : hidden.join('-'), updates);
+}
+
+/**
+ * A check's text for the page's reader: the report's pointers into this project's own files —
+ * `(SPEC.md §3)`, `(transcribed: SPEC.md §6, SHAPESET.md)`, `; SPEC.md §5` — left out; the paper's
+ * sections, figures and equations stay. (The report keeps them: its readers have the repository.)
+ */
+export function forReaders(text: string): string;
+export function forReaders(text: string | undefined): string | undefined;
+export function forReaders(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return text
+    .replace(/\s*\((?:transcribed:?\s*)?(?:SPEC|SHAPESET)\.md[^()]*\)/g, '')
+    .replace(/[;,]?\s*(?:SPEC|SHAPESET)\.md(?:\s*§\d+(?:\.\d+)*)?/g, '')
+    .trim();
+}
+
+/** The paper's scale in the same words (SPEC.md §1, `glorot reproduce --scale paper`). */
+export const PAPER_SCALE = scaleWords('paper', SCALE_SETTINGS.paper.depth, SCALE_SETTINGS.paper.width, SCALE_SETTINGS.paper.updates);
 
 /** The job's plan, read from `<outDir>/experiments/*.json` (Shapeset first, then by name). */
 function readPlan(outDir: string): { datasets: PlannedDataset[]; problems: string[] } {
@@ -39,6 +91,7 @@ function readPlan(outDir: string): { datasets: PlannedDataset[]; problems: strin
   }
   files.sort((a, b) => Number(b === 'shapeset.json') - Number(a === 'shapeset.json') || a.localeCompare(b));
   const byDataset = new Map<string, LabelledRun[]>();
+  const sizes = new Map<string, PlannedDataset['sizes'][number][]>();
   const problems: string[] = [];
   for (const f of files) {
     try {
@@ -46,12 +99,13 @@ function readPlan(outDir: string): { datasets: PlannedDataset[]; problems: strin
         const list = byDataset.get(r.config.dataset) ?? [];
         list.push({ runId: r.runId, label: r.label, learningRate: r.learningRate, seed: r.seed });
         byDataset.set(r.config.dataset, list);
+        sizes.set(r.config.dataset, [...(sizes.get(r.config.dataset) ?? []), { hidden: r.config.hidden, updates: r.config.updates }]);
       }
     } catch (e) {
       problems.push(e instanceof Error ? e.message : String(e));
     }
   }
-  return { datasets: [...byDataset].map(([dataset, runs]) => ({ dataset, runs })), problems };
+  return { datasets: [...byDataset].map(([dataset, runs]) => ({ dataset, runs, sizes: sizes.get(dataset) ?? [] })), problems };
 }
 
 /**
@@ -108,17 +162,26 @@ export function buildJobView(store: RunStore, outDir: string): JobView {
           }),
       ),
     })),
+    // a check judges the configurations whose runs have ended; while others train it is pending
+    // (its verdict so far kept apart): "fail" for "best other configuration: none run" is not a result
     checks: checks.checks.map((c) => ({
       id: c.id,
-      claim: c.title,
-      verdict: c.verdict,
-      detail: c.detail,
-      oursText: c.oursText,
-      paperText: c.paperText,
-      rule: c.rule,
-      source: c.source,
+      claim: forReaders(c.title),
+      verdict: pending > 0 ? 'pending' : c.verdict,
+      ...(pending > 0 ? { provisional: c.verdict } : {}),
+      detail: forReaders(c.detail),
+      oursText: forReaders(c.oursText),
+      paperText: forReaders(c.paperText),
+      rule: forReaders(c.rule),
+      source: forReaders(c.source),
     })),
-    columns: table.columns.map((c) => ({ dataset: c.dataset, title: c.title, paperHeader: c.paperHeader })),
+    columns: table.columns.map((c) => ({
+      dataset: c.dataset,
+      title: c.title,
+      paperHeader: c.paperHeader,
+      scale: planScale(plan.datasets.find((d) => d.dataset === c.dataset)?.sizes ?? []),
+      paperScale: PAPER_SCALE,
+    })),
     planned,
     pending,
     note,

@@ -138,14 +138,14 @@ export function varianceChecks(l: Lookup): { checks: Check[]; tables: VarianceTa
   const meanFieldRule =
     `pass when, in every layer, the mean-field prediction conditioned on the drawn network (meanfield.*: from the weights, the probe inputs and labels, ` +
     `without the probe's pass) of Var[z^k] is within ±${fmt(100 * MEANFIELD_ACTIVATION_TOLERANCE)}% and of Var[∂C/∂s] (per example) within ` +
-    `±${fmt(100 * MEANFIELD_GRADIENT_TOLERANCE)}% of the measurement (issue 13's target); a layer without a finite prediction fails the check. ` +
+    `±${fmt(100 * MEANFIELD_GRADIENT_TOLERANCE)}% of the measurement (our target for the mean-field theory); a layer without a finite prediction fails the check. ` +
     'Shown, not judged: Var[∂C/∂W] per example, the population mean-field prediction (the expectation over initialisations: one network of finite ' +
     `width strays from it) and the paper's linear theory, eqs. (5)–(7). ${linearNote}`;
   const trendRule =
     'this record predates the mean-field predictions, so the linear theory is judged: pass when, for each quantity, measured/theory varies across ' +
     `layers by at most a factor ${VARIANCE_TREND_FACTOR} (max/min): the layer-to-layer trend of eqs. (5)–(7) holds; a quantity whose spread cannot be ` +
     `measured (a layer with no finite positive ratio, or fewer than two layers) is not shown. The absolute ratio is shown, not judged. ${linearNote}`;
-  const source = 'Poole et al. (2016) and Schoenholz et al. (2017), mean field (issue 13); §4.2.1, eqs. (5)–(7) (SPEC.md §3)';
+  const source = 'Poole et al. (2016) and Schoenholz et al. (2017), mean field; §4.2.1, eqs. (5)–(7) (SPEC.md §3)';
   for (const label of ['Tanh', 'Tanh N', 'Softsign', 'Softsign N'] as const) {
     const id = `variance.${label.replace(' ', '-').toLowerCase()}`;
     const title = `Predicted vs measured variances per layer at initialization: ${label}`;

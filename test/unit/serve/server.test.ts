@@ -11,9 +11,9 @@ import { test } from 'node:test';
 import type { ScalarRecord } from '../../../src/core/metrics.ts';
 import { type LockState, openRunStore } from '../../../src/store/index.ts';
 import { DEAD_SATURATED_FRACTION, runAlarms, SATURATED_FRACTION, type AlarmInput } from '../../../src/serve/alarms.ts';
-import type { JobCell } from '../../../src/serve/api.ts';
+import type { Alarm, JobCell } from '../../../src/serve/api.ts';
 import { withSnapshotScript } from '../../../src/serve/export.ts';
-import { buildJobView } from '../../../src/serve/job.ts';
+import { buildJobView, forReaders, planScale } from '../../../src/serve/job.ts';
 import { LiveMonitor } from '../../../src/serve/live.ts';
 import { COLLECT_ABOVE_RSS_BYTES, shouldCollect, SOFT_COLLECT_ABOVE_RSS_BYTES } from '../../../src/serve/memory.ts';
 import { RecordSource } from '../../../src/serve/record.ts';
@@ -61,6 +61,22 @@ test('alarms: saturated at the documented threshold for bounded activations only
   assert.deepEqual(dead.map((a) => [a.kind, a.layer]), [['dead', 1]]);
   assert.deepEqual(runAlarms(input([['activation.std', 3, 0], ['activation.saturated', 3, 1]])).map((a) => [a.kind, a.layer]), [['dead', 3]]);
   assert.deepEqual(runAlarms(input([['activation.saturated', 1, 0.9]], { activation: 'linear' })), []);
+});
+
+test('alarms: sigmoid\'s top hidden layer driven toward 0 is flagged saturated (Fig. 2), naming its rule, though the f′ rule counts 0 %', () => {
+  // the fresh user's Sigmoid lr0.03: top layer at 0.04–0.05 showed 0 % saturated and no alarm
+  const top = (mean: number, over: Partial<AlarmInput> = {}): Alarm[] => runAlarms(input([
+    ['activation.mean', 1, 0.5], ['activation.saturated', 1, 0], ['activation.mean', 4, mean], ['activation.saturated', 4, 0],
+  ], { activation: 'sigmoid', ...over }));
+  const a = top(0.045);
+  assert.deepEqual(a.map((x) => [x.kind, x.layer, x.updates]), [['saturated', 4, 100]]);
+  assert.match(a[0]!.message, /top hidden layer 4 saturated toward 0 as in Fig\. 2: its mean activation is 0\.045 \(≤ 0\.1; the f′ < 0\.1·max rule counts 0% of its units\)/);
+  assert.deepEqual(top(0.1).map((x) => x.layer), [4], 'at the level itself');
+  assert.deepEqual(top(0.11), [], 'above it');
+  assert.deepEqual(top(0.045, { lastUpdate: 0 }), [], 'not at initialisation');
+  assert.deepEqual(top(0.045, { activation: 'tanh' }), [], 'a tanh layer near 0 is in its linear region');
+  // a lower layer near 0 is not the top layer of Fig. 2
+  assert.deepEqual(runAlarms(input([['activation.mean', 1, 0.02], ['activation.mean', 2, 0.5]], { activation: 'sigmoid' })), []);
 });
 
 test('alarms: diverged from the status or a NaN at the latest point', () => {
@@ -267,9 +283,36 @@ test('Table 1 and the checks: the report\'s numbers, a configuration only once a
   }, 'selected on validation (20 < 30): its test error, beside the paper\'s');
   assert.deepEqual([cell(before, 'Tanh N').ours, cell(before, 'Tanh N').runId, cell(before, 'Tanh N').pending], [null, null, 1], 'a rate still training: no result');
   const jacobian = before.checks.find((c) => c.id === 'jacobian.normalized')!;
-  assert.equal(jacobian.verdict, 'not-run', 'nor does an unfinished configuration enter the checks');
+  assert.deepEqual([jacobian.verdict, jacobian.provisional], ['pending', 'not-run'], 'nor does an unfinished configuration enter the checks');
+  // an unfinished job judges nothing yet: every check pending, never "fail" (its verdict so far kept apart)
+  assert.deepEqual([...new Set(before.checks.map((c) => c.verdict))], ['pending']);
+  assert.ok(before.checks.some((c) => c.provisional === 'fail'), 'a check that would say "fail" over the ended runs says "pending"');
+  // the scale beside the paper's: this plan's 2 × 4 net of 10 updates matches no scale of reproduce
+  assert.deepEqual(before.columns?.map((c) => [c.scale, c.paperScale]), [['custom: 2 × 4, 10 updates', 'paper: 5 × 1000, 2.5 M updates']]);
   w.setStatus('shapeset-tanh-n-lr0.1-s1', 'finished');
   const after = buildJobView(source.get(), dir);
   assert.deepEqual([cell(after, 'Tanh N').ours, cell(after, 'Tanh N').learningRate, after.pending, after.note], [6, 0.1, 0, null]);
+  assert.ok(after.checks.every((c) => c.verdict !== 'pending' && c.provisional === undefined), 'every run ended: the checks are judged');
+  assert.ok(after.checks.some((c) => c.verdict === 'fail'), 'and a real "fail" is shown as one');
+  // the page's text has no pointers into the project's own files
+  for (const c of [...before.checks, ...after.checks]) {
+    for (const text of [c.claim, c.detail, c.rule, c.source, c.oursText, c.paperText]) assert.doesNotMatch(text ?? '', /SPEC\.md|SHAPESET\.md|issue \d/, c.id);
+  }
   assert.equal(cell(after, 'Softsign').ours, null, 'a row the plan never ran');
+});
+
+test('the job view\'s scale names reproduce\'s scale when the plan matches one, and the check texts lose the project\'s file pointers', () => {
+  const five = (w: number, updates: number) => ({ hidden: [w, w, w, w, w], updates });
+  // Sigmoid d4 is one layer shallower: the depth of most runs counts
+  assert.equal(planScale([five(250, 60_000), five(250, 60_000), { hidden: [250, 250, 250, 250], updates: 60_000 }]), 'quick: 5 × 250, 60 k updates');
+  assert.equal(planScale([five(1000, 2_500_000)]), 'paper: 5 × 1000, 2.5 M updates');
+  assert.equal(planScale([five(32, 400)]), 'smoke: 5 × 32, 400 updates');
+  assert.equal(planScale([five(250, 30_000)]), 'custom: 5 × 250, 30 k updates', 'quick widths, other length: not quick');
+  assert.equal(planScale([{ hidden: [8, 4], updates: 10 }]), 'custom: 2 × 8-4, 10 updates');
+  assert.equal(planScale([]), null);
+  assert.equal(forReaders('Table 1 (SPEC.md §6)'), 'Table 1');
+  assert.equal(forReaders('§5 / Table 1 discussion (SPEC.md §6, SHAPESET.md)'), '§5 / Table 1 discussion');
+  assert.equal(forReaders('eq. (17); SPEC.md §3'), 'eq. (17)');
+  assert.equal(forReaders('§4.2.1, eqs. (5)–(7) (transcribed: SPEC.md §3)'), '§4.2.1, eqs. (5)–(7)');
+  assert.equal(forReaders('Fig. 2 (top)'), 'Fig. 2 (top)', 'the paper\'s own references stay');
 });

@@ -50,12 +50,18 @@ function cellText(c: JobCell): string {
 function table1(job: JobView): HTMLElement {
   const columns = job.columns && job.columns.length > 0
     ? job.columns
-    : [...new Set(job.table1.flatMap((r) => Object.keys(r.cells)))].map((d) => ({ dataset: d, title: d, paperHeader: 'paper' }));
+    : [...new Set(job.table1.flatMap((r) => Object.keys(r.cells)))].map((d) => ({ dataset: d, title: d, paperHeader: 'paper', scale: null, paperScale: undefined }));
+  // the scale beside the values: ours at quick scale is not the paper's 2.5 M updates of 5 × 1000
+  const scaleOf = (c: (typeof columns)[number], which: 'ours' | 'paper'): HTMLElement | null => {
+    const text = which === 'ours' ? c.scale : c.paperScale;
+    return text ? h('div', { class: 'sub', 'data-testid': `scale-${which}` }, text) : null;
+  };
   return h('table', { class: 'data', 'data-testid': 'table1' },
-    h('caption', {}, 'Table 1: test error (%), ours beside the paper\'s; the learning rate selected on validation'),
+    h('caption', {}, 'Table 1: test error (%), ours beside the paper\'s, each at its scale (hidden layers × units, updates); ' +
+      'the learning rate selected on validation'),
     h('thead', {},
       h('tr', {}, h('th', { rowspan: 2 }, 'configuration'), ...columns.map((c) => h('th', { colspan: 3 }, c.title))),
-      h('tr', {}, ...columns.flatMap((c) => [h('th', {}, 'ours'), h('th', {}, c.paperHeader), h('th', {}, 'lr')]))),
+      h('tr', {}, ...columns.flatMap((c) => [h('th', {}, 'ours', scaleOf(c, 'ours')), h('th', {}, c.paperHeader, scaleOf(c, 'paper')), h('th', {}, 'lr')]))),
     h('tbody', {}, ...job.table1.map((row) => h('tr', {}, h('th', {}, row.label), ...columns.flatMap((col) => {
       const c = row.cells[col.dataset];
       if (!c) return [h('td', {}), h('td', {}), h('td', {})];
@@ -74,13 +80,15 @@ function checks(job: JobView): HTMLElement {
   const counts = new Map<string, number>();
   for (const c of job.checks) counts.set(c.verdict, (counts.get(c.verdict) ?? 0) + 1);
   return h('table', { class: 'data checks', 'data-testid': 'checks' },
-    h('caption', {}, `The paper's checks: ${[...counts].map(([v, n]) => `${n} ${v}`).join(', ') || 'none yet'}`),
+    h('caption', {}, `The paper's checks${(job.pending ?? 0) > 0 ? ' (judged once every planned run has ended; "so far" is over the runs ended)' : ''}: ` +
+      `${[...counts].map(([v, n]) => `${n} ${v}`).join(', ') || 'none yet'}`),
     h('thead', {}, h('tr', {}, ...['check', 'ours', 'paper', 'verdict', 'measurements · rule · source'].map((t) => h('th', {}, t)))),
     h('tbody', {}, ...job.checks.map((c) => h('tr', {},
       h('td', {}, c.claim, h('div', { class: 'sub mono' }, c.id)),
       h('td', {}, c.oursText ?? ''),
       h('td', {}, c.paperText ?? ''),
-      h('td', {}, h('span', { class: `badge verdict-${c.verdict.replace(/[^a-z-]/g, '')}` }, c.verdict)),
+      h('td', {}, h('span', { class: `badge verdict-${c.verdict.replace(/[^a-z-]/g, '')}`, 'data-testid': 'verdict' }, c.verdict),
+        c.provisional ? h('div', { class: 'sub' }, `so far: ${c.provisional}`) : null),
       h('td', { class: 'detail' }, c.detail,
         c.rule ? h('div', { class: 'sub' }, `rule: ${c.rule}`) : null,
         c.source ? h('div', { class: 'sub' }, `source: ${c.source}`) : null)))));

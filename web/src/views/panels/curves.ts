@@ -67,10 +67,19 @@ export class SaturationPanel implements Panel {
   private chart!: LineChart;
   private readonly box = h('div', {});
 
+  private readonly sigmoidNote = h('p', { class: 'note', 'data-testid': 'sigmoid-note', hidden: true },
+    'Sigmoid: Fig. 2\'s saturation of the top hidden layer — its activations driven toward 0 — is not counted by this rule: at z ≈ 0.045–0.05, ' +
+    'f′ = z(1 − z) is still 0.17–0.19 × its largest slope (the cut is z < 0.026), so it reads ≈ 0 % here. The run\'s alarm flags it by the ' +
+    'top layer\'s mean activation (the rule of the job\'s check phenomenon.sigmoid-collapse, named in the alarm); the activations\' mean ' +
+    'in the statistics panel shows it.');
+
   constructor(private readonly ctx: PanelContext) {
+    // "saturated" here is the probe's f′ rule; the page's other uses name theirs (alarms, each check's row)
     this.el = h('section', { class: 'panel', 'data-testid': 'panel-saturation' },
-      h('h3', {}, 'Saturated units per layer'),
-      h('p', { class: 'note' }, SCALAR_METRICS['activation.saturated'].definition),
+      h('h3', {}, 'Saturated units per layer: f′(s) < 0.1 × the largest slope'),
+      h('p', { class: 'note', 'data-testid': 'saturation-rule' }, `Rule: ${SCALAR_METRICS['activation.saturated'].definition}. ` +
+        'The alarms use this rule; the reproduce job\'s checks judge saturation by their own rules, each named in its row.'),
+      this.sigmoidNote,
       this.box);
     this.build();
   }
@@ -84,6 +93,7 @@ export class SaturationPanel implements Panel {
   }
 
   private draw(): void {
+    this.sigmoidNote.hidden = this.ctx.run.detail?.activation !== 'sigmoid';
     const by = this.ctx.run.series('activation.saturated');
     const layers = layersOf(by);
     const a = align(layers.map((l) => by.get(l)!));
