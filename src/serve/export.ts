@@ -142,6 +142,8 @@ export function exportSnapshot(options: ExportOptions): ExportResult {
       paths = snapshotPaths(store);
       const chunks = function* (): Generator<string> {
         yield '// the dashboard\'s static snapshot (glorot serve): the API answers, by request path (src/serve/api.ts)\n';
+        // when it was taken, so the page can say so (a frozen run's "running" is as of this time)
+        yield `globalThis.GLOROT_SNAPSHOT_TAKEN = ${JSON.stringify(new Date().toISOString())};\n`;
         yield 'globalThis.GLOROT_SNAPSHOT = {\n';
         for (const p of paths) {
           const { segments, query } = parseTarget(p);

@@ -8,7 +8,7 @@ import { h, setText } from './dom.ts';
 import { RunCache } from './data/runData.ts';
 import type { ConnectionState, DataSource } from './data/source.ts';
 import { CompareView } from './views/compare.ts';
-import type { AppContext, View } from './views/common.ts';
+import { type AppContext, takenText, type View } from './views/common.ts';
 import { JobPage } from './views/job.ts';
 import { RunView } from './views/run.ts';
 import { RunsView } from './views/runs.ts';
@@ -36,7 +36,8 @@ export function mountApp(root: HTMLElement, source: DataSource): () => void {
   const banner = h('div', { class: 'error banner', role: 'alert', 'data-testid': 'unavailable', hidden: true });
   root.replaceChildren(h('header', {}, h('a', { class: 'brand', href: '#/' }, 'glorot'), nav, state), banner, main);
   const offConn = source.onConnection((s) => {
-    setText(state, STATE_TEXT[s]);
+    // a snapshot says when it was taken: everything on it is as of then
+    setText(state, s === 'snapshot' && source.takenAt ? `snapshot taken ${takenText(source.takenAt)}, not live` : STATE_TEXT[s]);
     state.className = `conn conn-${s}`;
     if (s !== 'unavailable') banner.hidden = true;
   });

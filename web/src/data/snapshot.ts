@@ -32,9 +32,17 @@ export function embeddedSnapshot(): Snapshot | undefined {
 /** A {@link DataSource} over a snapshot map. */
 export class SnapshotSource implements DataSource {
   readonly kind = 'snapshot';
+  /** {@inheritDoc DataSource.takenAt} */
+  readonly takenAt: string | null;
 
-  /** @param snapshot the map from request path to response JSON. */
-  constructor(private readonly snapshot: Snapshot) {}
+  /**
+   * @param snapshot the map from request path to response JSON.
+   * @param takenAt when it was taken (default `globalThis.GLOROT_SNAPSHOT_TAKEN`, when a string).
+   */
+  constructor(private readonly snapshot: Snapshot, takenAt?: string | null) {
+    const t = takenAt === undefined ? (globalThis as { GLOROT_SNAPSHOT_TAKEN?: unknown }).GLOROT_SNAPSHOT_TAKEN : takenAt;
+    this.takenAt = typeof t === 'string' && !Number.isNaN(Date.parse(t)) ? t : null;
+  }
 
   private get<T>(path: string): Promise<T> {
     if (!Object.hasOwn(this.snapshot, path)) {

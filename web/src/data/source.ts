@@ -31,6 +31,8 @@ export type ConnectionState = 'live' | 'connecting' | 'offline' | 'unavailable' 
 export interface DataSource {
   /** `live`: a `glorot serve`; `snapshot`: embedded data that never changes; `worker`: the in-browser lab. */
   readonly kind: 'live' | 'snapshot' | 'worker';
+  /** A snapshot's: when it was taken (ISO 8601, written by `glorot serve --export`), or null when it does not say. */
+  readonly takenAt?: string | null;
   /** Every run, newest first (`/api/runs`). */
   runs(): Promise<RunSummary[]>;
   /** The reproduce job's Table 1 and checks (`/api/job`), or null when the record holds no job. */

@@ -5,7 +5,7 @@
 import { h } from '../dom.ts';
 import type { RunCache } from '../data/runData.ts';
 import type { Alarm, DataSource, RunSummary } from '../data/source.ts';
-import { int } from '../format.ts';
+import { duration, int } from '../format.ts';
 
 /** What a view gets from the app. */
 export interface AppContext {
@@ -22,9 +22,29 @@ export interface View {
   destroy(): void;
 }
 
-/** A run's status as a badge (`running`, `finished`, `diverged` …), its detail as the tooltip. */
-export function statusBadge(run: Pick<RunSummary, 'status' | 'statusDetail'>): HTMLElement {
-  return h('span', { class: `badge status-${run.status.replace(/[^a-z]/g, '')}`, title: run.statusDetail ?? undefined, 'data-testid': 'status' }, run.status);
+/**
+ * A run's status as a badge (`running`, `finished`, `diverged` …), its detail as the tooltip. In a
+ * frozen snapshot a run that was training says so: `running at export`, never `running` as if live.
+ */
+export function statusBadge(run: Pick<RunSummary, 'status' | 'statusDetail'>, frozen = false): HTMLElement {
+  const asOf = frozen && run.status === 'running';
+  const title = asOf ? `training when the snapshot was taken; this page does not update${run.statusDetail ? ` · ${run.statusDetail}` : ''}` : run.statusDetail;
+  return h('span', { class: `badge status-${run.status.replace(/[^a-z]/g, '')}`, title: title ?? undefined, 'data-testid': 'status' },
+    asOf ? 'running at export' : run.status);
+}
+
+/** Time left, or in a frozen snapshot "– (snapshot)": a countdown taken at export is not one any more. */
+export function timeLeft(seconds: number | null | undefined, frozen: boolean): string {
+  return frozen ? '– (snapshot)' : duration(seconds);
+}
+
+/** When a snapshot was taken, in the reader's time zone with its offset, e.g. `2026-12-05 16:48 (UTC+01:00)`. */
+export function takenText(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const zone = `UTC${off >= 0 ? '+' : '−'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())} (${zone})`;
 }
 
 /** One badge per alarm (`diverged`, `saturated L1` …), the alarm's sentence as the tooltip (it names the update where that matters). */

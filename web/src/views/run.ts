@@ -6,8 +6,8 @@
  */
 import { checkbox, h, replaceChildren } from '../dom.ts';
 import type { RunChange, RunData } from '../data/runData.ts';
-import { duration, int, layerColor, layerName, num, pct } from '../format.ts';
-import { alarmBadges, type AppContext, errorBox, progress, statusBadge, type View } from './common.ts';
+import { int, layerColor, layerName, num, pct } from '../format.ts';
+import { alarmBadges, type AppContext, errorBox, progress, statusBadge, timeLeft, type View } from './common.ts';
 import type { Panel, PanelContext } from './panels/common.ts';
 import { ErrorPanel, SaturationPanel } from './panels/curves.ts';
 import { HistogramPanel } from './panels/histograms.ts';
@@ -28,8 +28,11 @@ export class RunView implements View {
   private togglesFor = -1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
+  /** A snapshot: nothing here is live. */
+  private readonly frozen: boolean;
 
   constructor(app: AppContext, id: string) {
+    this.frozen = app.source.kind === 'snapshot';
     this.run = app.cache.get(id, FIRST_STATISTICS);
     this.ctx = { run: this.run, hiddenLayers: new Set(), xScale: 'asinh' };
     this.el = h('div', { class: 'view run-view' }, this.header, this.toggles, this.config, this.body);
@@ -82,13 +85,13 @@ export class RunView implements View {
   private drawHeader(): void {
     const d = this.run.detail!;
     replaceChildren(this.header,
-      h('h2', {}, h('span', { 'data-testid': 'run-id' }, d.id), ' ', statusBadge(d), alarmBadges(d.alarms)),
+      h('h2', {}, h('span', { 'data-testid': 'run-id' }, d.id), ' ', statusBadge(d, this.frozen), alarmBadges(d.alarms)),
       h('div', { class: 'facts' },
         h('span', {}, `${d.dataset} · ${d.activation} · ${d.init} init · hidden ${d.hidden.join('-')} · lr ${num(d.learningRate)} · seed ${d.seed}`),
         h('span', {}, progress(d)),
         h('span', { 'data-testid': 'latest-update', 'data-updates': d.updates ?? '' },
           `${d.probePoints.length} probe points · latest update ${int(d.updates)}`),
-        h('span', {}, `rate ${d.rate === null ? '–' : `${num(d.rate, 3)} updates/s`} · left ${duration(d.secondsLeft)}`),
+        h('span', {}, `rate ${d.rate === null ? '–' : `${num(d.rate, 3)} updates/s`} · left ${timeLeft(d.secondsLeft, this.frozen)}`),
         h('span', {}, `test error ${pct(d.testError)} · validation ${pct(d.validationError)}`)),
       d.statusDetail ? h('p', { class: 'note' }, d.statusDetail) : null,
       ...d.alarms.map((a) => h('p', { class: 'alarm-line' }, `⚠ ${a.message}`)));

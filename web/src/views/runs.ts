@@ -5,8 +5,8 @@
  */
 import { checkbox, h, replaceChildren, select, setText } from '../dom.ts';
 import type { RunSummary } from '../data/source.ts';
-import { duration, int, num, pct } from '../format.ts';
-import { alarmBadges, type AppContext, errorBox, progress, statusBadge, throttle, type View } from './common.ts';
+import { int, num, pct } from '../format.ts';
+import { alarmBadges, type AppContext, errorBox, progress, statusBadge, throttle, timeLeft, type View } from './common.ts';
 
 /** Most runs the compare view overlays. */
 export const MAX_COMPARED = 20;
@@ -107,7 +107,7 @@ export class RunsView implements View {
     return h('tr', { class: r.alarms.length > 0 ? 'has-alarm' : '', 'data-run': r.id },
       h('td', {}, tick),
       h('td', {}, h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, r.id)),
-      h('td', {}, statusBadge(r)),
+      h('td', {}, statusBadge(r, this.app.source.kind === 'snapshot')),
       h('td', {}, r.dataset),
       h('td', {}, r.activation),
       h('td', {}, r.init),
@@ -116,7 +116,7 @@ export class RunsView implements View {
       h('td', { class: 'num' }, r.seed),
       h('td', {}, progress(r), h('div', { class: 'sub' }, `${int(r.updates)} / ${int(r.totalUpdates)}`)),
       h('td', { class: 'num' }, r.rate === null ? '–' : `${num(r.rate, 3)}/s`),
-      h('td', { class: 'num' }, duration(r.secondsLeft)),
+      h('td', { class: 'num' }, timeLeft(r.secondsLeft, this.app.source.kind === 'snapshot')),
       h('td', { class: 'num' }, pct(r.testError)),
       h('td', { class: 'num' }, pct(r.validationError)),
       h('td', {}, alarmBadges(r.alarms)));
