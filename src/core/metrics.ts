@@ -154,7 +154,12 @@ const OTHER_INFO: Record<(typeof OTHER_SCALARS)[number], MetricInfo> = {
     unit: '(nats per unit of W)²',
     source: 'eq. (7)',
   },
-  'probe.loss': { label: 'probe-set cost', definition: 'mean cost (softmax negative log-likelihood) over the probe set; network layer', unit: 'nats', source: 'SPEC.md §1' },
+  'probe.loss': {
+    label: 'probe-set cost',
+    definition: 'mean cost (softmax negative log-likelihood) over the probe set; network layer',
+    unit: 'nats',
+    source: 'SPEC.md §1',
+  },
   'jacobian.sv_mean': {
     label: 'Jacobian J: mean singular value',
     definition: 'mean singular value of J = ∂z^k/∂z^{k−1}, averaged over the Jacobian examples; hidden layers',

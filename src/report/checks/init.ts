@@ -138,7 +138,8 @@ export function varianceChecks(l: Lookup): { checks: Check[]; tables: VarianceTa
   const meanFieldRule =
     `pass when, in every layer, the mean-field prediction conditioned on the drawn network (meanfield.*: from the weights, the probe inputs and labels, ` +
     `without the probe's pass) of Var[z^k] is within ±${fmt(100 * MEANFIELD_ACTIVATION_TOLERANCE)}% and of Var[∂C/∂s] (per example) within ` +
-    `±${fmt(100 * MEANFIELD_GRADIENT_TOLERANCE)}% of the measurement (our target for the mean-field theory); a layer without a finite prediction fails the check. ` +
+    `±${fmt(100 * MEANFIELD_GRADIENT_TOLERANCE)}% of the measurement (our target for the mean-field theory); ` +
+    'a layer without a finite prediction fails the check. ' +
     'Shown, not judged: Var[∂C/∂W] per example, the population mean-field prediction (the expectation over initialisations: one network of finite ' +
     `width strays from it) and the paper's linear theory, eqs. (5)–(7). ${linearNote}`;
   const trendRule =

@@ -156,7 +156,8 @@ export function tanhNNoSaturationCheck(l: Lookup): Check[] {
     group: 'phenomenon',
     title,
     ours: r.normalizedSaturated,
-    oursText: `${r.normalizedSaturated} of ${pn.length} layers reached p98 ≥ ${TANH_SATURATION_P98}${r.standardSaturated === null ? '' : ` (Tanh: ${r.standardSaturated})`}`,
+    oursText: `${r.normalizedSaturated} of ${pn.length} layers reached p98 ≥ ${TANH_SATURATION_P98}` +
+      (r.standardSaturated === null ? '' : ` (Tanh: ${r.standardSaturated})`),
     paper: 0,
     paperText: 'the saturation of Fig. 3 disappears',
     verdict: recorded ? (r.shown ? 'pass' : 'fail') : 'not-run',

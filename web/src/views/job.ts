@@ -48,9 +48,9 @@ function cellText(c: JobCell): string {
 }
 
 function table1(job: JobView): HTMLElement {
-  const columns = job.columns && job.columns.length > 0
+  const columns: NonNullable<JobView['columns']> = job.columns && job.columns.length > 0
     ? job.columns
-    : [...new Set(job.table1.flatMap((r) => Object.keys(r.cells)))].map((d) => ({ dataset: d, title: d, paperHeader: 'paper', scale: null, paperScale: undefined }));
+    : [...new Set(job.table1.flatMap((r) => Object.keys(r.cells)))].map((d) => ({ dataset: d, title: d, paperHeader: 'paper' }));
   // the scale beside the values: ours at quick scale is not the paper's 2.5 M updates of 5 × 1000
   const scaleOf = (c: (typeof columns)[number], which: 'ours' | 'paper'): HTMLElement | null => {
     const text = which === 'ours' ? c.scale : c.paperScale;
