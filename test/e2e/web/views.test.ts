@@ -113,6 +113,9 @@ test('compare: a gradient statistic spanning decades starts on a log value axis;
   const page = await browser.page();
   await page.goto(`${server.url}#/compare?runs=${SIG},${TANH}&stat=backprop_grad.std&layer=2`);
   await page.locator('[data-testid=compare-curve][data-y-scale=log][data-drawn="4"]').waitFor();
+  // the URL's layer, kept while the runs' details load (it fell back to layer 1)
+  assert.match(await page.getByTestId('compare-curve').locator('.chart-title').innerText(), /^back-propagated ∂C\/∂s: std, layer 2 \(log axis\)/);
+  assert.equal(await page.getByTestId('compare-layer').inputValue(), '2');
   const toggle = page.getByTestId('compare-log-y').locator('input');
   assert.equal(await toggle.isChecked(), true, 'sigmoid\'s 1e-11 beside tanh\'s 0.03');
   await toggle.uncheck();

@@ -190,7 +190,10 @@ export class CompareView implements View {
     const L = Math.max(0, ...this.runs.map((r) => r.detail?.layers ?? 0));
     const options: [string, string][] = Array.from({ length: L }, (_, i) => [String(i + 1), `layer ${i + 1}`]);
     options.push(['-1', 'network']);
-    if (!options.some(([v]) => Number(v) === this.layer)) this.layer = 1;
+    // only once some run's layers are known: before, every layer but "network" looks unknown and the
+    // URL's layer=2 became layer 1
+    if (L > 0 && !options.some(([v]) => Number(v) === this.layer)) this.layer = 1;
+    if (L === 0 && !options.some(([v]) => Number(v) === this.layer)) options.unshift([String(this.layer), `layer ${this.layer}`]);
     replaceChildren(this.layerBox, select(options, String(this.layer), (v) => {
       this.layer = Number(v);
       this.save();
