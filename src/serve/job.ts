@@ -11,12 +11,13 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidInputError } from '../core/errors.ts';
 import { buildChecks } from '../report/checks/index.ts';
 import { configsByLabel, type LabelledRun, type ReportDataset } from '../report/input.ts';
 import { chooseMainDataset, selectAll } from '../report/select.ts';
 import { buildTable1, formatOurs } from '../report/table1.ts';
 import { planRuns, readExperiment } from '../config/experiment.ts';
-import type { RunStore } from '../store/index.ts';
+import { outDirFileProblem, type RunStore } from '../store/index.ts';
 import type { JobView } from './api.ts';
 
 /** Statuses after which a run's records never change (`interrupted` and `created` runs continue). */
@@ -28,7 +29,25 @@ interface PlannedDataset {
   readonly runs: readonly LabelledRun[];
 }
 
-/** The job's plan, read from `<outDir>/experiments/*.json` (Shapeset first, then by name). */
+/**
+ * Why an experiment file cannot be planned, for the page: the file, the fields and what each
+ * expected, never what was found. The page and a snapshot show this to whoever opens them, and a
+ * value found in a file (or the text around a JSON syntax error) is the file's content.
+ */
+function planProblem(file: string, e: unknown): string {
+  if (e instanceof InvalidInputError) {
+    const fields = e.issues.map((i) => `${i.field === '' ? 'the file' : i.field}: expected ${i.expected}`).join('; ');
+    return `${file} is not a valid experiment (${fields}); the values found are not shown here: open the file to see them`;
+  }
+  return `${file} is not a valid experiment: its runs cannot be planned (${e instanceof Error ? e.name : 'error'}); ` +
+    'open the file, or run glorot reproduce with it, to see why';
+}
+
+/**
+ * The job's plan, read from `<outDir>/experiments/*.json` (Shapeset first, then by name). A file
+ * that is not a regular file inside the output directory (a symlink leading out, a FIFO) is not
+ * read: it becomes a problem naming it.
+ */
 function readPlan(outDir: string): { datasets: PlannedDataset[]; problems: string[] } {
   const dir = join(outDir, 'experiments');
   let files: string[];
@@ -41,14 +60,20 @@ function readPlan(outDir: string): { datasets: PlannedDataset[]; problems: strin
   const byDataset = new Map<string, LabelledRun[]>();
   const problems: string[] = [];
   for (const f of files) {
+    const path = join(dir, f);
+    const problem = outDirFileProblem(outDir, path, 'an experiment file');
+    if (problem !== null) {
+      if (problem.kind !== 'missing') problems.push(problem.message); // missing: removed since the listing
+      continue;
+    }
     try {
-      for (const r of planRuns(readExperiment(join(dir, f)))) {
+      for (const r of planRuns(readExperiment(path))) {
         const list = byDataset.get(r.config.dataset) ?? [];
         list.push({ runId: r.runId, label: r.label, learningRate: r.learningRate, seed: r.seed });
         byDataset.set(r.config.dataset, list);
       }
     } catch (e) {
-      problems.push(e instanceof Error ? e.message : String(e));
+      problems.push(planProblem(path, e));
     }
   }
   return { datasets: [...byDataset].map(([dataset, runs]) => ({ dataset, runs })), problems };

@@ -4,7 +4,7 @@
  * the probe points' wall times, the latest errors, and the alarms (alarms.ts).
  */
 import { runShape } from '../report/select.ts';
-import { type EvaluationPoint, readLock, type RunInfo, runLockPath, type RunStore } from '../store/index.ts';
+import { type EvaluationPoint, outDirFileProblem, readLock, type RunInfo, runLockPath, type RunStore } from '../store/index.ts';
 import { type RunLock, runAlarms } from './alarms.ts';
 import type { RunDetail, RunSummary } from './api.ts';
 
@@ -34,11 +34,15 @@ export function rateOf(points: readonly { readonly updates: number; readonly wal
 
 /**
  * Reads run `id`'s lock (the store's readLock: owner, and whether it still runs). Never throws: a lock
- * file that cannot be read counts as none (no process can be shown to hold the run).
+ * file that cannot be read counts as none (no process can be shown to hold the run), and so does one
+ * that is not a regular file inside the output directory (a symlink leading out: its owner's command
+ * would be shown; a FIFO: reading it would block).
  */
 export function readRunLock(outDir: string, id: string): RunLock {
   try {
-    return readLock(runLockPath(outDir, id)) ?? 'none';
+    const path = runLockPath(outDir, id);
+    if (outDirFileProblem(outDir, path, 'a run lock') !== null) return 'none';
+    return readLock(path) ?? 'none';
   } catch {
     return 'none';
   }
