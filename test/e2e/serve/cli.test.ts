@@ -80,9 +80,10 @@ test('glorot serve started from another directory serves the package\'s build/we
   assert.equal(s.stderr(), webAppNote());
 });
 
-test('glorot serve --host 0.0.0.0: a warning, and it listens there', async () => {
+test('glorot serve --host 0.0.0.0: a warning that the network reaches it, a URL a browser can open, and it listens there', async () => {
   const s = await serve(['--out', out, '--host', '0.0.0.0', '--port', '0']);
-  assert.match(s.stderr(), /warning: --host 0\.0\.0\.0 is not a loopback address/);
+  assert.match(s.stderr(), /warning: --host 0\.0\.0\.0 listens on every address of this machine, so the dashboard is reachable from the network/);
+  assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+\/$/, 'not http://0.0.0.0:…, which is no address to open');
   const port = new URL(s.url).port;
   const r = await get(`http://127.0.0.1:${port}/`, '/api/runs', { headers: { host: 'my-machine.lan' } });
   assert.equal(r.status, 200, 'bound on purpose to a public address: any Host is answered');

@@ -18,6 +18,7 @@ import { LiveMonitor } from '../../../src/serve/live.ts';
 import { COLLECT_ABOVE_RSS_BYTES, shouldCollect, SOFT_COLLECT_ABOVE_RSS_BYTES } from '../../../src/serve/memory.ts';
 import { RecordSource } from '../../../src/serve/record.ts';
 import { parseTarget } from '../../../src/serve/routes.ts';
+import { isUnspecifiedHost, serverUrl } from '../../../src/serve/server.ts';
 import { DEFAULT_WEB_DIR, errorPage, missingWebApp, PACKAGE_DIR, placeholderPage, resolveStatic } from '../../../src/serve/static.ts';
 import { buildRunSummary, rateOf } from '../../../src/serve/summary.ts';
 import { tempDir } from '../../helpers/serve.ts';
@@ -272,4 +273,15 @@ test('Table 1 and the checks: the report\'s numbers, a configuration only once a
   const after = buildJobView(source.get(), dir);
   assert.deepEqual([cell(after, 'Tanh N').ours, cell(after, 'Tanh N').learningRate, after.pending, after.note], [6, 0.1, 0, null]);
   assert.equal(cell(after, 'Softsign').ours, null, 'a row the plan never ran');
+});
+
+test('the printed URL: the unspecified addresses (every address of the machine) become the loopback address of their family', () => {
+  for (const h of ['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0', '::0']) assert.equal(isUnspecifiedHost(h), true, h);
+  for (const h of ['127.0.0.1', '::1', '10.0.0.0', '0.0.0.1', 'localhost', '0', '00.0.0.0', '::ffff:0.0.0.0']) assert.equal(isUnspecifiedHost(h), false, h);
+  assert.equal(serverUrl('0.0.0.0', 8080), 'http://127.0.0.1:8080/');
+  assert.equal(serverUrl('::', 8080), 'http://[::1]:8080/');
+  assert.equal(serverUrl('127.0.0.1', 1), 'http://127.0.0.1:1/');
+  assert.equal(serverUrl('::1', 1), 'http://[::1]:1/');
+  assert.equal(serverUrl('192.168.1.5', 1), 'http://192.168.1.5:1/');
+  assert.equal(serverUrl('localhost', 1), 'http://localhost:1/');
 });
