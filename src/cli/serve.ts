@@ -49,7 +49,9 @@ export function registerServeCommands(program: Command): void {
       const server = await startServer({ outDir: o.out, host: o.host, port: o.port });
       if (server.webAppMissing !== null) printError(`glorot serve: ${server.webAppMissing}`);
       print(`glorot serve: ${server.url}`);
-      print(`  record ${databasePath(o.out)}, read-only; Ctrl-C stops`);
+      print(server.recordMode === 'immutable'
+        ? `  record ${databasePath(o.out)}, read as an immutable file: its directory cannot be written, so no run can be writing to it; Ctrl-C stops`
+        : `  record ${databasePath(o.out)}, read-only; Ctrl-C stops`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);

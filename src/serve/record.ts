@@ -8,7 +8,7 @@
  * store before SQLite opens it, so the server never blocks on it.
  */
 import { statSync } from 'node:fs';
-import { databasePath, openRunStore, outDirFileProblem, type RunStore, RunStoreError } from '../store/index.ts';
+import { databasePath, openRunStore, outDirFileProblem, type ReadMode, type RunStore, RunStoreError } from '../store/index.ts';
 import { HttpError } from './errors.ts';
 
 /**
@@ -53,6 +53,11 @@ export class RecordSource {
   constructor(readonly outDir: string) {
     this.file = databasePath(outDir);
     this.reopen(true);
+  }
+
+  /** How the open record is read (`immutable`: its directory cannot be written), or null while it cannot be read. */
+  get mode(): ReadMode | null {
+    return this.store?.mode ?? null;
   }
 
   /** Why the record cannot be read now (a sentence naming the file), or null when it can. */

@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo, isIPv4, isIPv6 } from 'node:net';
 import { sep } from 'node:path';
 import send from 'send';
+import type { ReadMode } from '../store/index.ts';
 import type { JobView } from './api.ts';
 import { HttpError } from './errors.ts';
 import { coalesce, JsonChunks } from './json.ts';
@@ -44,6 +45,8 @@ export interface RunningServer {
   readonly port: number;
   /** Why the web app is not served (not built: a sentence saying how to build it), or null; read at start. */
   readonly webAppMissing: string | null;
+  /** How the record is read as the server starts (`immutable`: its directory cannot be written; src/store/open.ts). */
+  readonly recordMode: ReadMode;
   /** The record's watcher (its `lastId`, for tests). */
   readonly monitor: LiveMonitor;
   /** Stops listening, ends the event streams and closes the record. */
@@ -208,7 +211,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           return;
         }
         const payload = answerApi(backend, segments.slice(1), query);
-        sendJson(req, res, 200, payload, { 'X-Glorot-Event-Id': String(monitor.lastId) });
+        sendJson(req, res, 200, payload, { 'X-Glorot-Event-Id': String(monitor.lastId), 'X-Glorot-Record-Mode': source.mode ?? 'shared' });
         return;
       }
       serveFile(req, res, segments);
@@ -257,6 +260,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     host,
     port,
     webAppMissing: missingWebApp(webDir),
+    recordMode: source.mode ?? 'shared',
     monitor,
     close: async () => {
       monitor.stop();

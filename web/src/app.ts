@@ -34,7 +34,12 @@ export function mountApp(root: HTMLElement, source: DataSource): () => void {
   const main = h('main', {});
   // the server's `unavailable` error (the record deleted, replaced or corrupt), until the `reset`
   const banner = h('div', { class: 'error banner', role: 'alert', 'data-testid': 'unavailable', hidden: true });
-  root.replaceChildren(h('header', {}, h('a', { class: 'brand', href: '#/' }, 'glorot'), nav, state), banner, main);
+  // said once the server tells how it reads the record (a live source only)
+  const recordNote = h('div', { class: 'note banner', 'data-testid': 'record-mode', hidden: true },
+    'The record is read as an immutable file: its directory cannot be written, so no run can be writing to it ' +
+    'and nothing on this page will change.');
+  root.replaceChildren(h('header', {}, h('a', { class: 'brand', href: '#/' }, 'glorot'), nav, state), recordNote, banner, main);
+  const offMode = source.onRecordMode?.((mode) => (recordNote.hidden = mode !== 'immutable')) ?? ((): void => {});
   const offConn = source.onConnection((s) => {
     setText(state, STATE_TEXT[s]);
     state.className = `conn conn-${s}`;
@@ -68,6 +73,7 @@ export function mountApp(root: HTMLElement, source: DataSource): () => void {
   return () => {
     window.removeEventListener('hashchange', route);
     offConn();
+    offMode();
     offEvents();
     view?.destroy();
   };
