@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { ScalarRecord } from '../../../src/core/metrics.ts';
 import { type LockState, openRunStore } from '../../../src/store/index.ts';
 import { DEAD_SATURATED_FRACTION, runAlarms, SATURATED_FRACTION, type AlarmInput } from '../../../src/serve/alarms.ts';
@@ -20,7 +21,7 @@ import { RecordSource } from '../../../src/serve/record.ts';
 import { parseTarget } from '../../../src/serve/routes.ts';
 import { isUnspecifiedHost, serverUrl } from '../../../src/serve/server.ts';
 import { DEFAULT_WEB_DIR, errorPage, missingWebApp, PACKAGE_DIR, placeholderPage, resolveStatic } from '../../../src/serve/static.ts';
-import { buildRunSummary, rateOf } from '../../../src/serve/summary.ts';
+import { buildRunSummary, rateOf, shownStatus } from '../../../src/serve/summary.ts';
 import { tempDir } from '../../helpers/serve.ts';
 
 test('rate: median of the latest intervals, robust to a pause and to the dense early points', () => {
@@ -284,4 +285,26 @@ test('the printed URL: the unspecified addresses (every address of the machine) 
   assert.equal(serverUrl('::1', 1), 'http://[::1]:1/');
   assert.equal(serverUrl('192.168.1.5', 1), 'http://192.168.1.5:1/');
   assert.equal(serverUrl('localhost', 1), 'http://localhost:1/');
+});
+
+test('schema drift: a status this glorot does not know is shown as unknown with a note, never passed on as one', (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const w = openRunStore(dir);
+  w.createRun({ id: 'a', config: { activation: 'tanh', hidden: [2] }, seed: 1, backend: 'reference', threads: 1, status: 'finished' });
+  w.close();
+  // what another version (or a hand edit) could leave: a status outside this schema's CHECK
+  const raw = new Database(join(dir, 'glorot.sqlite'));
+  raw.pragma('ignore_check_constraints = ON');
+  raw.prepare("UPDATE runs SET status = 'exploded', status_detail = NULL WHERE id = 'a'").run();
+  raw.close();
+  const store = openRunStore(dir, { readonly: true });
+  t.after(() => store.close());
+  const summary = buildRunSummary(store, store.getRun('a'), null);
+  assert.equal(summary.status, 'unknown');
+  assert.equal(summary.statusDetail, 'the record holds the status "exploded", which this glorot does not know (expected one of ' +
+    'created, running, finished, diverged, interrupted, failed): a record written by another version, or changed outside glorot');
+  assert.deepEqual(shownStatus({ status: 'diverged', statusDetail: 'NaN at update 5' }), { status: 'diverged', statusDetail: 'NaN at update 5' });
+  assert.deepEqual(shownStatus({ status: 'finished', statusDetail: undefined as unknown as null }), { status: 'finished', statusDetail: null }, 'a missing detail is null, not absent');
+  assert.equal(shownStatus({ status: 7 as unknown as 'finished', statusDetail: null }).status, 'unknown');
 });
