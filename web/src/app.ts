@@ -44,10 +44,12 @@ export function mountApp(root: HTMLElement, source: DataSource): () => void {
     setText(state, STATE_TEXT[s]);
     state.className = `conn conn-${s}`;
     if (s !== 'unavailable') banner.hidden = true;
+    // what the views show was read before the record broke: dimmed, and said so in the banner
+    main.classList.toggle('stale', s === 'unavailable');
   });
   const offEvents = source.subscribe((e) => {
     if (e.type !== 'unavailable') return;
-    setText(banner, `The record cannot be read: ${e.error}. The page reloads its data when it is back.`);
+    setText(banner, `The record cannot be read: ${e.error}. What is shown below is as last read; the page reloads it when the record is back.`);
     banner.hidden = false;
   });
   let view: View | null = null;
