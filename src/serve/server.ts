@@ -62,10 +62,10 @@ const COMMON_HEADERS: Readonly<Record<string, string>> = {
   'Referrer-Policy': 'no-referrer',
 };
 
-/** Whether `host` is a loopback address or name (127.0.0.0/8, ::1, localhost). */
+/** Whether `host` is a loopback address or name (127.0.0.0/8 as a valid dotted address, ::1, localhost). */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || (isIPv4(h) && h.startsWith('127.'));
 }
 
 /** Whether `host` is the unspecified address (0.0.0.0, ::): listening there is listening on every address of the machine. */

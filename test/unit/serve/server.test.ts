@@ -19,7 +19,7 @@ import { LiveMonitor } from '../../../src/serve/live.ts';
 import { COLLECT_ABOVE_RSS_BYTES, shouldCollect, SOFT_COLLECT_ABOVE_RSS_BYTES } from '../../../src/serve/memory.ts';
 import { RecordSource } from '../../../src/serve/record.ts';
 import { parseTarget } from '../../../src/serve/routes.ts';
-import { isUnspecifiedHost, serverUrl } from '../../../src/serve/server.ts';
+import { isLoopbackHost, isUnspecifiedHost, serverUrl } from '../../../src/serve/server.ts';
 import { DEFAULT_WEB_DIR, errorPage, missingWebApp, PACKAGE_DIR, placeholderPage, resolveStatic } from '../../../src/serve/static.ts';
 import { buildRunSummary, rateOf, shownStatus } from '../../../src/serve/summary.ts';
 import { tempDir } from '../../helpers/serve.ts';
@@ -307,4 +307,11 @@ test('schema drift: a status this glorot does not know is shown as unknown with 
   assert.deepEqual(shownStatus({ status: 'diverged', statusDetail: 'NaN at update 5' }), { status: 'diverged', statusDetail: 'NaN at update 5' });
   assert.deepEqual(shownStatus({ status: 'finished', statusDetail: undefined as unknown as null }), { status: 'finished', statusDetail: null }, 'a missing detail is null, not absent');
   assert.equal(shownStatus({ status: 7 as unknown as 'finished', statusDetail: null }).status, 'unknown');
+});
+
+test('loopback names: 127.0.0.0/8 as valid dotted addresses only (127.999.0.1 is no address), ::1, localhost', () => {
+  for (const h of ['127.0.0.1', '127.1.2.255', '::1', '[::1]', 'localhost', 'LOCALHOST', 'app.localhost']) assert.equal(isLoopbackHost(h), true, h);
+  for (const h of ['127.999.0.1', '127.0.0.256', '127.0.0', '127.0.0.1.evil.com', '0127.0.0.1', '128.0.0.1', '0.0.0.0', 'localhost.evil.com', '']) {
+    assert.equal(isLoopbackHost(h), false, h);
+  }
 });
