@@ -40,7 +40,7 @@ function planProblem(file: string, e: unknown): string {
     return `${file} is not a valid experiment (${fields}); the values found are not shown here: open the file to see them`;
   }
   return `${file} is not a valid experiment: its runs cannot be planned (${e instanceof Error ? e.name : 'error'}); ` +
-    'open the file, or run glorot reproduce with it, to see why';
+    'open the file, or give it to glorot run, to see why';
 }
 
 /**
