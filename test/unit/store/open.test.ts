@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openRunStore, RunStoreError } from '../../../src/store/index.ts';
@@ -37,3 +37,20 @@ for (const [kind, make, what] of KINDS) {
     rmSync(file, { recursive: true });
   });
 }
+
+test('an output directory named file:… is a directory, never a SQLite URI (URIs are on for immutable reads)', (t) => {
+  const { dir, cleanup } = tempDir();
+  const cwd = process.cwd();
+  t.after(() => {
+    process.chdir(cwd);
+    cleanup();
+  });
+  process.chdir(dir);
+  const w = openRunStore('file:rec?mode=memory');
+  w.createRun({ id: 'r', config: { hidden: [2] }, seed: 1, backend: 'reference', threads: 1 });
+  w.close();
+  assert.ok(existsSync(join(dir, 'file:rec?mode=memory', 'glorot.sqlite')), 'the record is a file in that directory');
+  const r = openRunStore('file:rec?mode=memory', { readonly: true });
+  assert.deepEqual(r.listRuns().map((x) => x.id), ['r']);
+  r.close();
+});
