@@ -123,14 +123,15 @@ export function numberListArg(v: string): number[] {
 
 /**
  * A commander parser for a flag of the command line's own (no configuration field holds it, so it
- * is checked here): a whole number from `min` to `max`.
+ * is checked here): a whole number from `min` to `max`, written in decimal digits only. `Number()`
+ * alone also takes `0x50`, `0b1`, `0o7`, `1e3` and `8.0` (`--port 0x50` bound port 80).
  */
 export function wholeNumberArg(min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < min || n > max) {
       const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
-      throw new InvalidArgumentError(`expected a whole number ${range}, found "${v}"`);
+      throw new InvalidArgumentError(`expected a whole number ${range} in decimal digits, found "${v}"`);
     }
     return n;
   };

@@ -31,21 +31,27 @@ export function registerServeCommands(program: Command): void {
       pathArg('--export', 'a directory'))
     .action(async (o: ServeCliOptions) => {
       // loaded here: the server and the report's checks are not needed by the other commands
-      const { exportSnapshot, isLoopbackHost, startServer } = await import('../serve/index.ts');
+      const { exportSnapshot, isLoopbackHost, isUnspecifiedHost, startServer } = await import('../serve/index.ts');
       if (o.export !== undefined) {
         const r = exportSnapshot({ outDir: o.out, exportDir: o.export });
         if (r.webAppMissing !== null) printError(`glorot serve --export: ${r.webAppMissing}`);
         print(`snapshot of ${databasePath(o.out)}: ${join(o.export, 'index.html')} (${r.paths.length} API answers in data.js)`);
         return;
       }
-      if (!isLoopbackHost(o.host)) {
+      if (isUnspecifiedHost(o.host)) {
+        printError(`warning: --host ${o.host} listens on every address of this machine, so the dashboard is reachable from the ` +
+          'network: whoever can reach this machine can read the run record (read-only) and see its paths; use the default ' +
+          '127.0.0.1 unless you mean it (the URL below is this machine\'s own)');
+      } else if (!isLoopbackHost(o.host)) {
         printError(`warning: --host ${o.host} is not a loopback address: whoever can reach this machine can read the run record ` +
           '(read-only) and see its paths; use the default 127.0.0.1 unless you mean it');
       }
       const server = await startServer({ outDir: o.out, host: o.host, port: o.port });
       if (server.webAppMissing !== null) printError(`glorot serve: ${server.webAppMissing}`);
       print(`glorot serve: ${server.url}`);
-      print(`  record ${databasePath(o.out)}, read-only; Ctrl-C stops`);
+      print(server.recordMode === 'immutable'
+        ? `  record ${databasePath(o.out)}, read as an immutable file: its directory cannot be written, so no run can be writing to it; Ctrl-C stops`
+        : `  record ${databasePath(o.out)}, read-only; Ctrl-C stops`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);

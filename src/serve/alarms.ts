@@ -34,7 +34,8 @@ export type RunLock = LockState | 'none';
 
 /** What {@link runAlarms} reads about one run. */
 export interface AlarmInput {
-  readonly status: RunStatus;
+  /** `unknown`: a status this glorot does not know (summary.ts's shownStatus). */
+  readonly status: RunStatus | 'unknown';
   readonly statusDetail: string | null;
   /** Updates of the latest probe point, or null before the first. */
   readonly lastUpdate: number | null;

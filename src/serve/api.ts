@@ -18,7 +18,9 @@
  * Every JSON number that is NaN or ±Infinity in the record is `null` (JSON has neither).
  * Every JSON answer carries the header `X-Glorot-Event-Id`: the id of the latest event when it was
  * made. A page that opens `/api/events?lastEventId=<that id>` after its first loads receives every
- * change since them (no gap between loading and listening). Run ids are `a-z 0-9 - _ .`; request
+ * change since them (no gap between loading and listening). It also carries `X-Glorot-Record-Mode`:
+ * `shared` (read beside any writer, live) or `immutable` (a record in a directory the server cannot
+ * write, read as an unchanging file: src/store/open.ts), which the page says. Run ids are `a-z 0-9 - _ .`; request
  * them URL-encoded all the same (`encodeURIComponent`), as the snapshot's keys are.
  *
  * Static snapshot (`glorot serve --export DIR`): `globalThis.GLOROT_SNAPSHOT` maps each of the

@@ -16,6 +16,7 @@ import { ensureDir, type RunStore, writeFileAtomic, writeFileAtomicChunks } from
 import type { RunLock } from './alarms.ts';
 import type { RunSummary } from './api.ts';
 import { buildJobView } from './job.ts';
+import { checkExportTarget, checkExportWritable, exportWriteError, SNAPSHOT_HEADER } from './exportDir.ts';
 import { coalesce, jsonText } from './json.ts';
 import { RecordSource } from './record.ts';
 import { type ApiBackend, answerApi, parseTarget } from './routes.ts';
@@ -103,15 +104,19 @@ export function withSnapshotScript(html: string): string {
 /**
  * Writes the snapshot.
  * @returns what was written.
- * @throws RunStoreError naming the file when the record cannot be read; Error naming the path when a
- *   file cannot be written or would land outside `dir`.
+ * @throws RunStoreError naming the file when the record cannot be read; RunStoreError with field
+ *   `exportDir` naming the directory when it overlaps the web app's directory, holds other files
+ *   than an earlier snapshot, or cannot be written (exportDir.ts); Error naming the path when a file
+ *   cannot be written or would land outside `dir`.
  */
 export function exportSnapshot(options: ExportOptions): ExportResult {
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const source = new RecordSource(options.outDir); // first: a missing record creates nothing
   try {
     const store = source.get();
+    checkExportTarget(options.exportDir, webDir);
     const dir = resolve(ensureDir(options.exportDir, 'the snapshot directory', 'exportDir'));
+    checkExportWritable(dir);
     const realDir = realpathSync(dir);
     const written: string[] = [];
     const target = (rel: string): string => {
@@ -124,16 +129,25 @@ export function exportSnapshot(options: ExportOptions): ExportResult {
       written.push(rel);
       return path;
     };
+    /** Writes one file of the snapshot with `f`, naming the directory when the file system refuses. */
+    const write = (rel: string, f: (path: string) => void): void => {
+      const path = target(rel);
+      try {
+        f(path);
+      } catch (e) {
+        throw exportWriteError(e, dir, rel);
+      }
+    };
     const missing = missingWebApp(webDir);
     const webApp = missing === null;
     if (missing === null) {
       const root = realpathSync(webDir);
       for (const rel of webFiles(root)) {
         const bytes = readFileSync(join(root, rel));
-        writeFileAtomic(target(rel), rel === 'index.html' ? withSnapshotScript(bytes.toString('utf8')) : bytes);
+        write(rel, (p) => writeFileAtomic(p, rel === 'index.html' ? withSnapshotScript(bytes.toString('utf8')) : bytes));
       }
     } else {
-      writeFileAtomic(target('index.html'), withSnapshotScript(placeholderPage(missing)));
+      write('index.html', (p) => writeFileAtomic(p, withSnapshotScript(placeholderPage(missing))));
     }
     const backend = directBackend(store, options.outDir);
     let paths: string[] = [];
@@ -141,7 +155,7 @@ export function exportSnapshot(options: ExportOptions): ExportResult {
     store.readTransaction(() => {
       paths = snapshotPaths(store);
       const chunks = function* (): Generator<string> {
-        yield '// the dashboard\'s static snapshot (glorot serve): the API answers, by request path (src/serve/api.ts)\n';
+        yield SNAPSHOT_HEADER;
         // when it was taken, so the page can say so (a frozen run's "running" is as of this time)
         yield `globalThis.GLOROT_SNAPSHOT_TAKEN = ${JSON.stringify(new Date().toISOString())};\n`;
         yield 'globalThis.GLOROT_SNAPSHOT = {\n';
@@ -153,7 +167,7 @@ export function exportSnapshot(options: ExportOptions): ExportResult {
         }
         yield '};\n';
       };
-      writeFileAtomicChunks(target('data.js'), coalesce(chunks(), 1 << 20));
+      write('data.js', (p) => writeFileAtomicChunks(p, coalesce(chunks(), 1 << 20)));
     });
     return { files: written, paths, webApp, webAppMissing: missing };
   } finally {

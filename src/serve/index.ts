@@ -3,6 +3,6 @@
  * one output directory's run record, read-only and live; `glorot serve --export` writes the same app
  * with the data embedded. Layer `serve`: imports core, store, config and report only.
  */
-export { startServer, isLoopbackHost, type ServeOptions, type RunningServer } from './server.ts';
+export { startServer, isLoopbackHost, isUnspecifiedHost, serverUrl, type ServeOptions, type RunningServer } from './server.ts';
 export { exportSnapshot, snapshotPaths, type ExportOptions, type ExportResult } from './export.ts';
 export { DEFAULT_WEB_DIR, missingWebApp, PACKAGE_DIR } from './static.ts';

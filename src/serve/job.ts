@@ -11,13 +11,14 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidInputError } from '../core/errors.ts';
 import { buildChecks } from '../report/checks/index.ts';
 import { configsByLabel, type LabelledRun, type ReportDataset } from '../report/input.ts';
 import { chooseMainDataset, selectAll } from '../report/select.ts';
 import { buildTable1, formatOurs } from '../report/table1.ts';
 import { planRuns, readExperiment } from '../config/experiment.ts';
 import { SCALE_SETTINGS, SCALES } from '../config/scales.ts';
-import type { RunStore } from '../store/index.ts';
+import { outDirFileProblem, type RunStore } from '../store/index.ts';
 import type { JobView } from './api.ts';
 
 /** Statuses after which a run's records never change (`interrupted` and `created` runs continue). */
@@ -80,7 +81,25 @@ export function forReaders(text: string | undefined): string | undefined {
 /** The paper's scale in the same words (SPEC.md §1, `glorot reproduce --scale paper`). */
 export const PAPER_SCALE = scaleWords('paper', SCALE_SETTINGS.paper.depth, SCALE_SETTINGS.paper.width, SCALE_SETTINGS.paper.updates);
 
-/** The job's plan, read from `<outDir>/experiments/*.json` (Shapeset first, then by name). */
+/**
+ * Why an experiment file cannot be planned, for the page: the file, the fields and what each
+ * expected, never what was found. The page and a snapshot show this to whoever opens them, and a
+ * value found in a file (or the text around a JSON syntax error) is the file's content.
+ */
+function planProblem(file: string, e: unknown): string {
+  if (e instanceof InvalidInputError) {
+    const fields = e.issues.map((i) => `${i.field === '' ? 'the file' : i.field}: expected ${i.expected}`).join('; ');
+    return `${file} is not a valid experiment (${fields}); the values found are not shown here: open the file to see them`;
+  }
+  return `${file} is not a valid experiment: its runs cannot be planned (${e instanceof Error ? e.name : 'error'}); ` +
+    'open the file, or give it to glorot run, to see why';
+}
+
+/**
+ * The job's plan, read from `<outDir>/experiments/*.json` (Shapeset first, then by name). A file
+ * that is not a regular file inside the output directory (a symlink leading out, a FIFO) is not
+ * read: it becomes a problem naming it.
+ */
 function readPlan(outDir: string): { datasets: PlannedDataset[]; problems: string[] } {
   const dir = join(outDir, 'experiments');
   let files: string[];
@@ -94,15 +113,21 @@ function readPlan(outDir: string): { datasets: PlannedDataset[]; problems: strin
   const sizes = new Map<string, PlannedDataset['sizes'][number][]>();
   const problems: string[] = [];
   for (const f of files) {
+    const path = join(dir, f);
+    const problem = outDirFileProblem(outDir, path, 'an experiment file');
+    if (problem !== null) {
+      if (problem.kind !== 'missing') problems.push(problem.message); // missing: removed since the listing
+      continue;
+    }
     try {
-      for (const r of planRuns(readExperiment(join(dir, f)))) {
+      for (const r of planRuns(readExperiment(path))) {
         const list = byDataset.get(r.config.dataset) ?? [];
         list.push({ runId: r.runId, label: r.label, learningRate: r.learningRate, seed: r.seed });
         byDataset.set(r.config.dataset, list);
         sizes.set(r.config.dataset, [...(sizes.get(r.config.dataset) ?? []), { hidden: r.config.hidden, updates: r.config.updates }]);
       }
     } catch (e) {
-      problems.push(e instanceof Error ? e.message : String(e));
+      problems.push(planProblem(path, e));
     }
   }
   return { datasets: [...byDataset].map(([dataset, runs]) => ({ dataset, runs, sizes: sizes.get(dataset) ?? [] })), problems };

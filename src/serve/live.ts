@@ -75,6 +75,8 @@ export class LiveMonitor {
   private lastLockCheck = 0;
   private lastFileCheck = 0;
   private unavailable = false;
+  /** The reason last announced while {@link unavailable}. */
+  private unavailableError: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly pollMs: number;
   private readonly bufferSize: number;
@@ -201,9 +203,11 @@ export class LiveMonitor {
     }
   }
 
+  /** Tells clients the record cannot be read, and again whenever the reason changes (deleted, then a FIFO put there). */
   private announceUnavailable(error: string): void {
-    if (this.unavailable) return;
+    if (this.unavailable && error === this.unavailableError) return;
     this.unavailable = true;
+    this.unavailableError = error;
     this.emit({ type: 'unavailable', error });
   }
 

@@ -2,10 +2,13 @@
  * The server's read-only connection to the run record, and what happens when the file breaks under
  * a running server: deleted, replaced by a file that is not a run record, or corrupt. The server then
  * answers 503 with a message naming the file, and tries to open the file again every time it is
- * asked, so a record put back (or a new one created by a training run) is served again.
+ * asked, so a record put back (or a new one created by a training run) is served again. A record
+ * that is a symlink leading out of the output directory is refused like any file the server reads
+ * there (store/confine.ts); one that is not a regular file (a FIFO, a directory) is refused by the
+ * store before SQLite opens it, so the server never blocks on it.
  */
 import { statSync } from 'node:fs';
-import { databasePath, openRunStore, type RunStore } from '../store/index.ts';
+import { databasePath, openRunStore, outDirFileProblem, type ReadMode, type RunStore, RunStoreError } from '../store/index.ts';
 import { HttpError } from './errors.ts';
 
 /**
@@ -43,12 +46,18 @@ export class RecordSource {
 
   /**
    * Opens the record read-only (never creates, migrates or writes it).
-   * @throws RunStoreError `NO_DATABASE`, `NOT_A_RUN_RECORD`, `SCHEMA_TOO_NEW`, `UNWRITABLE` with a
-   *   message naming the file, when it cannot be served at start.
+   * @throws RunStoreError `NO_DATABASE`, `NOT_A_RUN_RECORD` (also a FIFO, a directory), `SCHEMA_TOO_NEW`,
+   *   `UNWRITABLE`, `INVALID` (a symlink leading out of `outDir`) with a message naming the file, when it
+   *   cannot be served at start.
    */
   constructor(readonly outDir: string) {
     this.file = databasePath(outDir);
     this.reopen(true);
+  }
+
+  /** How the open record is read (`immutable`: its directory cannot be written), or null while it cannot be read. */
+  get mode(): ReadMode | null {
+    return this.store?.mode ?? null;
   }
 
   /** Why the record cannot be read now (a sentence naming the file), or null when it can. */
@@ -105,6 +114,8 @@ export class RecordSource {
     this.close();
     const id = identity(this.file);
     try {
+      const problem = outDirFileProblem(this.outDir, this.file, 'the run record');
+      if (problem?.kind === 'outside') throw new RunStoreError('INVALID', problem.message, 'outDir');
       this.store = openRunStore(this.outDir, { readonly: true, busyTimeoutMs: 100, cacheKiB: PAGE_CACHE_KIB });
       this.opened = id;
       this.broken = null;

@@ -4,14 +4,16 @@
  *
  * Every response carries `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy:
  * require-corp` (cross-origin isolation, which the in-browser lab's SharedArrayBuffer needs), plus
- * `X-Content-Type-Options: nosniff` (JSON is never sniffed as HTML). Only GET and HEAD are answered.
+ * `X-Content-Type-Options: nosniff` (JSON is never sniffed as HTML), and a Content-Security-Policy
+ * (the web app's files: static.ts's APP_CSP; JSON: nothing at all). Only GET and HEAD are answered.
  * Bound to a loopback address (the default), the server also refuses requests whose Host header is
  * not a loopback name, so a web page cannot read the API through a DNS name rebound to 127.0.0.1.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIPv4, isIPv6 } from 'node:net';
 import { sep } from 'node:path';
 import send from 'send';
+import type { ReadMode } from '../store/index.ts';
 import type { JobView } from './api.ts';
 import { HttpError } from './errors.ts';
 import { coalesce, JsonChunks } from './json.ts';
@@ -21,7 +23,7 @@ import { keepYoungGenerationSmall, MemoryKeeper } from './memory.ts';
 import { isBrokenRecord, RecordSource } from './record.ts';
 import { type ApiBackend, answerApi, parseTarget } from './routes.ts';
 import { EventStreams, type StreamOptions } from './sse.ts';
-import { DEFAULT_WEB_DIR, errorPage, missingWebApp, OWN_PAGE_CSP, placeholderPage, resolveStatic } from './static.ts';
+import { APP_CSP, DEFAULT_WEB_DIR, errorPage, missingWebApp, OWN_PAGE_CSP, placeholderPage, resolveStatic } from './static.ts';
 
 /** What {@link startServer} needs. */
 export interface ServeOptions extends LiveOptions, StreamOptions {
@@ -37,12 +39,14 @@ export interface ServeOptions extends LiveOptions, StreamOptions {
 
 /** A server that is listening. */
 export interface RunningServer {
-  /** `http://127.0.0.1:<port>/`. */
+  /** `http://127.0.0.1:<port>/`: where a browser on this machine opens it ({@link serverUrl}). */
   readonly url: string;
   readonly host: string;
   readonly port: number;
   /** Why the web app is not served (not built: a sentence saying how to build it), or null; read at start. */
   readonly webAppMissing: string | null;
+  /** How the record is read as the server starts (`immutable`: its directory cannot be written; src/store/open.ts). */
+  readonly recordMode: ReadMode;
   /** The record's watcher (its `lastId`, for tests). */
   readonly monitor: LiveMonitor;
   /** Stops listening, ends the event streams and closes the record. */
@@ -58,10 +62,28 @@ const COMMON_HEADERS: Readonly<Record<string, string>> = {
   'Referrer-Policy': 'no-referrer',
 };
 
-/** Whether `host` is a loopback address or name (127.0.0.0/8, ::1, localhost). */
+/** Whether `host` is a loopback address or name (127.0.0.0/8 as a valid dotted address, ::1, localhost). */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || (isIPv4(h) && h.startsWith('127.'));
+}
+
+/** Whether `host` is the unspecified address (0.0.0.0, ::): listening there is listening on every address of the machine. */
+export function isUnspecifiedHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (isIPv4(h)) return h === '0.0.0.0';
+  return isIPv6(h) && new URL(`http://[${h}]/`).hostname === '[::]';
+}
+
+/**
+ * The URL a browser on this machine opens for a server listening on `host`:`port`. The unspecified
+ * addresses (0.0.0.0, ::) are no address to connect to (a browser refuses or maps them
+ * inconsistently), so their URL names the loopback address of the same family.
+ */
+export function serverUrl(host: string, port: number): string {
+  const h = host.replace(/^\[|\]$/g, '');
+  const shown = isUnspecifiedHost(h) ? (h.includes(':') ? '[::1]' : '127.0.0.1') : h.includes(':') ? `[${h}]` : h;
+  return `http://${shown}:${port}/`;
 }
 
 /** The host part of a Host header (`[::1]:8080` → `::1`, `localhost:80` → `localhost`). */
@@ -189,7 +211,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           return;
         }
         const payload = answerApi(backend, segments.slice(1), query);
-        sendJson(req, res, 200, payload, { 'X-Glorot-Event-Id': String(monitor.lastId) });
+        sendJson(req, res, 200, payload, { 'X-Glorot-Event-Id': String(monitor.lastId), 'X-Glorot-Record-Mode': source.mode ?? 'shared' });
         return;
       }
       serveFile(req, res, segments);
@@ -211,6 +233,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const found = resolveStatic(webDir, segments);
     if (found === null) throw new HttpError(404, `not found: /${segments.join('/')}`, `/${segments.join('/')}`);
     for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
+    res.setHeader('Content-Security-Policy', APP_CSP);
     if (wantsIndex) res.setHeader('Cache-Control', 'no-cache');
     send(req, found.file.split(sep).map(encodeURIComponent).join('/'), { root: found.root, index: false, dotfiles: 'deny' })
       .on('error', (err: { status?: number }) => {
@@ -232,12 +255,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   monitor.start();
   const port = (server.address() as AddressInfo).port;
-  const shown = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shown}:${port}/`,
+    url: serverUrl(host, port),
     host,
     port,
     webAppMissing: missingWebApp(webDir),
+    recordMode: source.mode ?? 'shared',
     monitor,
     close: async () => {
       monitor.stop();

@@ -59,6 +59,17 @@ export function missingWebApp(webDir: string): string | null {
     '(Vite builds web/ into build/web/); meanwhile the page shows a plain run list';
 }
 
+/**
+ * The Content-Security-Policy of the web app's files (index.html and its assets): scripts, styles,
+ * images and API calls from this server only, plus what the built app needs and nothing more —
+ * `style-src 'unsafe-inline'` because the bundle inserts its stylesheet as a `<style>` element (Vite's
+ * single-file build; uPlot's element styles are set through the DOM, which CSP allows), and
+ * `img-src data:` for the page's empty `data:,` icon. No inline or injected script runs, no
+ * `eval`, no plugin, no `<base>`, no form posting, no framing.
+ */
+export const APP_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /** The Content-Security-Policy of the server's own pages: their inline script may only fetch this server's API. */
 export const OWN_PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
 

@@ -3,8 +3,9 @@
  * the record: the stored config's shape (the report's `runShape`), progress, rate and time left from
  * the probe points' wall times, the latest errors, and the alarms (alarms.ts).
  */
+import { foundText } from '../core/errors.ts';
 import { runShape } from '../report/select.ts';
-import { type EvaluationPoint, readLock, type RunInfo, runLockPath, type RunStore } from '../store/index.ts';
+import { type EvaluationPoint, outDirFileProblem, readLock, RUN_STATUSES, type RunInfo, runLockPath, type RunStatus, type RunStore } from '../store/index.ts';
 import { type RunLock, runAlarms } from './alarms.ts';
 import type { RunDetail, RunSummary } from './api.ts';
 
@@ -34,14 +35,34 @@ export function rateOf(points: readonly { readonly updates: number; readonly wal
 
 /**
  * Reads run `id`'s lock (the store's readLock: owner, and whether it still runs). Never throws: a lock
- * file that cannot be read counts as none (no process can be shown to hold the run).
+ * file that cannot be read counts as none (no process can be shown to hold the run), and so does one
+ * that is not a regular file inside the output directory (a symlink leading out: its owner's command
+ * would be shown; a FIFO: reading it would block).
  */
 export function readRunLock(outDir: string, id: string): RunLock {
   try {
-    return readLock(runLockPath(outDir, id)) ?? 'none';
+    const path = runLockPath(outDir, id);
+    if (outDirFileProblem(outDir, path, 'a run lock') !== null) return 'none';
+    return readLock(path) ?? 'none';
   } catch {
     return 'none';
   }
+}
+
+/**
+ * The run's status and detail as the dashboard shows them. A status this glorot does not know (a
+ * record written by another version, or changed outside glorot) is shown as `unknown`, its detail
+ * saying what the record holds, rather than passed on as if it were one; a detail that is not text
+ * (or missing) is null.
+ */
+export function shownStatus(run: Pick<RunInfo, 'status' | 'statusDetail'>): { status: RunStatus | 'unknown'; statusDetail: string | null } {
+  const detail = typeof run.statusDetail === 'string' ? run.statusDetail : null;
+  if ((RUN_STATUSES as readonly unknown[]).includes(run.status)) return { status: run.status, statusDetail: detail };
+  return {
+    status: 'unknown',
+    statusDetail: `the record holds the status ${foundText(run.status)}, which this glorot does not know (expected one of ` +
+      `${RUN_STATUSES.join(', ')}): a record written by another version, or changed outside glorot`,
+  };
 }
 
 /** A finite number, or null (NaN, ±Infinity and undefined have no JSON number). */
@@ -66,9 +87,10 @@ export function buildRunSummary(store: RunStore, run: RunInfo, lock: RunLock | n
     const totalUpdates = Number.isFinite(shape.updates) ? shape.updates : (updates ?? 0);
     const rate = rateOf(recent);
     const secondsLeft = run.status === 'running' && rate !== null ? Math.max(0, totalUpdates - (updates ?? 0)) / rate : null;
+    const { status, statusDetail } = shownStatus(run);
     const alarms = runAlarms({
-      status: run.status,
-      statusDetail: run.statusDetail,
+      status,
+      statusDetail,
       lastUpdate: updates,
       activation: shape.activation,
       scalars: updates === null ? [] : store.scalarsAt(run.id, updates),
@@ -78,8 +100,8 @@ export function buildRunSummary(store: RunStore, run: RunInfo, lock: RunLock | n
     });
     return {
       id: run.id,
-      status: run.status,
-      statusDetail: run.statusDetail,
+      status,
+      statusDetail,
       dataset: shape.dataset,
       activation: shape.activation,
       init: shape.init,

@@ -3,8 +3,9 @@
  * checkpoints, CSV / TensorBoard exports, and all durable file writing. See docs/STORE.md for the
  * schema and how to query it; the records' names and types are src/core/metrics.ts's.
  */
+export { outDirFileProblem, type OutDirFileProblem } from './confine.ts';
 export { DEFAULT_OUT_DIR, DATABASE_FILE, databasePath, defaultCsvDir, defaultTensorboardDir, ensureDir } from './paths.ts';
-export { openRunStore, RunStore, type OpenRunStoreOptions, type CreateRunOptions } from './runStore.ts';
+export { openRunStore, RunStore, type OpenRunStoreOptions, type CreateRunOptions, type ReadMode } from './runStore.ts';
 export { SEGMENTS_KEY, runSegments, formatSegments, type RunSegment } from './segments.ts';
 export { RunStoreError, type RunStoreErrorCode } from './errors.ts';
 export { SCHEMA_VERSION } from './schema.ts';

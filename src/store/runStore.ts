@@ -17,6 +17,7 @@
  * table), records.ts (writing probe points), queries.ts (reading them) and artifacts.ts.
  */
 import { accessSync, constants, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ClassPriors, CostSurfaces, ExampleSheet } from '../core/artifacts.ts';
 import type { HistogramTensor, ScalarName, ScalarRecord, Split } from '../core/metrics.ts';
@@ -29,9 +30,10 @@ import * as queries from './queries.ts';
 import { deleteAfter, recordProbePoint } from './records.ts';
 import * as runs from './runs.ts';
 import type { CreateRunOptions } from './runs.ts';
+import { openError, openReadonly, type ReadMode, requireRegularFile } from './open.ts';
 import { ensureSchema } from './schema.ts';
 import type { RunSegment } from './segments.ts';
-import { damageError, Sql, sqliteCode } from './sql.ts';
+import { Sql } from './sql.ts';
 import type {
   EvaluationPoint,
   LatestScalar,
@@ -46,6 +48,7 @@ import type {
 
 export type { CreateRunOptions } from './runs.ts';
 export type { IntegrityCheck } from './integrity.ts';
+export type { ReadMode } from './open.ts';
 
 /** Options of {@link openRunStore}. */
 export interface OpenRunStoreOptions {
@@ -90,36 +93,32 @@ export function openRunStore(outDir: string, options: OpenRunStoreOptions = {}):
       throw new RunStoreError('UNWRITABLE', `cannot write the output directory ${outDir}: ${(e as Error).message}`, 'outDir');
     }
   }
+  requireRegularFile(file);
   let db: Database.Database | undefined;
+  let mode: ReadMode = 'shared';
+  const setUp = (d: Database.Database): void => {
+    d.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    if (options.cacheKiB !== undefined) d.pragma(`cache_size = ${-Math.max(64, Math.floor(options.cacheKiB))}`);
+    if (readonly) ensureSchema(d, file, false);
+  };
   try {
-    db = new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    if (options.cacheKiB !== undefined) db.pragma(`cache_size = ${-Math.max(64, Math.floor(options.cacheKiB))}`);
+    if (readonly) ({ db, mode } = openReadonly(file, setUp));
+    else setUp((db = new Database(resolve(file))));
     if (!readonly) {
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== 'wal') throw new RunStoreError('UNWRITABLE', `${file}: SQLite refused WAL mode here (journal_mode ` +
-        `stays ${String(mode)}); use an output directory on a local disk`, 'outDir');
+      const journal = db.pragma('journal_mode = WAL', { simple: true });
+      if (journal !== 'wal') throw new RunStoreError('UNWRITABLE', `${file}: SQLite refused WAL mode here (journal_mode ` +
+        `stays ${String(journal)}); use an output directory on a local disk`, 'outDir');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
     }
-    ensureSchema(db, file, !readonly);
+    if (!readonly) ensureSchema(db, file, true);
     // a writer's open of the directory clears what killed writes left behind (readonly opens write nothing)
     if (!readonly) for (const dir of atomicWriteDirs(outDir)) removeStaleTemporaries(dir);
     const integrity = readonly ? quickCheck(db, file) : { status: 'not-run' as const, bytes: recordBytes(file) };
-    return new RunStore(new Sql(db, file, readonly), outDir, integrity);
+    return new RunStore(new Sql(db, file, readonly), outDir, integrity, mode);
   } catch (e) {
     db?.close();
-    if (e instanceof RunStoreError) throw e;
-    const code = sqliteCode(e) ?? '';
-    if (code.startsWith('SQLITE_CORRUPT')) throw damageError(e, file);
-    if (code === 'SQLITE_NOTADB') {
-      throw new RunStoreError('NOT_A_RUN_RECORD', `${file} is not a SQLite database, so not a glorot run ` +
-        `record; move it away or choose another output directory`, 'outDir');
-    }
-    if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_IOERR') {
-      throw new RunStoreError('UNWRITABLE', `cannot ${readonly ? 'open' : 'open for writing'} ${file}: ${(e as Error).message} (${code})`, 'outDir');
-    }
-    throw e;
+    throw openError(e, file, readonly);
   }
 }
 
@@ -137,6 +136,8 @@ export class RunStore {
     readonly outDir: string,
     /** What the open checked of the file's integrity (readonly opens run `PRAGMA quick_check`). */
     readonly integrity: IntegrityCheck = { status: 'not-run', bytes: 0 },
+    /** `immutable`: read as an unchanging file (a record in a directory this process cannot write; open.ts). */
+    readonly mode: ReadMode = 'shared',
   ) {
     this.file = sql.file;
     this.readonly = sql.readonly;

@@ -242,13 +242,14 @@ export function snapshotOutDir(srcOut: string, dest: string, options: SnapshotOp
  * @throws Error naming the copy when the check fails.
  */
 function copyRecord(from: string, to: string): void {
-  const db = new Database(from, { readonly: true, fileMustExist: true, timeout: 10_000 });
+  // absolute paths: SQLite takes a name starting with `file:` as a URI (store/open.ts enables URIs)
+  const db = new Database(resolve(from), { readonly: true, fileMustExist: true, timeout: 10_000 });
   try {
-    db.prepare('VACUUM INTO ?').run(to);
+    db.prepare('VACUUM INTO ?').run(resolve(to));
   } finally {
     db.close();
   }
-  const copy = new Database(to, { readonly: true, fileMustExist: true });
+  const copy = new Database(resolve(to), { readonly: true, fileMustExist: true });
   try {
     const check = copy.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`the copied record ${to} fails SQLite's quick_check: ${String(check)}`);

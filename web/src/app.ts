@@ -34,16 +34,23 @@ export function mountApp(root: HTMLElement, source: DataSource): () => void {
   const main = h('main', {});
   // the server's `unavailable` error (the record deleted, replaced or corrupt), until the `reset`
   const banner = h('div', { class: 'error banner', role: 'alert', 'data-testid': 'unavailable', hidden: true });
-  root.replaceChildren(h('header', {}, h('a', { class: 'brand', href: '#/' }, 'glorot'), nav, state), banner, main);
+  // said once the server tells how it reads the record (a live source only)
+  const recordNote = h('div', { class: 'note banner', 'data-testid': 'record-mode', hidden: true },
+    'The record is read as an immutable file: its directory cannot be written, so no run can be writing to it ' +
+    'and nothing on this page will change.');
+  root.replaceChildren(h('header', {}, h('a', { class: 'brand', href: '#/' }, 'glorot'), nav, state), recordNote, banner, main);
+  const offMode = source.onRecordMode?.((mode) => (recordNote.hidden = mode !== 'immutable')) ?? ((): void => {});
   const offConn = source.onConnection((s) => {
     // a snapshot says when it was taken: everything on it is as of then
     setText(state, s === 'snapshot' && source.takenAt ? `snapshot taken ${takenText(source.takenAt)}, not live` : STATE_TEXT[s]);
     state.className = `conn conn-${s}`;
     if (s !== 'unavailable') banner.hidden = true;
+    // what the views show was read before the record broke: dimmed, and said so in the banner
+    main.classList.toggle('stale', s === 'unavailable');
   });
   const offEvents = source.subscribe((e) => {
     if (e.type !== 'unavailable') return;
-    setText(banner, `The record cannot be read: ${e.error}. The page reloads its data when it is back.`);
+    setText(banner, `The record cannot be read: ${e.error}. What is shown below is as last read; the page reloads it when the record is back.`);
     banner.hidden = false;
   });
   let view: View | null = null;
@@ -69,6 +76,7 @@ export function mountApp(root: HTMLElement, source: DataSource): () => void {
   return () => {
     window.removeEventListener('hashchange', route);
     offConn();
+    offMode();
     offEvents();
     view?.destroy();
   };

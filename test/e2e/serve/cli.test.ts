@@ -12,6 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { after, before, test } from 'node:test';
 import { DEFAULT_WEB_DIR, exportSnapshot, missingWebApp, startServer } from '../../../src/serve/index.ts';
 import { openRunStore } from '../../../src/store/index.ts';
+import { SNAPSHOT_HEADER } from '../../../src/serve/exportDir.ts';
 import { BIN, get, getJson, tempDir, trainTiny } from '../../helpers/serve.ts';
 
 const root = tempDir();
@@ -79,9 +80,10 @@ test('glorot serve started from another directory serves the package\'s build/we
   assert.equal(s.stderr(), webAppNote());
 });
 
-test('glorot serve --host 0.0.0.0: a warning, and it listens there', async () => {
+test('glorot serve --host 0.0.0.0: a warning that the network reaches it, a URL a browser can open, and it listens there', async () => {
   const s = await serve(['--out', out, '--host', '0.0.0.0', '--port', '0']);
-  assert.match(s.stderr(), /warning: --host 0\.0\.0\.0 is not a loopback address/);
+  assert.match(s.stderr(), /warning: --host 0\.0\.0\.0 listens on every address of this machine, so the dashboard is reachable from the network/);
+  assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+\/$/, 'not http://0.0.0.0:…, which is no address to open');
   const port = new URL(s.url).port;
   const r = await get(`http://127.0.0.1:${port}/`, '/api/runs', { headers: { host: 'my-machine.lan' } });
   assert.equal(r.status, 200, 'bound on purpose to a public address: any Host is answered');
@@ -107,7 +109,7 @@ test('a missing or corrupt record, a bad port: exit 1 with a message naming the 
   assert.ok(bad.stderr.includes(`${join(corrupt, 'glorot.sqlite')} is not a SQLite database`), bad.stderr);
   const port = run(['--out', out, '--port', '70000']);
   assert.notEqual(port.status, 0);
-  assert.match(port.stderr, /--port <n>' argument '70000' is invalid\. expected a whole number from 0 to 65535, found "70000"/);
+  assert.match(port.stderr, /--port <n>' argument '70000' is invalid\. expected a whole number from 0 to 65535 in decimal digits, found "70000"/);
   const host = run(['--out', out, '--host', '']);
   assert.equal(host.status, 1, 'an empty --host would bind every address');
   assert.match(host.stderr, /--host is empty: expected an address or name/);
@@ -157,6 +159,7 @@ test('--export: index.html loads data.js, which holds exactly the canonical path
   mkdirSync(elsewhere);
   const dir2 = join(root, 'snap2');
   mkdirSync(dir2);
+  writeFileSync(join(dir2, 'data.js'), SNAPSHOT_HEADER); // an earlier snapshot: written over
   symlinkSync(elsewhere, join(dir2, 'assets'));
   assert.throws(() => exportSnapshot({ outDir: out, exportDir: dir2, webDir: web }), /refusing to write outside the snapshot directory/);
   assert.deepEqual(readdirSync(elsewhere), []);

@@ -14,16 +14,20 @@ export interface Served {
   /** The dashboard's URL, ending in `/`. */
   readonly url: string;
   readonly child: ChildProcess;
+  /** What it printed so far (stdout and stderr). */
+  output(): string;
   /** Stops the server and waits for it to exit. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts `glorot serve --out outDir --port 0` and waits (≤ timeoutMs) for its URL.
+ * @param prefix a command that runs the server, e.g. `['setpriv', '--reuid=nobody', …]` (none: node itself).
  * @throws Error with the server's output when it exits or prints no URL in time.
  */
-export function serve(outDir: string, timeoutMs = 60_000): Promise<Served> {
-  const child = spawn(process.execPath, [GLOROT_BIN, 'serve', '--out', outDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function serve(outDir: string, timeoutMs = 60_000, prefix: readonly string[] = []): Promise<Served> {
+  const cmd = [...prefix, process.execPath, GLOROT_BIN, 'serve', '--out', outDir, '--port', '0'];
+  const child = spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const fail = (why: string): void => {
@@ -38,10 +42,11 @@ export function serve(outDir: string, timeoutMs = 60_000): Promise<Served> {
       if (!m) return;
       clearTimeout(timer);
       child.stdout?.off('data', onData);
-      child.stdout?.resume();
+      child.stdout?.on('data', (more: Buffer) => (out += more.toString()));
       resolve({
         url: m[0],
         child,
+        output: () => out,
         stop: () => new Promise<void>((done) => {
           if (child.exitCode !== null || child.signalCode !== null) return done();
           child.once('exit', () => done());

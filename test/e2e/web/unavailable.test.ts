@@ -5,6 +5,7 @@
  * Chromium against `glorot serve`.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,9 @@ import { after, before, test } from 'node:test';
 import { type Browser, launch } from './browser.ts';
 import { SMALL, train } from './record.ts';
 import { type Served, serve } from './server.ts';
+
+/** The page's document, as the functions below use it inside the browser (the tests' tsconfig has no DOM). */
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 
 const dir = mkdtempSync(join(tmpdir(), 'glorot-web-gone-'));
 const out = join(dir, 'out');
@@ -31,7 +35,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('the record deleted under an open page: its error names the file; restored: the page reads it again', async () => {
+test('the record deleted under an open page: its error names the file, the old data is dimmed, a new cause replaces the first; restored: the page reads it again', async () => {
   const page = await browser.page();
   await page.goto(server.url);
   await page.locator('tr[data-run="kept"]').waitFor();
@@ -44,8 +48,15 @@ test('the record deleted under an open page: its error names the file; restored:
   await banner.waitFor({ state: 'visible', timeout: 30_000 });
   assert.ok((await banner.innerText()).includes(file), `the banner names the file: ${await banner.innerText()}`);
   assert.match(await page.getByTestId('connection').innerText(), /unavailable/);
+  assert.match(await page.locator('main').getAttribute('class') ?? '', /\bstale\b/, 'the run list read before is dimmed');
+  assert.match(await banner.innerText(), /What is shown below is as last read/);
+  // another cause at the same path (a FIFO, which once froze the server): the banner follows it
+  assert.equal(spawnSync('mkfifo', [file]).status, 0);
+  await page.waitForFunction(() => /named pipe \(FIFO\)/.test(document.querySelector('[data-testid=unavailable]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+  unlinkSync(file);
   copyFileSync(join(dir, 'good.sqlite'), file);
   await banner.waitFor({ state: 'hidden', timeout: 30_000 });
+  assert.doesNotMatch(await page.locator('main').getAttribute('class') ?? '', /\bstale\b/);
   await page.locator('tr[data-run="kept"]').waitFor();
   assert.match(await page.getByTestId('connection').innerText(), /live/);
   assert.equal(page.url(), url, 'no reload');

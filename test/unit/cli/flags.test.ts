@@ -94,6 +94,11 @@ test('flag text: numbers are converted (their domain is the schema\'s), text tha
   for (const bad of ['1000,,5', 'a,b', '']) assert.throws(() => numberListArg(bad), { message: `expected comma-separated numbers such as 1000,1000,500, found "${bad}"` });
   // the command line's own flags (--until, --jobs, --seeds, --depth) are checked where they are parsed
   assert.equal(wholeNumberArg(1)('3'), 3);
-  for (const bad of ['0', '1.5', 'x', '']) assert.throws(() => wholeNumberArg(1)(bad), { message: `expected a whole number ≥ 1, found "${bad}"` });
-  assert.throws(() => wholeNumberArg(1, 64)('65'), { message: 'expected a whole number from 1 to 64, found "65"' });
+  assert.equal(wholeNumberArg(0, 65535)(' 8080 '), 8080, 'spaces around the digits are fine');
+  for (const bad of ['0', '1.5', 'x', '']) assert.throws(() => wholeNumberArg(1)(bad), { message: `expected a whole number ≥ 1 in decimal digits, found "${bad}"` });
+  assert.throws(() => wholeNumberArg(1, 64)('65'), { message: 'expected a whole number from 1 to 64 in decimal digits, found "65"' });
+  // what Number() takes but a person typing a port, a job count or an update does not mean (--port 0x50 bound port 80)
+  for (const bad of ['0x50', '0X50', '0b1010000', '0o120', '8e1', '80.0', '+80', '-0', '８０', '80_0']) {
+    assert.throws(() => wholeNumberArg(0, 65535)(bad), { message: `expected a whole number from 0 to 65535 in decimal digits, found "${bad}"` }, bad);
+  }
 });

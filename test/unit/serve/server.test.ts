@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { ScalarRecord } from '../../../src/core/metrics.ts';
 import { type LockState, openRunStore } from '../../../src/store/index.ts';
 import { DEAD_SATURATED_FRACTION, runAlarms, SATURATED_FRACTION, type AlarmInput } from '../../../src/serve/alarms.ts';
@@ -18,8 +19,9 @@ import { LiveMonitor } from '../../../src/serve/live.ts';
 import { COLLECT_ABOVE_RSS_BYTES, shouldCollect, SOFT_COLLECT_ABOVE_RSS_BYTES } from '../../../src/serve/memory.ts';
 import { RecordSource } from '../../../src/serve/record.ts';
 import { parseTarget } from '../../../src/serve/routes.ts';
+import { isLoopbackHost, isUnspecifiedHost, serverUrl } from '../../../src/serve/server.ts';
 import { DEFAULT_WEB_DIR, errorPage, missingWebApp, PACKAGE_DIR, placeholderPage, resolveStatic } from '../../../src/serve/static.ts';
-import { buildRunSummary, rateOf } from '../../../src/serve/summary.ts';
+import { buildRunSummary, rateOf, shownStatus } from '../../../src/serve/summary.ts';
 import { tempDir } from '../../helpers/serve.ts';
 
 test('rate: median of the latest intervals, robust to a pause and to the dense early points', () => {
@@ -316,4 +318,44 @@ test('the job view\'s scale names reproduce\'s scale when the plan matches one, 
   assert.equal(forReaders('eq. (17); SPEC.md §3'), 'eq. (17)');
   assert.equal(forReaders('§4.2.1, eqs. (5)–(7) (transcribed: SPEC.md §3)'), '§4.2.1, eqs. (5)–(7)');
   assert.equal(forReaders('Fig. 2 (top)'), 'Fig. 2 (top)', 'the paper\'s own references stay');
+});
+
+test('the printed URL: the unspecified addresses (every address of the machine) become the loopback address of their family', () => {
+  for (const h of ['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0', '::0']) assert.equal(isUnspecifiedHost(h), true, h);
+  for (const h of ['127.0.0.1', '::1', '10.0.0.0', '0.0.0.1', 'localhost', '0', '00.0.0.0', '::ffff:0.0.0.0']) assert.equal(isUnspecifiedHost(h), false, h);
+  assert.equal(serverUrl('0.0.0.0', 8080), 'http://127.0.0.1:8080/');
+  assert.equal(serverUrl('::', 8080), 'http://[::1]:8080/');
+  assert.equal(serverUrl('127.0.0.1', 1), 'http://127.0.0.1:1/');
+  assert.equal(serverUrl('::1', 1), 'http://[::1]:1/');
+  assert.equal(serverUrl('192.168.1.5', 1), 'http://192.168.1.5:1/');
+  assert.equal(serverUrl('localhost', 1), 'http://localhost:1/');
+});
+
+test('schema drift: a status this glorot does not know is shown as unknown with a note, never passed on as one', (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const w = openRunStore(dir);
+  w.createRun({ id: 'a', config: { activation: 'tanh', hidden: [2] }, seed: 1, backend: 'reference', threads: 1, status: 'finished' });
+  w.close();
+  // what another version (or a hand edit) could leave: a status outside this schema's CHECK
+  const raw = new Database(join(dir, 'glorot.sqlite'));
+  raw.pragma('ignore_check_constraints = ON');
+  raw.prepare("UPDATE runs SET status = 'exploded', status_detail = NULL WHERE id = 'a'").run();
+  raw.close();
+  const store = openRunStore(dir, { readonly: true });
+  t.after(() => store.close());
+  const summary = buildRunSummary(store, store.getRun('a'), null);
+  assert.equal(summary.status, 'unknown');
+  assert.equal(summary.statusDetail, 'the record holds the status "exploded", which this glorot does not know (expected one of ' +
+    'created, running, finished, diverged, interrupted, failed): a record written by another version, or changed outside glorot');
+  assert.deepEqual(shownStatus({ status: 'diverged', statusDetail: 'NaN at update 5' }), { status: 'diverged', statusDetail: 'NaN at update 5' });
+  assert.deepEqual(shownStatus({ status: 'finished', statusDetail: undefined as unknown as null }), { status: 'finished', statusDetail: null }, 'a missing detail is null, not absent');
+  assert.equal(shownStatus({ status: 7 as unknown as 'finished', statusDetail: null }).status, 'unknown');
+});
+
+test('loopback names: 127.0.0.0/8 as valid dotted addresses only (127.999.0.1 is no address), ::1, localhost', () => {
+  for (const h of ['127.0.0.1', '127.1.2.255', '::1', '[::1]', 'localhost', 'LOCALHOST', 'app.localhost']) assert.equal(isLoopbackHost(h), true, h);
+  for (const h of ['127.999.0.1', '127.0.0.256', '127.0.0', '127.0.0.1.evil.com', '0127.0.0.1', '128.0.0.1', '0.0.0.0', 'localhost.evil.com', '']) {
+    assert.equal(isLoopbackHost(h), false, h);
+  }
 });

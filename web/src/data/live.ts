@@ -19,6 +19,7 @@ import {
   type HistogramFrame,
   type JobView,
   type LiveEvent,
+  type RecordMode,
   type RunDetail,
   type RunSummary,
   type ScalarSeries,
@@ -33,12 +34,16 @@ const REOPEN_MS = 2000;
 const FIRST_ANSWER_MS = 3000;
 /** The header every API answer carries: the id of the latest event when it was made (api.ts). */
 const EVENT_ID_HEADER = 'x-glorot-event-id';
+/** The header every API answer carries: how the server reads the record (api.ts). */
+const RECORD_MODE_HEADER = 'x-glorot-record-mode';
 
 /** A {@link DataSource} over a `glorot serve` at `base` (the page's own origin by default). */
 export class LiveSource implements DataSource {
   readonly kind = 'live';
   private readonly listeners = new Set<(event: LiveEvent) => void>();
   private readonly connectionListeners = new Set<(state: ConnectionState) => void>();
+  private readonly modeListeners = new Set<(mode: RecordMode) => void>();
+  private mode: RecordMode | null = null;
   private events: EventSource | null = null;
   private state: ConnectionState = 'connecting';
   private reopenTimer: ReturnType<typeof setTimeout> | null = null;
@@ -69,6 +74,11 @@ export class LiveSource implements DataSource {
     }
     const id = res.headers.get(EVENT_ID_HEADER);
     if (id !== null && /^\d+$/.test(id)) this.resumeId ??= id;
+    const mode = res.headers.get(RECORD_MODE_HEADER);
+    if ((mode === 'shared' || mode === 'immutable') && mode !== this.mode) {
+      this.mode = mode;
+      for (const l of this.modeListeners) l(mode);
+    }
     if (this.firstAnswerTimer !== null) this.open();
     return (await res.json()) as T;
   }
@@ -129,6 +139,13 @@ export class LiveSource implements DataSource {
     this.connectionListeners.add(listener);
     listener(this.state);
     return () => this.connectionListeners.delete(listener);
+  }
+
+  /** {@inheritDoc DataSource.onRecordMode} */
+  onRecordMode(listener: (mode: RecordMode) => void): () => void {
+    this.modeListeners.add(listener);
+    if (this.mode !== null) listener(this.mode);
+    return () => this.modeListeners.delete(listener);
   }
 
   private setState(state: ConnectionState): void {

@@ -58,7 +58,16 @@ export interface DataSource {
   subscribe(listener: (event: LiveEvent) => void): () => void;
   /** Calls `listener` with the stream's state now and on every change, until the returned function is called. */
   onConnection(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * Calls `listener` when the server says how it reads the record (api.ts's `X-Glorot-Record-Mode`):
+   * `immutable` when its directory cannot be written, so it is read as an unchanging file. A source
+   * without a server has no such mode and never calls it.
+   */
+  onRecordMode?(listener: (mode: RecordMode) => void): () => void;
 }
+
+/** How the server reads the record: beside any writer (`shared`), or as an unchanging file (`immutable`). */
+export type RecordMode = 'shared' | 'immutable';
 
 /** A failed read: the HTTP status (0 when there was no response), the message and the subject it names. */
 export class SourceError extends Error {

@@ -54,7 +54,8 @@ export class CompareView implements View {
   private prefetched = '';
 
   constructor(private readonly app: AppContext, params: URLSearchParams) {
-    this.ids = (params.get('runs') ?? [...app.selection].join(',')).split(',').filter((s) => s !== '').slice(0, MAX_COMPARED);
+    // each run once: a repeated id would count towards the cap and draw the same run twice
+    this.ids = [...new Set((params.get('runs') ?? [...app.selection].join(',')).split(',').filter((s) => s !== ''))].slice(0, MAX_COMPARED);
     const stat = params.get('stat') ?? 'activation.std';
     this.stat = isCompareStat(stat) ? stat : 'activation.std';
     this.layer = Number(params.get('layer') ?? 1) || 1;
@@ -170,16 +171,20 @@ export class CompareView implements View {
   }
 
   private async drawChips(): Promise<void> {
-    const all = await this.app.source.runs().catch(() => []);
-    const chips = this.ids.map((id, i) => h('span', { class: 'chip', 'data-run': id },
+    const all = await this.app.source.runs().catch(() => null);
+    /** Why `id` cannot be drawn: not in the record (once the run list is known), or its last read error. */
+    const problem = (id: string): string | null =>
+      all !== null && !all.some((r) => r.id === id) ? `no run "${id}" in the record` : (this.runs.find((r) => r.id === id)?.error ?? null);
+    const chips = this.ids.map((id, i) => h('span', { class: problem(id) === null ? 'chip' : 'chip error', 'data-run': id },
       checkbox(h('span', {}, h('i', { class: 'swatch', style: `background:${runColor(i)}` }), id), !this.hidden.has(id), (on) => {
         if (on) this.hidden.delete(id);
         else this.hidden.add(id);
         this.applyHidden();
       }, { title: 'show or hide this run' }),
       h('a', { href: `#/run/${encodeURIComponent(id)}`, title: 'open this run' }, '↗'),
-      h('button', { type: 'button', title: 'remove from the comparison', onclick: () => this.setRuns(this.ids.filter((x) => x !== id)) }, '×')));
-    const others = all.filter((r) => !this.ids.includes(r.id));
+      h('button', { type: 'button', title: 'remove from the comparison', onclick: () => this.setRuns(this.ids.filter((x) => x !== id)) }, '×'),
+      problem(id) === null ? null : h('span', { class: 'note', 'data-testid': 'compare-problem' }, problem(id))));
+    const others = (all ?? []).filter((r) => !this.ids.includes(r.id));
     const add = this.ids.length < MAX_COMPARED && others.length > 0
       ? select([['', 'add a run…'], ...others.map((r) => [r.id, r.id] as const)], '', (v) => v && this.setRuns([...this.ids, v]))
       : null;
