@@ -8,6 +8,7 @@ import { encodeJpeg, encodePng, examplesFromShapeset, examplesFromSplit, example
 import { type SplitSummary, sampleShapeset, summarizeSplit, summarizeStream } from '../data/stats.ts';
 import { FOLDER_IMAGE_SIZE, SHAPESET_EVAL_SIZE } from '../data/defaults.ts';
 import { SHAPESET_SIZE } from '../data/shapeset/params.ts';
+import { UsageError } from './exit.ts';
 import { numberArg, pathArg } from './flags.ts';
 import { print } from './terminal.ts';
 
@@ -22,12 +23,12 @@ interface DataFlags extends OpenDatasetOptions {
 /**
  * Parses an integer option of the data commands' own (`--seed`, `--n`, `--per-class`: no dataset
  * option holds them, so they are checked here).
- * @throws Error naming the flag, the accepted range and what was found.
+ * @throws UsageError naming the flag, the accepted range and what was found.
  */
 function parseIntegerFlag(value: string, flag: string, min: number, max: number): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${flag}: expected an integer from ${min} to ${max}, found "${value}"`);
+    throw new UsageError(`${flag}: expected an integer from ${min} to ${max}, found "${value}"`);
   }
   return n;
 }
@@ -57,7 +58,7 @@ function previewFormat(out: string): 'png' | 'jpeg' {
   const ext = extname(out);
   const format = PREVIEW_FORMATS[ext.toLowerCase()];
   if (format === undefined) {
-    throw new Error(`--out: expected a file name ending in .png, .jpg or .jpeg, found "${out}" (${ext === '' ? 'no extension' : `extension ${ext}`})`);
+    throw new UsageError(`--out: expected a file name ending in .png, .jpg or .jpeg, found "${out}" (${ext === '' ? 'no extension' : `extension ${ext}`})`);
   }
   const dir = dirname(out);
   if (!existsSync(dir)) throw new Error(`--out ${out}: the directory ${dir} does not exist (create it first, or choose another path)`);

@@ -13,7 +13,8 @@ import { acquireJobLock } from '../store/locks.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
 import { addBackendOptions, type BackendFlags, type BackendRequest, backendRequest } from './backend.ts';
 import { defaultText, errorText, pathArg, wholeNumberArg } from './flags.ts';
-import { EXIT_INTERRUPTED, interruptSignal } from './interrupt.ts';
+import { asUsage, EXIT_INTERRUPTED, UsageError } from './exit.ts';
+import { interruptSignal } from './interrupt.ts';
 import { formatDuration, jobProgress } from './jobProgress.ts';
 import { printExperimentResults, writeJobReport } from './report.ts';
 import { print } from './terminal.ts';
@@ -32,7 +33,7 @@ interface JobCliOptions extends BackendFlags {
 
 /** The backend and threads asked for, and the parallel runs: `--jobs`, else cores / threads. */
 function jobSettings(o: JobCliOptions): BackendRequest & { jobs: number } {
-  const request = backendRequest(o);
+  const request = asUsage(() => backendRequest(o));
   return { ...request, jobs: o.jobs ?? Math.max(1, Math.floor(cpus().length / request.threads)) };
 }
 
@@ -115,7 +116,7 @@ async function reproduceAction(o: JobCliOptions & { scale: Scale; datasets?: str
 async function reproduceJob(o: JobCliOptions & { scale: Scale; datasets?: string; dataDir?: string; seeds?: number }): Promise<void> {
   const { name: backend, threads, jobs } = jobSettings(o);
   const datasets = [...new Set(o.datasets !== undefined ? o.datasets.split(',').map((s) => s.trim()).filter((s) => s !== '') : DEFAULT_DATASETS)];
-  if (datasets.length === 0) throw new Error('--datasets: expected at least one dataset name, found none');
+  if (datasets.length === 0) throw new UsageError('--datasets: expected at least one dataset name, found none');
   const probe = await createBackend({ name: backend, threads });
   print(`${describeBackend(probe)} · ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
   probe.dispose();

@@ -23,6 +23,7 @@ import {
 import { SPLITS } from '../core/metrics.ts';
 import { initTheoryRows } from '../report/initTheory.ts';
 import type { VarianceRow } from '../report/checks/types.ts';
+import { UsageError } from './exit.ts';
 import { pathArg, runIdArg } from './flags.ts';
 import { print, printError } from './terminal.ts';
 
@@ -283,7 +284,7 @@ export function registerStoreCommands(program: Command): void {
     .option('--tensorboard [dir]', `write a TensorBoard event file into dir (default: <out>/tensorboard/<run>)`, pathArg('--tensorboard', 'a directory'))
     .action((run: string, opts: OutOptions & { csv?: string | true; tensorboard?: string | true }) => {
       if (opts.csv === undefined && opts.tensorboard === undefined) {
-        throw new Error('export: choose what to write: --csv [dir] and/or --tensorboard [dir]');
+        throw new UsageError('export: choose what to write: --csv [dir] and/or --tensorboard [dir]');
       }
       const csvDir = opts.csv === undefined ? null : opts.csv === true ? defaultCsvDir(opts.out, run) : opts.csv;
       const tbDir = opts.tensorboard === undefined ? null : opts.tensorboard === true ? defaultTensorboardDir(opts.out, run) : opts.tensorboard;

@@ -18,6 +18,7 @@ import type { RunStatus } from '../store/types.ts';
 import { evaluate, probeSet } from './evaluation.ts';
 import { ResumableRunError, type TrainOptions, type TrainResult } from './options.ts';
 import type { CheckpointMeta } from './checkpoint-meta.ts';
+import { RecentRate } from './rate.ts';
 import type { Session } from './session.ts';
 import { LAST_REPORT, LAST_YIELD, REPORT_LOSS, type Running, trainUpdate } from './step.ts';
 
@@ -48,6 +49,8 @@ class RunLoop {
   private readonly clock = new Float64Array(3);
   private reportCount = 0;
   private readonly loopStart = performance.now();
+  /** The updates-per-second of progress reports, over a moving window. */
+  private readonly rate = new RecentRate();
 
   /**
    * @param started performance.now() when `train` was called.
@@ -65,6 +68,7 @@ class RunLoop {
     this.progressMs = options.progressMs ?? 500;
     this.clock[LAST_REPORT] = this.loopStart;
     this.clock[LAST_YIELD] = this.loopStart;
+    this.rate.add(this.loopStart, s.start);
   }
 
   /** Update `u`'s probe point: statistics and evaluations into the record; the running sums restart. */
@@ -104,14 +108,13 @@ class RunLoop {
     const now = performance.now();
     const clock = this.clock;
     if (!force && now - clock[LAST_REPORT]! < this.progressMs) return;
-    const seconds = (now - this.loopStart) / 1000;
     onProgress({
       run: this.s.run.id,
       update: u,
       updates: this.s.config.updates,
       loss: this.reportCount > 0 ? clock[REPORT_LOSS]! / this.reportCount : NaN,
       testError: this.lastTest ? this.lastTest.errorRate : null,
-      updatesPerSecond: seconds > 0 ? (u - this.s.start) / seconds : 0,
+      updatesPerSecond: this.rate.add(now, u),
     });
     clock[LAST_REPORT] = now;
     clock[REPORT_LOSS] = 0;

@@ -14,7 +14,7 @@ export interface TrainProgress {
   readonly loss: number;
   /** Test error (%) at the last probe point, if any yet. */
   readonly testError: number | null;
-  /** Updates per second since the run (or resumption) started. */
+  /** Updates per second over the last 10 s (src/run/rate.ts: a moving window, not an average since the start). */
   readonly updatesPerSecond: number;
 }
 

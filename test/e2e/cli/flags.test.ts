@@ -25,7 +25,7 @@ function glorot(args: string[], files: Record<string, string> = {}): { status: n
 
 test('glorot train: the learning rate, activation and other fields are checked once, by the schema, and named by their flags', () => {
   const bad = glorot(['train', '--lr', '0', '--activation', 'gelu', '--minibatch', '2.5', '--widths', '8,0']);
-  assert.equal(bad.status, 1);
+  assert.equal(bad.status, 2, 'a configuration the schema refuses is a usage error (src/cli/exit.ts)');
   assert.equal(
     bad.stderr,
     'glorot: invalid training configuration:\n' +
@@ -67,6 +67,6 @@ test('glorot train names the trainer\'s fields by their flags, and refuses flag 
 
 test('glorot backend names the variable that holds a bad value', () => {
   const r = spawnSync(process.execPath, ['bin/glorot.js', 'backend'], { encoding: 'utf8', env: { ...process.env, GLOROT_THREADS: 'abc' } });
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 2, 'the variable stands in for --threads: a usage error');
   assert.equal(r.stderr, `glorot: GLOROT_THREADS: expected a whole number of threads from 1 to ${MAX_THREADS}, found "abc"\n`);
 });

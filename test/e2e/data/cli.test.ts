@@ -66,12 +66,12 @@ test('glorot data preview: a PNG with one labelled row per class (shapeset at 64
   assert.ok(red > 0 && green === 0, `red ${red}, green ${green}`);
 });
 
-test('glorot data: errors are one clear line and exit 1', () => {
+test('glorot data: errors are one clear line; exit 1 for a dataset that cannot be opened, 2 for a flag value refused', () => {
   const unknown = glorot('data', 'info', 'imagenet');
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /^glorot: dataset: expected one of shapeset, fashion-mnist, mnist, cifar10, idx:<dir> or folder:<dir> .*found "imagenet"\n$/);
   const badN = glorot('data', 'info', 'shapeset', '--n', 'lots');
-  assert.equal(badN.status, 1);
+  assert.equal(badN.status, 2);
   assert.match(badN.stderr, /^glorot: --n: expected an integer from 1 to 100000000, found "lots"/);
 });
 
@@ -161,7 +161,7 @@ test('glorot data preview --out: .png or .jpg/.jpeg (JPEG data), anything else a
   const bytes = readFileSync(jpg);
   assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'JPEG start-of-image marker');
   const gif = glorot('data', 'preview', 'shapeset', '--out', join(root, 'p.gif'));
-  assert.equal(gif.status, 1);
+  assert.equal(gif.status, 2);
   assert.equal(gif.stderr, `glorot: --out: expected a file name ending in .png, .jpg or .jpeg, found "${join(root, 'p.gif')}" (extension .gif)\n`);
   const bare = glorot('data', 'preview', 'shapeset', '--out', join(root, 'sheet'));
   assert.match(bare.stderr, /^glorot: --out: expected a file name ending in \.png, \.jpg or \.jpeg, found ".*sheet" \(no extension\)\n$/);
