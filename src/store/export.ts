@@ -54,18 +54,35 @@ class LineWriter {
   }
 }
 
+/**
+ * The columns of each CSV file. Each name is a column a pandas user can select as `df.<name>`: none
+ * is an attribute of a pandas DataFrame or Series (`df.count == 3` compares a method and selects
+ * nothing; `row.name` of a row is its index label), which test/unit/store/csv-columns.test.ts checks.
+ * `run` comes first so that the exports of several runs concatenate into one table.
+ */
+export const CSV_COLUMNS = {
+  scalars: ['run', 'updates', 'layer', 'statistic', 'value'],
+  evaluations: ['run', 'updates', 'split', 'error_rate', 'nll', 'examples'],
+  histograms: ['run', 'updates', 'layer', 'tensor', 'lower', 'upper', 'bin_count'],
+} as const;
+
+const header = (file: keyof typeof CSV_COLUMNS): string => CSV_COLUMNS[file].join(',');
+
 const CSV_README = (run: string): string => `glorot run record export: run ${run}
 
 run.json          the run: id, config, seed, backend, threads, versions, status, timestamps.
-scalars.csv       updates,layer,name,value
+scalars.csv       ${header('scalars')}
+                  run = the run's id (the same in every row: exports of several runs concatenate);
                   updates = SGD updates made before the measurement (0 = right after initialisation);
-                  layer = hidden layer (1 = nearest the input), -1 = the whole network;
-                  name = statistic (e.g. activation.mean); value = float64, NaN/Infinity spelled out.
-evaluations.csv   updates,split,error_rate,nll,examples
+                  layer = 1 ... L-1 the hidden layers (1 = nearest the input), L = the softmax output
+                  layer (gradients and weights only), -1 = the whole network;
+                  statistic = its name (e.g. activation.mean; definitions in glorot's docs/STORE.md);
+                  value = float64, NaN/Infinity spelled out.
+evaluations.csv   ${header('evaluations')}
                   split = train (running estimate) | validation | test; error_rate in percent (0-100);
                   nll = mean negative log-likelihood per example, in nats; examples = how many were used.
-histograms.csv    updates,layer,tensor,lower,upper,count
-                  count values of the tensor (activation, backprop_grad, weight_grad, ...) fell in
+histograms.csv    ${header('histograms')}
+                  bin_count values of the tensor (activation, backprop_grad, weight_grad, ...) fell in
                   [lower, upper) (the last bin of a histogram is closed). Non-finite values are counted
                   in rows with lower = upper = NaN, Infinity or -Infinity (written only when non-zero).
 `;
@@ -85,19 +102,21 @@ export function exportCsv(store: RunStore, run: string, dir: string): ExportResu
   writeFileSync(runJson, `${JSON.stringify(info, null, 2)}\n`);
   const readme = join(dir, 'README.txt');
   writeFileSync(readme, CSV_README(run));
-  const scalars = new LineWriter(join(dir, 'scalars.csv'), 'updates,layer,name,value');
-  const evaluations = new LineWriter(join(dir, 'evaluations.csv'), 'updates,split,error_rate,nll,examples');
-  const histograms = new LineWriter(join(dir, 'histograms.csv'), 'updates,layer,tensor,lower,upper,count');
+  const scalars = new LineWriter(join(dir, 'scalars.csv'), header('scalars'));
+  const evaluations = new LineWriter(join(dir, 'evaluations.csv'), header('evaluations'));
+  const histograms = new LineWriter(join(dir, 'histograms.csv'), header('histograms'));
   let nScalars = 0;
   let nHistograms = 0;
   try {
     for (const { updates } of points) {
       const p = store.readProbePoint(run, updates);
       if (p === null) continue; // deleted by a concurrent resume
-      for (const s of p.scalars) scalars.line(`${updates},${s.layer},${s.name},${num(s.value)}`);
-      for (const e of p.evaluations) evaluations.line(`${updates},${e.split},${num(e.errorRate)},${num(e.nll)},${e.examples}`);
+      // run ids are [a-z0-9._-] (the run-id rule) and names are the vocabulary's: nothing to quote
+      const at = `${run},${updates}`;
+      for (const s of p.scalars) scalars.line(`${at},${s.layer},${s.name},${num(s.value)}`);
+      for (const e of p.evaluations) evaluations.line(`${at},${e.split},${num(e.errorRate)},${num(e.nll)},${e.examples}`);
       for (const h of p.histograms) {
-        const head = `${updates},${h.layer},${h.tensor}`;
+        const head = `${at},${h.layer},${h.tensor}`;
         for (let i = 0; i < h.counts.length; i++) histograms.line(`${head},${num(h.edges[i]!)},${num(h.edges[i + 1]!)},${num(h.counts[i]!)}`);
         if (h.nan > 0) histograms.line(`${head},NaN,NaN,${h.nan}`);
         if (h.posInf > 0) histograms.line(`${head},Infinity,Infinity,${h.posInf}`);
