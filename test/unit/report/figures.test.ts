@@ -4,6 +4,7 @@ import type { CostSurfaces } from '../../../src/core/artifacts.ts';
 import { buildFig10 } from '../../../src/report/figures/activations.ts';
 import { buildFig1 } from '../../../src/report/figures/fig01.ts';
 import { buildFig5 } from '../../../src/report/figures/fig05.ts';
+import { compile } from 'vega-lite';
 import { buildInitFigure, densityRows, histogramAbsPercentile } from '../../../src/report/figures/histograms.ts';
 import { coincideNote, coincidingCurves } from '../../../src/report/figures/curves.ts';
 import type { ConfigLabel } from '../../../src/report/input.ts';
@@ -80,6 +81,12 @@ test('Figs. 7–8 from the own-range histograms: a density per layer over a comm
   assert.equal(old.status, 'ok');
   assert.match(old.notes[0]!, /predates the per-layer-range histograms \(weight_grad\.own_range\); shown are the stored weight_grad histograms/);
   assert.match(withInit(true, 6).caption, /over the activation's range \[−1, 1\]/);
+  // the paired panels share one y scale (issue 15, item 16): compiled, one scale `y`, not one per panel
+  for (const n of [6, 7, 8] as const) {
+    const scales = (compile(withInit(true, n).spec as never).spec.scales ?? []).map((sc) => sc.name);
+    assert.ok(scales.includes('y') && !scales.some((name) => /^concat_\d+_y$/.test(name)), `Fig. ${n}: ${scales.join(', ')}`);
+    assert.ok(scales.some((name) => /^concat_\d+_x$/.test(name)), `Fig. ${n}: x stays each panel's own`);
+  }
 });
 
 test('densityRows: narrower layers peak higher; the domain is the widest layer\'s 99.9th percentile of |value|', () => {
