@@ -17,7 +17,8 @@ function glorot(args: string[], files: Record<string, string> = {}): { status: n
   try {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
     const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/glorot.js'), ...args, '--out', join(out, 'out')], { cwd: out, encoding: 'utf8' });
-    return { status: r.status, stderr: r.stderr };
+    // the backend line is information on stderr (src/cli/train.ts): the error is what follows it
+    return { status: r.status, stderr: r.stderr.replace(/^backend .*\n/, '') };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
