@@ -13,9 +13,10 @@ import { defaultText, noteConfigFile, numberArg, numberListArg, pathArg, runIdAr
 import { EXIT_INTERRUPTED, interruptSignal } from './interrupt.ts';
 import { trainDisplay } from './trainProgress.ts';
 import { print } from './terminal.ts';
+import { addTensorboardOption, liveTensorboard, type TensorboardFlag } from './tensorboard.ts';
 
 /** The options of `glorot train` as commander parses them. */
-interface TrainCliOptions extends BackendFlags {
+interface TrainCliOptions extends BackendFlags, TensorboardFlag {
   config?: string;
   dataset?: string;
   dataDir?: string;
@@ -177,7 +178,8 @@ export function registerTrainCommands(program: Command): void {
     .option('--out <dir>', 'output directory', pathArg('--out', 'a directory'), DEFAULT_OUT_DIR)
     .option('--run-id <id>', 'name of the new run (default: made from the config)', runIdArg)
     .option('--resume <run>', 'continue an interrupted run from its last checkpoint', runIdArg)
-    .option('--until <n>', 'stop at update n with a checkpoint (continue later with --resume)', wholeNumberArg(1))
+    .option('--until <n>', 'stop at update n with a checkpoint (continue later with --resume)', wholeNumberArg(1));
+  addTensorboardOption(cmd)
     .addHelpText(
       'after',
       `\nExit status: 0 finished, 1 error, ${EXIT_DIVERGED} diverged, ${EXIT_INTERRUPTED} interrupted (Ctrl-C or SIGTERM: a checkpoint is written; ` +
@@ -185,6 +187,7 @@ export function registerTrainCommands(program: Command): void {
     )
     .action(async (o: TrainCliOptions, command: Command) => {
       const config = configFor(o, command);
+      const tensorboard = liveTensorboard(o);
       const backend = await createBackend(backendRequest(o));
       print(describeBackend(backend));
       const interrupt = interruptSignal('stopping after this update (writing a checkpoint); press Ctrl-C again to quit at once');
@@ -196,6 +199,7 @@ export function registerTrainCommands(program: Command): void {
           ...(config ? { config } : {}),
           ...(o.resume ? { runId: o.resume, resume: true } : o.runId ? { runId: o.runId } : {}),
           ...(o.until !== undefined ? { until: o.until } : {}),
+          ...tensorboard,
           signal: interrupt.signal,
           onProgress: display.onProgress,
           onNotice: display.onNotice,
