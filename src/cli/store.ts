@@ -26,6 +26,7 @@ import { initTheoryRows } from '../report/initTheory.ts';
 import type { VarianceRow } from '../report/checks/types.ts';
 import { pathArg, runIdArg } from './flags.ts';
 import { print, printError } from './terminal.ts';
+import { exportPytorchAction } from './interop.ts';
 
 /** A number for people: 4 significant digits, exponent form outside [1e-3, 1e6). */
 function fmt(v: number): string {
@@ -258,6 +259,7 @@ interface ExportOptions extends OutOptions {
   all?: boolean;
   csv?: string | true;
   tensorboard?: string | true;
+  pytorch?: string | true;
 }
 
 /** Exports one run into the directories given (null: not that kind), printing what was written. */
@@ -305,10 +307,12 @@ export function registerStoreCommands(program: Command): void {
       `write a TensorBoard log into dir (default: <out>/tensorboard/<run>; with --all, dir/<run>, default <out>/tensorboard)`,
       pathArg('--tensorboard', 'a directory'),
     )
-    .action((run: string | undefined, opts: ExportOptions) => {
-      if (opts.csv === undefined && opts.tensorboard === undefined) {
-        throw new Error('export: choose what to write: --csv [dir] and/or --tensorboard [dir]');
+    .option('--pytorch [file]', 'write the model as a PyTorch state_dict safetensors (default: <out>/models/<run>.pytorch.safetensors)', pathArg('--pytorch', 'a file name'))
+    .action(async (run: string | undefined, opts: ExportOptions) => {
+      if (opts.csv === undefined && opts.tensorboard === undefined && opts.pytorch === undefined) {
+        throw new Error('export: choose what to write: --csv [dir], --tensorboard [dir] and/or --pytorch [file]');
       }
+      if (opts.pytorch !== undefined && opts.all === true) throw new Error('export: --pytorch takes one run, not --all');
       if ((run === undefined) === (opts.all !== true)) {
         throw new Error(run === undefined ? 'export: name a run (see glorot runs) or give --all' : `export: give either a run (${run}) or --all, not both`);
       }
@@ -333,5 +337,6 @@ export function registerStoreCommands(program: Command): void {
         const tb = targets[0]?.tb;
         if (tb) print(`view with: tensorboard --logdir ${dirname(tb)}`);
       });
+      if (opts.pytorch !== undefined && run !== undefined) await exportPytorchAction(opts.out, run, opts.pytorch);
     });
 }

@@ -174,7 +174,7 @@ test('CLI errors: unknown run lists the runs, missing record, missing format, ba
     assert.ok(!existsSync(join(dir, 'elsewhere')), 'a read command must not create the directory');
     const noFormat = glorot(dir, 'export', 'tanh-normalized-d3-s1');
     assert.equal(noFormat.code, 1);
-    assert.match(noFormat.stderr, /choose what to write: --csv \[dir\] and\/or --tensorboard \[dir\]/);
+    assert.match(noFormat.stderr, /choose what to write: --csv \[dir\], --tensorboard \[dir\] and\/or --pytorch \[file\]/);
     const bad = glorot(dir, 'runs', '--bogus');
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /unknown option '--bogus'/);
