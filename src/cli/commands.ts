@@ -6,6 +6,7 @@ import { registerStoreCommands } from './store.ts';
 import { registerTrainCommands } from './train.ts';
 import { registerReproduceCommands } from './reproduce.ts';
 import { registerSnapshotCommand } from './snapshot.ts';
+import { registerInteropCommands } from './interop.ts';
 
 /** Adds every sub-command to `program`. */
 export function registerCommands(program: Command): void {
@@ -15,4 +16,5 @@ export function registerCommands(program: Command): void {
   registerInfoCommands(program);
   registerStoreCommands(program);
   registerSnapshotCommand(program);
+  registerInteropCommands(program);
 }

@@ -14,9 +14,10 @@ import { asUsage, EXIT_DIVERGED, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, Usage
 import { interruptSignal } from './interrupt.ts';
 import { trainDisplay } from './trainProgress.ts';
 import { print, printError } from './terminal.ts';
+import { addTensorboardOption, liveTensorboard, type TensorboardFlag } from './tensorboard.ts';
 
 /** The options of `glorot train` as commander parses them. */
-interface TrainCliOptions extends BackendFlags {
+interface TrainCliOptions extends BackendFlags, TensorboardFlag {
   config?: string;
   dataset?: string;
   dataDir?: string;
@@ -202,7 +203,8 @@ export function registerTrainCommands(program: Command): void {
     .option('--run-id <id>', 'name of the new run (default: made from the config)', runIdArg)
     .option('--resume <run>', 'continue an interrupted run from its last checkpoint', runIdArg)
     .option('--until <n>', 'stop at update n with a checkpoint (continue later with --resume)', wholeNumberArg(1))
-    .option('--json', 'print the result as JSON on stdout (progress and notices go to stderr)')
+    .option('--json', 'print the result as JSON on stdout (progress and notices go to stderr)');
+  addTensorboardOption(cmd)
     .addHelpText(
       'after',
       `\nExit status: 0 finished, ${EXIT_ERROR} error, ${EXIT_USAGE} usage error (nothing was started), ${EXIT_DIVERGED} diverged, ` +
@@ -212,6 +214,7 @@ export function registerTrainCommands(program: Command): void {
     )
     .action(async (o: TrainCliOptions, command: Command) => {
       const config = configFor(o, command);
+      const tensorboard = liveTensorboard(o);
       const backend = await createBackend(asUsage(() => backendRequest(o)));
       printError(describeBackend(backend));
       const interrupt = interruptSignal('stopping after this update (writing a checkpoint); press Ctrl-C again to quit at once');
@@ -223,6 +226,7 @@ export function registerTrainCommands(program: Command): void {
           ...(config ? { config } : {}),
           ...(o.resume ? { runId: o.resume, resume: true } : o.runId ? { runId: o.runId } : {}),
           ...(o.until !== undefined ? { until: o.until } : {}),
+          ...tensorboard,
           signal: interrupt.signal,
           onProgress: display.onProgress,
           onNotice: display.onNotice,

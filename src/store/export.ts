@@ -2,12 +2,13 @@
  * Exports of one run's record: CSV files (long format, for pandas, R or a spreadsheet) and a
  * TensorBoard event file (scalars and histograms, for `tensorboard --logdir`).
  */
-import { closeSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from './paths.ts';
 import type { RunStore } from './runStore.ts';
-import { EventFileWriter, histogramValue, type SummaryValue } from './tensorboard.ts';
-import { NETWORK_LAYER } from '../core/metrics.ts';
+import { RunEventLog } from './tensorboard-run.ts';
+
+export { layerTag, scalarTag } from './tensorboard-run.ts';
 
 /** What an export wrote. */
 export interface ExportResult {
@@ -133,57 +134,19 @@ export function exportCsv(store: RunStore, run: string, dir: string): ExportResu
   return { files: [runJson, scalars.path, evaluations.path, histograms.path, readme], points: points.length, scalars: nScalars, histograms: nHistograms };
 }
 
-/** TensorBoard tag prefix of a layer: `layer3`, or `network` for {@link NETWORK_LAYER}. */
-export function layerTag(layer: number): string {
-  return layer === NETWORK_LAYER ? 'network' : `layer${layer}`;
-}
-
 /**
- * TensorBoard tag of a scalar: `<layerTag>/<name>` with the name's dots turned into slashes, so
- * `activation.mean` of layer 1 is `layer1/activation/mean` (TensorBoard groups tags by `/`).
- */
-export function scalarTag(layer: number, name: string): string {
-  return `${layerTag(layer)}/${name.replaceAll('.', '/')}`;
-}
-
-/** glorot's own event files (the ones {@link exportTensorboard} replaces). */
-const OWN_EVENT_FILE = /^events\.out\.tfevents\..*\.glorot$/;
-
-/**
- * Writes a run's record as one TensorBoard event file in `logDir` (created if needed), one event
- * per probe point at TensorBoard's `step` = updates, with the point's wall time. Tags: scalars as
- * {@link scalarTag} (e.g. `layer1/activation/mean`; network-level `network/<name>`), evaluations
- * `eval/<split>/error_rate` (%) and `eval/<split>/nll`, histograms `layer<L>/<tensor>` (e.g.
- * `layer1/activation`; non-finite counts are left out, TensorBoard has no place for them).
- * Event files a previous export of glorot wrote in `logDir` are deleted first, so re-exporting
- * never shows duplicate curves. View with `tensorboard --logdir <parent of logDir>`.
+ * Writes a run's record as a TensorBoard log in `logDir` (created if needed): see
+ * src/store/tensorboard-run.ts for what it holds (scalars, evaluations and histograms at `step` =
+ * updates; the hparams plugin's session; the custom-scalars layout; a `by_probe` sub-run at
+ * `step` = probe index). Event files a previous export or live log of glorot wrote in `logDir` are
+ * deleted first, so re-exporting never shows duplicate curves. View with
+ * `tensorboard --logdir <parent of logDir>`.
  * @throws RunStoreError `UNKNOWN_RUN`; `UNWRITABLE` when the directory cannot be created; other
  *   file-system errors from node:fs.
  */
 export function exportTensorboard(store: RunStore, run: string, logDir: string): ExportResult {
-  store.getRun(run);
-  const points = store.probePoints(run);
-  ensureDir(logDir, 'the TensorBoard log directory');
-  for (const f of readdirSync(logDir)) if (OWN_EVENT_FILE.test(f)) rmSync(join(logDir, f));
-  const writer = new EventFileWriter(logDir, { wallTime: points[0]?.wallTime ?? Date.now() / 1000 });
-  let nScalars = 0;
-  let nHistograms = 0;
-  try {
-    for (const { updates } of points) {
-      const p = store.readProbePoint(run, updates);
-      if (p === null) continue;
-      const values: SummaryValue[] = [];
-      for (const s of p.scalars) values.push({ tag: scalarTag(s.layer, s.name), simple_value: s.value });
-      for (const e of p.evaluations) {
-        values.push({ tag: `eval/${e.split}/error_rate`, simple_value: e.errorRate }, { tag: `eval/${e.split}/nll`, simple_value: e.nll });
-      }
-      nScalars += values.length;
-      for (const h of p.histograms) values.push({ tag: `${layerTag(h.layer)}/${h.tensor}`, histo: histogramValue(h.edges, h.counts) });
-      nHistograms += p.histograms.length;
-      writer.addSummary(values, updates, p.wallTime); // TensorBoard's own field is called step
-    }
-  } finally {
-    writer.close();
-  }
-  return { files: [writer.path], points: points.length, scalars: nScalars, histograms: nHistograms };
+  const log = new RunEventLog(store, run, logDir);
+  log.close(store.getRun(run).status);
+  const c = log.counts();
+  return { files: log.files(), points: c.points, scalars: c.scalars, histograms: c.histograms };
 }

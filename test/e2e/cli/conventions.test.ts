@@ -42,6 +42,14 @@ test('exit 2 for every command line that cannot be run (nothing is started), exi
       [['backend'], /GLOROT_THREADS: expected a whole number of threads/, { ...process.env, GLOROT_THREADS: 'many' }],
       [['reproduce', '--datasets', ','], /--datasets: expected at least one dataset name/],
       [['export', 'r', '--out', dir], /export: choose what to write/],
+      [['export', 'r', '--all', '--csv', '--out', dir], /export: give either a run \(r\) or --all, not both/],
+      [['export', '--csv', '--out', dir], /export: name a run \(see glorot runs\) or give --all/],
+      [['export', '--all', '--pytorch', '--out', dir], /export: --pytorch takes one run, not --all/],
+      [['data', 'export', 'shapeset', '--split', 'train', '--format', 'npz', '--out', join(dir, 'x.npz')], /--n: the train split is a stream/],
+      [['data', 'export', 'shapeset', '--split', 'valid', '--format', 'csv', '--out', join(dir, 'x.csv')], /--format: expected idx, npz, found "csv"/],
+      [['eval', join(dir, 'm.safetensors')], /give --dataset/],
+      [['eval', 'r', '--activation', 'relu6', '--out', dir], /activation: expected one of/],
+      [['import', join(dir, 'm.safetensors'), '--activation', 'relu6', '--out', dir], /activation: expected one of/],
       [['data', 'info', 'shapeset', '--n', 'lots'], /--n: expected an integer/],
       [['data', 'preview', 'shapeset', '--out', join(dir, 'p.gif')], /--out: expected a file name ending in \.png/],
       [[], /Usage: glorot/],
@@ -69,7 +77,8 @@ test('exit 2 for every command line that cannot be run (nothing is started), exi
 test('glorot train --json: the result alone on stdout (JSON), progress with rate and time left on stderr', () => {
   const dir = mkdtempSync(join(tmpdir(), 'glorot-json-'));
   try {
-    const r = glorot(dir, ['train', ...TINY, '--out', join(dir, 'out'), '--run-id', 'j', '--json']);
+    // with a live TensorBoard log too: its notice is information, on stderr (stdout stays one JSON value)
+    const r = glorot(dir, ['train', ...TINY, '--out', join(dir, 'out'), '--run-id', 'j', '--json', '--tensorboard']);
     assert.equal(r.status, 0, r.stderr);
     const result = JSON.parse(r.stdout) as { run: { id: string; status: string; config: { updates: number } }; test: { errorRate: number; examples: number }; record: string };
     assert.equal(result.run.id, 'j');
@@ -80,6 +89,7 @@ test('glorot train --json: the result alone on stdout (JSON), progress with rate
     assert.equal(result.record, `${join(dir, 'out')}/glorot.sqlite`);
     // progress (plain lines: stderr is no terminal here) and the backend go to stderr
     assert.match(r.stderr, /^backend /m);
+    assert.match(r.stderr, /^TensorBoard: logs written live into /m);
     assert.match(r.stderr, /^j: update 40\/40 · [\d.]+ upd\/s · ETA 0 s · loss [\d.]+ · test err [\d.]+%$/m);
     // without --json the result is text on stdout, and still no progress there
     const text = glorot(dir, ['train', ...TINY, '--out', join(dir, 'out'), '--run-id', 't']);

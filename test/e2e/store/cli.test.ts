@@ -130,6 +130,34 @@ test('glorot export: --csv and --tensorboard to default and given paths', () => 
   }
 });
 
+test('glorot export --all: every run into <root>/<run>, default and given roots; a run or --all, not neither nor both (issue 15 item 11)', () => {
+  const { dir, cleanup } = fixture();
+  try {
+    const ids = ['tanh-normalized-d3-s1', 'sigmoid-d4-s2'];
+    const r = glorot(dir, 'export', '--all', '--csv', '--tensorboard');
+    assert.equal(r.code, 0, r.stderr);
+    for (const id of ids) {
+      assert.ok(existsSync(join(dir, DEFAULT_OUT_DIR, 'csv', id, 'scalars.csv')), id);
+      assert.equal(readdirSync(join(dir, DEFAULT_OUT_DIR, 'tensorboard', id)).filter((f) => f.includes('tfevents')).length, 1, id);
+      assert.equal(readdirSync(join(dir, DEFAULT_OUT_DIR, 'tensorboard', id, 'by_probe')).length, 1, id);
+    }
+    assert.match(r.stdout, /^tanh-normalized-d3-s1: TensorBoard: 2 probe points/m);
+    assert.match(r.stdout, /^sigmoid-d4-s2: TensorBoard: 0 probe points/m);
+    assert.match(r.stdout, new RegExp(`view with: tensorboard --logdir ${join(DEFAULT_OUT_DIR, 'tensorboard')}$`, 'm'));
+    const given = glorot(dir, 'export', '--all', '--tensorboard', 'tb');
+    assert.equal(given.code, 0, given.stderr);
+    assert.deepEqual(readdirSync(join(dir, 'tb')).sort(), [...ids].sort());
+    const neither = glorot(dir, 'export', '--csv');
+    assert.equal(neither.code, 1);
+    assert.match(neither.stderr, /export: name a run \(see glorot runs\) or give --all/);
+    const both = glorot(dir, 'export', ids[0]!, '--all', '--csv');
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /give either a run \(tanh-normalized-d3-s1\) or --all, not both/);
+  } finally {
+    cleanup();
+  }
+});
+
 test('CLI errors: unknown run lists the runs, missing record, missing format, bad option', () => {
   const { dir, cleanup } = fixture();
   try {
@@ -146,7 +174,7 @@ test('CLI errors: unknown run lists the runs, missing record, missing format, ba
     assert.ok(!existsSync(join(dir, 'elsewhere')), 'a read command must not create the directory');
     const noFormat = glorot(dir, 'export', 'tanh-normalized-d3-s1');
     assert.equal(noFormat.code, 2, 'a command line that cannot be run');
-    assert.match(noFormat.stderr, /choose what to write: --csv \[dir\] and\/or --tensorboard \[dir\]/);
+    assert.match(noFormat.stderr, /choose what to write: --csv \[dir\], --tensorboard \[dir\] and\/or --pytorch \[file\]/);
     const bad = glorot(dir, 'runs', '--bogus');
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /unknown option '--bogus'/);

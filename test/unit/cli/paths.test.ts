@@ -47,19 +47,30 @@ test('every path option and argument of every command refuses an empty path, nam
       checked.push(`${c.path} <${a.name()}>`);
     }
   }
-  // the kind, counted: --out of seven commands, --data-dir of four, --csv, --tensorboard, --config, preview's --out, snapshot's --to, and three arguments
+  // the kind, counted: --out of nine commands, --data-dir of five, --csv, --tensorboard of four, --pytorch, --config, preview's and data export's --out,
+  // snapshot's --to, and five arguments (issue 15 items 11–13 added data export, eval, import, --pytorch and --tensorboard on the training commands)
   assert.deepEqual(checked.sort(), [
+    'glorot data export --data-dir',
+    'glorot data export --out',
+    'glorot data export <dataset>',
     'glorot data info --data-dir',
     'glorot data info <dataset>',
     'glorot data preview --data-dir',
     'glorot data preview --out',
     'glorot data preview <dataset>',
+    'glorot eval --data-dir',
+    'glorot eval --out',
     'glorot export --csv',
     'glorot export --out',
+    'glorot export --pytorch',
     'glorot export --tensorboard',
+    'glorot import --out',
+    'glorot import <file>',
     'glorot reproduce --data-dir',
     'glorot reproduce --out',
+    'glorot reproduce --tensorboard',
     'glorot run --out',
+    'glorot run --tensorboard',
     'glorot run <experiment>',
     'glorot runs --out',
     'glorot show --out',
@@ -68,6 +79,7 @@ test('every path option and argument of every command refuses an empty path, nam
     'glorot train --config',
     'glorot train --data-dir',
     'glorot train --out',
+    'glorot train --tensorboard',
   ]);
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportCsv, exportTensorboard, openRunStore, scalarTag, type RunStore } from '../../../src/store/index.ts';
-import { histogramRecord, readEvents, tempDir } from '../../helpers/store.ts';
+import { histogramRecord, readEvents, pointEvents, tempDir } from '../../helpers/store.ts';
 
 /** A store with one run of two hand-written probe points. */
 function fixture(dir: string): { store: RunStore; id: string } {
@@ -59,10 +59,12 @@ test('exportTensorboard: tags, steps, wall times, histograms; re-export replaces
     const logDir = join(dir, 'tb', id);
     const r = exportTensorboard(store, id, logDir);
     assert.deepEqual([r.points, r.scalars, r.histograms], [2, 7, 1]);
-    const ev = readEvents(readFileSync(r.files[0]!));
+    const all = readEvents(readFileSync(r.files[0]!));
+    assert.equal(all[0]!.file_version, 'brain.Event:2');
+    assert.equal(all[0]!.wall_time, 1000);
+    // the file_version, the plugin data (hparams, layout: tensorboard-run.test.ts), then one event per probe point
+    const ev = [all[0]!, ...pointEvents(all)];
     assert.equal(ev.length, 3);
-    assert.equal(ev[0]!.file_version, 'brain.Event:2');
-    assert.equal(ev[0]!.wall_time, 1000);
     assert.equal(ev[1]!.step ?? 0, 0);
     assert.equal(ev[1]!.wall_time, 1000);
     const tags = Object.fromEntries(ev[1]!.summary!.value.map((v) => [v.tag, v]));
@@ -79,7 +81,8 @@ test('exportTensorboard: tags, steps, wall times, histograms; re-export replaces
     assert.equal(last['eval/test/nll'], Number.POSITIVE_INFINITY);
 
     exportTensorboard(store, id, logDir);
-    assert.equal(readdirSync(logDir).length, 1);
+    assert.deepEqual(readdirSync(logDir).filter((f) => f.includes('tfevents')).length, 1);
+    assert.equal(readdirSync(join(logDir, 'by_probe')).length, 1);
   } finally {
     store.close();
     cleanup();
