@@ -10,11 +10,11 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDataset, readRows } from '../../../src/data/dataset.ts';
+import { PYTHON, skipUnlessPython } from '../../helpers/python.ts';
 import { tempDir } from '../../helpers/store.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/glorot.js', import.meta.url));
-const NUMPY = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-const NO_NUMPY = NUMPY.status === 0 ? false : "Debian's python3-numpy is not installed (apt-get install -y python3-numpy)";
+const NO_NUMPY = skipUnlessPython('numpy', 'python3-numpy');
 
 function glorot(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
@@ -29,7 +29,7 @@ test('data export shapeset --split test: npz read by numpy, IDX read back by idx
     const npz = glorot(dir, 'data', 'export', 'shapeset', '--split', 'test', '--format', 'npz', '--out', 'out/test.npz', '--validation-size', '30', '--test-size', '40');
     assert.equal(npz.code, 0, npz.stderr);
     const py = spawnSync(
-      '/usr/bin/python3',
+      PYTHON,
       ['-c', 'import numpy, json, sys; z = numpy.load(sys.argv[1]); print(json.dumps({"x": z["x"].shape, "dx": str(z["x"].dtype), "y": z["y"].tolist(), "classes": z["classes"].tolist(), "sum": float(z["x"].astype("float64").sum()), "x7": z["x"][7].ravel()[:64].tolist()}))', join(dir, 'out', 'test.npz')],
       { encoding: 'utf8' },
     );

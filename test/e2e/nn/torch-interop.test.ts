@@ -20,14 +20,13 @@ import { Mlp } from '../../../src/nn/mlp.ts';
 import { modelFromTorchBytes, modelToTorchBytes } from '../../../src/nn/torch-io.ts';
 import { evaluateOn, loadModelFile, runDataset } from '../../../src/run/interop.ts';
 import { train } from '../../../src/run/train.ts';
+import { PYTHON, skipUnlessPython } from '../../helpers/python.ts';
 import { mulberry32 } from '../../helpers/random.ts';
 import { tempDir } from '../../helpers/store.ts';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../../scripts/fixtures/torch-interop.py', import.meta.url));
 const BIN = fileURLToPath(new URL('../../../bin/glorot.js', import.meta.url));
-const TORCH = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-const SKIP = TORCH.status === 0 ? false : `Debian's python3-torch is not installed (apt-get install -y python3-torch; .ci/run installs it): ${TORCH.stderr.trim().split('\n').at(-1) ?? TORCH.error?.message}`;
+const SKIP = skipUnlessPython('torch', 'python3-torch');
 
 function python(...args: string[]): string {
   const r = spawnSync(PYTHON, [SCRIPT, ...args], { encoding: 'utf8' });
