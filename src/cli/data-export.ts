@@ -28,7 +28,11 @@ export function registerDataExport(data: Command): void {
     .description('write a split as the network sees it (x = pixel / 255) for other tools: IDX files or a NumPy .npz')
     .requiredOption('--split <split>', `${EXPORT_SPLITS.join(' | ')} (train: the first --n examples of the training stream of --seed)`)
     .requiredOption('--format <format>', `${FORMATS.join(' | ')}`)
-    .requiredOption('--out <file>', 'npz: the file; idx: a prefix, writing <out>-images-idx3-ubyte and <out>-labels-idx1-ubyte', pathArg('--out', 'a file name'))
+    .requiredOption(
+      '--out <file>',
+      'npz: the file; idx: a prefix, writing <out>-images-idx3-ubyte and <out>-labels-idx1-ubyte',
+      pathArg('--out', 'a file name'),
+    )
     .option('--n <count>', 'train: how many examples of the training stream', wholeNumberArg(1))
     .action(async (name: string, f: ExportFlags) => {
       if (!(EXPORT_SPLITS as readonly string[]).includes(f.split)) throw new UsageError(`--split: expected ${EXPORT_SPLITS.join(', ')}, found "${f.split}"`);

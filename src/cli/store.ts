@@ -308,14 +308,20 @@ export function registerStoreCommands(program: Command): void {
       `write a TensorBoard log into dir (default: <out>/tensorboard/<run>; with --all, dir/<run>, default <out>/tensorboard)`,
       pathArg('--tensorboard', 'a directory'),
     )
-    .option('--pytorch [file]', 'write the model as a PyTorch state_dict safetensors (default: <out>/models/<run>.pytorch.safetensors)', pathArg('--pytorch', 'a file name'))
+    .option(
+      '--pytorch [file]',
+      'write the model as a PyTorch state_dict safetensors (default: <out>/models/<run>.pytorch.safetensors)',
+      pathArg('--pytorch', 'a file name'),
+    )
     .action(async (run: string | undefined, opts: ExportOptions) => {
       if (opts.csv === undefined && opts.tensorboard === undefined && opts.pytorch === undefined) {
         throw new UsageError('export: choose what to write: --csv [dir], --tensorboard [dir] and/or --pytorch [file]');
       }
       if (opts.pytorch !== undefined && opts.all === true) throw new UsageError('export: --pytorch takes one run, not --all');
       if ((run === undefined) === (opts.all !== true)) {
-        throw new UsageError(run === undefined ? 'export: name a run (see glorot runs) or give --all' : `export: give either a run (${run}) or --all, not both`);
+        throw new UsageError(
+          run === undefined ? 'export: name a run (see glorot runs) or give --all' : `export: give either a run (${run}) or --all, not both`,
+        );
       }
       // with --all the options name roots, one directory per run inside; ids read from the record
       // pass the run-id rule before they become paths (validateRunId)

@@ -43,7 +43,9 @@ function readSplit(split: Split): Examples {
 export function splitExamples(ds: Dataset, split: ExportSplit, n: number | undefined, seed: number): Examples {
   if (split === 'valid') return readSplit(ds.validation);
   if (split === 'test') return readSplit(ds.test);
-  if (n === undefined || !Number.isInteger(n) || n < 1) throw new RangeError(`the train split needs a number of examples (a positive integer), found ${String(n)}`);
+  if (n === undefined || !Number.isInteger(n) || n < 1) {
+    throw new RangeError(`the train split needs a number of examples (a positive integer), found ${String(n)}`);
+  }
   const x = new Float32Array(n * ds.inputSize);
   const y = new Int32Array(n);
   const stream = ds.trainStream(seed);

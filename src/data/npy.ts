@@ -17,7 +17,9 @@ export interface NpyArray {
 export function encodeNpy(a: NpyArray): Uint8Array {
   const itemSize = a.dtype.startsWith('<U') ? 4 * Number(a.dtype.slice(2)) : Number(a.dtype.slice(2));
   const count = a.shape.reduce((x, y) => x * y, 1);
-  if (a.data.length !== count * itemSize) throw new RangeError(`npy ${a.dtype} ${JSON.stringify(a.shape)}: expected ${count * itemSize} bytes, found ${a.data.length}`);
+  if (a.data.length !== count * itemSize) {
+    throw new RangeError(`npy ${a.dtype} ${JSON.stringify(a.shape)}: expected ${count * itemSize} bytes, found ${a.data.length}`);
+  }
   const shape = a.shape.length === 1 ? `(${a.shape[0]},)` : `(${a.shape.join(', ')})`;
   let header = `{'descr': '${a.dtype}', 'fortran_order': False, 'shape': ${shape}, }`;
   const total = 10 + header.length + 1;
