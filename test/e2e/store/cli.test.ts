@@ -148,10 +148,10 @@ test('glorot export --all: every run into <root>/<run>, default and given roots;
     assert.equal(given.code, 0, given.stderr);
     assert.deepEqual(readdirSync(join(dir, 'tb')).sort(), [...ids].sort());
     const neither = glorot(dir, 'export', '--csv');
-    assert.equal(neither.code, 1);
+    assert.equal(neither.code, 2, 'a command line that cannot be run');
     assert.match(neither.stderr, /export: name a run \(see glorot runs\) or give --all/);
     const both = glorot(dir, 'export', ids[0]!, '--all', '--csv');
-    assert.equal(both.code, 1);
+    assert.equal(both.code, 2, 'a command line that cannot be run');
     assert.match(both.stderr, /give either a run \(tanh-normalized-d3-s1\) or --all, not both/);
   } finally {
     cleanup();
