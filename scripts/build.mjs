@@ -7,6 +7,7 @@
 //  - the WebAssembly kernels (AssemblyScript → wasm, plain SIMD and relaxed SIMD): required;
 //  - the native OpenBLAS addon: built when libopenblas-dev is present, otherwise skipped with a note;
 //  - the dashboard's web app (web/ → build/web/, Vite): required, `glorot serve` serves it.
+//  - the library's type declarations (tsc -p tsconfig.api.json → build/types).
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
@@ -23,6 +24,11 @@ if (run('scripts/kernel-tables.ts', ['--import', 'tsx']) !== 0) {
 
 if (run('scripts/build-wasm.mjs') !== 0) {
   console.error('glorot build: the WebAssembly kernels failed to build (see above)');
+  process.exit(1);
+}
+// The library's type declarations (package.json `types`: build/types/api/index.d.ts) from src/api.
+if (spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.api.json'], { stdio: 'inherit' }).status !== 0) {
+  console.error('glorot build: the type declarations of src/api failed to build (see above)');
   process.exit(1);
 }
 // The native addon is optional: its script prints why it was skipped and exits 0 in that case.

@@ -6,6 +6,7 @@ import { registerStoreCommands } from './store.ts';
 import { registerTrainCommands } from './train.ts';
 import { registerReproduceCommands } from './reproduce.ts';
 import { registerSnapshotCommand } from './snapshot.ts';
+import { registerInteropCommands } from './interop.ts';
 import { registerServeCommands } from './serve.ts';
 
 /** Adds every sub-command to `program`. */
@@ -16,5 +17,6 @@ export function registerCommands(program: Command): void {
   registerInfoCommands(program);
   registerStoreCommands(program);
   registerSnapshotCommand(program);
+  registerInteropCommands(program);
   registerServeCommands(program);
 }

@@ -6,42 +6,23 @@ import { DATASET_NAMES } from '../core/datasets.ts';
 import { type Dataset, type OpenDatasetOptions, openDataset } from '../data/dataset.ts';
 import { encodeJpeg, encodePng, examplesFromShapeset, examplesFromSplit, examplesFromStream, renderPreview } from '../data/preview.ts';
 import { type SplitSummary, sampleShapeset, summarizeSplit, summarizeStream } from '../data/stats.ts';
-import { FOLDER_IMAGE_SIZE, SHAPESET_EVAL_SIZE } from '../data/defaults.ts';
-import { SHAPESET_SIZE } from '../data/shapeset/params.ts';
-import { numberArg, pathArg } from './flags.ts';
+import { UsageError } from './exit.ts';
+import { pathArg } from './flags.ts';
 import { print } from './terminal.ts';
-
-/**
- * Options shared by the data commands, as commander gives them: the dataset's own options (already
- * numbers: the dataset checks them), and `--seed` as text.
- */
-interface DataFlags extends OpenDatasetOptions {
-  seed?: string;
-}
+import { registerDataExport } from './data-export.ts';
+import { openOptions, withDatasetOptions, type DataFlags } from './dataset-flags.ts';
 
 /**
  * Parses an integer option of the data commands' own (`--seed`, `--n`, `--per-class`: no dataset
  * option holds them, so they are checked here).
- * @throws Error naming the flag, the accepted range and what was found.
+ * @throws UsageError naming the flag, the accepted range and what was found.
  */
 function parseIntegerFlag(value: string, flag: string, min: number, max: number): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${flag}: expected an integer from ${min} to ${max}, found "${value}"`);
+    throw new UsageError(`${flag}: expected an integer from ${min} to ${max}, found "${value}"`);
   }
   return n;
-}
-
-/** Turns the shared flags into {@link OpenDatasetOptions} (only those given). */
-function openOptions(f: DataFlags): OpenDatasetOptions {
-  const o: OpenDatasetOptions = {};
-  if (f.dataDir !== undefined) o.dataDir = f.dataDir;
-  if (f.validationSize !== undefined) o.validationSize = f.validationSize;
-  if (f.testSize !== undefined) o.testSize = f.testSize;
-  if (f.grey) o.grey = true;
-  if (f.imageSize !== undefined) o.imageSize = f.imageSize;
-  if (f.splitSeed !== undefined) o.splitSeed = f.splitSeed;
-  return o;
 }
 
 /** Image formats `data preview --out` writes, by file extension. */
@@ -57,7 +38,7 @@ function previewFormat(out: string): 'png' | 'jpeg' {
   const ext = extname(out);
   const format = PREVIEW_FORMATS[ext.toLowerCase()];
   if (format === undefined) {
-    throw new Error(`--out: expected a file name ending in .png, .jpg or .jpeg, found "${out}" (${ext === '' ? 'no extension' : `extension ${ext}`})`);
+    throw new UsageError(`--out: expected a file name ending in .png, .jpg or .jpeg, found "${out}" (${ext === '' ? 'no extension' : `extension ${ext}`})`);
   }
   const dir = dirname(out);
   if (!existsSync(dir)) throw new Error(`--out ${out}: the directory ${dir} does not exist (create it first, or choose another path)`);
@@ -66,16 +47,6 @@ function previewFormat(out: string): 'png' | 'jpeg' {
   return format;
 }
 
-function withDatasetOptions(cmd: Command): Command {
-  return cmd
-    .option('--data-dir <dir>', 'directory of the data files (fashion-mnist: /usr/share/datasets/fashion-mnist)', pathArg('--data-dir', 'a directory'))
-    .option('--validation-size <n>', `validation examples (shapeset: generated, default ${SHAPESET_EVAL_SIZE}; files: held out)`, numberArg)
-    .option('--test-size <n>', `test examples (shapeset: default ${SHAPESET_EVAL_SIZE}; folders: held out)`, numberArg)
-    .option('--grey', 'cifar10: convert to grey')
-    .option('--image-size <n>', `image side in pixels (shapeset: ${SHAPESET_SIZE}, folders: ${FOLDER_IMAGE_SIZE})`, numberArg)
-    .option('--split-seed <n>', 'folders: seed of the train/validation/test split (default 0)', numberArg)
-    .option('--seed <n>', 'training-stream seed', '0');
-}
 
 /** Registers `glorot data info` and `glorot data preview`. */
 export function registerDataCommands(program: Command): void {
@@ -99,6 +70,7 @@ export function registerDataCommands(program: Command): void {
     .requiredOption('--out <file.png>', 'where to write the sheet: .png, or .jpg/.jpeg for JPEG', pathArg('--out', 'a file name'))
     .option('--per-class <k>', 'examples per class', '8')
     .action(previewAction);
+  registerDataExport(data);
 }
 
 /** A preview sheet and where its examples came from (for the last line). */

@@ -10,6 +10,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { foundText, InvalidInputError } from '../core/errors.ts';
 import { isRunId, RUN_ID_WORDS } from '../core/run-ids.ts';
 import { RunStoreError } from '../store/errors.ts';
+import { UsageError } from './exit.ts';
 
 /**
  * The flags that set each field, by field path. Where several set one field (`hidden`), the one the
@@ -94,9 +95,10 @@ export function fieldName(field: string): string {
  * command line names their flags (see {@link fieldName}); one about a file (a data file, an
  * experiment, the run record) keeps the file's field paths. A {@link RunStoreError} about a
  * directory an option chose (the output directory, or one in it) is led by that option's flag:
- * `--out: cannot create the output directory /proc/x: …`.
+ * `--out: cannot create the output directory /proc/x: …`. A {@link UsageError} reads as its cause.
  */
 export function errorText(e: unknown): string {
+  if (e instanceof UsageError && e.cause !== undefined) return errorText(e.cause);
   if (e instanceof InvalidInputError) return e.file === undefined ? e.describe(fieldName) : e.message;
   if (e instanceof RunStoreError && e.field !== undefined) return `${fieldName(e.field)}: ${e.message}`;
   return e instanceof Error ? e.message : String(e);

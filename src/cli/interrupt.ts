@@ -1,8 +1,6 @@
 /** Ctrl-C and SIGTERM for the commands that train: the first stops with checkpoints, a second quits at once. */
+import { EXIT_INTERRUPTED } from './exit.ts';
 import { printError } from './terminal.ts';
-
-/** Exit status when SIGINT (Ctrl-C) or SIGTERM stopped a command (128 + SIGINT). */
-export const EXIT_INTERRUPTED = 130;
 
 /**
  * SIGINT/SIGTERM → an AbortSignal: the first one prints `message` and aborts (the runs checkpoint

@@ -4,7 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { JobEvent, RunOutcome } from '../run/jobs.ts';
-import { barPayload, print } from './terminal.ts';
+import { barPayload, print, printError } from './terminal.ts';
 
 /** Seconds as `1 h 05 min`, `12 min 30 s` or `45 s`. */
 export function formatDuration(seconds: number): string {
@@ -13,6 +13,12 @@ export function formatDuration(seconds: number): string {
   if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
   if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${s} s`;
+}
+
+/** Updates per second for a progress line: `1234`, `56`, `7.8`, `0.42`, `0` (two significant digits below 10). */
+export function rateText(ups: number): string {
+  if (!Number.isFinite(ups) || ups <= 0) return '0';
+  return ups >= 10 ? ups.toFixed(0) : ups.toPrecision(2);
 }
 
 /** Measured ETAs need at least this much training time (start-up makes the first seconds' rate meaningless). */
@@ -146,13 +152,14 @@ class JobTally {
   }
 }
 
-/** Seconds between plain progress lines when stdout is not a terminal. */
+/** Seconds between plain progress lines when stderr is not a terminal. */
 const LINE_SECONDS = 15;
 
 /**
  * One progress display for a whole job: runs done, updates/s of the runs in flight, ETA (see
- * {@link etaText}). A cli-progress bar on a terminal; plain lines every 15 s (and when a run ends)
- * otherwise, so CI logs stay readable.
+ * {@link etaText}), on stderr as tqdm and Lightning draw theirs: a cli-progress bar when stderr is a
+ * terminal; plain lines every 15 s otherwise, so CI logs stay readable. The line of each run that
+ * ends goes to stdout (it is a result).
  */
 export function jobProgress(
   totalRuns: number,
@@ -160,7 +167,7 @@ export function jobProgress(
   updatesOf: (runId: string) => number,
   estimateSeconds: number,
 ): { onEvent: (e: JobEvent) => void; stop: () => void } {
-  const bar = process.stdout.isTTY === true
+  const bar = process.stderr.isTTY === true
     ? new cliProgress.SingleBar(
         { format: 'reproduce |{bar}| {percentage}% · runs {done}/{runs} · {ups} upd/s · ETA {eta} · {current}', hideCursor: true },
         cliProgress.Presets.shades_classic,
@@ -176,12 +183,12 @@ export function jobProgress(
   const refresh = (): void => {
     if (!running) return;
     const s = tally.state();
-    if (bar) bar.update(s.value, barPayload({ done: tally.done, runs: totalRuns, ups: s.ups.toFixed(0), eta: s.eta, current: s.current }));
+    if (bar) bar.update(s.value, barPayload({ done: tally.done, runs: totalRuns, ups: rateText(s.ups), eta: s.eta, current: s.current }));
     else if (performance.now() - lastLine > LINE_SECONDS * 1000) {
       lastLine = performance.now();
       const pct = totalUpdates > 0 ? ((100 * s.value) / totalUpdates).toFixed(0) : '100';
       const current = s.current ? ` · running ${s.current}` : '';
-      print(`[reproduce] ${pct}% · runs ${tally.done}/${totalRuns} · ${s.ups.toFixed(0)} upd/s · ETA ${s.eta}${current}`);
+      printError(`[reproduce] ${pct}% · runs ${tally.done}/${totalRuns} · ${rateText(s.ups)} upd/s · ETA ${s.eta}${current}`);
     }
   };
   const say = (line: string): void => {

@@ -3,7 +3,9 @@
  * file in src/cli/, so this file only wires them together.
  */
 import { Command, CommanderError } from 'commander';
+import { glorotVersion } from '../core/version.ts';
 import { registerCommands } from './commands.ts';
+import { exitStatus } from './exit.ts';
 import { errorText, trackCommands } from './flags.ts';
 import { COMMANDER_OUTPUT, printError } from './terminal.ts';
 
@@ -22,6 +24,7 @@ program
     'Reproduce and extend Glorot & Bengio (2010): train deep feed-forward nets and watch every layer\'s ' +
       'activations and gradients.',
   )
+  .version(`glorot ${glorotVersion()}`, '-V, --version', 'print the version and exit')
   .configureOutput(COMMANDER_OUTPUT)
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
@@ -32,11 +35,10 @@ registerCommands(program);
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof CommanderError) {
-    process.exitCode = e.exitCode;
-  } else {
+  // commander has printed its own message (or the help, or the version)
+  if (!(e instanceof CommanderError)) {
     printError(`glorot: ${errorText(e)}`);
     if (process.env['GLOROT_DEBUG'] && e instanceof Error) printError(e.stack ?? e.message);
-    process.exitCode = 1;
   }
+  process.exitCode = exitStatus(e);
 }

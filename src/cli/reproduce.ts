@@ -13,10 +13,12 @@ import { acquireJobLock } from '../store/locks.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
 import { addBackendOptions, type BackendFlags, type BackendRequest, backendRequest } from './backend.ts';
 import { defaultText, errorText, pathArg, wholeNumberArg } from './flags.ts';
-import { EXIT_INTERRUPTED, interruptSignal } from './interrupt.ts';
+import { asUsage, EXIT_INTERRUPTED, UsageError } from './exit.ts';
+import { interruptSignal } from './interrupt.ts';
 import { formatDuration, jobProgress } from './jobProgress.ts';
 import { printExperimentResults, writeJobReport } from './report.ts';
 import { print } from './terminal.ts';
+import { addTensorboardOption, liveTensorboard, type TensorboardFlag } from './tensorboard.ts';
 
 /** The datasets of `reproduce` by default: Shapeset (generated) and Fashion-MNIST (Debian package). */
 const DEFAULT_DATASETS = ['shapeset', 'fashion-mnist'] as const;
@@ -24,7 +26,7 @@ const DEFAULT_DATASETS = ['shapeset', 'fashion-mnist'] as const;
 const DEFAULT_SCALE: Scale = 'quick';
 
 /** The options both job commands take. */
-interface JobCliOptions extends BackendFlags {
+interface JobCliOptions extends BackendFlags, TensorboardFlag {
   out: string;
   until?: number;
   jobs?: number;
@@ -32,16 +34,18 @@ interface JobCliOptions extends BackendFlags {
 
 /** The backend and threads asked for, and the parallel runs: `--jobs`, else cores / threads. */
 function jobSettings(o: JobCliOptions): BackendRequest & { jobs: number } {
-  const request = backendRequest(o);
+  const request = asUsage(() => backendRequest(o));
   return { ...request, jobs: o.jobs ?? Math.max(1, Math.floor(cpus().length / request.threads)) };
 }
 
 /** Adds the options both job commands take. */
 function addJobOptions(cmd: Command): Command {
   cmd.option('--jobs <n>', 'runs in parallel (default: cores / threads)', wholeNumberArg(1));
-  return addBackendOptions(cmd, true)
-    .option('--out <dir>', 'output directory', pathArg('--out', 'a directory'), DEFAULT_OUT_DIR)
-    .option('--until <n>', 'stop every run at update n with a checkpoint (a learning-rate pilot); run again without it to continue', wholeNumberArg(1));
+  return addTensorboardOption(
+    addBackendOptions(cmd, true)
+      .option('--out <dir>', 'output directory', pathArg('--out', 'a directory'), DEFAULT_OUT_DIR)
+      .option('--until <n>', 'stop every run at update n with a checkpoint (a learning-rate pilot); run again without it to continue', wholeNumberArg(1)),
+  );
 }
 
 /**
@@ -115,7 +119,7 @@ async function reproduceAction(o: JobCliOptions & { scale: Scale; datasets?: str
 async function reproduceJob(o: JobCliOptions & { scale: Scale; datasets?: string; dataDir?: string; seeds?: number }): Promise<void> {
   const { name: backend, threads, jobs } = jobSettings(o);
   const datasets = [...new Set(o.datasets !== undefined ? o.datasets.split(',').map((s) => s.trim()).filter((s) => s !== '') : DEFAULT_DATASETS)];
-  if (datasets.length === 0) throw new Error('--datasets: expected at least one dataset name, found none');
+  if (datasets.length === 0) throw new UsageError('--datasets: expected at least one dataset name, found none');
   const probe = await createBackend({ name: backend, threads });
   print(`${describeBackend(probe)} · ${jobs} parallel run${jobs === 1 ? '' : 's'}`);
   probe.dispose();
@@ -137,8 +141,9 @@ async function reproduceJob(o: JobCliOptions & { scale: Scale; datasets?: string
   const eta = await estimateSeconds(runs, await datasetShapes(runs), { jobs, backend, threads, outDir: o.out, ...untilOf(o) });
   const ran = plan.datasets.filter((d) => d.status === 'ran').map((d) => d.dataset).join(', ') || 'no dataset';
   print(`scale ${plan.scale}: ${runs.length} runs on ${ran} · expected ≈ ${formatDuration(eta)} (finished runs are skipped, interrupted ones resume)`);
+  const tensorboard = liveTensorboard(o);
   await withJobDisplay(runs, o.until, eta, async (signal, onEvent, stopDisplay) => {
-    const result = await reproduce({ ...options, outDir: o.out, jobs, backend, threads, ...untilOf(o), signal, plan, onEvent });
+    const result = await reproduce({ ...options, outDir: o.out, jobs, backend, threads, ...untilOf(o), ...tensorboard, signal, plan, onEvent });
     stopDisplay();
     printOutcomes(result.outcomes);
     if (result.interrupted) return interrupted(o.out);
@@ -190,8 +195,9 @@ async function runJob(file: string, o: JobCliOptions & { dryRun?: boolean }): Pr
   print(`experiment ${experiment.name}: ${plural(runs.length, 'run')} (${shape}), ${expected}`);
   for (const r of runs) print(`  ${r.runId}`);
   if (o.dryRun) return;
+  const tensorboard = liveTensorboard(o);
   await withJobDisplay(runs, o.until, eta, async (signal, onEvent, stopDisplay) => {
-    const outcomes = await runJobs(runs, { outDir: o.out, jobs, backend, threads, ...untilOf(o), signal, onEvent });
+    const outcomes = await runJobs(runs, { outDir: o.out, jobs, backend, threads, ...untilOf(o), ...tensorboard, signal, onEvent });
     stopDisplay();
     printOutcomes(outcomes);
     printExperimentResults(o.out, runs);

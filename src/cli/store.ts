@@ -3,7 +3,7 @@
  * directory (src/store). All three open the database readonly, so they are safe while a run trains.
  */
 import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   configDepth,
@@ -19,12 +19,15 @@ import {
   type EvaluationPoint,
   type RunInfo,
   type RunStore,
+  validateRunId,
 } from '../store/index.ts';
 import { SPLITS } from '../core/metrics.ts';
 import { initTheoryRows } from '../report/initTheory.ts';
 import type { VarianceRow } from '../report/checks/types.ts';
+import { UsageError } from './exit.ts';
 import { pathArg, runIdArg } from './flags.ts';
 import { print, printError } from './terminal.ts';
+import { exportPytorchAction } from './interop.ts';
 
 /** A number for people: 4 significant digits, exponent form outside [1e-3, 1e6). */
 function fmt(v: number): string {
@@ -253,6 +256,25 @@ interface OutOptions {
   out: string;
 }
 
+interface ExportOptions extends OutOptions {
+  all?: boolean;
+  csv?: string | true;
+  tensorboard?: string | true;
+  pytorch?: string | true;
+}
+
+/** Exports one run into the directories given (null: not that kind), printing what was written. */
+function exportOne(store: RunStore, id: string, csvDir: string | null, tbDir: string | null): void {
+  if (csvDir !== null) {
+    const r = exporting('--csv', csvDir, () => exportCsv(store, id, csvDir));
+    print(`${id}: CSV: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${csvDir}`);
+  }
+  if (tbDir !== null) {
+    const r = exporting('--tensorboard', tbDir, () => exportTensorboard(store, id, tbDir));
+    print(`${id}: TensorBoard: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${r.files[0]}`);
+  }
+}
+
 /** Registers `glorot runs`, `glorot show` and `glorot export`. */
 export function registerStoreCommands(program: Command): void {
   program
@@ -276,33 +298,52 @@ export function registerStoreCommands(program: Command): void {
 
   program
     .command('export')
-    .argument('<run>', 'run id (see glorot runs)', runIdArg)
-    .description("export a run's record as CSV files and/or a TensorBoard event file")
+    .argument('[run]', 'run id (see glorot runs); or --all', runIdArg)
+    .description("export a run's record (or every run's, with --all) as CSV files and/or a TensorBoard log")
     .option('--out <dir>', 'output directory holding glorot.sqlite', pathArg('--out', 'a directory'), DEFAULT_OUT_DIR)
-    .option('--csv [dir]', `write CSV files into dir (default: <out>/csv/<run>)`, pathArg('--csv', 'a directory'))
-    .option('--tensorboard [dir]', `write a TensorBoard event file into dir (default: <out>/tensorboard/<run>)`, pathArg('--tensorboard', 'a directory'))
-    .action((run: string, opts: OutOptions & { csv?: string | true; tensorboard?: string | true }) => {
-      if (opts.csv === undefined && opts.tensorboard === undefined) {
-        throw new Error('export: choose what to write: --csv [dir] and/or --tensorboard [dir]');
+    .option('--all', 'export every run of the output directory, each into <dir>/<run>')
+    .option('--csv [dir]', `write CSV files into dir (default: <out>/csv/<run>; with --all, dir/<run>, default <out>/csv)`, pathArg('--csv', 'a directory'))
+    .option(
+      '--tensorboard [dir]',
+      `write a TensorBoard log into dir (default: <out>/tensorboard/<run>; with --all, dir/<run>, default <out>/tensorboard)`,
+      pathArg('--tensorboard', 'a directory'),
+    )
+    .option(
+      '--pytorch [file]',
+      'write the model as a PyTorch state_dict safetensors (default: <out>/models/<run>.pytorch.safetensors)',
+      pathArg('--pytorch', 'a file name'),
+    )
+    .action(async (run: string | undefined, opts: ExportOptions) => {
+      if (opts.csv === undefined && opts.tensorboard === undefined && opts.pytorch === undefined) {
+        throw new UsageError('export: choose what to write: --csv [dir], --tensorboard [dir] and/or --pytorch [file]');
       }
-      const csvDir = opts.csv === undefined ? null : opts.csv === true ? defaultCsvDir(opts.out, run) : opts.csv;
-      const tbDir = opts.tensorboard === undefined ? null : opts.tensorboard === true ? defaultTensorboardDir(opts.out, run) : opts.tensorboard;
-      // both paths are checked before either export writes anything
-      if (csvDir !== null) checkExportDir(csvDir, '--csv');
-      if (tbDir !== null) checkExportDir(tbDir, '--tensorboard');
+      if (opts.pytorch !== undefined && opts.all === true) throw new UsageError('export: --pytorch takes one run, not --all');
+      if ((run === undefined) === (opts.all !== true)) {
+        throw new UsageError(
+          run === undefined ? 'export: name a run (see glorot runs) or give --all' : `export: give either a run (${run}) or --all, not both`,
+        );
+      }
+      // with --all the options name roots, one directory per run inside; ids read from the record
+      // pass the run-id rule before they become paths (validateRunId)
+      const dirFor = (given: string | true | undefined, kind: 'csv' | 'tensorboard', id: string): string | null => {
+        if (given === undefined) return null;
+        const byDefault = kind === 'csv' ? defaultCsvDir(opts.out, id) : defaultTensorboardDir(opts.out, id);
+        if (opts.all !== true) return given === true ? byDefault : given;
+        return given === true ? byDefault : join(given, validateRunId(id));
+      };
       withStore(opts.out, (store) => {
-        store.getRun(run);
-        if (csvDir !== null) {
-          const dir = csvDir;
-          const r = exporting('--csv', dir, () => exportCsv(store, run, dir));
-          print(`CSV: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${dir}`);
+        const ids = run === undefined ? store.listRuns().map((r) => r.id) : [store.getRun(run).id];
+        if (ids.length === 0) print(`no runs in ${store.file}`);
+        const targets = ids.map((id) => ({ id, csv: dirFor(opts.csv, 'csv', id), tb: dirFor(opts.tensorboard, 'tensorboard', id) }));
+        // every path is checked before any export writes anything
+        for (const t of targets) {
+          if (t.csv !== null) checkExportDir(t.csv, '--csv');
+          if (t.tb !== null) checkExportDir(t.tb, '--tensorboard');
         }
-        if (tbDir !== null) {
-          const dir = tbDir;
-          const r = exporting('--tensorboard', dir, () => exportTensorboard(store, run, dir));
-          print(`TensorBoard: ${r.points} probe points, ${r.scalars} scalars, ${r.histograms} histograms → ${r.files[0]}`);
-          print(`  view with: tensorboard --logdir ${dirname(dir)}`);
-        }
+        for (const t of targets) exportOne(store, t.id, t.csv, t.tb);
+        const tb = targets[0]?.tb;
+        if (tb) print(`view with: tensorboard --logdir ${dirname(tb)}`);
       });
+      if (opts.pytorch !== undefined && run !== undefined) await exportPytorchAction(opts.out, run, opts.pytorch);
     });
 }

@@ -10,12 +10,14 @@ import { ResumableRunError, train, type TrainResult } from '../run/train.ts';
 import { DEFAULT_OUT_DIR } from '../store/paths.ts';
 import { addBackendOptions, type BackendFlags, backendRequest } from './backend.ts';
 import { defaultText, noteConfigFile, numberArg, numberListArg, pathArg, runIdArg, wholeNumberArg } from './flags.ts';
-import { EXIT_INTERRUPTED, interruptSignal } from './interrupt.ts';
+import { asUsage, EXIT_DIVERGED, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, UsageError } from './exit.ts';
+import { interruptSignal } from './interrupt.ts';
 import { trainDisplay } from './trainProgress.ts';
-import { print } from './terminal.ts';
+import { print, printError } from './terminal.ts';
+import { addTensorboardOption, liveTensorboard, type TensorboardFlag } from './tensorboard.ts';
 
 /** The options of `glorot train` as commander parses them. */
-interface TrainCliOptions extends BackendFlags {
+interface TrainCliOptions extends BackendFlags, TensorboardFlag {
   config?: string;
   dataset?: string;
   dataDir?: string;
@@ -40,10 +42,8 @@ interface TrainCliOptions extends BackendFlags {
   runId?: string;
   resume?: string;
   until?: number;
+  json?: boolean;
 }
-
-/** Exit status of `glorot train` when the run diverged. */
-const EXIT_DIVERGED = 2;
 
 /**
  * Reads a `--config` file: a JSON object of training settings, read as every JSON file a user
@@ -76,7 +76,7 @@ function configInput(o: TrainCliOptions): Record<string, unknown> {
     if (v !== undefined) cfg[key] = v;
   };
   if (o.widths !== undefined && (o.depth !== undefined || o.width !== undefined)) {
-    throw new Error('--widths cannot be combined with --depth/--width: give one or the other');
+    throw new UsageError('--widths cannot be combined with --depth/--width: give one or the other');
   }
   if (o.widths !== undefined) cfg['hidden'] = o.widths;
   else if (o.depth !== undefined || o.width !== undefined) {
@@ -107,19 +107,23 @@ function configInput(o: TrainCliOptions): Record<string, unknown> {
 }
 
 /** The options `--resume` allows beside it: the others would change the stored configuration. */
-const RESUME_OPTIONS = ['--resume', '--out', '--backend', '--threads', '--until'];
+const RESUME_OPTIONS = ['--resume', '--out', '--backend', '--threads', '--until', '--json'];
 
 /**
  * The configuration of a new run, or none when resuming.
- * @throws Error when `--resume` comes with options that set the configuration; InvalidInputError
- *   (fields named by their flags in the CLI) for an invalid configuration.
+ * @throws UsageError when `--resume` comes with options that set the configuration, when --widths
+ *   comes with --depth/--width, or for a configuration its schema refuses (its cause, an
+ *   InvalidInputError, names the fields: by their flags in the CLI); Error when `--config` cannot be read.
  */
 function configFor(o: TrainCliOptions, cmd: Command): TrainConfig | undefined {
-  if (o.resume === undefined) return parseTrainConfig(configInput(o));
+  if (o.resume === undefined) {
+    const input = configInput(o);
+    return asUsage(() => parseTrainConfig(input));
+  }
   const given = cmd.options
     .filter((opt) => opt.long !== undefined && !RESUME_OPTIONS.includes(opt.long) && cmd.getOptionValueSource(opt.attributeName()) === 'cli')
     .map((opt) => opt.long!);
-  if (given.length > 0) throw new Error(`--resume continues a run with its stored configuration: ${given.join(', ')} cannot be given with it`);
+  if (given.length > 0) throw new UsageError(`--resume continues a run with its stored configuration: ${given.join(', ')} cannot be given with it`);
   return undefined;
 }
 
@@ -133,6 +137,27 @@ function resultLines(r: TrainResult, out: string): string {
   lines.push(`  record: ${out}/glorot.sqlite — see it with: glorot show ${r.run.id} --out ${out}`);
   lines.push(`  ${r.seconds.toFixed(1)} s`);
   return lines.join('\n');
+}
+
+/**
+ * The result as JSON (`--json`): the run as the record holds it, the final test and validation
+ * evaluations (null unless it finished), the model file, the record file, the seconds taken, and for
+ * an interrupted run the command that continues it. The same fields as `glorot show --json`'s `run`.
+ */
+function resultJson(r: TrainResult, out: string): string {
+  return JSON.stringify(
+    {
+      run: r.run,
+      test: r.test,
+      validation: r.validation,
+      modelPath: r.modelPath,
+      record: `${out}/glorot.sqlite`,
+      seconds: r.seconds,
+      ...(r.run.status === 'interrupted' ? { resume: `glorot train --resume ${r.run.id} --out ${out}` } : {}),
+    },
+    null,
+    2,
+  );
 }
 
 /** `one of the paper's epochs` when `updates` is one (SPEC.md §1: 20,000 updates). */
@@ -178,15 +203,20 @@ export function registerTrainCommands(program: Command): void {
     .option('--run-id <id>', 'name of the new run (default: made from the config)', runIdArg)
     .option('--resume <run>', 'continue an interrupted run from its last checkpoint', runIdArg)
     .option('--until <n>', 'stop at update n with a checkpoint (continue later with --resume)', wholeNumberArg(1))
+    .option('--json', 'print the result as JSON on stdout (progress and notices go to stderr)');
+  addTensorboardOption(cmd)
     .addHelpText(
       'after',
-      `\nExit status: 0 finished, 1 error, ${EXIT_DIVERGED} diverged, ${EXIT_INTERRUPTED} interrupted (Ctrl-C or SIGTERM: a checkpoint is written; ` +
-        'continue with --resume RUN). Warnings (a resume without a usable checkpoint, or on another backend or thread count) go to stderr.',
+      `\nExit status: 0 finished, ${EXIT_ERROR} error, ${EXIT_USAGE} usage error (nothing was started), ${EXIT_DIVERGED} diverged, ` +
+        `${EXIT_INTERRUPTED} interrupted (Ctrl-C or SIGTERM: a checkpoint is written; ` +
+        'continue with --resume RUN). Progress, the backend and warnings (a resume without a usable checkpoint, or on another backend or thread count) go to ' +
+        'stderr; the result to stdout.',
     )
     .action(async (o: TrainCliOptions, command: Command) => {
       const config = configFor(o, command);
-      const backend = await createBackend(backendRequest(o));
-      print(describeBackend(backend));
+      const tensorboard = liveTensorboard(o);
+      const backend = await createBackend(asUsage(() => backendRequest(o)));
+      printError(describeBackend(backend));
       const interrupt = interruptSignal('stopping after this update (writing a checkpoint); press Ctrl-C again to quit at once');
       const display = trainDisplay();
       try {
@@ -196,6 +226,7 @@ export function registerTrainCommands(program: Command): void {
           ...(config ? { config } : {}),
           ...(o.resume ? { runId: o.resume, resume: true } : o.runId ? { runId: o.runId } : {}),
           ...(o.until !== undefined ? { until: o.until } : {}),
+          ...tensorboard,
           signal: interrupt.signal,
           onProgress: display.onProgress,
           onNotice: display.onNotice,
@@ -204,7 +235,7 @@ export function registerTrainCommands(program: Command): void {
           throw e;
         });
         display.stop();
-        print(resultLines(r, o.out));
+        print(o.json === true ? resultJson(r, o.out) : resultLines(r, o.out));
         if (r.run.status === 'diverged') process.exitCode = EXIT_DIVERGED;
         if (r.run.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
       } finally {

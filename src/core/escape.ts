@@ -4,7 +4,8 @@
  * variant labels, error messages quoting a file — reach a terminal, a Markdown file and an HTML page.
  * - {@link terminalText}: the command line's output (src/cli prints everything through it);
  * - {@link markdownText}: text inside report/README.md (src/report/document.ts);
- * - {@link htmlText}: text and attribute values inside report/index.html.
+ * - {@link htmlText}: text and attribute values inside report/index.html;
+ * - {@link svgText}: text inside an SVG document (Fig. 1's sheet labels, src/data/preview.ts).
  */
 
 /**
@@ -58,4 +59,17 @@ export function markdownHref(path: string): string {
 /** Text made literal inside HTML, in element content and in quoted attribute values. */
 export function htmlText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** What XML cannot hold even as a character reference, beyond the C0 controls: U+FFFE, U+FFFF and unpaired surrogates. */
+const XML_UNSAFE = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text made literal inside an SVG (XML) element or quoted attribute, on one line: the characters XML
+ * cannot hold at all (C0 controls, U+FFFE, U+FFFF, unpaired surrogates) and those {@link terminalText}
+ * escapes are written as it writes them (`\u001b`, so they are seen), newlines and tabs become
+ * spaces, and markup characters are escaped as in {@link htmlText}.
+ */
+export function svgText(s: string): string {
+  return htmlText(terminalText(s.replace(/[\r\n\t]+/g, ' ')).replace(XML_UNSAFE, visible));
 }

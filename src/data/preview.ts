@@ -1,13 +1,15 @@
 /**
  * Preview sheets in the manner of the paper's Fig. 1: one row per class, labelled with its index
- * and name (tiny built-in bitmap font), a few example images per row, encoded as PNG (pngjs) or
- * JPEG (jpeg-js).
+ * and name, a few example images per row, encoded as PNG (pngjs) or JPEG (jpeg-js). The title and
+ * labels are set in the figures' font (DejaVu Sans, rasterised by resvg: src/core/raster.ts), the
+ * examples are copied pixel for pixel (enlarged by whole factors, nearest neighbour).
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { svgText } from '../core/escape.ts';
+import { FIGURE_FONT, inkBox, type RgbaImage, svgToRgba } from '../core/raster.ts';
 import { Rng } from '../core/rng.ts';
 import { type Split, type TrainStream, readRows } from './dataset.ts';
-import { GLYPH_HEIGHT, drawText, textWidth } from './font.ts';
 import { shapesetGeneratorSeed } from './shapeset/dataset.ts';
 import { ShapesetGenerator } from './shapeset/generator.ts';
 import { SHAPESET_CLASSES } from './shapeset/params.ts';
@@ -19,17 +21,46 @@ export interface ImageShape {
   readonly channels: 1 | 3;
 }
 
-/** An RGBA image, row-major [height, width, 4]. */
-export interface RgbaImage {
-  readonly width: number;
-  readonly height: number;
-  readonly rgba: Uint8Array;
+export type { RgbaImage } from '../core/raster.ts';
+
+/** The text's colour (near-black, as the figures' text). */
+const INK = 'rgb(20,20,20)';
+/** Space around the sheet, px. */
+const MARGIN = 12;
+/** Space between tiles and rows, px. */
+const GAP = 4;
+/** The title's font size, px (bold). */
+const TITLE_SIZE = 16;
+/** The class labels' font size, px. */
+const LABEL_SIZE = 14;
+/** DejaVu Sans' cap height in em (1493 / 2048 font units): where a baseline goes to centre capitals. */
+const CAP_HEIGHT = 0.73;
+
+/** One line of text on the sheet: its baseline's left end, size and weight. */
+interface TextLine {
+  readonly text: string;
+  readonly x: number;
+  readonly y: number;
+  readonly size: number;
+  readonly bold?: boolean;
 }
 
-const INK: readonly [number, number, number] = [20, 20, 20];
-const MARGIN = 12;
-const GAP = 4;
-const TEXT_SCALE = 2;
+/** An SVG of `width` × `height` px holding the lines, in the figures' font. */
+function textSvg(width: number, height: number, lines: readonly TextLine[]): string {
+  const text = lines.map(
+    (l) =>
+      `<text x="${l.x}" y="${l.y}" font-family="${FIGURE_FONT}" font-size="${l.size}"${l.bold ? ' font-weight="bold"' : ''} ` +
+      `fill="${INK}" xml:space="preserve">${svgText(l.text)}</text>`,
+  );
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${text.join('')}</svg>`;
+}
+
+/** The widest of `texts` set at `size` px (bold or not), measured by resvg: px from x = 0 to the right end of its ink. */
+function textWidth(texts: readonly string[], size: number, bold = false): number {
+  const lines = texts.map((text) => ({ text, x: 0, y: size, size, bold }));
+  const box = inkBox(textSvg(1, 1, lines));
+  return box === null ? 0 : Math.ceil(box.x + box.width);
+}
 
 /**
  * The first `perClass` examples of each class in `split`, in split order.
@@ -87,9 +118,12 @@ export function examplesFromShapeset(size: number, seed: number, perClass: numbe
 }
 
 /**
- * Lays out a sheet: a title, then one row per class, "<index> <name>" on the left and its examples,
- * each enlarged `scale` times (nearest neighbour) with a thin grey frame, on white.
- * @param examples per class, images of `shape` with values in [0, 1].
+ * Lays out a sheet: a title (bold), then one row per class, "<index> <name>" on the left and its
+ * examples, each enlarged `scale` times (nearest neighbour) with a thin grey frame, on white. The
+ * text is set in DejaVu Sans by resvg, its label column as wide as the widest label; names are
+ * escaped for SVG (a control character shows as `\u001b`).
+ * @param examples per class (index k: class k), images of `shape` with values in [0, 1].
+ * @returns the sheet, every pixel opaque.
  */
 export function renderPreview(
   title: string,
@@ -101,17 +135,21 @@ export function renderPreview(
   const tileW = shape.width * scale;
   const tileH = shape.height * scale;
   const labels = classNames.map((name, k) => `${k} ${name}`);
-  const labelW = Math.max(...labels.map((l) => textWidth(l, TEXT_SCALE))) + 4 * GAP;
+  const labelW = textWidth(labels, LABEL_SIZE) + 4 * GAP;
   const perRow = Math.max(1, ...examples.map((e) => e.length));
-  const titleH = GLYPH_HEIGHT * TEXT_SCALE + 2 * GAP;
-  const rowH = tileH + 2 + GAP;
-  const width = Math.max(MARGIN * 2 + labelW + perRow * (tileW + 2 + GAP), textWidth(title, TEXT_SCALE) + 2 * MARGIN);
+  const titleH = Math.round(TITLE_SIZE * 1.25) + 2 * GAP;
+  const rowH = Math.max(tileH + 2, Math.round(LABEL_SIZE * 1.25)) + GAP;
+  const width = Math.max(MARGIN * 2 + labelW + perRow * (tileW + 2 + GAP), textWidth([title], TITLE_SIZE, true) + 2 * MARGIN);
   const height = MARGIN * 2 + titleH + classNames.length * rowH;
-  const rgba = new Uint8Array(width * height * 4).fill(255);
-  drawText(rgba, width, height, title, MARGIN, MARGIN, TEXT_SCALE, INK);
-  labels.forEach((label, k) => {
+  const lines: TextLine[] = [{ text: title, x: MARGIN, y: MARGIN + Math.round(TITLE_SIZE * CAP_HEIGHT) + GAP, size: TITLE_SIZE, bold: true }];
+  labels.forEach((text, k) => {
+    const middle = MARGIN + titleH + k * rowH + (rowH - GAP) / 2;
+    lines.push({ text, x: MARGIN, y: Math.round(middle + (LABEL_SIZE * CAP_HEIGHT) / 2), size: LABEL_SIZE });
+  });
+  // white with the text; the tiles go on top, in the columns right of the labels
+  const { rgba } = svgToRgba(textSvg(width, height, lines));
+  classNames.forEach((_, k) => {
     const y0 = MARGIN + titleH + k * rowH;
-    drawText(rgba, width, height, label, MARGIN, y0 + Math.floor((tileH + 2 - GLYPH_HEIGHT * TEXT_SCALE) / 2), TEXT_SCALE, INK);
     (examples[k] ?? []).forEach((image, j) => {
       const x0 = MARGIN + labelW + j * (tileW + 2 + GAP);
       fillRect(rgba, width, x0, y0, tileW + 2, tileH + 2, [150, 150, 150]);

@@ -6,12 +6,9 @@
 import { writeFileAtomic } from '../store/durable.ts';
 import { ensureDir } from '../store/paths.ts';
 import { dirname } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { FIGURE_FONT, svgToPng as rasterize } from '../core/raster.ts';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-
-/** The font every figure uses (installed with Debian's fonts-dejavu-core). */
-const FIGURE_FONT = 'DejaVu Sans';
 
 /** PNG pixels per SVG pixel (2: crisp on high-density screens, legible when printed). */
 export const PNG_ZOOM = 2;
@@ -52,16 +49,12 @@ export async function specToSvg(spec: VegaLiteSpec): Promise<string> {
 }
 
 /**
- * Rasterises an SVG to PNG bytes with resvg (system fonts loaded, DejaVu Sans as default family,
- * white background, {@link PNG_ZOOM}× zoom).
+ * Rasterises an SVG to PNG bytes with resvg (src/core/raster.ts: system fonts, DejaVu Sans as default
+ * family, white background), {@link PNG_ZOOM}× zoom by default.
+ * @throws Error from resvg when `svg` is not an SVG document.
  */
 export function svgToPng(svg: string, zoom = PNG_ZOOM): Buffer {
-  const resvg = new Resvg(svg, {
-    background: 'white',
-    fitTo: { mode: 'zoom', value: zoom },
-    font: { loadSystemFonts: true, defaultFontFamily: FIGURE_FONT },
-  });
-  return resvg.render().asPng();
+  return rasterize(svg, zoom);
 }
 
 /** Paths of one rendered figure. */

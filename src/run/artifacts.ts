@@ -16,8 +16,8 @@ export const FIG1_PER_CLASS = 6;
 
 /** Shapeset-3×2's sheet: fresh images at 64 × 64 (the networks see 32 × 32), as the paper shows them. */
 function shapesetSheet(): ExampleSheet {
-  const image = renderPreview('SHAPESET-3X2 AT ' +
-    '64X64', SHAPESET_CLASS_NAMES, examplesFromShapeset(64, 1, FIG1_PER_CLASS), { width: 64, height: 64, channels: 1 }, 1);
+  const examples = examplesFromShapeset(64, 1, FIG1_PER_CLASS);
+  const image = renderPreview('Shapeset-3×2 at 64×64', SHAPESET_CLASS_NAMES, examples, { width: 64, height: 64, channels: 1 }, 1);
   return { dataset: 'shapeset', note: 'shown at 64×64; trained at 32×32', png: encodePng(image), width: image.width, height: image.height };
 }
 
@@ -34,7 +34,7 @@ async function datasetSheet(dataset: string, dataDir: string | undefined): Promi
   const channels = ds.info['channels'] === 3 ? 3 : 1;
   if (!(width > 0 && height > 0) || width * height * channels !== ds.inputSize) return null;
   const examples = examplesFromSplit(ds.test, ds.inputSize, ds.classes, FIG1_PER_CLASS);
-  const image = renderPreview(dataset.toUpperCase(), ds.classNames, examples, { width, height, channels }, 2);
+  const image = renderPreview(`${ds.name}, test set`, ds.classNames, examples, { width, height, channels }, 2);
   return { dataset, note: 'test images, shown 2×', png: encodePng(image), width: image.width, height: image.height };
 }
 

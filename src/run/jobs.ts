@@ -39,6 +39,8 @@ export interface JobOptions {
   readonly threads?: number;
   /** Stop every run at this update with a checkpoint (see TrainOptions.until). */
   readonly until?: number;
+  /** Write each run's TensorBoard log live into `<tensorboardDir>/<run>` (see TrainOptions.tensorboardDir). */
+  readonly tensorboardDir?: string;
   readonly onEvent?: (e: JobEvent) => void;
   /** Aborting stops starting new runs and interrupts the running ones (they checkpoint). */
   readonly signal?: AbortSignal;
@@ -196,6 +198,7 @@ function runOne(run: PlannedRun, resume: boolean, options: JobOptions, children:
       backend: options.backend ?? 'auto',
       threads: options.threads ?? 1,
       ...(options.until !== undefined ? { until: options.until } : {}),
+      ...(options.tensorboardDir !== undefined ? { tensorboardDir: options.tensorboardDir } : {}),
     };
     child.send(req);
   });

@@ -14,10 +14,12 @@ import { writeCheckpoint } from '../store/checkpoint.ts';
 import type { RunStore } from '../store/runStore.ts';
 import type { EvaluationRecord } from '../core/metrics.ts';
 import { writeFileAtomic } from '../store/durable.ts';
+import { RunEventLog } from '../store/tensorboard-run.ts';
 import type { RunStatus } from '../store/types.ts';
 import { evaluate, probeSet } from './evaluation.ts';
 import { ResumableRunError, type TrainOptions, type TrainResult } from './options.ts';
 import type { CheckpointMeta } from './checkpoint-meta.ts';
+import { RecentRate } from './rate.ts';
 import type { Session } from './session.ts';
 import { LAST_REPORT, LAST_YIELD, REPORT_LOSS, type Running, trainUpdate } from './step.ts';
 
@@ -28,6 +30,8 @@ const YIELD_MS = 100;
 interface Probing {
   readonly probe: { x: Float32Array; y: Int32Array; n: number };
   readonly svd: SingularValues | undefined;
+  /** The run's live TensorBoard log (`TrainOptions.tensorboardDir`), or null. */
+  log: RunEventLog | null;
 }
 
 /**
@@ -48,6 +52,8 @@ class RunLoop {
   private readonly clock = new Float64Array(3);
   private reportCount = 0;
   private readonly loopStart = performance.now();
+  /** The updates-per-second of progress reports, over a moving window. */
+  private readonly rate = new RecentRate();
 
   /**
    * @param started performance.now() when `train` was called.
@@ -65,6 +71,7 @@ class RunLoop {
     this.progressMs = options.progressMs ?? 500;
     this.clock[LAST_REPORT] = this.loopStart;
     this.clock[LAST_YIELD] = this.loopStart;
+    this.rate.add(this.loopStart, s.start);
   }
 
   /** Update `u`'s probe point: statistics and evaluations into the record; the running sums restart. */
@@ -85,6 +92,25 @@ class RunLoop {
     }
     this.store.recordProbePoint(this.s.run.id, u, { ...probed, evaluations });
     this.running = { loss: 0, wrong: 0, examples: 0 };
+    this.appendToLog(u);
+  }
+
+  /** Appends point `u` to the live TensorBoard log; a failing log (disk full) stops, the run goes on. */
+  private appendToLog(u: number): void {
+    const log = this.probing.log;
+    if (log === null) return;
+    try {
+      log.append(u);
+    } catch (e) {
+      this.probing.log = null;
+      const message = `the TensorBoard log ${log.logDir} stopped at update ${u} (${e instanceof Error ? e.message : String(e)}); training goes on`;
+      this.options.onNotice?.(message);
+      try {
+        log.close('running');
+      } catch {
+        // the log is already failing; its error was reported above
+      }
+    }
   }
 
   /** A checkpoint of the state after `u` updates: weights, data stream, running sums. */
@@ -104,14 +130,13 @@ class RunLoop {
     const now = performance.now();
     const clock = this.clock;
     if (!force && now - clock[LAST_REPORT]! < this.progressMs) return;
-    const seconds = (now - this.loopStart) / 1000;
     onProgress({
       run: this.s.run.id,
       update: u,
       updates: this.s.config.updates,
       loss: this.reportCount > 0 ? clock[REPORT_LOSS]! / this.reportCount : NaN,
       testError: this.lastTest ? this.lastTest.errorRate : null,
-      updatesPerSecond: seconds > 0 ? (u - this.s.start) / seconds : 0,
+      updatesPerSecond: this.rate.add(now, u),
     });
     clock[LAST_REPORT] = now;
     clock[REPORT_LOSS] = 0;
@@ -207,14 +232,21 @@ export async function trainLoop(store: RunStore, s: Session, options: TrainOptio
   const { config, dataset, mlp } = s;
   const probe = probeSet(dataset.test, dataset.inputSize, config.probe.size);
   const svd = config.probe.jacobianExamples > 0 ? (await singularValueRoutine()).fn : undefined;
-  const loop = new RunLoop(store, s, options, started, { probe, svd });
+  const probing: Probing = { probe, svd, log: null };
+  const loop = new RunLoop(store, s, options, started, probing);
   try {
     // inside the try, so that any failure marks the run failed instead of leaving it running
+    if (options.tensorboardDir !== undefined) probing.log = new RunEventLog(store, s.run.id, join(options.tensorboardDir, s.run.id));
     return (await loop.run()) ?? loop.finish();
   } catch (e) {
     store.setStatus(s.run.id, 'failed', s.notes.detail(e instanceof Error ? e.message : String(e)));
     throw e;
   } finally {
+    try {
+      probing.log?.close(store.getRun(s.run.id).status);
+    } catch (e) {
+      options.onNotice?.(`the TensorBoard log could not be closed (${e instanceof Error ? e.message : String(e)})`);
+    }
     mlp.dispose();
   }
 }

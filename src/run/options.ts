@@ -14,7 +14,7 @@ export interface TrainProgress {
   readonly loss: number;
   /** Test error (%) at the last probe point, if any yet. */
   readonly testError: number | null;
-  /** Updates per second since the run (or resumption) started. */
+  /** Updates per second over the last 10 s (src/run/rate.ts: a moving window, not an average since the start). */
   readonly updatesPerSecond: number;
 }
 
@@ -57,6 +57,12 @@ export interface TrainOptions {
   /** Called at most every `progressMs` milliseconds and at every probe point. */
   readonly onProgress?: (p: TrainProgress) => void;
   readonly progressMs?: number;
+  /**
+   * Write the run's TensorBoard log live into `<tensorboardDir>/<run id>` (src/store/tensorboard-run.ts):
+   * the record so far when the run starts or resumes, then each probe point as it is recorded, so a
+   * running `tensorboard --logdir <tensorboardDir>` shows the run as it trains.
+   */
+  readonly tensorboardDir?: string;
   /** A dataset already opened with the config's options (the reproduce job shares one). */
   readonly dataset?: Dataset;
 }

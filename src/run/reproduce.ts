@@ -26,6 +26,8 @@ export interface ReproduceOptions {
   readonly threads?: number;
   /** Stop every run at this update with a checkpoint (a learning-rate pilot). */
   readonly until?: number;
+  /** Write each run's TensorBoard log live into `<tensorboardDir>/<run>` (see TrainOptions.tensorboardDir). */
+  readonly tensorboardDir?: string;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: JobEvent) => void;
   /** A plan already made with {@link planReproduce} for these options (default: made here). */
@@ -122,6 +124,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       ...(options.backend !== undefined ? { backend: options.backend } : {}),
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
       ...(options.until !== undefined ? { until: options.until } : {}),
+      ...(options.tensorboardDir !== undefined ? { tensorboardDir: options.tensorboardDir } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     },

@@ -22,6 +22,8 @@ export interface WorkerRequest {
   readonly threads: number;
   /** Stop at this update with a checkpoint (see TrainOptions.until). */
   readonly until?: number;
+  /** Write the run's TensorBoard log live (see TrainOptions.tensorboardDir). */
+  readonly tensorboardDir?: string;
 }
 
 /** What a worker reports. */
@@ -81,6 +83,7 @@ process.once('message', (req: WorkerRequest) => {
         runId: req.runId,
         resume: req.resume,
         ...(req.until !== undefined ? { until: req.until } : {}),
+        ...(req.tensorboardDir !== undefined ? { tensorboardDir: req.tensorboardDir } : {}),
         signal: controller.signal,
         onProgress: (progress) => void send({ type: 'progress', progress }),
         onNotice: (message) => void send({ type: 'notice', runId: req.runId, message }),

@@ -9,7 +9,7 @@ export { openRunStore, RunStore, type OpenRunStoreOptions, type CreateRunOptions
 export { SEGMENTS_KEY, runSegments, formatSegments, type RunSegment } from './segments.ts';
 export { RunStoreError, type RunStoreErrorCode } from './errors.ts';
 export { SCHEMA_VERSION } from './schema.ts';
-export { configDepth } from './runId.ts';
+export { configDepth, validateRunId } from './runId.ts';
 export { writeFileAtomic, writeFileAtomicChunks, removeStaleTemporaries } from './durable.ts';
 export { acquireJobLock, acquireRunLock, describeLockOwner, jobLockPath, readLock, runLockPath, type LockOwner, type LockState } from './locks.ts';
 export * from './types.ts';
@@ -23,4 +23,5 @@ export {
   type WriteCheckpointOptions,
 } from './checkpoint.ts';
 export { exportCsv, exportTensorboard, layerTag, scalarTag, type ExportResult } from './export.ts';
+export { BY_PROBE_DIR, RunEventLog, type EventLogCounts } from './tensorboard-run.ts';
 export { snapshotOutDir, type SnapshotCheckpoints, type SnapshotOptions, type SnapshotRun, type SnapshotSummary } from './snapshot.ts';

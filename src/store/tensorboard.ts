@@ -6,7 +6,10 @@
  * `tensorflow/core/framework/summary.proto` TensorBoard needs for scalars and histograms, with the
  * upstream field numbers: `Event{wall_time=1, step=2, oneof{file_version=3, summary=5}}`,
  * `Summary{repeated Value value=1}`, `Value{tag=1, oneof{simple_value=2, histo=5}}`,
- * `HistogramProto{min=1, max=2, num=3, sum=4, sum_squares=5, bucket_limit=6, bucket=7}` (packed).
+ * `HistogramProto{min=1, max=2, num=3, sum=4, sum_squares=5, bucket_limit=6, bucket=7}` (packed), and for
+ * plugin data (hparams, custom scalars: tensorboard-plugins.ts) `Value{metadata=9, tensor=8}`,
+ * `SummaryMetadata{plugin_data=1 {plugin_name=1, content=2}}`, `TensorProto{dtype=1, tensor_shape=2,
+ * float_val=5, string_val=8}` (`DataType` DT_FLOAT = 1, DT_STRING = 7).
  * Every file starts with an Event whose `file_version` is `brain.Event:2`, as TensorFlow writes.
  */
 import { openSync } from 'node:fs';
@@ -29,12 +32,33 @@ message HistogramProto {
   repeated double bucket_limit = 6 [packed = true];
   repeated double bucket = 7 [packed = true];
 }
+message TensorShapeProto {
+  message Dim {
+    int64 size = 1;
+  }
+  repeated Dim dim = 2;
+}
+message TensorProto {
+  int32 dtype = 1;
+  TensorShapeProto tensor_shape = 2;
+  repeated float float_val = 5 [packed = true];
+  repeated bytes string_val = 8;
+}
+message SummaryMetadata {
+  message PluginData {
+    string plugin_name = 1;
+    bytes content = 2;
+  }
+  PluginData plugin_data = 1;
+}
 message Summary {
   message Value {
     string tag = 1;
+    SummaryMetadata metadata = 9;
     oneof value {
       float simple_value = 2;
       HistogramProto histo = 5;
+      TensorProto tensor = 8;
     }
   }
   repeated Value value = 1;
@@ -67,8 +91,24 @@ export interface HistogramValue {
   readonly bucket: readonly number[];
 }
 
-/** One `Summary.Value`: a scalar (`simple_value`, stored as float32) or a histogram. */
-export type SummaryValue = { readonly tag: string; readonly simple_value: number } | { readonly tag: string; readonly histo: HistogramValue };
+/** A `TensorProto`: a float vector, or strings (`DataType` DT_FLOAT = 1, DT_STRING = 7). */
+export interface TensorValue {
+  readonly dtype: 1 | 7;
+  readonly tensor_shape: { readonly dim: readonly { readonly size: number }[] };
+  readonly float_val?: readonly number[];
+  readonly string_val?: readonly Uint8Array[];
+}
+
+/** A `SummaryMetadata` naming the plugin that reads the value, with its plugin-specific content. */
+export interface PluginMetadata {
+  readonly plugin_data: { readonly plugin_name: string; readonly content?: Uint8Array };
+}
+
+/** One `Summary.Value`: a scalar (`simple_value`, stored as float32), a histogram, or a plugin's tensor. */
+export type SummaryValue =
+  | { readonly tag: string; readonly simple_value: number }
+  | { readonly tag: string; readonly histo: HistogramValue }
+  | { readonly tag: string; readonly metadata: PluginMetadata; readonly tensor: TensorValue };
 
 /** An event to encode: exactly one of `file_version` or `summary`. */
 export interface EventFields {

@@ -1,16 +1,6 @@
 /** The software versions recorded with every run (`runs.versions`), so results can be traced to code. */
-import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-
-/** The `version` field of glorot's package.json, or `unknown`. */
-function glorotVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+import { glorotVersion } from '../core/version.ts';
 
 /** The SQLite library version better-sqlite3 was built with. */
 function sqliteVersion(): string {

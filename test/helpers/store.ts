@@ -76,7 +76,21 @@ export interface DecodedEvent {
   wall_time?: number;
   step?: number;
   file_version?: string;
-  summary?: { value: Array<{ tag: string; simple_value?: number; histo?: { min?: number; max?: number; num?: number; bucket_limit?: number[]; bucket?: number[] } }> };
+  summary?: { value: DecodedValue[] };
+}
+
+/** A Summary.Value as protobufjs decodes it. */
+export interface DecodedValue {
+  tag: string;
+  simple_value?: number;
+  histo?: { min?: number; max?: number; num?: number; bucket_limit?: number[]; bucket?: number[] };
+  metadata?: { plugin_data?: { plugin_name?: string; content?: Uint8Array } };
+  tensor?: { dtype?: number; tensor_shape?: { dim?: Array<{ size?: number }> }; float_val?: number[]; string_val?: Uint8Array[] };
+}
+
+/** The events of a log that hold probe points: those whose values carry no plugin metadata. */
+export function pointEvents(events: readonly DecodedEvent[]): DecodedEvent[] {
+  return events.filter((e) => e.summary !== undefined && !e.summary.value.some((v) => v.metadata !== undefined));
 }
 
 /** A minimal TFRecord reader: checks both masked CRCs of every record and decodes Events. */

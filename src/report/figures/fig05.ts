@@ -33,17 +33,26 @@ function heatRows(s: CostSurfaces, values: Float64Array): Json[] {
   return rows;
 }
 
-function heatPanel(title: string, rows: Json[], legend: string, scheme: string): Json {
+/** Pixels per grid cell of a heat map: whole, so every cell's edges fall on whole pixels. */
+const CELL_PX = 5;
+
+/**
+ * One heat map. Its cells are `CELL_PX` pixels on whole-pixel edges (rounded scales) and carry no
+ * per-cell ARIA label: 3,721 cells × 2 maps of "w1: …; w2: …; cost: …" labels and 16-digit
+ * coordinates made fig5.svg 2.5 MB (issue 15, item 16); the picture is the same.
+ */
+function heatPanel(title: string, rows: Json[], points: number, legend: string, scheme: string): Json {
+  const side = points * CELL_PX;
   return {
     title,
-    width: 300,
-    height: 300,
+    width: side,
+    height: side,
     data: { values: rows },
-    mark: { type: 'rect' },
+    mark: { type: 'rect', aria: false },
     encoding: {
-      x: { field: 'w1lo', type: 'quantitative', title: 'w1 (first layer: input → hidden)', scale: { nice: false } },
+      x: { field: 'w1lo', type: 'quantitative', title: 'w1 (first layer: input → hidden)', scale: { nice: false, round: true } },
       x2: { field: 'w1hi' },
-      y: { field: 'w2lo', type: 'quantitative', title: 'w2 (second layer: hidden → output)', scale: { nice: false } },
+      y: { field: 'w2lo', type: 'quantitative', title: 'w2 (second layer: hidden → output)', scale: { nice: false, round: true } },
       y2: { field: 'w2hi' },
       color: { field: 'cost', type: 'quantitative', title: legend, scale: { scheme } },
     },
@@ -94,8 +103,8 @@ export function buildFig5(surfaces: CostSurfaces | null): FigureBuild {
     `toy: x ~ N(0,1), ${surfaces.examples} examples, class = [x ≤ 0] with ` +
       `${percent(surfaces.labelNoise)} label noise; h = tanh(w1·x), logits (w2·h, 0); grid ${p}×${p}`,
     [
-      heatPanel('cross-entropy (softmax NLL)', heatRows(surfaces, surfaces.crossEntropy), 'cross-entropy (nats)', 'viridis'),
-      heatPanel('quadratic cost on the softmax output', heatRows(surfaces, surfaces.quadratic), 'quadratic cost', 'magma'),
+      heatPanel('cross-entropy (softmax NLL)', heatRows(surfaces, surfaces.crossEntropy), p, 'cross-entropy (nats)', 'viridis'),
+      heatPanel('quadratic cost on the softmax output', heatRows(surfaces, surfaces.quadratic), p, 'quadratic cost', 'magma'),
       slicePanel,
     ],
     'h',

@@ -230,6 +230,15 @@ export function buildInitFigure(ctx: FigureContext, number: 6 | 7 | 8): FigureBu
     status,
     notes,
     runs,
-    spec: composeFigure(`Fig. ${number}: ${f.title}`, undefined, panels, 'h'),
+    spec: sharedY(composeFigure(`Fig. ${number}: ${f.title}`, undefined, panels, 'h')),
   };
+}
+
+/**
+ * Side-by-side panels on one y scale (issue 15, item 16): the standard and normalized panels of
+ * Figs. 6–8 are compared by the height of their peaks, which independent axes made meaningless. The
+ * x scales stay each panel's own (Figs. 7–8 fix each to its run's range; see {@link densityRows}).
+ */
+function sharedY<T extends object>(spec: T): T {
+  return 'hconcat' in spec ? ({ ...spec, resolve: { scale: { y: 'shared' } } } as T) : spec;
 }

@@ -1,6 +1,6 @@
 /**
  * Malformed and hostile inputs through the real command line (issue 15, items 6–8), one table: each
- * input gets exit status 1 and one clear message naming the file, field or option (never a stack
+ * input gets exit status 1 (2 for a command line that cannot be run: src/cli/exit.ts) and one clear message naming the file, field or option (never a stack
  * trace), and nothing glorot prints holds a raw control character (item 7). The unit tests check each
  * kind in depth; this checks that the CLI shows what they promise.
  */
@@ -49,13 +49,14 @@ const CASES: readonly Case[] = [
     setup: (d) => writeFileSync(join(d, 'README.txt'), 'mine'),
     args: () => ['export', 'r', '--csv', ''],
     stderr: /^error: option '--csv \[dir\]' argument '' is invalid\. --csv is empty: expected a directory\n/,
+    status: 2,
     after: (d) => assert.equal(readFileSync(join(d, 'README.txt'), 'utf8'), 'mine'),
   },
-  { what: 'runs --out ""', args: () => ['runs', '--out', ''], stderr: /--out is empty: expected a directory/ },
-  { what: 'train --config ""', args: () => ['train', '--config', ''], stderr: /--config is empty: expected a file name/ },
-  { what: 'run ""', args: () => ['run', ''], stderr: /<experiment> is empty: expected a file name/ },
-  { what: 'data info ""', args: () => ['data', 'info', ''], stderr: /<dataset> is empty: expected a dataset name/ },
-  { what: 'show ../x', args: () => ['show', '../x'], stderr: /argument 'run'\. expected a run id: .*found "\.\.\/x"/ },
+  { what: 'runs --out ""', args: () => ['runs', '--out', ''], stderr: /--out is empty: expected a directory/, status: 2 },
+  { what: 'train --config ""', args: () => ['train', '--config', ''], stderr: /--config is empty: expected a file name/, status: 2 },
+  { what: 'run ""', args: () => ['run', ''], stderr: /<experiment> is empty: expected a file name/, status: 2 },
+  { what: 'data info ""', args: () => ['data', 'info', ''], stderr: /<dataset> is empty: expected a dataset name/, status: 2 },
+  { what: 'show ../x', args: () => ['show', '../x'], stderr: /argument 'run'\. expected a run id: .*found "\.\.\/x"/, status: 2 },
   {
     what: 'a record holding a tampered run id',
     setup: (d) => {
@@ -81,7 +82,7 @@ const CASES: readonly Case[] = [
     after: (_d, stdout) => assert.ok(stdout.includes('\\u001b]0;pwned\\u0007cat') && stdout.includes('\\u009b0m'), stdout),
   },
   { what: 'an error quoting a hostile file name', args: () => ['train', '--config', '\u001b]0;pwned\u0007.json'], stderr: /^glorot: --config \\u001b\]0;pwned\\u0007\.json: expected a readable file/ },
-  { what: 'a usage error quoting a hostile value', args: () => ['show', '\u001b[2J\u001b[H'], stderr: /command-argument value '\\u001b\[2J\\u001b\[H' is invalid for argument 'run'/ },
+  { what: 'a usage error quoting a hostile value', args: () => ['show', '\u001b[2J\u001b[H'], stderr: /command-argument value '\\u001b\[2J\\u001b\[H' is invalid for argument 'run'/, status: 2 },
   // item 8: errors that named nothing
   {
     what: 'a directory where an IDX file is expected',

@@ -47,20 +47,31 @@ test('every path option and argument of every command refuses an empty path, nam
       checked.push(`${c.path} <${a.name()}>`);
     }
   }
-  // the kind, counted: --out of eight commands, --data-dir of four, --csv, --tensorboard, --config, preview's --out,
-  // snapshot's --to, serve's --export, and three arguments
+  // the kind, counted: --out of ten commands, --data-dir of five, --csv, --tensorboard of four, --pytorch, --config, preview's and data export's --out,
+  // snapshot's --to, serve's --export, and five arguments (issue 15 items 11–13 added data export, eval, import, --pytorch and --tensorboard
+  // on the training commands; issue 11 added serve)
   assert.deepEqual(checked.sort(), [
+    'glorot data export --data-dir',
+    'glorot data export --out',
+    'glorot data export <dataset>',
     'glorot data info --data-dir',
     'glorot data info <dataset>',
     'glorot data preview --data-dir',
     'glorot data preview --out',
     'glorot data preview <dataset>',
+    'glorot eval --data-dir',
+    'glorot eval --out',
     'glorot export --csv',
     'glorot export --out',
+    'glorot export --pytorch',
     'glorot export --tensorboard',
+    'glorot import --out',
+    'glorot import <file>',
     'glorot reproduce --data-dir',
     'glorot reproduce --out',
+    'glorot reproduce --tensorboard',
     'glorot run --out',
+    'glorot run --tensorboard',
     'glorot run <experiment>',
     'glorot runs --out',
     'glorot serve --export',
@@ -71,6 +82,7 @@ test('every path option and argument of every command refuses an empty path, nam
     'glorot train --config',
     'glorot train --data-dir',
     'glorot train --out',
+    'glorot train --tensorboard',
   ]);
 });
 

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
-import { htmlText, markdownHref, markdownText, terminalText } from '../../../src/core/escape.ts';
+import { htmlText, markdownHref, markdownText, svgText, terminalText } from '../../../src/core/escape.ts';
+import { inkBox } from '../../../src/core/raster.ts';
 import { HOSTILE_NAMES } from '../../helpers/hostile.ts';
 
 const mdParser = new MarkdownIt({ html: true, linkify: false, typographer: false });
@@ -62,5 +63,21 @@ test(`htmlText: no name opens a tag, an entity or leaves an attribute (${HOSTILE
     assert.ok(!/&(?!(amp|lt|gt|quot|#39);)/.test(escaped), escaped);
     const decoded = escaped.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
     assert.equal(decoded, name);
+  }
+});
+
+test(`svgText: every name is one line of XML text that resvg parses, controls and unpaired surrogates shown as escapes (${HOSTILE_NAMES.length + 3} names)`, () => {
+  const names = [...HOSTILE_NAMES, 'lone \ud800 high', 'lone \udc00 low', 'non-character \uffff'];
+  for (const name of names) {
+    const t = svgText(name);
+    // nothing XML refuses, no markup, one line
+    assert.doesNotMatch(t, /[\u0000-\u001f\ufffe\uffff<>"']|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u, JSON.stringify(name));
+    assert.doesNotMatch(t, /&(?!(amp|lt|gt|quot|#39);)/, JSON.stringify(name));
+    const decoded = t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const shown = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    const unsafe = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+    assert.equal(decoded, terminalText(name.replace(/[\r\n\t]+/g, ' ')).replace(unsafe, shown), JSON.stringify(name));
+    // resvg parses it as text (an unescaped name would end the element or the document)
+    assert.ok(inkBox(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text x="0" y="9">${t}x</text></svg>`) !== null, JSON.stringify(name));
   }
 });

@@ -4,6 +4,8 @@ import type { CostSurfaces } from '../../../src/core/artifacts.ts';
 import { buildFig10 } from '../../../src/report/figures/activations.ts';
 import { buildFig1 } from '../../../src/report/figures/fig01.ts';
 import { buildFig5 } from '../../../src/report/figures/fig05.ts';
+import { compile } from 'vega-lite';
+import { specToSvg } from '../../../src/report/render.ts';
 import { buildInitFigure, densityRows, histogramAbsPercentile } from '../../../src/report/figures/histograms.ts';
 import { coincideNote, coincidingCurves } from '../../../src/report/figures/curves.ts';
 import type { ConfigLabel } from '../../../src/report/input.ts';
@@ -65,6 +67,29 @@ test('Fig. 5 draws the stored surfaces; a record without them gets a figure that
   assert.match(none.caption, /this record was made before glorot stored it/);
 });
 
+/** Synthetic surfaces on a `p`-point grid over [−6, 6]. */
+function surfaces(p: number): CostSurfaces {
+  const grid = Float64Array.from({ length: p }, (_, i) => -6 + (12 * i) / (p - 1));
+  return {
+    grid,
+    crossEntropy: Float64Array.from({ length: p * p }, (_, i) => Math.sin(i) + 1.5),
+    quadratic: Float64Array.from({ length: p * p }, (_, i) => Math.cos(i) / 4 + 0.5),
+    examples: 7,
+    labelNoise: 0.1,
+  };
+}
+
+test("Fig. 5's SVG: a heat-map cell costs one short path (whole-pixel edges, no per-cell ARIA label), so 61×61 grids stay far below the 2.5 MB they were", async () => {
+  const small = await specToSvg(buildFig5(surfaces(11)).spec);
+  const large = await specToSvg(buildFig5(surfaces(21)).spec);
+  const perCell = (Buffer.byteLength(large) - Buffer.byteLength(small)) / (2 * (21 * 21 - 11 * 11));
+  // a cell was ~347 bytes (an ARIA label naming every field, 16-digit coordinates); now ~54
+  assert.ok(perCell < 70, `${perCell.toFixed(1)} bytes per cell`);
+  assert.doesNotMatch(large, /aria-roledescription="rect mark"/);
+  // cells of 5 px on whole pixels: the bottom-left cell of a 21-point grid (105 px high)
+  assert.match(large, /<path d="M0,100h5v5h-5Z" fill="rgb\(/);
+});
+
 test('Figs. 7–8 from the own-range histograms: a density per layer over a common domain; older records fall back and say so', () => {
   const withInit = (ownRange: boolean, n: 6 | 7 | 8) =>
     withSyntheticSelections(
@@ -80,6 +105,12 @@ test('Figs. 7–8 from the own-range histograms: a density per layer over a comm
   assert.equal(old.status, 'ok');
   assert.match(old.notes[0]!, /predates the per-layer-range histograms \(weight_grad\.own_range\); shown are the stored weight_grad histograms/);
   assert.match(withInit(true, 6).caption, /over the activation's range \[−1, 1\]/);
+  // the paired panels share one y scale (issue 15, item 16): compiled, one scale `y`, not one per panel
+  for (const n of [6, 7, 8] as const) {
+    const scales = (compile(withInit(true, n).spec as never).spec.scales ?? []).map((sc) => sc.name);
+    assert.ok(scales.includes('y') && !scales.some((name) => /^concat_\d+_y$/.test(name)), `Fig. ${n}: ${scales.join(', ')}`);
+    assert.ok(scales.some((name) => /^concat_\d+_x$/.test(name)), `Fig. ${n}: x stays each panel's own`);
+  }
 });
 
 test('densityRows: narrower layers peak higher; the domain is the widest layer\'s 99.9th percentile of |value|', () => {

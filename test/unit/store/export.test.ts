@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportCsv, exportTensorboard, openRunStore, scalarTag, type RunStore } from '../../../src/store/index.ts';
-import { histogramRecord, readEvents, tempDir } from '../../helpers/store.ts';
+import { histogramRecord, readEvents, pointEvents, tempDir } from '../../helpers/store.ts';
 
 /** A store with one run of two hand-written probe points. */
 function fixture(dir: string): { store: RunStore; id: string } {
@@ -35,13 +35,13 @@ test('exportCsv: long-format scalars, evaluations and histograms, run.json and a
     assert.deepEqual([r.points, r.scalars, r.histograms], [2, 3, 1]);
     assert.deepEqual(readdirSync(out).sort(), ['README.txt', 'evaluations.csv', 'histograms.csv', 'run.json', 'scalars.csv']);
     const read = (f: string): string => readFileSync(join(out, f), 'utf8');
-    assert.equal(read('scalars.csv'), 'updates,layer,name,value\n0,-1,probe.loss,2.5\n0,1,activation.mean,0.25\n100,1,activation.mean,NaN\n');
-    assert.equal(read('evaluations.csv'), 'updates,split,error_rate,nll,examples\n0,test,90,2.25,300\n100,test,12.5,Infinity,300\n');
+    assert.equal(read('scalars.csv'), 'run,updates,layer,statistic,value\ntiny,0,-1,probe.loss,2.5\ntiny,0,1,activation.mean,0.25\ntiny,100,1,activation.mean,NaN\n');
+    assert.equal(read('evaluations.csv'), 'run,updates,split,error_rate,nll,examples\ntiny,0,test,90,2.25,300\ntiny,100,test,12.5,Infinity,300\n');
     assert.equal(
       read('histograms.csv'),
-      'updates,layer,tensor,lower,upper,count\n0,1,activation,-1,0,3\n0,1,activation,0,1,1\n0,1,activation,NaN,NaN,2\n0,1,activation,-Infinity,-Infinity,1\n',
+      'run,updates,layer,tensor,lower,upper,bin_count\ntiny,0,1,activation,-1,0,3\ntiny,0,1,activation,0,1,1\ntiny,0,1,activation,NaN,NaN,2\ntiny,0,1,activation,-Infinity,-Infinity,1\n',
     );
-    assert.match(read('README.txt'), /scalars\.csv\s+updates,layer,name,value/);
+    assert.match(read('README.txt'), /scalars\.csv\s+run,updates,layer,statistic,value/);
     assert.match(read('README.txt'), /error_rate in percent/);
     const run = JSON.parse(read('run.json')) as { id: string; config: unknown; lastUpdate: number };
     assert.deepEqual([run.id, run.config, run.lastUpdate], ['tiny', { activation: 'tanh' }, 100]);
@@ -59,10 +59,12 @@ test('exportTensorboard: tags, steps, wall times, histograms; re-export replaces
     const logDir = join(dir, 'tb', id);
     const r = exportTensorboard(store, id, logDir);
     assert.deepEqual([r.points, r.scalars, r.histograms], [2, 7, 1]);
-    const ev = readEvents(readFileSync(r.files[0]!));
+    const all = readEvents(readFileSync(r.files[0]!));
+    assert.equal(all[0]!.file_version, 'brain.Event:2');
+    assert.equal(all[0]!.wall_time, 1000);
+    // the file_version, the plugin data (hparams, layout: tensorboard-run.test.ts), then one event per probe point
+    const ev = [all[0]!, ...pointEvents(all)];
     assert.equal(ev.length, 3);
-    assert.equal(ev[0]!.file_version, 'brain.Event:2');
-    assert.equal(ev[0]!.wall_time, 1000);
     assert.equal(ev[1]!.step ?? 0, 0);
     assert.equal(ev[1]!.wall_time, 1000);
     const tags = Object.fromEntries(ev[1]!.summary!.value.map((v) => [v.tag, v]));
@@ -79,7 +81,8 @@ test('exportTensorboard: tags, steps, wall times, histograms; re-export replaces
     assert.equal(last['eval/test/nll'], Number.POSITIVE_INFINITY);
 
     exportTensorboard(store, id, logDir);
-    assert.equal(readdirSync(logDir).length, 1);
+    assert.deepEqual(readdirSync(logDir).filter((f) => f.includes('tfevents')).length, 1);
+    assert.equal(readdirSync(join(logDir, 'by_probe')).length, 1);
   } finally {
     store.close();
     cleanup();
