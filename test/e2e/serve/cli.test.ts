@@ -90,7 +90,7 @@ test('glorot serve --host 0.0.0.0: a warning that the network reaches it, a URL 
   await s.stop();
 });
 
-test('a missing or corrupt record, a bad port: exit 1 with a message naming the file or flag', () => {
+test('a missing or corrupt record exits 1, a bad port or host 2 (a command line that cannot be run, issue 15 item 10), each with a message naming the file or flag', () => {
   const run = (args: string[]): { status: number | null; stderr: string } => {
     const r = spawnSync(process.execPath, [BIN, 'serve', ...args], { encoding: 'utf8', timeout: 120_000 });
     return { status: r.status, stderr: r.stderr };
@@ -108,10 +108,10 @@ test('a missing or corrupt record, a bad port: exit 1 with a message naming the 
   assert.equal(bad.status, 1);
   assert.ok(bad.stderr.includes(`${join(corrupt, 'glorot.sqlite')} is not a SQLite database`), bad.stderr);
   const port = run(['--out', out, '--port', '70000']);
-  assert.notEqual(port.status, 0);
+  assert.equal(port.status, 2);
   assert.match(port.stderr, /--port <n>' argument '70000' is invalid\. expected a whole number from 0 to 65535 in decimal digits, found "70000"/);
   const host = run(['--out', out, '--host', '']);
-  assert.equal(host.status, 1, 'an empty --host would bind every address');
+  assert.equal(host.status, 2, 'an empty --host would bind every address: a usage error');
   assert.match(host.stderr, /--host is empty: expected an address or name/);
   const exp = run(['--out', empty, '--export', join(root, 'never')]);
   assert.equal(exp.status, 1);
